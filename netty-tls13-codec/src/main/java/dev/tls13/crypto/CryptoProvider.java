@@ -1,0 +1,78 @@
+package dev.tls13.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Clock;
+
+/**
+ * The cryptography the TLS core needs, and nothing else (DESIGN.md §8). The default implementation
+ * uses the JCA and BouncyCastle; tests use a deterministic one so RFC 8448 traces replay exactly.
+ * Implementations are thread-safe; the objects they return are not.
+ */
+public interface CryptoProvider {
+
+    /**
+     * @param hash the hash
+     * @return HKDF for that hash
+     */
+    Hkdf hkdf(HashAlgorithm hash);
+
+    /**
+     * @param hash the hash
+     * @return a new digest, for the running transcript hash
+     */
+    MessageDigest digest(HashAlgorithm hash);
+
+    /**
+     * Creates an AEAD for one direction's traffic key.
+     *
+     * @param algorithm the AEAD
+     * @param key the key, {@code algorithm.keyLength()} bytes; copied, the caller may zero it
+     * @return the AEAD
+     */
+    Aead aead(AeadAlgorithm algorithm, byte[] key);
+
+    /**
+     * Generates an ephemeral key pair.
+     *
+     * @param algorithm the group's algorithm
+     * @return the key pair
+     */
+    KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm);
+
+    /**
+     * Signs a message (the CertificateVerify content of RFC 8446 §4.4.3).
+     *
+     * @param algorithm the scheme's algorithm
+     * @param key the private key, of the type the algorithm needs
+     * @param message the content to sign
+     * @return the signature
+     * @throws GeneralSecurityException if the key does not fit the algorithm or the provider fails
+     */
+    byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message) throws GeneralSecurityException;
+
+    /**
+     * Verifies a signature.
+     *
+     * @param algorithm the scheme's algorithm
+     * @param key the public key
+     * @param message the signed content
+     * @param signature the signature
+     * @return whether it verifies; a malformed signature is {@code false}, not an exception
+     * @throws GeneralSecurityException if the key does not fit the algorithm
+     */
+    boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
+            throws GeneralSecurityException;
+
+    /**
+     * Fills {@code out} with random bytes (ClientHello/ServerHello random, session ids).
+     *
+     * @param out the array to fill
+     */
+    void nextBytes(byte[] out);
+
+    /** @return the clock, for ticket ages and certificate validity */
+    Clock clock();
+}

@@ -1,0 +1,73 @@
+package dev.tls13.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The default provider: the JCA where the JDK is fast and complete, BouncyCastle where it is not
+ * (DESIGN.md §8). Thread-safe and shareable; use {@link #instance()}.
+ */
+public final class JcaCryptoProvider implements CryptoProvider {
+
+    private static final JcaCryptoProvider INSTANCE = new JcaCryptoProvider();
+
+    private final SecureRandom random = new SecureRandom();
+
+    private JcaCryptoProvider() {
+    }
+
+    /** @return the shared instance */
+    public static JcaCryptoProvider instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Hkdf hkdf(HashAlgorithm hash) {
+        return new JcaHkdf(hash);
+    }
+
+    @Override
+    public MessageDigest digest(HashAlgorithm hash) {
+        try {
+            return MessageDigest.getInstance(hash.jcaName());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JCA lacks " + hash.jcaName(), e);
+        }
+    }
+
+    @Override
+    public Aead aead(AeadAlgorithm algorithm, byte[] key) {
+        return Aeads.create(algorithm, key);
+    }
+
+    @Override
+    public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
+        return KeyExchanges.generate(algorithm, random);
+    }
+
+    @Override
+    public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message) throws GeneralSecurityException {
+        return Signatures.sign(algorithm, key, message, random);
+    }
+
+    @Override
+    public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
+            throws GeneralSecurityException {
+        return Signatures.verify(algorithm, key, message, signature);
+    }
+
+    @Override
+    public void nextBytes(byte[] out) {
+        random.nextBytes(out);
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+}
