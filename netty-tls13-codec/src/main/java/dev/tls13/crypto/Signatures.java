@@ -57,13 +57,16 @@ final class Signatures {
         final PSSParameterSpec pss;
         final EcCurve curve;
         final String edCurve;
+        final int signatureLength;
 
-        Spec(Family family, String jcaName, PSSParameterSpec pss, EcCurve curve, String edCurve) {
+        Spec(Family family, String jcaName, PSSParameterSpec pss, EcCurve curve, String edCurve,
+                int signatureLength) {
             this.family = family;
             this.jcaName = jcaName;
             this.pss = pss;
             this.curve = curve;
             this.edCurve = edCurve;
+            this.signatureLength = signatureLength;
         }
     }
 
@@ -89,33 +92,33 @@ final class Signatures {
     private static Spec newSpec(SignatureAlgorithm algorithm) {
         switch (algorithm) {
             case RSA_PKCS1_SHA256:
-                return new Spec(Family.RSA_PKCS1, "SHA256withRSA", null, null, null);
+                return new Spec(Family.RSA_PKCS1, "SHA256withRSA", null, null, null, 0);
             case RSA_PKCS1_SHA384:
-                return new Spec(Family.RSA_PKCS1, "SHA384withRSA", null, null, null);
+                return new Spec(Family.RSA_PKCS1, "SHA384withRSA", null, null, null, 0);
             case RSA_PKCS1_SHA512:
-                return new Spec(Family.RSA_PKCS1, "SHA512withRSA", null, null, null);
+                return new Spec(Family.RSA_PKCS1, "SHA512withRSA", null, null, null, 0);
             case ECDSA_SECP256R1_SHA256:
-                return new Spec(Family.ECDSA, "SHA256withECDSA", null, EcCurve.SECP256R1, null);
+                return new Spec(Family.ECDSA, "SHA256withECDSA", null, EcCurve.SECP256R1, null, 0);
             case ECDSA_SECP384R1_SHA384:
-                return new Spec(Family.ECDSA, "SHA384withECDSA", null, EcCurve.SECP384R1, null);
+                return new Spec(Family.ECDSA, "SHA384withECDSA", null, EcCurve.SECP384R1, null, 0);
             case ECDSA_SECP521R1_SHA512:
-                return new Spec(Family.ECDSA, "SHA512withECDSA", null, EcCurve.SECP521R1, null);
+                return new Spec(Family.ECDSA, "SHA512withECDSA", null, EcCurve.SECP521R1, null, 0);
             case RSA_PSS_RSAE_SHA256:
-                return new Spec(Family.RSA_PSS_RSAE, "RSASSA-PSS", PSS_SHA256, null, null);
+                return new Spec(Family.RSA_PSS_RSAE, "RSASSA-PSS", PSS_SHA256, null, null, 0);
             case RSA_PSS_RSAE_SHA384:
-                return new Spec(Family.RSA_PSS_RSAE, "RSASSA-PSS", PSS_SHA384, null, null);
+                return new Spec(Family.RSA_PSS_RSAE, "RSASSA-PSS", PSS_SHA384, null, null, 0);
             case RSA_PSS_RSAE_SHA512:
-                return new Spec(Family.RSA_PSS_RSAE, "RSASSA-PSS", PSS_SHA512, null, null);
+                return new Spec(Family.RSA_PSS_RSAE, "RSASSA-PSS", PSS_SHA512, null, null, 0);
             case RSA_PSS_PSS_SHA256:
-                return new Spec(Family.RSA_PSS_PSS, "RSASSA-PSS", PSS_SHA256, null, null);
+                return new Spec(Family.RSA_PSS_PSS, "RSASSA-PSS", PSS_SHA256, null, null, 0);
             case RSA_PSS_PSS_SHA384:
-                return new Spec(Family.RSA_PSS_PSS, "RSASSA-PSS", PSS_SHA384, null, null);
+                return new Spec(Family.RSA_PSS_PSS, "RSASSA-PSS", PSS_SHA384, null, null, 0);
             case RSA_PSS_PSS_SHA512:
-                return new Spec(Family.RSA_PSS_PSS, "RSASSA-PSS", PSS_SHA512, null, null);
+                return new Spec(Family.RSA_PSS_PSS, "RSASSA-PSS", PSS_SHA512, null, null, 0);
             case ED25519:
-                return new Spec(Family.EDDSA, "Ed25519", null, null, "Ed25519");
+                return new Spec(Family.EDDSA, "Ed25519", null, null, "Ed25519", 64);
             case ED448:
-                return new Spec(Family.EDDSA, "Ed448", null, null, "Ed448");
+                return new Spec(Family.EDDSA, "Ed448", null, null, "Ed448", 114);
             default:
                 throw new IllegalArgumentException("unsupported signature algorithm " + algorithm);
         }
@@ -165,6 +168,11 @@ final class Signatures {
             throws GeneralSecurityException {
         Spec spec = spec(algorithm);
         checkKey(algorithm, spec, key);
+        if (spec.signatureLength > 0 && signature.length != spec.signatureLength) {
+            // RFC 8032 §5.1.7/§5.2.7: an EdDSA signature is exactly 64/114 bytes. Java 17's SunEC
+            // ignores bytes after them, which would make signatures malleable.
+            return false;
+        }
         Signature verifier = Signature.getInstance(spec.jcaName);
         verifier.initVerify(key);
         if (spec.pss != null) {
