@@ -142,13 +142,15 @@ final class EcdhKeyExchange implements KeyExchange {
     public void destroy() {
         PrivateKey key = privateKey;
         privateKey = null;
-        if (key != null && !key.isDestroyed()) {
-            try {
-                key.destroy();
-            } catch (DestroyFailedException e) {
-                // SunEC keys do not implement destroy(): dropping the reference is all we can do.
-                privateKey = null;
-            }
+        if (key == null) {
+            return;
+        }
+        try {
+            key.destroy();
+        } catch (DestroyFailedException e) {
+            // SunEC keys do not implement destroy() and keep their scalar privately: dropping the
+            // reference so it becomes garbage is all the JCA allows.
+            return;
         }
     }
 }

@@ -6,19 +6,20 @@ import java.security.SecureRandom;
  * Creates ephemeral (EC)DHE key pairs (RFC 8446 §4.2.8), choosing per algorithm by speed and by
  * side-channel safety:
  * <ul>
- *   <li>{@code X25519}, {@code X448}: BouncyCastle's RFC 7748 code
- *       ({@code org.bouncycastle.math.ec.rfc7748}), a Montgomery ladder with masked conditional swaps
- *       and moves ({@code cswap}/{@code cmov}) and no branch or table index that depends on the
- *       private key: designed to be constant-time. Measured on JDK 17 (shared/NOTES.md) its key
- *       generation is ~3x faster than the JCA's XDH and its agreement slightly faster. All-zero
- *       shared secrets are rejected (RFC 8446 §7.4.2).</li>
+ *   <li>{@code X25519}, {@code X448}: BouncyCastle's RFC 7748 code ({@code org.bouncycastle.math.ec.rfc7748}):
+ *       fixed-size limb arithmetic and a Montgomery ladder that uses masked conditional swaps and moves
+ *       ({@code cswap}/{@code cmov}) instead of branches on private-key bits, i.e. designed to be
+ *       constant-time. Private keys are plain arrays, zeroed by {@code destroy()}. On JDK 17
+ *       (shared/NOTES.md) its key generation is ~3x faster than the JCA's XDH and its agreement ~10%
+ *       faster. All-zero shared secrets are rejected (RFC 8446 §7.4.2).</li>
  *   <li>{@code SECP256R1}, {@code SECP384R1}, {@code SECP521R1}: the JCA's ECDH ({@code SunEC} on a
- *       stock JDK). Since JDK 12 (JDK-8208698) SunEC implements these three curves in Java with
- *       complete addition formulas and fixed-limb field arithmetic written not to branch on secrets,
- *       but SunEC documents no constant-time guarantee. BouncyCastle's lightweight ECDH would be ~3x
- *       faster on JDK 17 (NOTES.md), but we have not established that its Weierstrass arithmetic is
- *       constant-time, so the JCA stays the default. The peer's point is fully validated first
- *       (RFC 8446 §4.2.8.2, {@link EcCurve}).</li>
+ *       stock JDK), the conservative choice. SunEC runs these curves on the Java code of JDK-8208698,
+ *       whose design goal was not to branch on secrets (complete formulas, fixed-limb field
+ *       arithmetic), but SunEC documents no side-channel guarantee. BouncyCastle's lightweight ECDH
+ *       would be ~3x faster on JDK 17 (NOTES.md), but we have not established that its Weierstrass
+ *       arithmetic is constant-time. The peer's point is fully validated before use (RFC 8446
+ *       §4.2.8.2, {@link EcCurve}). SunEC private keys cannot be destroyed; {@code destroy()} drops
+ *       the reference.</li>
  * </ul>
  */
 final class KeyExchanges {
