@@ -31,7 +31,8 @@ import java.util.Map;
  *   <li>RSASSA-PKCS1-v1_5: verification only, for certificate signatures; TLS 1.3 never signs a
  *       CertificateVerify with it (RFC 8446 §4.2.3).</li>
  *   <li>Ed25519 and Ed448 (RFC 8032) with SunEC's EdDSA (JEP 339), whose stated goal is timing
- *       independent of secrets.</li>
+ *       independent of secrets. Signatures must be exactly 64/114 bytes: Java 17's SunEC would
+ *       accept trailing bytes.</li>
  * </ul>
  * A {@link Signature} is created per call (it is stateful and not thread-safe); the PSS parameters
  * are shared immutable constants.
