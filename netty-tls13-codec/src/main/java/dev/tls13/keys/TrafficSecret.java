@@ -135,8 +135,13 @@ public final class TrafficSecret implements Destroyable {
      *
      * @param transcriptHash Transcript-Hash(Handshake Context, Certificate*, CertificateVerify*), HashLen bytes
      * @return the verify_data, HashLen bytes, owned by the caller
+     * @throws IllegalStateException if RFC 8446 §4.4 does not use this secret as a Finished Base Key
+     *         (client_early_traffic_secret and server application traffic secrets)
      */
     public byte[] finishedVerifyData(byte[] transcriptHash) {
+        if (kind == Kind.CLIENT_EARLY || kind == Kind.SERVER_APPLICATION) {
+            throw new IllegalStateException(kind + " is not a Finished base key (RFC 8446 §4.4)");
+        }
         HkdfLabel.checkLength(transcriptHash, derivation.hashLength(), "transcript hash");
         byte[] finishedKey = finishedKey();
         try {
@@ -153,6 +158,7 @@ public final class TrafficSecret implements Destroyable {
      * @param transcriptHash the transcript hash the peer's Finished covers, HashLen bytes
      * @param verifyData the received verify_data; any length (a wrong length does not match)
      * @return whether it matches
+     * @throws IllegalStateException if this secret is not a Finished Base Key (see {@link #finishedVerifyData})
      */
     public boolean verifyFinished(byte[] transcriptHash, byte[] verifyData) {
         byte[] expected = finishedVerifyData(transcriptHash);

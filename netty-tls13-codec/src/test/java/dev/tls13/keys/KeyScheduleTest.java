@@ -302,6 +302,20 @@ class KeyScheduleTest {
     }
 
     @Test
+    void finishedIsKeyedOnlyByHandshakeSecretsAndForPostHandshakeAuthByTheClientApplicationSecret() {
+        Schedule s = new Schedule(HashAlgorithm.SHA256, filled(32, 5));
+        byte[] h = filled(32, 1);
+        List<byte[]> verifyData = List.of(s.clientHandshake.finishedVerifyData(h),
+                s.serverHandshake.finishedVerifyData(h), s.clientApplication.finishedVerifyData(h),
+                s.clientApplication.next().finishedVerifyData(h));
+        assertAllDistinct(verifyData);
+        assertThrows(IllegalStateException.class, () -> s.serverApplication.finishedVerifyData(h));
+        assertThrows(IllegalStateException.class, () -> s.serverApplication.verifyFinished(h, h));
+        TrafficSecret early = s.early.clientEarlyTrafficSecret(h);
+        assertThrows(IllegalStateException.class, () -> early.finishedVerifyData(h));
+    }
+
+    @Test
     void binderVerificationRejectsEveryOneBitChangeAndTheWrongPskType() {
         Rfc8448.Step step = Rfc8448.one(Trace.RESUMED_0RTT, "client", "calculate PSK binder");
         byte[] psk = Rfc8448.one(Trace.RESUMED_0RTT, "client", "extract secret \"early\"").bytes("IKM");
