@@ -1,0 +1,78 @@
+package dev.tls13.keys;
+
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.HashAlgorithm;
+import dev.tls13.crypto.Hkdf;
+import java.security.MessageDigest;
+
+/**
+ * The primitives one connection's key schedule shares from stage to stage: HKDF and the digest of
+ * the negotiated hash. Not thread-safe (the {@link Hkdf} re-keys one {@code Mac}); confined to the
+ * connection's thread like the stages that hold it.
+ */
+final class KeyDerivation {
+
+    private final CryptoProvider provider;
+    private final HashAlgorithm hash;
+    private final Hkdf hkdf;
+    private MessageDigest digest;
+    private byte[] emptyHash;
+
+    KeyDerivation(CryptoProvider provider, HashAlgorithm hash) {
+        this.provider = provider;
+        this.hash = hash;
+        this.hkdf = provider.hkdf(hash);
+        if (hkdf.hash() != hash) {
+            throw new IllegalStateException("provider returned HKDF for " + hkdf.hash() + ", not " + hash);
+        }
+    }
+
+    HashAlgorithm hash() {
+        return hash;
+    }
+
+    int hashLength() {
+        return hash.length();
+    }
+
+    Hkdf hkdf() {
+        return hkdf;
+    }
+
+    byte[] extract(byte[] salt, byte[] ikm) {
+        return hkdf.extract(salt, ikm);
+    }
+
+    byte[] expandLabel(byte[] secret, byte[] fullLabel, byte[] context, int length) {
+        return HkdfLabel.expand(hkdf, secret, fullLabel, context, length);
+    }
+
+    /** Derive-Secret (RFC 8446 §7.1) given the transcript hash, which must be HashLen bytes. */
+    byte[] deriveSecret(byte[] secret, byte[] fullLabel, byte[] transcriptHash) {
+        HkdfLabel.checkLength(transcriptHash, hash.length(), "transcript hash");
+        return HkdfLabel.expand(hkdf, secret, fullLabel, transcriptHash, hash.length());
+    }
+
+    /** Derive-Secret(Secret, Label, "") — the transcript of no messages hashes to Hash(""). */
+    byte[] deriveSecretEmpty(byte[] secret, byte[] fullLabel) {
+        return HkdfLabel.expand(hkdf, secret, fullLabel, emptyHash(), hash.length());
+    }
+
+    byte[] hmac(byte[] key, byte[] data) {
+        return hkdf.hmac(key, data);
+    }
+
+    byte[] digest(byte[] data) {
+        if (digest == null) {
+            digest = provider.digest(hash);
+        }
+        return digest.digest(data);
+    }
+
+    private byte[] emptyHash() {
+        if (emptyHash == null) {
+            emptyHash = digest(HkdfLabel.empty());
+        }
+        return emptyHash;
+    }
+}
