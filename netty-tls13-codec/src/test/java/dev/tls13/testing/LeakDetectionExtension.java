@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -61,7 +64,7 @@ public final class LeakDetectionExtension implements BeforeEachCallback, AfterEa
 
     private static void collect() {
         for (int i = 0; i < 3; i++) {
-            System.gc();
+            awaitGc();
             // Each tracked allocation polls the reference queue and reports what was collected.
             // Unpooled heap buffers are not tracked at all, so the probe must be direct.
             for (int j = 0; j < 8; j++) {
@@ -69,6 +72,28 @@ public final class LeakDetectionExtension implements BeforeEachCallback, AfterEa
                 probe.release();
             }
         }
+    }
+
+    /**
+     * Runs a GC and waits until the reference handler has enqueued what it cleared, using a sentinel
+     * reference cleared in the same cycle; on a loaded machine enqueueing lags behind the GC.
+     */
+    private static void awaitGc() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            System.gc();
+            try {
+                if (queue.remove(100) != null) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        // The reference object itself must stay reachable, or it is never enqueued.
+        Reference.reachabilityFence(sentinel);
     }
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
