@@ -188,8 +188,8 @@ class Rfc8448MessagesTest {
         assertTrue(ee.extensions().find(Extension.ServerName.class).orElseThrow().names().isEmpty());
         assertEquals(0x4001, ee.extensions().find(Extension.RecordSizeLimit.class).orElseThrow().limit());
 
-        Certificate cert = (Certificate) decode(Rfc8448.one(Trace.SIMPLE_1RTT, "server", "construct a Certificate handshake")
-                .bytes("Certificate"));
+        Certificate cert = (Certificate) decode(Rfc8448.one(Trace.SIMPLE_1RTT, "server",
+                "construct a Certificate handshake").bytes("Certificate"));
         assertEquals(0, cert.certificateRequestContext().length);
         assertEquals(1, cert.entries().size());
         assertEquals(0x30, cert.entries().get(0).certData()[0] & 0xFF); // DER SEQUENCE

@@ -175,7 +175,8 @@ final class WireTestSupport {
         out.add(new Sample("NewSessionTicket with early_data", HandshakeCodec.encode(newSessionTicket())));
         out.add(new Sample("HelloRetryRequest with cookie", HandshakeCodec.encode(helloRetryRequest())));
         out.add(new Sample("ClientHello with every extension", HandshakeCodec.encode(richClientHello())));
-        out.add(new Sample("EncryptedExtensions with every extension", HandshakeCodec.encode(richEncryptedExtensions())));
+        out.add(new Sample("EncryptedExtensions with every extension",
+                HandshakeCodec.encode(richEncryptedExtensions())));
         out.add(new Sample("Certificate with OCSP entry", HandshakeCodec.encode(certificateWithStatus())));
         out.add(new Sample("Certificate empty (client without certificate)",
                 HandshakeCodec.encode(new Certificate(new byte[0], List.of()))));
@@ -214,8 +215,9 @@ final class WireTestSupport {
 
     static ClientHello richClientHello() {
         return new ClientHello(ProtocolVersion.TLS_1_2, filled(32, 0x11), filled(32, 0x22),
-                List.of(CipherSuite.of(0x2A2A), CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256,
-                        CipherSuite.of(0xC02F), CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+                List.of(CipherSuite.of(0x2A2A), CipherSuite.TLS_AES_128_GCM_SHA256,
+                        CipherSuite.TLS_AES_128_CCM_8_SHA256, CipherSuite.of(0xC02F),
+                        CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
                 Extensions.of(
                         new Extension.UnknownExtension(ExtensionType.of(0x2A2A), new byte[0]),
                         Extension.ServerName.of("example.com"),
