@@ -193,10 +193,10 @@ class ExtensionTest {
                 new Bad("empty PSK identity", ch, ExtensionType.PRE_SHARED_KEY,
                         "0006 0000 00000000 0021" + binder),
                 new Bad("empty PSK binders", ch, ExtensionType.PRE_SHARED_KEY, "0007 0001 01 00000000 0000"),
-                new Bad("PSK binder shorter than 32 bytes", ch, ExtensionType.PRE_SHARED_KEY,
-                        "0007 0001 01 00000000 0021 1f" + "00".repeat(32)),
-                new Bad("PSK binder entry of 31 bytes", ch, ExtensionType.PRE_SHARED_KEY,
-                        "0007 0001 01 00000000 0022 1f" + "00".repeat(31) + "00" + "00"),
+                new Bad("PSK binder of 31 bytes", ch, ExtensionType.PRE_SHARED_KEY,
+                        "000e 0001 01 00000000 0001 02 00000000 0041 1f" + "00".repeat(31) + binder),
+                new Bad("PSK binder entry longer than the binders", ch, ExtensionType.PRE_SHARED_KEY,
+                        "0007 0001 01 00000000 0021 21" + "00".repeat(32)),
                 new Bad("PSK without binders", ch, ExtensionType.PRE_SHARED_KEY, "0007 0001 01 00000000"),
                 new Bad("two identities, one binder", ch, ExtensionType.PRE_SHARED_KEY,
                         hex("000e 0001 01 00000000 0001 02 00000000 0021" + binder),
@@ -333,7 +333,8 @@ class ExtensionTest {
         forEach(bad, e -> assertThrows(IllegalArgumentException.class,
                 () -> HandshakeCodec.encode(new EncryptedExtensions(Extensions.of(e)))));
         assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.encode(new ClientHello(0x0303,
-                new byte[31], new byte[0], List.of(CipherSuite.TLS_AES_128_GCM_SHA256), Extensions.of(FILLER, FILLER))));
+                new byte[31], new byte[0], List.of(CipherSuite.TLS_AES_128_GCM_SHA256),
+                Extensions.of(FILLER, FILLER))));
         assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.encode(new ClientHello(0x0303,
                 new byte[32], new byte[33], List.of(CipherSuite.TLS_AES_128_GCM_SHA256), Extensions.of(FILLER))));
         assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.encode(new ClientHello(0x0303,
