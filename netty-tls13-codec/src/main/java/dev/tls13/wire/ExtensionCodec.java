@@ -6,12 +6,17 @@ import dev.tls13.error.TlsException;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decoding and encoding of extension blocks (RFC 8446 §4.2) and of each typed extension.
  */
 final class ExtensionCodec {
+
+    /** Up to this many extensions, duplicates are found by a linear scan. */
+    private static final int LINEAR_SCAN_LIMIT = 32;
 
     private ExtensionCodec() {
     }
@@ -25,16 +30,34 @@ final class ExtensionCodec {
     static Extensions decodeBlock(ByteBuf in, ExtensionContext context, int min, int max) throws TlsException {
         ByteBuf block = Codec.vector(in, 2, min, max, 1, context.rfcName() + " extensions");
         List<Extension> out = new ArrayList<>();
+        Set<Integer> seen = null;
         while (block.isReadable()) {
             int code = Codec.u16(block);
             ByteBuf data = Codec.vector(block, 2, 0, 0xFFFF, 1, "extension_data");
             ExtensionType type = ExtensionType.of(code);
             // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type in a given
-            // extension block." Blocks are short, so a linear scan beats hashing.
-            for (Extension e : out) {
-                if (e.type().code() == code) {
-                    throw TlsException.invalid(InvalidMessage.DUPLICATE_EXTENSION, type + " in " + context.rfcName());
+            // extension block." Real blocks are short, so a linear scan is cheapest; a peer can send
+            // ~16000 empty extensions, so past a few we switch to a set to stay linear in the input.
+            boolean duplicate;
+            if (seen == null && out.size() < LINEAR_SCAN_LIMIT) {
+                duplicate = false;
+                for (Extension e : out) {
+                    if (e.type().code() == code) {
+                        duplicate = true;
+                        break;
+                    }
                 }
+            } else {
+                if (seen == null) {
+                    seen = new HashSet<>();
+                    for (Extension e : out) {
+                        seen.add(e.type().code());
+                    }
+                }
+                duplicate = !seen.add(code);
+            }
+            if (duplicate) {
+                throw TlsException.invalid(InvalidMessage.DUPLICATE_EXTENSION, type + " in " + context.rfcName());
             }
             // RFC 8446 §4.2: a recognized extension not specified for the message MUST abort the
             // handshake with illegal_parameter.

@@ -162,6 +162,19 @@ class HandshakeCodecRejectionTest {
     }
 
     @Test
+    void duplicateIsFoundAmongThousandsOfExtensions() throws TlsException {
+        List<Extension> list = new ArrayList<>();
+        for (int code = 0x4000; code < 0x4000 + 10000; code++) {
+            list.add(new Extension.UnknownExtension(ExtensionType.of(code), new byte[0]));
+        }
+        EncryptedExtensions distinct = new EncryptedExtensions(new Extensions(list));
+        assertEquals(10000, ((EncryptedExtensions) decode(HandshakeCodec.encode(distinct))).extensions().size());
+        list.add(new Extension.UnknownExtension(ExtensionType.of(0x4000 + 5000), new byte[0]));
+        TlsException e = decodeFails(HandshakeCodec.encode(new EncryptedExtensions(new Extensions(list))));
+        assertEquals(InvalidMessage.DUPLICATE_EXTENSION, invalidReason(e));
+    }
+
+    @Test
     void clientHelloWithCompressionOtherThanNullIsAnIllegalParameter() throws TlsException {
         byte[] ch = Rfc8448.one(Rfc8448.Trace.SIMPLE_1RTT, "client", "construct a ClientHello").bytes("ClientHello");
         ClientHello decoded = (ClientHello) decode(ch);
