@@ -307,4 +307,17 @@ class Rfc8448MessagesTest {
         assertEquals(32, ch.legacySessionId().length);
         assertArrayEquals(ch.legacySessionId(), sh.legacySessionIdEcho());
     }
+
+    @Test
+    void recordsPrintTheirFieldsReadably() throws TlsException {
+        ServerHello hrr = (ServerHello) decode(Rfc8448.find(Trace.HELLO_RETRY_REQUEST, "server",
+                "construct a ServerHello").get(0).bytes("ServerHello"));
+        String s = hrr.toString();
+        assertTrue(s.startsWith("HelloRetryRequest["), s);
+        assertTrue(s.contains("random=cf21ad74e59a6111"), s);
+        assertTrue(s.contains("KeyShareHelloRetryRequest[selectedGroup=secp256r1]"), s);
+        String ch = decode(Rfc8448.one(Trace.SIMPLE_1RTT, "client", "construct a ClientHello").bytes("ClientHello"))
+                .toString();
+        assertTrue(ch.contains("TLS_AES_128_GCM_SHA256") && ch.contains("server"), ch);
+    }
 }
