@@ -1,0 +1,38 @@
+package dev.tls13.wire;
+
+/**
+ * The message an extension block appears in. The same extension type has different contents in
+ * different messages (RFC 8446 §4.2: key_share, supported_versions, pre_shared_key, early_data),
+ * and RFC 8446 §4.2's table lists in which messages each extension may appear.
+ */
+public enum ExtensionContext {
+    /** ClientHello ("CH"). */
+    CLIENT_HELLO("CH"),
+    /** ServerHello ("SH"). */
+    SERVER_HELLO("SH"),
+    /** HelloRetryRequest ("HRR"), a ServerHello with the special random. */
+    HELLO_RETRY_REQUEST("HRR"),
+    /** EncryptedExtensions ("EE"). */
+    ENCRYPTED_EXTENSIONS("EE"),
+    /** The per-entry extensions of a Certificate message ("CT"). */
+    CERTIFICATE("CT"),
+    /** CertificateRequest ("CR"). */
+    CERTIFICATE_REQUEST("CR"),
+    /** NewSessionTicket ("NST"). */
+    NEW_SESSION_TICKET("NST");
+
+    private final String rfcName;
+
+    ExtensionContext(String rfcName) {
+        this.rfcName = rfcName;
+    }
+
+    /**
+     * The abbreviation RFC 8446 §4.2's table uses.
+     *
+     * @return e.g. {@code "CH"}
+     */
+    public String rfcName() {
+        return rfcName;
+    }
+}
