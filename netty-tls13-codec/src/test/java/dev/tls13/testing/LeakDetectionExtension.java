@@ -63,7 +63,7 @@ public final class LeakDetectionExtension implements BeforeEachCallback, AfterEa
     }
 
     private static void collect() {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             awaitGc();
             // Each tracked allocation polls the reference queue and reports what was collected.
             // Unpooled heap buffers are not tracked at all, so the probe must be direct.
