@@ -1,0 +1,98 @@
+package dev.tls13.crypto;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.spec.AlgorithmParameterSpec;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+
+/**
+ * AES-GCM and ChaCha20-Poly1305 through the JCA. The {@link Cipher} and the key object are created
+ * once; each record re-initialises the cipher with its nonce, which the JCA requires (a new parameter
+ * spec per record is the only allocation of ours). Both {@code byte[]} and {@code ByteBuffer} calls run
+ * in place: the JDK copies only when the output starts before the input in the same memory.
+ */
+final class JcaAead implements Aead {
+
+    private static final int GCM_TAG_BITS = 128;
+
+    private final AeadAlgorithm algorithm;
+    private final boolean gcm;
+    private final RawSecretKey key;
+    private final Cipher cipher;
+    private boolean destroyed;
+
+    JcaAead(AeadAlgorithm algorithm, byte[] key) {
+        this.algorithm = algorithm;
+        this.gcm = algorithm != AeadAlgorithm.CHACHA20_POLY1305;
+        this.key = new RawSecretKey(gcm ? "AES" : "ChaCha20", key);
+        String transformation = gcm ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305";
+        try {
+            this.cipher = Cipher.getInstance(transformation);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCA lacks " + transformation, e);
+        }
+    }
+
+    @Override
+    public AeadAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws GeneralSecurityException {
+        init(Cipher.ENCRYPT_MODE, nonce, aad);
+        return cipher.doFinal(in, inOff, inLen, out, outOff);
+    }
+
+    @Override
+    public int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws GeneralSecurityException {
+        init(Cipher.DECRYPT_MODE, nonce, aad);
+        return cipher.doFinal(in, inOff, inLen, out, outOff);
+    }
+
+    @Override
+    public int seal(byte[] nonce, byte[] aad, ByteBuffer plaintext, ByteBuffer out) throws GeneralSecurityException {
+        init(Cipher.ENCRYPT_MODE, nonce, aad);
+        return cipher.doFinal(plaintext, out);
+    }
+
+    @Override
+    public int open(byte[] nonce, byte[] aad, ByteBuffer ciphertext, ByteBuffer out) throws GeneralSecurityException {
+        init(Cipher.DECRYPT_MODE, nonce, aad);
+        return cipher.doFinal(ciphertext, out);
+    }
+
+    private void init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
+        if (destroyed) {
+            throw new IllegalStateException("AEAD destroyed");
+        }
+        cipher.init(mode, key, spec(nonce));
+        cipher.updateAAD(aad);
+    }
+
+    private AlgorithmParameterSpec spec(byte[] nonce) {
+        return gcm ? new GCMParameterSpec(GCM_TAG_BITS, nonce) : new IvParameterSpec(nonce);
+    }
+
+    @Override
+    public void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        key.destroy();
+        // The cipher keeps its own expanded key; re-keying it with zeros overwrites that state.
+        byte[] zeros = new byte[algorithm.keyLength()];
+        try {
+            cipher.init(Cipher.DECRYPT_MODE, new RawSecretKey(key.getAlgorithm(), zeros),
+                    spec(new byte[AeadAlgorithm.NONCE_LENGTH]));
+        } catch (GeneralSecurityException e) {
+            // Best effort only: the key bytes we own are already zeroed.
+            return;
+        }
+    }
+}
