@@ -41,10 +41,12 @@ final class BcCcmAead implements Aead {
     public int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
             throws GeneralSecurityException {
         checkRange(out, outOff, inLen + algorithm.tagLength());
-        init(true, nonce, aad);
+        checkNotDestroyed();
         try {
+            init(true, nonce, aad);
             return ccm.processPacket(in, inOff, inLen, out, outOff);
         } catch (InvalidCipherTextException | RuntimeException e) {
+            // BouncyCastle reports misuse (such as a repeated nonce) with runtime exceptions.
             throw new GeneralSecurityException("CCM encryption failed", e);
         }
     }
@@ -95,10 +97,14 @@ final class BcCcmAead implements Aead {
         return n;
     }
 
-    private void init(boolean encrypt, byte[] nonce, byte[] aad) {
+    private void checkNotDestroyed() {
         if (destroyed) {
             throw new IllegalStateException("AEAD destroyed");
         }
+    }
+
+    private void init(boolean encrypt, byte[] nonce, byte[] aad) {
+        checkNotDestroyed();
         ccm.init(encrypt, new AEADParameters(key, macBits, nonce));
         ccm.processAADBytes(aad, 0, aad.length);
     }

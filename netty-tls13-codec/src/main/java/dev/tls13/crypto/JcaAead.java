@@ -3,6 +3,8 @@ package dev.tls13.crypto;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
@@ -21,6 +23,8 @@ final class JcaAead implements Aead {
     private final boolean gcm;
     private final RawSecretKey key;
     private final Cipher cipher;
+    /** The nonce of the last ChaCha20 initialisation, see {@link #init}. */
+    private final byte[] lastNonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private boolean destroyed;
 
     JcaAead(AeadAlgorithm algorithm, byte[] key) {
@@ -50,6 +54,7 @@ final class JcaAead implements Aead {
     @Override
     public int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
             throws GeneralSecurityException {
+        checkTag(inLen);
         init(Cipher.DECRYPT_MODE, nonce, aad);
         return cipher.doFinal(in, inOff, inLen, out, outOff);
     }
@@ -62,13 +67,31 @@ final class JcaAead implements Aead {
 
     @Override
     public int open(byte[] nonce, byte[] aad, ByteBuffer ciphertext, ByteBuffer out) throws GeneralSecurityException {
+        checkTag(ciphertext.remaining());
         init(Cipher.DECRYPT_MODE, nonce, aad);
         return cipher.doFinal(ciphertext, out);
+    }
+
+    private void checkTag(int inLen) throws AEADBadTagException {
+        if (inLen < algorithm.tagLength()) {
+            throw new AEADBadTagException("ciphertext shorter than the tag");
+        }
     }
 
     private void init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
         if (destroyed) {
             throw new IllegalStateException("AEAD destroyed");
+        }
+        if (!gcm) {
+            if (mode == Cipher.DECRYPT_MODE && Arrays.equals(nonce, lastNonce)) {
+                // The JDK's ChaCha20 refuses any re-init with the previous key and nonce, decryption
+                // included. Opening twice under one nonce is legitimate (a server skipping rejected early
+                // data tries each record at the same sequence number, RFC 8446 §4.2.10), so step aside
+                // through another nonce; encryption keeps the JDK's guard against nonce reuse.
+                lastNonce[0] ^= 1;
+                cipher.init(mode, key, spec(lastNonce));
+            }
+            System.arraycopy(nonce, 0, lastNonce, 0, AeadAlgorithm.NONCE_LENGTH);
         }
         cipher.init(mode, key, spec(nonce));
         cipher.updateAAD(aad);
