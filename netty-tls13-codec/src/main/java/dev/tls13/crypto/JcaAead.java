@@ -18,6 +18,13 @@ import javax.crypto.spec.IvParameterSpec;
 final class JcaAead implements Aead {
 
     private static final int GCM_TAG_BITS = 128;
+    /** A TLS record's ciphertext at most (RFC 8446 §5.2); larger inputs grow the array. */
+    private static final int SCRATCH_LENGTH = (1 << 14) + 256;
+    /**
+     * Per-thread output array for in-place GCM decryption, see {@link #open(byte[], byte[], byte[], int, int,
+     * byte[], int)}. Per thread rather than per key, so idle connections do not hold one each.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_LENGTH]);
 
     private final AeadAlgorithm algorithm;
     private final boolean gcm;
@@ -56,7 +63,25 @@ final class JcaAead implements Aead {
             throws GeneralSecurityException {
         checkTag(inLen);
         init(Cipher.DECRYPT_MODE, nonce, aad);
+        if (gcm && in == out) {
+            // When input and output share an array, the JDK's GCM decrypts without its fastest
+            // intrinsic (JDK 25: 4.3 us instead of 2.3 us per 16 KiB record measured here; JDK 17:
+            // no difference). Decrypting into another array and copying back costs about 0.2 us.
+            byte[] tmp = scratch(inLen);
+            int n = cipher.doFinal(in, inOff, inLen, tmp, 0);
+            System.arraycopy(tmp, 0, out, outOff, n);
+            return n;
+        }
         return cipher.doFinal(in, inOff, inLen, out, outOff);
+    }
+
+    private static byte[] scratch(int length) {
+        byte[] a = SCRATCH.get();
+        if (a.length < length) {
+            a = new byte[Math.max(length, SCRATCH_LENGTH)];
+            SCRATCH.set(a);
+        }
+        return a;
     }
 
     @Override

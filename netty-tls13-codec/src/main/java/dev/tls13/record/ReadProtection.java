@@ -8,7 +8,6 @@ import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.ContentType;
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -30,7 +29,6 @@ public final class ReadProtection {
     private final byte[] iv;
     private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private final byte[] aad = new byte[Records.HEADER_LENGTH];
-    private byte[] scratch;
     private long sequenceNumber;
 
     private ReadProtection(Aead aead, byte[] iv) {
@@ -150,15 +148,11 @@ public final class ReadProtection {
                 int off = record.arrayOffset() + body;
                 return aead.open(nonce, aad, array, off, length, array, off);
             }
-            if (record.nioBufferCount() == 1) {
-                ByteBuffer in = record.nioBuffer(body, length);
-                return aead.open(nonce, aad, in, in.duplicate());
-            }
-            byte[] buf = scratch(length);
+            // Direct or composite memory: through this thread's array (see Scratch for why).
+            byte[] buf = Scratch.array(length);
             record.getBytes(body, buf, 0, length);
             int n = aead.open(nonce, aad, buf, 0, length, buf, 0);
             record.setBytes(body, buf, 0, n);
-            Arrays.fill(buf, 0, length, (byte) 0);
             return n;
         } catch (AEADBadTagException e) {
             throw new TlsException(new TlsFailure.DecryptFailed());
@@ -198,13 +192,6 @@ public final class ReadProtection {
         }
     }
 
-    private byte[] scratch(int length) {
-        if (scratch == null || scratch.length < length) {
-            scratch = new byte[Math.max(length, Records.MAX_CIPHERTEXT_LENGTH)];
-        }
-        return scratch;
-    }
-
     /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */
     public void destroy() {
         if (aead == null) {
@@ -213,8 +200,5 @@ public final class ReadProtection {
         aead.destroy();
         Arrays.fill(iv, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
-        if (scratch != null) {
-            Arrays.fill(scratch, (byte) 0);
-        }
     }
 }

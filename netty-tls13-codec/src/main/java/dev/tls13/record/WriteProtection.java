@@ -6,7 +6,6 @@ import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.ContentType;
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -34,7 +33,6 @@ public final class WriteProtection {
     private final int legacyVersion;
     private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private final byte[] header = new byte[Records.HEADER_LENGTH];
-    private byte[] scratch;
     private long sequenceNumber;
 
     private WriteProtection(Aead aead, byte[] iv, PaddingPolicy padding, int legacyVersion) {
@@ -241,17 +239,9 @@ public final class WriteProtection {
                 a[off + length] = (byte) type.code();
                 Arrays.fill(a, off + length + 1, off + innerLength, (byte) 0);
                 aead.seal(nonce, header, a, off, innerLength, a, off);
-            } else if (out.nioBufferCount() == 1) {
-                out.setBytes(w, header);
-                out.setBytes(body, plaintext, src, length);
-                out.setByte(body + length, type.code());
-                out.setZero(body + length + 1, pad);
-                ByteBuffer dst = out.nioBuffer(body, recordLength);
-                ByteBuffer in = dst.duplicate();
-                in.limit(in.position() + innerLength);
-                aead.seal(nonce, header, in, dst);
             } else {
-                byte[] buf = scratch(recordLength);
+                // Direct or composite memory: through this thread's array (see Scratch for why).
+                byte[] buf = Scratch.array(recordLength);
                 plaintext.getBytes(src, buf, 0, length);
                 buf[length] = (byte) type.code();
                 Arrays.fill(buf, length + 1, innerLength, (byte) 0);
@@ -278,13 +268,6 @@ public final class WriteProtection {
         }
     }
 
-    private byte[] scratch(int length) {
-        if (scratch == null || scratch.length < length) {
-            scratch = new byte[Math.max(length, Records.MAX_CIPHERTEXT_LENGTH)];
-        }
-        return scratch;
-    }
-
     /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */
     public void destroy() {
         if (aead == null) {
@@ -293,8 +276,5 @@ public final class WriteProtection {
         aead.destroy();
         Arrays.fill(iv, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
-        if (scratch != null) {
-            Arrays.fill(scratch, (byte) 0);
-        }
     }
 }
