@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -210,12 +211,12 @@ class HandshakeJoinerTest {
         HandshakeJoiner joiner = new HandshakeJoiner();
         try {
             assertNotNull(joiner.aligned());
-            assertTrue(join(joiner, java.util.Arrays.copyOf(fin, 10)).isEmpty());
+            assertTrue(join(joiner, Arrays.copyOf(fin, 10)).isEmpty());
             assertTrue(joiner.hasPending());
             TlsException e = assertThrows(TlsException.class, joiner::aligned);
             assertEquals(new TlsFailure.Misbehaved(PeerMisbehaved.KEY_CHANGE_NOT_ALIGNED, ""), e.failure());
             assertEquals(AlertDescription.UNEXPECTED_MESSAGE, e.failure().alert());
-            assertEquals(1, join(joiner, java.util.Arrays.copyOfRange(fin, 10, fin.length)).size());
+            assertEquals(1, join(joiner, Arrays.copyOfRange(fin, 10, fin.length)).size());
             assertNotNull(joiner.aligned());
         } finally {
             joiner.release();
@@ -241,7 +242,7 @@ class HandshakeJoinerTest {
         HandshakeJoiner joiner = new HandshakeJoiner();
         try {
             joiner.checkNotInterleaved(ContentType.APPLICATION_DATA);
-            join(joiner, java.util.Arrays.copyOf(message(0x0B, 100, 16), 50));
+            join(joiner, Arrays.copyOf(message(0x0B, 100, 16), 50));
             joiner.checkNotInterleaved(ContentType.HANDSHAKE);
             for (ContentType other : new ContentType[] {ContentType.APPLICATION_DATA, ContentType.ALERT,
                     ContentType.CHANGE_CIPHER_SPEC}) {

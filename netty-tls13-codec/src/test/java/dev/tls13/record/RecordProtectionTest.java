@@ -4,23 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.crypto.AeadAlgorithm;
+import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.error.InvalidMessage;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.AlertDescription;
+import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ContentType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -109,7 +111,7 @@ class RecordProtectionTest {
                     try {
                         assertEquals(type, p.reader.open(record));
                         assertEquals(len, record.readableBytes());
-                        assertTrue(ByteBufUtil.equals(record, Unpooled.wrappedBuffer(data, 0, len)), "len " + len);
+                        assertTrue(sameBytes(record, data, len), "len " + len);
                     } finally {
                         record.release();
                     }
@@ -135,7 +137,7 @@ class RecordProtectionTest {
                 ByteBuf heap = Unpooled.buffer();
                 ByteBuf src = Unpooled.directBuffer(len).writeBytes(data, 0, len);
                 try {
-                    ref.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(data, 0, len), heap);
+                    seal(ref.writer, ContentType.APPLICATION_DATA, data, 0, len, heap);
                     p.writer.seal(ContentType.APPLICATION_DATA, src.duplicate(), direct);
                     assertTrue(ByteBufUtil.equals(heap, direct), "direct, len " + len);
                     // The same record again, by a third writer with the same key, into a composite buffer.
@@ -147,7 +149,7 @@ class RecordProtectionTest {
                     ByteBuf record = new RecordDeframer().next(direct);
                     try {
                         assertEquals(ContentType.APPLICATION_DATA, p.reader.open(record));
-                        assertTrue(ByteBufUtil.equals(record, Unpooled.wrappedBuffer(data, 0, len)));
+                        assertTrue(sameBytes(record, data, len));
                     } finally {
                         record.release();
                     }
@@ -158,7 +160,7 @@ class RecordProtectionTest {
                             heap.retainedSlice(0, half), heap.retainedSlice(half, heap.readableBytes() - half));
                     try {
                         assertEquals(ContentType.APPLICATION_DATA, p.reader.open(split));
-                        assertTrue(ByteBufUtil.equals(split, Unpooled.wrappedBuffer(data, 0, len)));
+                        assertTrue(sameBytes(split, data, len));
                     } finally {
                         split.release();
                     }
@@ -233,8 +235,8 @@ class RecordProtectionTest {
             ByteBuf a = Unpooled.buffer();
             ByteBuf b = Unpooled.buffer();
             try {
-                ccm.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(new byte[100]), a);
-                ccm8.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(new byte[100]), b);
+                seal(ccm.writer, ContentType.APPLICATION_DATA, new byte[100], a);
+                seal(ccm8.writer, ContentType.APPLICATION_DATA, new byte[100], b);
                 assertEquals(a.readableBytes() - 8, b.readableBytes());
                 assertEquals(5 + 101 + 16, a.readableBytes());
             } finally {
@@ -252,7 +254,7 @@ class RecordProtectionTest {
             try {
                 p.writer.sequenceNumber(-2L);
                 p.reader.sequenceNumber(-2L);
-                p.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(new byte[3]), out);
+                seal(p.writer, ContentType.APPLICATION_DATA, new byte[3], out);
                 assertEquals(-1L, p.writer.sequenceNumber());
                 ByteBuf record = out.retainedSlice();
                 try {
@@ -263,7 +265,7 @@ class RecordProtectionTest {
                 assertEquals(-1L, p.reader.sequenceNumber());
                 int before = out.writerIndex();
                 TlsException w = assertThrows(TlsException.class,
-                        () -> p.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(new byte[3]), out));
+                        () -> seal(p.writer, ContentType.APPLICATION_DATA, new byte[3], out));
                 assertInstanceOf(TlsFailure.Internal.class, w.failure());
                 assertEquals(before, out.writerIndex());
                 TlsException r = assertThrows(TlsException.class, () -> p.reader.open(out));
@@ -280,8 +282,8 @@ class RecordProtectionTest {
             ByteBuf first = Unpooled.buffer();
             ByteBuf second = Unpooled.buffer();
             try {
-                p.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(new byte[10]), first);
-                p.writer.seal(ContentType.APPLICATION_DATA, Unpooled.wrappedBuffer(new byte[10]), second);
+                seal(p.writer, ContentType.APPLICATION_DATA, new byte[10], first);
+                seal(p.writer, ContentType.APPLICATION_DATA, new byte[10], second);
                 assertTrue(!ByteBufUtil.equals(first, second));
                 TlsException e = assertThrows(TlsException.class, () -> p.reader.open(second));
                 assertInstanceOf(TlsFailure.DecryptFailed.class, e.failure());
@@ -377,7 +379,7 @@ class RecordProtectionTest {
         try (Pair p = new Pair(CipherSuiteParams.AES_128_GCM_SHA256, PaddingPolicy.none(), 9)) {
             ByteBuf out = Unpooled.buffer();
             try {
-                p.writer.seal(ContentType.CHANGE_CIPHER_SPEC, Unpooled.wrappedBuffer(new byte[] {1}), out);
+                seal(p.writer, ContentType.CHANGE_CIPHER_SPEC, new byte[] {1}, out);
                 assertEquals("140303000101", ByteBufUtil.hexDump(out));
                 assertEquals(0, p.writer.sequenceNumber());
             } finally {
@@ -470,15 +472,15 @@ class RecordProtectionTest {
     @Test
     void mapsTheFiveTls13SuitesAndNothingElse() {
         assertEquals(AeadAlgorithm.AES_256_GCM,
-                CipherSuiteParams.of(dev.tls13.wire.CipherSuite.TLS_AES_256_GCM_SHA384).aead());
-        assertEquals(dev.tls13.crypto.HashAlgorithm.SHA384,
-                CipherSuiteParams.of(dev.tls13.wire.CipherSuite.TLS_AES_256_GCM_SHA384).hash());
+                CipherSuiteParams.of(CipherSuite.TLS_AES_256_GCM_SHA384).aead());
+        assertEquals(HashAlgorithm.SHA384,
+                CipherSuiteParams.of(CipherSuite.TLS_AES_256_GCM_SHA384).hash());
         assertEquals(AeadAlgorithm.AES_128_CCM_8,
-                CipherSuiteParams.of(dev.tls13.wire.CipherSuite.of(0x1305)).aead());
+                CipherSuiteParams.of(CipherSuite.of(0x1305)).aead());
         assertEquals(5, CipherSuiteParams.ALL.size());
-        assertTrue(CipherSuiteParams.find(dev.tls13.wire.CipherSuite.of(0xC02F)).isEmpty());
+        assertTrue(CipherSuiteParams.find(CipherSuite.of(0xC02F)).isEmpty());
         assertThrows(IllegalArgumentException.class,
-                () -> CipherSuiteParams.of(dev.tls13.wire.CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV));
+                () -> CipherSuiteParams.of(CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV));
     }
 
     /** Encrypts an arbitrary TLSInnerPlaintext as sequence number 0 of the key {@code Pair(GCM, 9)} uses. */
@@ -495,7 +497,7 @@ class RecordProtectionTest {
         record[2] = 3;
         record[3] = (byte) (len >>> 8);
         record[4] = (byte) len;
-        CRYPTO.aead(AeadAlgorithm.AES_128_GCM, key).seal(iv, java.util.Arrays.copyOf(record, 5), inner, 0,
+        CRYPTO.aead(AeadAlgorithm.AES_128_GCM, key).seal(iv, Arrays.copyOf(record, 5), inner, 0,
                 inner.length, record, 5);
         return Unpooled.wrappedBuffer(record);
     }
@@ -510,6 +512,24 @@ class RecordProtectionTest {
         } finally {
             record.release();
         }
-        assertNull(null);
+    }
+
+    private static boolean sameBytes(ByteBuf buf, byte[] data, int len) {
+        return Arrays.equals(ByteBufUtil.getBytes(buf), Arrays.copyOf(data, len));
+    }
+
+    /** Seals {@code data} (or its first {@code len} bytes) through a wrapping buffer that is released. */
+    private static void seal(WriteProtection writer, ContentType type, byte[] data, ByteBuf out) throws TlsException {
+        seal(writer, type, data, 0, data.length, out);
+    }
+
+    private static void seal(WriteProtection writer, ContentType type, byte[] data, int off, int len, ByteBuf out)
+            throws TlsException {
+        ByteBuf in = Unpooled.wrappedBuffer(data, off, len);
+        try {
+            writer.seal(type, in, out);
+        } finally {
+            in.release();
+        }
     }
 }
