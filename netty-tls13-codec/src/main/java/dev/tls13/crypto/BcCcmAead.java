@@ -8,6 +8,7 @@ import javax.crypto.ShortBufferException;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.CCMBlockCipher;
+import org.bouncycastle.crypto.modes.CCMModeCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
@@ -20,7 +21,7 @@ final class BcCcmAead implements Aead {
 
     private final AeadAlgorithm algorithm;
     private final KeyParameter key;
-    private final CCMBlockCipher ccm;
+    private final CCMModeCipher ccm;
     private final int macBits;
     private byte[] scratch = new byte[0];
     private boolean destroyed;
@@ -28,7 +29,7 @@ final class BcCcmAead implements Aead {
     BcCcmAead(AeadAlgorithm algorithm, byte[] key) {
         this.algorithm = algorithm;
         this.key = new KeyParameter(key);
-        this.ccm = new CCMBlockCipher(AESEngine.newInstance());
+        this.ccm = CCMBlockCipher.newInstance(AESEngine.newInstance());
         this.macBits = algorithm.tagLength() * 8;
     }
 
@@ -44,7 +45,7 @@ final class BcCcmAead implements Aead {
         checkNotDestroyed();
         try {
             init(true, nonce, aad);
-            return ccm.processPacket(in, inOff, inLen, out, outOff);
+            return process(in, inOff, inLen, out, outOff);
         } catch (InvalidCipherTextException | RuntimeException e) {
             // BouncyCastle reports misuse (such as a repeated nonce) with runtime exceptions.
             throw new GeneralSecurityException("CCM encryption failed", e);
@@ -61,7 +62,7 @@ final class BcCcmAead implements Aead {
         checkRange(out, outOff, inLen - tagLength);
         init(false, nonce, aad);
         try {
-            return ccm.processPacket(in, inOff, inLen, out, outOff);
+            return process(in, inOff, inLen, out, outOff);
         } catch (InvalidCipherTextException e) {
             // Unauthenticated plaintext must not survive a failed check.
             Arrays.fill(out, outOff, outOff + inLen - tagLength, (byte) 0);
@@ -107,6 +108,12 @@ final class BcCcmAead implements Aead {
         checkNotDestroyed();
         ccm.init(encrypt, new AEADParameters(key, macBits, nonce));
         ccm.processAADBytes(aad, 0, aad.length);
+    }
+
+    /** CCM buffers the whole input until {@code doFinal}, so in-place use is safe. */
+    private int process(byte[] in, int inOff, int inLen, byte[] out, int outOff) throws InvalidCipherTextException {
+        int n = ccm.processBytes(in, inOff, inLen, out, outOff);
+        return n + ccm.doFinal(out, outOff + n);
     }
 
     private static void checkRange(byte[] out, int off, int len) throws ShortBufferException {

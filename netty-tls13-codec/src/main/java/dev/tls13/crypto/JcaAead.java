@@ -12,8 +12,9 @@ import javax.crypto.spec.IvParameterSpec;
 /**
  * AES-GCM and ChaCha20-Poly1305 through the JCA. The {@link Cipher} and the key object are created
  * once; each record re-initialises the cipher with its nonce, which the JCA requires (a new parameter
- * spec per record is the only allocation of ours). Both {@code byte[]} and {@code ByteBuffer} calls run
- * in place: the JDK copies only when the output starts before the input in the same memory.
+ * spec per record is the only allocation of ours). In-place calls are allowed; in-place GCM decryption
+ * goes through a per-thread array because the JDK decrypts more slowly when input and output share an
+ * array (see {@link #open(byte[], byte[], byte[], int, int, byte[], int)}).
  */
 final class JcaAead implements Aead {
 
@@ -140,7 +141,6 @@ final class JcaAead implements Aead {
                     spec(new byte[AeadAlgorithm.NONCE_LENGTH]));
         } catch (GeneralSecurityException e) {
             // Best effort only: the key bytes we own are already zeroed.
-            return;
         }
     }
 }
