@@ -5,22 +5,68 @@ import java.security.GeneralSecurityException;
 
 /**
  * One AEAD key (RFC 5116), reused for every record of one direction. Implementations keep their
- * cipher objects and key objects across calls: nothing is created per record (DESIGN.md §8).
- * Not thread-safe.
+ * cipher objects and key objects across calls: nothing is created per record but the parameter
+ * object the JCA insists on (DESIGN.md §8). Not thread-safe.
+ *
+ * <p>Two shapes of every operation: {@code byte[]} with offsets, the fast path for heap memory (the
+ * JCA's AES-GCM is fastest on arrays), and {@link ByteBuffer}s for direct memory. Both allow in-place
+ * work: the output may be the same memory as the input, at the same offset.
  */
 public interface Aead {
 
     /** @return the algorithm */
     AeadAlgorithm algorithm();
 
+    /** @return the tag length in bytes, the ciphertext expansion */
+    default int tagLength() {
+        return algorithm().tagLength();
+    }
+
+    /**
+     * Encrypts {@code in[inOff, inOff + inLen)} into {@code out} at {@code outOff} and appends the tag.
+     * In-place use ({@code in == out && inOff == outOff}) is allowed.
+     *
+     * @param nonce the 12-byte per-record nonce; read during the call only
+     * @param aad additional authenticated data (the record header), all of it
+     * @param in the plaintext array
+     * @param inOff where the plaintext starts
+     * @param inLen the plaintext length
+     * @param out the output array; needs {@code inLen + tagLength()} bytes from {@code outOff}
+     * @param outOff where the ciphertext starts
+     * @return the number of bytes written, {@code inLen + tagLength()}
+     * @throws GeneralSecurityException if the provider fails
+     */
+    int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws GeneralSecurityException;
+
+    /**
+     * Decrypts and authenticates {@code in[inOff, inOff + inLen)} (ciphertext and tag) into {@code out}
+     * at {@code outOff}. In-place use ({@code in == out && inOff == outOff}) is allowed. On failure the
+     * output range holds no usable plaintext.
+     *
+     * @param nonce the 12-byte per-record nonce; read during the call only
+     * @param aad additional authenticated data (the record header), all of it
+     * @param in the ciphertext array
+     * @param inOff where the ciphertext starts
+     * @param inLen the ciphertext length, tag included; at least {@code tagLength()}
+     * @param out the output array; needs {@code inLen - tagLength()} bytes from {@code outOff}
+     * @param outOff where the plaintext goes
+     * @return the plaintext length
+     * @throws javax.crypto.AEADBadTagException if authentication fails
+     * @throws GeneralSecurityException if the provider fails
+     */
+    int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws GeneralSecurityException;
+
     /**
      * Encrypts {@code plaintext} (position to limit) into {@code out} at its position and appends the
-     * tag. {@code out} may be the same memory as {@code plaintext} (in-place). Both positions advance.
+     * tag. {@code out} may be the same memory as {@code plaintext} at the same position (in-place).
+     * Both positions advance.
      *
      * @param nonce the 12-byte per-record nonce
      * @param aad additional authenticated data (the record header)
      * @param plaintext the input
-     * @param out where ciphertext and tag go; needs {@code plaintext.remaining() + tagLength} bytes
+     * @param out where ciphertext and tag go; needs {@code plaintext.remaining() + tagLength()} bytes
      * @return the number of bytes written
      * @throws GeneralSecurityException if the provider fails
      */
@@ -28,7 +74,7 @@ public interface Aead {
 
     /**
      * Decrypts and authenticates {@code ciphertext} (ciphertext and tag, position to limit) into
-     * {@code out}; in-place use is allowed. Both positions advance.
+     * {@code out}; in-place use at the same position is allowed. Both positions advance.
      *
      * @param nonce the 12-byte per-record nonce
      * @param aad additional authenticated data (the record header)
@@ -40,6 +86,6 @@ public interface Aead {
      */
     int open(byte[] nonce, byte[] aad, ByteBuffer ciphertext, ByteBuffer out) throws GeneralSecurityException;
 
-    /** Forgets the key as far as the provider allows. */
+    /** Forgets the key as far as the provider allows; later calls throw {@link IllegalStateException}. */
     void destroy();
 }

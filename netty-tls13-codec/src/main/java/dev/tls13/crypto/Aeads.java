@@ -1,11 +1,35 @@
 package dev.tls13.crypto;
 
-/** Creates the AEAD implementation for each algorithm (JCA for GCM and ChaCha20, BouncyCastle for CCM). */
+/**
+ * Creates the AEAD implementation for each algorithm: the JCA for AES-GCM and ChaCha20-Poly1305 (the
+ * JDK's intrinsics are the fast path), BouncyCastle's lightweight API for AES-CCM, which the JDK lacks
+ * (DESIGN.md §8).
+ */
 final class Aeads {
     private Aeads() {
     }
 
+    /**
+     * @param algorithm the AEAD
+     * @param key the key, {@code algorithm.keyLength()} bytes; copied, the caller may zero it
+     * @return a new AEAD for that key
+     * @throws IllegalArgumentException if the key length does not fit the algorithm
+     */
     static Aead create(AeadAlgorithm algorithm, byte[] key) {
-        throw new UnsupportedOperationException("not yet: " + algorithm);
+        if (key.length != algorithm.keyLength()) {
+            throw new IllegalArgumentException(algorithm + " needs a " + algorithm.keyLength()
+                    + "-byte key, got " + key.length);
+        }
+        switch (algorithm) {
+            case AES_128_GCM:
+            case AES_256_GCM:
+            case CHACHA20_POLY1305:
+                return new JcaAead(algorithm, key);
+            case AES_128_CCM:
+            case AES_128_CCM_8:
+                return new BcCcmAead(algorithm, key);
+            default:
+                throw new IllegalArgumentException("unsupported AEAD " + algorithm);
+        }
     }
 }

@@ -1,0 +1,280 @@
+package dev.tls13.record;
+
+import dev.tls13.crypto.Aead;
+import dev.tls13.crypto.AeadAlgorithm;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
+import dev.tls13.wire.ContentType;
+import io.netty.buffer.ByteBuf;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The sending half of the record layer for one key (RFC 8446 §5.1–§5.4): writes whole records
+ * straight into the output buffer. For a protected record the content is copied once into the output,
+ * followed by the inner type and the padding, and encrypted there in place; the nonce and header
+ * arrays are reused, so nothing of ours is allocated per record.
+ *
+ * <p>{@link #plaintext()} writes unprotected records (ClientHello, ServerHello, alerts before keys).
+ * change_cipher_spec records are written in plaintext by every instance (RFC 8446 §5) and do not use a
+ * sequence number. Not thread-safe; one per direction and key.
+ */
+public final class WriteProtection {
+
+    private static final WriteProtection PLAINTEXT = new WriteProtection(null, null, PaddingPolicy.none(),
+            Records.LEGACY_RECORD_VERSION);
+    private static final WriteProtection INITIAL_PLAINTEXT = new WriteProtection(null, null,
+            PaddingPolicy.none(), Records.INITIAL_LEGACY_RECORD_VERSION);
+
+    private final Aead aead;
+    private final byte[] iv;
+    private final PaddingPolicy padding;
+    private final int legacyVersion;
+    private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
+    private final byte[] header = new byte[Records.HEADER_LENGTH];
+    private long sequenceNumber;
+
+    private WriteProtection(Aead aead, byte[] iv, PaddingPolicy padding, int legacyVersion) {
+        this.aead = aead;
+        this.iv = iv;
+        this.padding = padding;
+        this.legacyVersion = legacyVersion;
+    }
+
+    /** @return the writer of unprotected records with legacy_record_version 0x0303 (RFC 8446 §5.1) */
+    public static WriteProtection plaintext() {
+        return PLAINTEXT;
+    }
+
+    /**
+     * @return the writer of unprotected records with legacy_record_version 0x0301, which RFC 8446 §5.1
+     *         allows for the initial ClientHello for compatibility with old middleboxes
+     */
+    public static WriteProtection initialPlaintext() {
+        return INITIAL_PLAINTEXT;
+    }
+
+    /**
+     * Installs a write key without padding.
+     *
+     * @param aead the AEAD of the key; owned from now on, {@link #destroy()} destroys it
+     * @param iv the 12-byte write IV (RFC 8446 §7.3); copied
+     * @return the protection, at sequence number 0
+     */
+    public static WriteProtection install(Aead aead, byte[] iv) {
+        return install(aead, iv, PaddingPolicy.none());
+    }
+
+    /**
+     * Installs a write key.
+     *
+     * @param aead the AEAD of the key; owned from now on, {@link #destroy()} destroys it
+     * @param iv the 12-byte write IV (RFC 8446 §7.3); copied
+     * @param padding how to pad records (RFC 8446 §5.4)
+     * @return the protection, at sequence number 0
+     */
+    public static WriteProtection install(Aead aead, byte[] iv, PaddingPolicy padding) {
+        Objects.requireNonNull(aead, "aead");
+        Objects.requireNonNull(padding, "padding");
+        if (iv.length != AeadAlgorithm.NONCE_LENGTH) {
+            throw new IllegalArgumentException("IV must be 12 bytes, got " + iv.length);
+        }
+        return new WriteProtection(aead, iv.clone(), padding, Records.LEGACY_RECORD_VERSION);
+    }
+
+    /** @return whether this instance encrypts (false for the plaintext writers) */
+    public boolean isProtected() {
+        return aead != null;
+    }
+
+    /** @return the sequence number of the next record (RFC 8446 §5.3) */
+    public long sequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /** For tests: jump to a sequence number (RFC 8446 §5.3 wrap handling). */
+    void sequenceNumber(long value) {
+        sequenceNumber = value;
+    }
+
+    /**
+     * The size of the records {@link #sealFragmented} writes, so a caller can size one output buffer
+     * for a whole flush.
+     *
+     * @param type the content type
+     * @param length the plaintext length
+     * @param maxFragment the largest content per record, 1 to 2^14
+     * @return the number of bytes written for {@code length} bytes of {@code type}
+     */
+    public int sealedLength(ContentType type, int length, int maxFragment) {
+        checkMaxFragment(maxFragment);
+        int total = 0;
+        int left = length;
+        while (left > 0) {
+            int n = Math.min(left, maxFragment);
+            total += recordLength(type, n);
+            left -= n;
+        }
+        return total;
+    }
+
+    /**
+     * The size of one record holding {@code length} content bytes.
+     *
+     * @param type the content type
+     * @param length the content length, 0 to 2^14
+     * @return header, ciphertext and tag (or header and content when unprotected)
+     */
+    public int recordLength(ContentType type, int length) {
+        if (aead == null) {
+            return Records.HEADER_LENGTH + length;
+        }
+        return Records.HEADER_LENGTH + length + 1 + paddingFor(type, length) + aead.tagLength();
+    }
+
+    /**
+     * Writes all readable bytes of {@code plaintext} as one record.
+     *
+     * @param type the content type
+     * @param plaintext the content (borrowed), at most 2^14 readable bytes; its reader index advances
+     * @param out where the record goes (borrowed); grown once as needed
+     * @throws TlsException (internal_error) when the sequence number is exhausted or the provider fails
+     * @throws IllegalArgumentException when the content is longer than 2^14 bytes
+     */
+    public void seal(ContentType type, ByteBuf plaintext, ByteBuf out) throws TlsException {
+        seal(type, plaintext, plaintext.readableBytes(), out);
+    }
+
+    /**
+     * Writes the next {@code length} bytes of {@code plaintext} as one record.
+     *
+     * @param type the content type
+     * @param plaintext the content (borrowed); its reader index advances by {@code length}
+     * @param length the content length, 0 to 2^14
+     * @param out where the record goes (borrowed); grown once as needed
+     * @throws TlsException (internal_error) when the sequence number is exhausted or the provider fails
+     * @throws IllegalArgumentException when {@code length} exceeds 2^14 or the readable bytes
+     */
+    public void seal(ContentType type, ByteBuf plaintext, int length, ByteBuf out) throws TlsException {
+        if (length < 0 || length > Records.MAX_PLAINTEXT_LENGTH) {
+            throw new IllegalArgumentException("record content of " + length + " bytes, limit 2^14");
+        }
+        if (length > plaintext.readableBytes()) {
+            throw new IllegalArgumentException(length + " bytes requested, " + plaintext.readableBytes() + " readable");
+        }
+        if (aead == null || type.code() == Records.CHANGE_CIPHER_SPEC) {
+            // RFC 8446 §5: change_cipher_spec records are never protected, even after keys.
+            writePlain(type, plaintext, length, out);
+        } else {
+            writeProtected(type, plaintext, length, out);
+        }
+    }
+
+    /**
+     * Writes all readable bytes of {@code plaintext} as records of at most {@code maxFragment} bytes
+     * (RFC 8446 §5.1 fragmentation); nothing for an empty input.
+     *
+     * @param type the content type
+     * @param plaintext the content (borrowed); its reader index advances to the writer index
+     * @param maxFragment the largest content per record, 1 to 2^14
+     * @param out where the records go (borrowed)
+     * @throws TlsException (internal_error) when the sequence number is exhausted or the provider fails
+     */
+    public void sealFragmented(ContentType type, ByteBuf plaintext, int maxFragment, ByteBuf out)
+            throws TlsException {
+        checkMaxFragment(maxFragment);
+        out.ensureWritable(sealedLength(type, plaintext.readableBytes(), maxFragment));
+        while (plaintext.isReadable()) {
+            seal(type, plaintext, Math.min(plaintext.readableBytes(), maxFragment), out);
+        }
+    }
+
+    private static void checkMaxFragment(int maxFragment) {
+        if (maxFragment < 1 || maxFragment > Records.MAX_PLAINTEXT_LENGTH) {
+            throw new IllegalArgumentException("max fragment out of range: " + maxFragment);
+        }
+    }
+
+    private int paddingFor(ContentType type, int length) {
+        int pad = padding.paddingLength(type, length);
+        // RFC 8446 §5.4: padding does not lift the 2^14 + 1 limit of the TLSInnerPlaintext.
+        return Math.max(0, Math.min(pad, Records.MAX_PLAINTEXT_LENGTH - length));
+    }
+
+    private void writePlain(ContentType type, ByteBuf plaintext, int length, ByteBuf out) {
+        out.ensureWritable(Records.HEADER_LENGTH + length);
+        out.writeByte(type.code());
+        out.writeShort(legacyVersion);
+        out.writeShort(length);
+        out.writeBytes(plaintext, length);
+    }
+
+    private void writeProtected(ContentType type, ByteBuf plaintext, int length, ByteBuf out) throws TlsException {
+        if (sequenceNumber == -1L) {
+            // RFC 8446 §5.3: the sequence number must not wrap; 2^64 - 1 records is where we stop.
+            throw new TlsException(new TlsFailure.Internal("write sequence number exhausted"));
+        }
+        int tagLength = aead.tagLength();
+        int pad = paddingFor(type, length);
+        int innerLength = length + 1 + pad;
+        int recordLength = innerLength + tagLength;
+        out.ensureWritable(Records.HEADER_LENGTH + recordLength);
+        // RFC 8446 §5.2: opaque_type application_data, legacy_record_version 0x0303; the header is the AAD.
+        header[0] = Records.APPLICATION_DATA;
+        header[1] = 0x03;
+        header[2] = 0x03;
+        header[3] = (byte) (recordLength >>> 8);
+        header[4] = (byte) recordLength;
+        computeNonce();
+        int w = out.writerIndex();
+        int body = w + Records.HEADER_LENGTH;
+        int src = plaintext.readerIndex();
+        try {
+            if (out.hasArray()) {
+                byte[] a = out.array();
+                int off = out.arrayOffset() + body;
+                System.arraycopy(header, 0, a, off - Records.HEADER_LENGTH, Records.HEADER_LENGTH);
+                plaintext.getBytes(src, a, off, length);
+                a[off + length] = (byte) type.code();
+                Arrays.fill(a, off + length + 1, off + innerLength, (byte) 0);
+                aead.seal(nonce, header, a, off, innerLength, a, off);
+            } else {
+                // Direct or composite memory: through this thread's array (see Scratch for why).
+                byte[] buf = Scratch.array(recordLength);
+                plaintext.getBytes(src, buf, 0, length);
+                buf[length] = (byte) type.code();
+                Arrays.fill(buf, length + 1, innerLength, (byte) 0);
+                aead.seal(nonce, header, buf, 0, innerLength, buf, 0);
+                out.setBytes(w, header);
+                out.setBytes(body, buf, 0, recordLength);
+            }
+        } catch (GeneralSecurityException e) {
+            throw TlsException.internal("AEAD seal failed", e);
+        }
+        out.writerIndex(body + recordLength);
+        plaintext.skipBytes(length);
+        sequenceNumber++;
+    }
+
+    /** RFC 8446 §5.3: the 64-bit sequence number, big-endian and left-padded, XORed into the IV. */
+    private void computeNonce() {
+        long seq = sequenceNumber;
+        for (int i = 0; i < 4; i++) {
+            nonce[i] = iv[i];
+        }
+        for (int i = 0; i < 8; i++) {
+            nonce[11 - i] = (byte) (iv[11 - i] ^ (seq >>> (8 * i)));
+        }
+    }
+
+    /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */
+    public void destroy() {
+        if (aead == null) {
+            return;
+        }
+        aead.destroy();
+        Arrays.fill(iv, (byte) 0);
+        Arrays.fill(nonce, (byte) 0);
+    }
+}
