@@ -198,7 +198,8 @@ public final class HandshakeJoiner {
                 return index;
             }
             partialLength = messageLength(partial, partial.readerIndex());
-            partial.ensureWritable(partialLength - HEADER_LENGTH);
+            // Exactly the message, now that its length passed the cap.
+            partial.capacity(partialLength);
         }
         int n = Math.min(partialLength - partial.readableBytes(), end - index);
         partial.writeBytes(src, index, n);

@@ -334,8 +334,8 @@ class RecordProtectionTest {
         ByteBuf record = protectRaw(new byte[] {1, 0x14});
         try (Pair p = new Pair(CipherSuiteParams.AES_128_GCM_SHA256, PaddingPolicy.none(), 9)) {
             TlsException e = assertThrows(TlsException.class, () -> p.reader.open(record));
-            assertEquals(new TlsFailure.Misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC, "protected (RFC 8446 §5)"),
-                    e.failure());
+            assertEquals(new TlsFailure.Misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC,
+                    "protected (RFC 8446 §5)"), e.failure());
         } finally {
             record.release();
         }
@@ -406,7 +406,8 @@ class RecordProtectionTest {
             ByteBuf big = Unpooled.buffer().writeZero(Records.MAX_PLAINTEXT_LENGTH + 1);
             ByteBuf out = Unpooled.buffer();
             try {
-                assertThrows(IllegalArgumentException.class, () -> p.writer.seal(ContentType.APPLICATION_DATA, big, out));
+                assertThrows(IllegalArgumentException.class,
+                        () -> p.writer.seal(ContentType.APPLICATION_DATA, big, out));
                 assertThrows(IllegalArgumentException.class,
                         () -> WriteProtection.plaintext().seal(ContentType.HANDSHAKE, big, out));
                 assertEquals(0, out.readableBytes());
