@@ -2,10 +2,12 @@ package dev.tls13.handshake;
 
 import dev.tls13.crypto.SignatureAlgorithm;
 import dev.tls13.wire.SignatureScheme;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
@@ -202,6 +204,67 @@ public final class SignatureSchemes {
      */
     public static boolean keyCanUse(Key key, SignatureScheme scheme) {
         return forKey(key).contains(scheme);
+    }
+
+    /**
+     * The schemes that can name the signature on a certificate, as listed in
+     * {@code signature_algorithms_cert} (RFC 8446 §4.2.3, §4.4.2.2). ECDSA schemes are matched by hash
+     * (the issuer's curve is not known from the certificate alone); RSASSA-PSS signatures match both
+     * the rsae and the pss scheme of their hash, since the issuer's key type decides between them.
+     *
+     * @param certificate a certificate
+     * @return the candidate schemes, empty for signature algorithms TLS 1.3 has no scheme for
+     */
+    public static List<SignatureScheme> ofCertificateSignature(X509Certificate certificate) {
+        switch (certificate.getSigAlgOID()) {
+            case "1.2.840.113549.1.1.5":
+                return List.of(SignatureScheme.RSA_PKCS1_SHA1);
+            case "1.2.840.113549.1.1.11":
+                return List.of(SignatureScheme.RSA_PKCS1_SHA256);
+            case "1.2.840.113549.1.1.12":
+                return List.of(SignatureScheme.RSA_PKCS1_SHA384);
+            case "1.2.840.113549.1.1.13":
+                return List.of(SignatureScheme.RSA_PKCS1_SHA512);
+            case "1.2.840.10045.4.1":
+                return List.of(SignatureScheme.ECDSA_SHA1);
+            case "1.2.840.10045.4.3.2":
+                return List.of(SignatureScheme.ECDSA_SECP256R1_SHA256);
+            case "1.2.840.10045.4.3.3":
+                return List.of(SignatureScheme.ECDSA_SECP384R1_SHA384);
+            case "1.2.840.10045.4.3.4":
+                return List.of(SignatureScheme.ECDSA_SECP521R1_SHA512);
+            case "1.3.101.112":
+                return List.of(SignatureScheme.ED25519);
+            case "1.3.101.113":
+                return List.of(SignatureScheme.ED448);
+            case "1.2.840.113549.1.1.10":
+                return pssCertificateSignature(certificate.getSigAlgParams());
+            default:
+                return List.of();
+        }
+    }
+
+    private static List<SignatureScheme> pssCertificateSignature(byte[] encodedParams) {
+        if (encodedParams == null) {
+            return List.of();
+        }
+        try {
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("RSASSA-PSS");
+            parameters.init(encodedParams);
+            String digest = normalizeDigest(parameters.getParameterSpec(PSSParameterSpec.class).getDigestAlgorithm());
+            switch (digest) {
+                case "SHA256":
+                    return List.of(SignatureScheme.RSA_PSS_RSAE_SHA256, SignatureScheme.RSA_PSS_PSS_SHA256);
+                case "SHA384":
+                    return List.of(SignatureScheme.RSA_PSS_RSAE_SHA384, SignatureScheme.RSA_PSS_PSS_SHA384);
+                case "SHA512":
+                    return List.of(SignatureScheme.RSA_PSS_RSAE_SHA512, SignatureScheme.RSA_PSS_PSS_SHA512);
+                default:
+                    return List.of();
+            }
+        } catch (GeneralSecurityException | IOException e) {
+            return List.of();
+        }
     }
 
     private static List<SignatureScheme> rsaeSchemes(Key key) {

@@ -53,7 +53,8 @@ class SignatureSchemesTest {
 
     @Test
     void defaultCertListIsTheDefaultListPlusPkcs1Sha2() {
-        assertEquals(SignatureSchemes.DEFAULT, SignatureSchemes.DEFAULT_CERT.subList(0, SignatureSchemes.DEFAULT.size()));
+        int size = SignatureSchemes.DEFAULT.size();
+        assertEquals(SignatureSchemes.DEFAULT, SignatureSchemes.DEFAULT_CERT.subList(0, size));
         assertEquals(List.of(SignatureScheme.RSA_PKCS1_SHA256, SignatureScheme.RSA_PKCS1_SHA384,
                         SignatureScheme.RSA_PKCS1_SHA512),
                 SignatureSchemes.DEFAULT_CERT.subList(SignatureSchemes.DEFAULT.size(),
