@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.KeyPairGenerator;
@@ -14,6 +15,7 @@ import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -437,7 +439,8 @@ public final class TestPki {
      * @return the PEM text
      */
     public static String traditionalPem(PrivateKey key) {
-        return write(w -> w.writeObject(new JcaMiscPEMGenerator(key)));
+        PrivateKey withCurve = withCurveInSec1(key);
+        return write(w -> w.writeObject(new JcaMiscPEMGenerator(withCurve)));
     }
 
     /**
@@ -451,8 +454,23 @@ public final class TestPki {
     public static String legacyEncryptedPem(PrivateKey key, char[] password) {
         return write(w -> {
             PEMEncryptor encryptor = new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(BC).build(password);
-            w.writeObject(new JcaMiscPEMGenerator(key, encryptor));
+            w.writeObject(new JcaMiscPEMGenerator(withCurveInSec1(key), encryptor));
         });
+    }
+
+    /**
+     * The JDK encodes an EC key's curve only in the PKCS#8 algorithm identifier, so a SEC1 block made
+     * from it would lack the curve that OpenSSL always writes; BouncyCastle's encoding carries it.
+     */
+    private static PrivateKey withCurveInSec1(PrivateKey key) {
+        if (!key.getAlgorithm().equals("EC")) {
+            return key;
+        }
+        try {
+            return KeyFactory.getInstance("EC", BC).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private interface PemWriting {
