@@ -1,7 +1,5 @@
 package dev.tls13.handshake;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -9,13 +7,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.util.IPAddress;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Server identity check for endpoint identification "HTTPS" (RFC 2818 §3.1 with the matching rules of
@@ -134,18 +130,75 @@ final class HostnameMatcher {
         if (literal.startsWith("[") && literal.endsWith("]")) {
             literal = literal.substring(1, literal.length() - 1);
         }
-        if (literal.indexOf(':') >= 0) {
-            // Only a literal that validates is passed to InetAddress, so no DNS lookup can happen.
-            if (!IPAddress.isValidIPv6(literal)) {
+        return literal.indexOf(':') >= 0 ? ipv6Literal(literal) : ipv4Literal(literal);
+    }
+
+    /** RFC 4291 §2.2 text forms: eight groups, one "::" for a run of zero groups, an optional dotted IPv4 tail. */
+    private static byte[] ipv6Literal(String literal) {
+        int gap = literal.indexOf("::");
+        if (gap >= 0 && literal.indexOf("::", gap + 1) >= 0) {
+            return null;
+        }
+        int[] head = new int[8];
+        int[] tail = new int[8];
+        int headCount;
+        int tailCount = 0;
+        if (gap < 0) {
+            headCount = groups(literal, true, head);
+            if (headCount != 8) {
                 return null;
             }
-            try {
-                return InetAddress.getByName(literal).getAddress();
-            } catch (UnknownHostException e) {
+        } else {
+            headCount = gap == 0 ? 0 : groups(literal.substring(0, gap), false, head);
+            String after = literal.substring(gap + 2);
+            tailCount = after.isEmpty() ? 0 : groups(after, true, tail);
+            // "::" stands for at least one zero group.
+            if (headCount < 0 || tailCount < 0 || headCount + tailCount > 7) {
                 return null;
             }
         }
-        return ipv4Literal(literal);
+        byte[] address = new byte[16];
+        for (int i = 0; i < headCount; i++) {
+            address[2 * i] = (byte) (head[i] >>> 8);
+            address[2 * i + 1] = (byte) head[i];
+        }
+        for (int i = 0; i < tailCount; i++) {
+            int at = 8 - tailCount + i;
+            address[2 * at] = (byte) (tail[i] >>> 8);
+            address[2 * at + 1] = (byte) tail[i];
+        }
+        return address;
+    }
+
+    /** Parses colon-separated 16-bit groups into {@code out}; returns how many, or -1 if malformed. */
+    private static int groups(String text, boolean ipv4TailAllowed, int[] out) {
+        String[] parts = text.split(":", -1);
+        int count = 0;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (i == parts.length - 1 && ipv4TailAllowed && part.indexOf('.') >= 0) {
+                byte[] v4 = ipv4Literal(part);
+                if (v4 == null || count + 2 > out.length) {
+                    return -1;
+                }
+                out[count++] = ((v4[0] & 0xFF) << 8) | (v4[1] & 0xFF);
+                out[count++] = ((v4[2] & 0xFF) << 8) | (v4[3] & 0xFF);
+                continue;
+            }
+            if (part.isEmpty() || part.length() > 4 || count == out.length) {
+                return -1;
+            }
+            int value = 0;
+            for (int j = 0; j < part.length(); j++) {
+                int digit = Character.digit(part.charAt(j), 16);
+                if (digit < 0) {
+                    return -1;
+                }
+                value = (value << 4) | digit;
+            }
+            out[count++] = value;
+        }
+        return count;
     }
 
     private static byte[] ipv4Literal(String literal) {
@@ -191,15 +244,19 @@ final class HostnameMatcher {
     }
 
     private static String mostSpecificCommonName(X509Certificate certificate) {
-        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        // LdapName lists RDNs from the most general to the most specific (RFC 4514 strings are reversed).
         String last = null;
-        for (RDN rdn : subject.getRDNs()) {
-            for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
-                if (BCStyle.CN.equals(value.getType())) {
-                    ASN1Encodable encodable = value.getValue();
-                    last = encodable instanceof ASN1String ? ((ASN1String) encodable).getString() : null;
+        try {
+            LdapName name = new LdapName(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+            for (Rdn rdn : name.getRdns()) {
+                Attribute cn = rdn.toAttributes().get("CN");
+                if (cn != null) {
+                    Object value = cn.get();
+                    last = value instanceof String ? (String) value : null;
                 }
             }
+        } catch (NamingException e) {
+            return null;
         }
         return last;
     }

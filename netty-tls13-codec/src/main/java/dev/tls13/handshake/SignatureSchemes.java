@@ -1,12 +1,15 @@
 package dev.tls13.handshake;
 
 import dev.tls13.crypto.SignatureAlgorithm;
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
 import dev.tls13.wire.SignatureScheme;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.EdECKey;
@@ -67,6 +70,24 @@ public final class SignatureSchemes {
             SignatureScheme.RSA_PKCS1_SHA256,
             SignatureScheme.RSA_PKCS1_SHA384,
             SignatureScheme.RSA_PKCS1_SHA512);
+
+    private static final List<SignatureScheme> KNOWN = List.of(
+            SignatureScheme.ECDSA_SECP256R1_SHA256,
+            SignatureScheme.ECDSA_SECP384R1_SHA384,
+            SignatureScheme.ECDSA_SECP521R1_SHA512,
+            SignatureScheme.ED25519,
+            SignatureScheme.ED448,
+            SignatureScheme.RSA_PSS_RSAE_SHA256,
+            SignatureScheme.RSA_PSS_RSAE_SHA384,
+            SignatureScheme.RSA_PSS_RSAE_SHA512,
+            SignatureScheme.RSA_PSS_PSS_SHA256,
+            SignatureScheme.RSA_PSS_PSS_SHA384,
+            SignatureScheme.RSA_PSS_PSS_SHA512,
+            SignatureScheme.RSA_PKCS1_SHA256,
+            SignatureScheme.RSA_PKCS1_SHA384,
+            SignatureScheme.RSA_PKCS1_SHA512,
+            SignatureScheme.RSA_PKCS1_SHA1,
+            SignatureScheme.ECDSA_SHA1);
 
     private static final ECParameterSpec P256 = namedCurve("secp256r1");
     private static final ECParameterSpec P384 = namedCurve("secp384r1");
@@ -265,6 +286,53 @@ public final class SignatureSchemes {
         } catch (GeneralSecurityException | IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Checks the scheme of a received CertificateVerify before its signature is verified
+     * (RFC 8446 §4.4.3): it must be one we offered in {@code signature_algorithms}, one that TLS 1.3
+     * allows in CertificateVerify (§4.2.3), and one the peer's end-entity key can sign with.
+     *
+     * @param scheme the scheme the peer used
+     * @param offered what we sent in {@code signature_algorithms}
+     * @param peerKey the public key of the peer's end-entity certificate
+     * @return the algorithm to verify the signature with
+     * @throws TlsException {@link PeerMisbehaved#UNOFFERED_SIGNATURE_SCHEME} (illegal_parameter) otherwise
+     */
+    public static SignatureAlgorithm checkPeerCertificateVerifyScheme(SignatureScheme scheme,
+                                                                      List<SignatureScheme> offered, PublicKey peerKey)
+            throws TlsException {
+        if (!offered.contains(scheme) || !allowedInCertificateVerify(scheme)) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "CertificateVerify with " + scheme + ", offered " + offered);
+        }
+        if (!keyCanUse(peerKey, scheme)) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "CertificateVerify with " + scheme + " does not fit the certificate's " + peerKey.getAlgorithm()
+                            + " key");
+        }
+        return algorithm(scheme);
+    }
+
+    /**
+     * Looks a scheme up by its RFC 8446 name, e.g. {@code "ecdsa_secp256r1_sha256"}, ignoring case.
+     *
+     * @param name the name
+     * @return the scheme
+     * @throws IllegalArgumentException for a name we do not know
+     */
+    public static SignatureScheme byName(String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        for (SignatureScheme scheme : KNOWN) {
+            if (scheme.knownName().equals(wanted)) {
+                return scheme;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (SignatureScheme scheme : KNOWN) {
+            names.append(names.length() == 0 ? "" : ", ").append(scheme.knownName());
+        }
+        throw new IllegalArgumentException("unknown signature scheme '" + name + "' (known: " + names + ")");
     }
 
     private static List<SignatureScheme> rsaeSchemes(Key key) {

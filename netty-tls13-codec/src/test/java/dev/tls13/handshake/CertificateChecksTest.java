@@ -1,6 +1,5 @@
 package dev.tls13.handshake;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -262,18 +261,5 @@ class CertificateChecksTest {
                         CertPathValidatorException.BasicReason.ALGORITHM_CONSTRAINED)));
         assertEquals(CertificateError.UNPARSEABLE, CertificateChecks.classify(new CertificateParsingException("p")));
         assertEquals(CertificateError.CERTIFICATE_UNKNOWN, CertificateChecks.classify(new CertificateException("?")));
-    }
-
-    @Test
-    void ipLiteralsParseWithoutLookup() {
-        assertArrayEquals(new byte[] {127, 0, 0, 1}, HostnameMatcher.ipLiteral("127.0.0.1"));
-        byte[] loopback6 = new byte[16];
-        loopback6[15] = 1;
-        assertArrayEquals(loopback6, HostnameMatcher.ipLiteral("::1"));
-        assertArrayEquals(loopback6, HostnameMatcher.ipLiteral("[0:0:0:0:0:0:0:1]"));
-        for (String notLiteral : List.of("1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.x", "example.com", "::g", "[::1",
-                "fe80::1%eth0", "")) {
-            assertEquals(null, HostnameMatcher.ipLiteral(notLiteral), notLiteral);
-        }
     }
 }

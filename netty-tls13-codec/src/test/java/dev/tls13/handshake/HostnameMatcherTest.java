@@ -1,11 +1,14 @@
 package dev.tls13.handshake;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.KeyType;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HostnameMatcherTest {
@@ -122,5 +125,31 @@ class HostnameMatcherTest {
         assertFalse(HostnameMatcher.matches(cert, "localhost"));
         assertFalse(HostnameMatcher.matches(cert, ""));
         assertFalse(HostnameMatcher.matches(cert, null));
+    }
+
+    @Test
+    void ipLiteralsParseWithoutLookup() {
+        assertArrayEquals(new byte[] {127, 0, 0, 1}, HostnameMatcher.ipLiteral("127.0.0.1"));
+        byte[] loopback6 = new byte[16];
+        loopback6[15] = 1;
+        assertArrayEquals(loopback6, HostnameMatcher.ipLiteral("::1"));
+        assertArrayEquals(loopback6, HostnameMatcher.ipLiteral("[0:0:0:0:0:0:0:1]"));
+        assertArrayEquals(new byte[16], HostnameMatcher.ipLiteral("::"));
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xFF;
+        mapped[11] = (byte) 0xFF;
+        mapped[12] = (byte) 192;
+        mapped[15] = 1;
+        assertArrayEquals(mapped, HostnameMatcher.ipLiteral("::FFFF:192.0.0.1"));
+        byte[] full = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6};
+        assertArrayEquals(full, HostnameMatcher.ipLiteral("2001:db8:1:2:3:4:5:6"));
+        assertArrayEquals(full, HostnameMatcher.ipLiteral("2001:db8:1:2:3:4:0.5.0.6"));
+        byte[] split = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7};
+        assertArrayEquals(split, HostnameMatcher.ipLiteral("2001:db8::7"));
+        for (String notLiteral : List.of("1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.x", "example.com", "::g", "[::1",
+                "fe80::1%eth0", "", ":1", "1:", "1:::2", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7",
+                "1:2:3:4:5:6:7::8", "::1.2.3", "1.2.3.4::", "::1.2.3.4:5")) {
+            assertEquals(null, HostnameMatcher.ipLiteral(notLiteral), notLiteral);
+        }
     }
 }

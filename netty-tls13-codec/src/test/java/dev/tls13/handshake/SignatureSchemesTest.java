@@ -3,11 +3,16 @@ package dev.tls13.handshake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.crypto.SignatureAlgorithm;
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.KeyType;
+import dev.tls13.wire.AlertDescription;
 import dev.tls13.wire.SignatureScheme;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -139,5 +144,51 @@ class SignatureSchemesTest {
         generator.initialize(1024);
         assertEquals(List.of(SignatureScheme.RSA_PSS_RSAE_SHA256, SignatureScheme.RSA_PSS_RSAE_SHA384),
                 SignatureSchemes.forKey(generator.generateKeyPair().getPrivate()));
+    }
+
+    @Test
+    void acceptsAPeerCertificateVerifySchemeWeOfferedThatFitsItsKey() throws TlsException {
+        assertEquals(SignatureAlgorithm.ED25519, SignatureSchemes.checkPeerCertificateVerifyScheme(
+                SignatureScheme.ED25519, SignatureSchemes.DEFAULT, TestPki.keyPair(KeyType.ED25519).getPublic()));
+        assertEquals(SignatureAlgorithm.RSA_PSS_RSAE_SHA384, SignatureSchemes.checkPeerCertificateVerifyScheme(
+                SignatureScheme.RSA_PSS_RSAE_SHA384, SignatureSchemes.DEFAULT,
+                TestPki.keyPair(KeyType.RSA_2048).getPublic()));
+    }
+
+    @Test
+    void rejectsAPeerCertificateVerifySchemeWeDidNotOfferWithIllegalParameter() {
+        TlsException e = assertThrows(TlsException.class, () -> SignatureSchemes.checkPeerCertificateVerifyScheme(
+                SignatureScheme.ED448, List.of(SignatureScheme.ED25519), TestPki.keyPair(KeyType.ED448).getPublic()));
+        assertEquals(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME, ((TlsFailure.Misbehaved) e.failure()).reason());
+        assertEquals(AlertDescription.ILLEGAL_PARAMETER, e.failure().alert());
+    }
+
+    @Test
+    void rejectsAPeerCertificateVerifyWithPkcs1EvenIfWeListedIt() {
+        assertThrows(TlsException.class, () -> SignatureSchemes.checkPeerCertificateVerifyScheme(
+                SignatureScheme.RSA_PKCS1_SHA256, SignatureSchemes.DEFAULT_CERT,
+                TestPki.keyPair(KeyType.RSA_2048).getPublic()));
+    }
+
+    @Test
+    void rejectsAPeerCertificateVerifySchemeThatDoesNotFitTheCertificateKey() {
+        assertThrows(TlsException.class, () -> SignatureSchemes.checkPeerCertificateVerifyScheme(
+                SignatureScheme.ECDSA_SECP384R1_SHA384, SignatureSchemes.DEFAULT,
+                TestPki.keyPair(KeyType.EC_P256).getPublic()));
+        assertThrows(TlsException.class, () -> SignatureSchemes.checkPeerCertificateVerifyScheme(
+                SignatureScheme.RSA_PSS_PSS_SHA256, SignatureSchemes.DEFAULT,
+                TestPki.keyPair(KeyType.RSA_2048).getPublic()));
+    }
+
+    @Test
+    void looksUpSchemesByRfcName() {
+        assertEquals(SignatureScheme.ECDSA_SECP256R1_SHA256, SignatureSchemes.byName("ecdsa_secp256r1_sha256"));
+        assertEquals(SignatureScheme.RSA_PSS_PSS_SHA512, SignatureSchemes.byName(" RSA_PSS_PSS_SHA512 "));
+        for (SignatureScheme scheme : SignatureSchemes.DEFAULT_CERT) {
+            assertEquals(scheme, SignatureSchemes.byName(scheme.knownName()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SignatureSchemes.byName("ecdsa_p256"));
+        assertTrue(e.getMessage().contains("ed25519"), e.getMessage());
     }
 }
