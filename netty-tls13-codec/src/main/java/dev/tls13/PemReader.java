@@ -49,8 +49,8 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  *
  * <p>Every failure (missing file, no PEM block, garbled Base64, wrong password, unknown key type) is an
  * {@link IllegalArgumentException} with a message that names the source and the problem: these are
- * configuration mistakes, not TLS failures. Streams are read to the end but not closed (the caller owns
- * them); passwords are not modified.
+ * configuration mistakes, not TLS failures. Streams are read as far as needed but not closed (the caller
+ * owns them); passwords are not modified.
  */
 final class PemReader {
 
@@ -77,7 +77,7 @@ final class PemReader {
     /**
      * Reads every {@code CERTIFICATE} block of a PEM stream, in order.
      *
-     * @param in the PEM stream, read to its end and not closed
+     * @param in the PEM stream, not closed
      * @return the certificates, never empty
      * @throws IllegalArgumentException if the stream holds no valid certificate
      */
@@ -116,7 +116,7 @@ final class PemReader {
     /**
      * Reads the first private key of a PEM stream.
      *
-     * @param in the PEM stream, read to its end and not closed
+     * @param in the PEM stream, not closed
      * @param password the password of an encrypted key, or {@code null}
      * @return the key, as a JDK key object
      * @throws IllegalArgumentException if the stream holds no key, or the password is missing or wrong

@@ -43,7 +43,7 @@ final class TrustManagers {
     }
 
     /**
-     * Trusts the certificates of a PEM stream (read to its end, not closed).
+     * Trusts the certificates of a PEM stream (not closed).
      *
      * @param trustedCertificatesPem PEM with one or more {@code CERTIFICATE} blocks
      * @return the trust manager

@@ -34,7 +34,7 @@ public record CertifiedKey(List<X509Certificate> chain, PrivateKey key) {
         List<SignatureScheme> keySchemes = SignatureSchemes.forKey(key);
         if (keySchemes.isEmpty()) {
             throw new IllegalArgumentException("a " + key.getAlgorithm() + " private key cannot sign in TLS 1.3"
-                    + " (usable: RSA >= 2048 bits, RSASSA-PSS, EC P-256/P-384/P-521, Ed25519, Ed448)");
+                    + " (usable: RSA, RSASSA-PSS, EC P-256/P-384/P-521, Ed25519, Ed448)");
         }
         PublicKey leafKey = chain.get(0).getPublicKey();
         boolean sameType = SignatureSchemes.forKey(leafKey).stream().anyMatch(keySchemes::contains);

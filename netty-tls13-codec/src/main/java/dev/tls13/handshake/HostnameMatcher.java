@@ -64,7 +64,9 @@ final class HostnameMatcher {
             return false;
         }
         String reference = normalize(host);
-        if (reference.isEmpty() || reference.startsWith(".") || reference.contains("..")) {
+        // A reference identifier is never a pattern: a host literally named "*.example.com" matches nothing.
+        if (reference.isEmpty() || reference.startsWith(".") || reference.contains("..")
+                || reference.indexOf('*') >= 0) {
             return false;
         }
         List<String> dnsNames = new ArrayList<>();

@@ -58,6 +58,12 @@ class HostnameMatcherTest {
     }
 
     @Test
+    void aHostNameIsNeverTreatedAsAPattern() {
+        assertFalse(HostnameMatcher.matches(dns("*.example.com"), "*.example.com"));
+        assertFalse(HostnameMatcher.matches(dns("a.example.com"), "*.example.com"));
+    }
+
+    @Test
     void rejectsPartialAndMisplacedWildcards() {
         assertFalse(HostnameMatcher.matches(dns("f*.example.com"), "foo.example.com"));
         assertFalse(HostnameMatcher.matches(dns("*o.example.com"), "foo.example.com"));

@@ -85,8 +85,8 @@ public final class TestPki {
     }
 
     /**
-     * A certificate with its private key and the chain a peer would send (leaf first, up to but
-     * excluding a self-signed root unless the certificate is itself self-signed).
+     * A certificate with its private key and the chain a peer would send: the certificate, then its
+     * issuing CA (just the certificate when it is self-signed).
      *
      * @param certificate the certificate
      * @param privateKey its private key
