@@ -28,7 +28,12 @@ public final class CertificateSelector {
      * @param scheme the CertificateVerify scheme
      */
     public record Selection(CertifiedKey certifiedKey, SignatureScheme scheme) {
-        /** Checks for nulls. */
+        /**
+         * Checks for nulls.
+         *
+         * @param certifiedKey the chain to send and the key to sign with
+         * @param scheme the CertificateVerify scheme
+         */
         public Selection {
             Objects.requireNonNull(certifiedKey, "certifiedKey");
             Objects.requireNonNull(scheme, "scheme");

@@ -22,6 +22,8 @@ public record CertifiedKey(List<X509Certificate> chain, PrivateKey key) {
      * Checks the configuration: a non-empty chain and a key that TLS 1.3 can sign with and that is of
      * the same type (same curve, same RSA modulus) as the leaf's public key.
      *
+     * @param chain the chain, leaf first; copied
+     * @param key the leaf's private key
      * @throws IllegalArgumentException if the chain is empty, the key is of a type TLS 1.3 cannot
      *         use, or it does not belong to the leaf certificate
      */

@@ -93,7 +93,13 @@ public final class TestPki {
      * @param chain the chain, {@code certificate} first
      */
     public record Issued(X509Certificate certificate, PrivateKey privateKey, List<X509Certificate> chain) {
-        /** Copies the chain. */
+        /**
+         * Copies the chain.
+         *
+         * @param certificate the certificate
+         * @param privateKey its private key
+         * @param chain the chain, {@code certificate} first
+         */
         public Issued {
             chain = List.copyOf(chain);
         }
@@ -233,57 +239,97 @@ public final class TestPki {
             this.keys = keys;
         }
 
-        /** @param name a dNSName subjectAltName entry, written as given @return this */
+        /**
+         * Adds a dNSName subjectAltName.
+         *
+         * @param name a dNSName subjectAltName entry, written as given
+         * @return this
+         */
         public LeafBuilder dns(String name) {
             names.add(new GeneralName(GeneralName.dNSName, name));
             return this;
         }
 
-        /** @param address an iPAddress subjectAltName entry (IPv4 or IPv6 literal) @return this */
+        /**
+         * Adds an iPAddress subjectAltName.
+         *
+         * @param address an iPAddress subjectAltName entry (IPv4 or IPv6 literal)
+         * @return this
+         */
         public LeafBuilder ip(String address) {
             names.add(new GeneralName(GeneralName.iPAddress, address));
             return this;
         }
 
-        /** @param cn the subject CN, or {@code null} for a subject without one @return this */
+        /**
+         * Sets the subject CN.
+         *
+         * @param cn the subject CN, or {@code null} for a subject without one
+         * @return this
+         */
         public LeafBuilder commonName(String cn) {
             this.commonName = cn;
             return this;
         }
 
-        /** @param ca the issuing CA @return this */
+        /**
+         * Sets the issuing CA.
+         *
+         * @param ca the issuing CA
+         * @return this
+         */
         public LeafBuilder issuer(Issued ca) {
             this.issuer = ca;
             this.selfSigned = false;
             return this;
         }
 
-        /** Signs the leaf with its own key. @return this */
+        /**
+         * Signs the leaf with its own key.
+         *
+         * @return this
+         */
         public LeafBuilder selfSigned() {
             this.selfSigned = true;
             return this;
         }
 
-        /** @param from start of validity @param to end of validity @return this */
+        /**
+         * Sets the validity period.
+         *
+         * @param from start of validity
+         * @param to end of validity
+         * @return this
+         */
         public LeafBuilder validity(Instant from, Instant to) {
             this.notBefore = from;
             this.notAfter = to;
             return this;
         }
 
-        /** Valid from 30 days ago until yesterday. @return this */
+        /**
+         * Valid from 30 days ago until yesterday.
+         *
+         * @return this
+         */
         public LeafBuilder expired() {
             Instant now = Instant.now();
             return validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
         }
 
-        /** Valid from tomorrow for 30 days. @return this */
+        /**
+         * Valid from tomorrow for 30 days.
+         *
+         * @return this
+         */
         public LeafBuilder notYetValid() {
             Instant now = Instant.now();
             return validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
         }
 
-        /** @return the leaf with its key and chain (leaf, then the CA unless self-signed) */
+        /**
+         * @return the leaf with its key and chain (leaf, then the CA unless self-signed)
+         */
         public Issued build() {
             X500Name subject = new X500Name(commonName == null ? "O=Test Leaf" : "CN=" + commonName);
             if (selfSigned) {
