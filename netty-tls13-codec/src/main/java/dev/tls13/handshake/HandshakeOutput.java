@@ -1,0 +1,86 @@
+package dev.tls13.handshake;
+
+import dev.tls13.error.TlsException;
+import dev.tls13.keys.ExporterSecret;
+import dev.tls13.keys.TrafficKeys;
+import dev.tls13.wire.NewSessionTicket;
+
+/**
+ * The effects of the handshake state machines (DESIGN.md §5). The connection driver implements it;
+ * state-machine tests use a recording implementation.
+ *
+ * <p>Effects are recorded in call order and applied in that order: each handshake message is sealed
+ * with the write keys in force at its position (ServerHello in plaintext, EncryptedExtensions …
+ * Finished under the handshake keys), so a state never has to care about what is still pending
+ * when it switches keys.
+ */
+public interface HandshakeOutput {
+
+    /**
+     * Queues one encoded handshake message (4-byte header included) in the current flight. The
+     * state has already added exactly these bytes to its transcript.
+     *
+     * @param encodedMessage the message bytes; the output keeps the array, the caller must not change it
+     */
+    void sendHandshake(byte[] encodedMessage);
+
+    /** Queues the dummy change_cipher_spec record of middlebox compatibility mode (RFC 8446 §D.4). */
+    void sendChangeCipherSpec();
+
+    /**
+     * Switches the write direction to new keys after everything queued so far (RFC 8446 §7.3).
+     * Takes ownership of {@code keys}: the output destroys them once the record protection holds them.
+     *
+     * @param keys the new traffic keys
+     */
+    void installWriteKeys(TrafficKeys keys);
+
+    /**
+     * Switches the read direction to new keys for the next record. The driver refuses
+     * (PeerMisbehaved.KEY_CHANGE_NOT_ALIGNED) when a partial handshake message is pending, because a
+     * message must not span a key change (RFC 8446 §5.1). Takes ownership of {@code keys}.
+     *
+     * @param keys the new traffic keys
+     * @throws TlsException if the key change is not on a record boundary
+     */
+    void installReadKeys(TrafficKeys keys) throws TlsException;
+
+    /**
+     * The handshake has completed (the state is now a connected state). Called once.
+     *
+     * @param session what was negotiated
+     */
+    void handshakeComplete(SessionInfo session);
+
+    /**
+     * The exporter master secret of the connection (RFC 8446 §7.5), for exportKeyingMaterial.
+     * Takes ownership.
+     *
+     * @param exporter the secret
+     */
+    void exporterSecret(ExporterSecret exporter);
+
+    /**
+     * Whether key-log lines are wanted; states skip formatting secrets when not.
+     *
+     * @return {@code true} when {@link #keyLog(String)} has a consumer
+     */
+    boolean keyLogEnabled();
+
+    /**
+     * One NSS key log line (RFC 9850 format: LABEL client_random secret), only when
+     * {@link #keyLogEnabled()}.
+     *
+     * @param line the line, without a newline
+     */
+    void keyLog(String line);
+
+    /**
+     * A client received a NewSessionTicket after the handshake (RFC 8446 §4.6.1). Kept for
+     * resumption; never an error.
+     *
+     * @param ticket the ticket
+     * @param psk the PSK derived from the resumption master secret and the ticket nonce; owned by the callee
+     */
+    void sessionTicket(NewSessionTicket ticket, byte[] psk);
+}

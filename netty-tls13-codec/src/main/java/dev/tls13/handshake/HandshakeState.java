@@ -1,0 +1,54 @@
+package dev.tls13.handshake;
+
+import dev.tls13.error.TlsException;
+import dev.tls13.wire.HandshakeMessage;
+
+/**
+ * One state of a handshake state machine (DESIGN.md §5). The client's states implement the sealed
+ * {@code ClientState}, the server's the sealed {@code ServerState}; the driver holds the only
+ * reference and performs every state change: {@code state = state.on(message, encoded, out)}.
+ */
+public interface HandshakeState {
+
+    /**
+     * Handles one handshake message. Checks first that the message is one this state accepts
+     * (anything else: unexpected_message), validates it without touching any state, then updates the
+     * transcript, derives keys, emits effects through {@code out}, and returns the next state.
+     *
+     * @param message the decoded message
+     * @param encoded its exact bytes, 4-byte header included, as received (for the transcript)
+     * @param out where effects go
+     * @return the next state
+     * @throws TlsException on any protocol failure; the driver then replaces the state with a failed one
+     */
+    HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException;
+
+    /**
+     * Whether the handshake is complete in this state, so application data may be sent and received.
+     *
+     * @return {@code true} in the connected state
+     */
+    boolean isConnected();
+
+    /**
+     * Whether an unprotected change_cipher_spec record may arrive now and be dropped: after the first
+     * ClientHello and before the peer's Finished (RFC 8446 §5).
+     *
+     * @return {@code true} while a CCS is tolerated
+     */
+    boolean allowsChangeCipherSpec();
+
+    /**
+     * Starts a KeyUpdate of our write keys (RFC 8446 §4.6.3), optionally asking the peer to update
+     * its keys too. Only the connected state supports it.
+     *
+     * @param requestPeerUpdate whether to set update_requested
+     * @param out where effects go
+     * @return the next state
+     * @throws IllegalStateException when the handshake is not complete
+     */
+    HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out);
+
+    /** Destroys the secrets this state holds; called when the connection ends in this state. */
+    void destroy();
+}
