@@ -18,6 +18,8 @@ SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY
 BUFFERS = ["heap", "direct"]
 TARGET_RATIO = 0.9
 TARGET_SIZE = 16384
+# gc.alloc.rate.norm wobbles by a few bytes between forks; more than 2 % + 8 B is a real difference.
+ALLOC_SLACK = 1.02
 
 
 def load(path):
@@ -102,7 +104,7 @@ def main():
                         if r is not None and r < TARGET_RATIO:
                             misses.append(f"{suite} {buf} {what}: {r:.2f} of the ceiling")
                     for what, ours, ceil in (("seal", seal[1], jseal[1]), ("open", open_alloc, jopen[1])):
-                        if ours is not None and ceil is not None and ours > ceil + 1:
+                        if ours is not None and ceil is not None and ours > ceil * ALLOC_SLACK + 8:
                             misses.append(f"{suite} {buf} {what}: {ours:.0f} B/op vs ceiling {ceil:.0f}")
     print()
     if misses:
