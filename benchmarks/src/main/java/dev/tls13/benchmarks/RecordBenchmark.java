@@ -105,6 +105,11 @@ public class RecordBenchmark {
         ByteBuf work;
         int next;
 
+        /**
+         * Installs the keys, allocates the buffers and seals and checks the ring of records.
+         *
+         * @throws TlsException never in practice
+         */
         @Setup(Level.Trial)
         public void setUp() throws TlsException {
             CipherSuiteParams params = suite(suite);
@@ -170,6 +175,7 @@ public class RecordBenchmark {
             }
         }
 
+        /** Destroys the keys and releases the buffers. */
         @TearDown(Level.Trial)
         public void tearDown() {
             writer.destroy();
@@ -224,6 +230,12 @@ public class RecordBenchmark {
         byte[][] ringNonces;
         int next;
 
+        /**
+         * Creates the cipher and key objects once and seals and checks the ring of ciphertexts.
+         *
+         * @throws GeneralSecurityException never in practice
+         * @throws InvalidCipherTextException never in practice
+         */
         @Setup(Level.Trial)
         public void setUp() throws GeneralSecurityException, InvalidCipherTextException {
             algorithm = suite(suite).aead();
