@@ -120,19 +120,9 @@ public final class ClientHandshake {
     private static List<Extension.KeyShareEntry> entries(List<KeyExchange> shares) {
         List<Extension.KeyShareEntry> entries = new ArrayList<>(shares.size());
         for (KeyExchange share : shares) {
-            entries.add(new Extension.KeyShareEntry(group(share.algorithm()), share.publicKey()));
+            entries.add(new Extension.KeyShareEntry(Negotiation.group(share.algorithm()), share.publicKey()));
         }
         return entries;
-    }
-
-    private static NamedGroup group(KeyExchangeAlgorithm algorithm) {
-        for (NamedGroup g : List.of(NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1,
-                NamedGroup.SECP521R1, NamedGroup.X448)) {
-            if (Negotiation.keyExchange(g).orElseThrow() == algorithm) {
-                return g;
-            }
-        }
-        throw new IllegalArgumentException(algorithm.toString());
     }
 
     /** A client state (DESIGN.md §5). */

@@ -55,6 +55,29 @@ final class Negotiation {
     }
 
     /**
+     * The named group of a key exchange algorithm: the inverse of {@link #keyExchange}.
+     *
+     * @param algorithm an algorithm
+     * @return its group
+     */
+    static NamedGroup group(KeyExchangeAlgorithm algorithm) {
+        switch (algorithm) {
+            case SECP256R1:
+                return NamedGroup.SECP256R1;
+            case SECP384R1:
+                return NamedGroup.SECP384R1;
+            case SECP521R1:
+                return NamedGroup.SECP521R1;
+            case X25519:
+                return NamedGroup.X25519;
+            case X448:
+                return NamedGroup.X448;
+            default:
+                throw new IllegalArgumentException(algorithm.toString());
+        }
+    }
+
+    /**
      * The algorithm of a group from our own configuration.
      *
      * @param group a configured group
