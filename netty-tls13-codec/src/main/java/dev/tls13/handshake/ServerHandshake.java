@@ -199,6 +199,10 @@ public final class ServerHandshake {
             if (!java.util.Arrays.equals(unchangeable(first), unchangeable(second))) {
                 throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED);
             }
+            // RFC 8446 §4.1.2: early_data is removed, "Early data is not permitted after a HelloRetryRequest".
+            if (second.extensions().contains(ExtensionType.EARLY_DATA)) {
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED, "early_data");
+            }
             List<Extension.KeyShareEntry> shares = second.extensions().find(Extension.KeyShareClientHello.class)
                     .map(Extension.KeyShareClientHello::entries).orElse(List.of());
             // RFC 8446 §4.1.2: key_share is replaced by "a list containing a single KeyShareEntry from the
