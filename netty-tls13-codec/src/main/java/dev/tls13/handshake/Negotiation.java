@@ -176,7 +176,7 @@ final class Negotiation {
      * The client's checks of a ServerHello's or HelloRetryRequest's version (RFC 8446 §4.1.3, §4.2.1).
      *
      * @param legacyVersion its legacy_version
-     * @param random its random (not checked for the downgrade sentinel when it is a HelloRetryRequest)
+     * @param random its random (a HelloRetryRequest's special random never matches the sentinel)
      * @param extensions its extensions
      * @throws TlsException DOWNGRADE_DETECTED, NO_TLS13, UNOFFERED_VERSION or WRONG_LEGACY_VERSION
      */
