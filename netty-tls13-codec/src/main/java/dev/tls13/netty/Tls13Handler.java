@@ -500,7 +500,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                     // The connection is failed; receive() rethrows it once this callback returns.
                     return;
                 }
-                writeOutput(false);
+                // Flushed once at the end of the read batch, with the rest of the flight.
+                needsFlush = true;
             }
         }
 
