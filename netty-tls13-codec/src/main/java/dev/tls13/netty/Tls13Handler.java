@@ -1,6 +1,7 @@
 package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.Tls13KeyLog;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.SessionInfo;
@@ -509,6 +510,19 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         public void applicationData(ByteBuf data) {
             firedChannelRead = true;
             ctx.fireChannelRead(data);
+        }
+
+        @Override
+        public boolean keyLogEnabled() {
+            return context.keyLog() != null;
+        }
+
+        @Override
+        public void keyLog(String line) {
+            Tls13KeyLog log = context.keyLog();
+            if (log != null) {
+                log.log(ctx.channel(), line);
+            }
         }
 
         @Override

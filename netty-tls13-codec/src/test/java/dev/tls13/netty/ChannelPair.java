@@ -46,9 +46,14 @@ final class ChannelPair {
 
     /** Adds the handlers; both channels are already active, so the client sends its ClientHello now. */
     ChannelPair start(Tls13Context clientContext, Tls13Context serverContext) {
+        return start(clientContext, serverContext, HOST);
+    }
+
+    /** Adds the handlers, the client's for {@code peerHost}. */
+    ChannelPair start(Tls13Context clientContext, Tls13Context serverContext, String peerHost) {
         serverHandler = serverContext.newHandler(server.alloc());
         server.pipeline().addLast(serverWire, serverHandler, serverApp);
-        clientHandler = clientContext.newHandler(client.alloc(), HOST, 443);
+        clientHandler = clientContext.newHandler(client.alloc(), peerHost, 443);
         client.pipeline().addLast(clientWire, clientHandler, clientApp);
         return this;
     }
