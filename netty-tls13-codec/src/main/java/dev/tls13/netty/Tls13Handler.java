@@ -89,7 +89,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private boolean needsFlush;
     private boolean firedChannelRead;
     private boolean released;
-    private boolean inDecode;
     private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimeout;
 
     /**
@@ -443,15 +442,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             }
             return;
         }
-        inDecode = true;
         try {
             connection.receive(in);
         } catch (TlsException e) {
             fail(e);
             throw e;
-        } finally {
-            inDecode = false;
         }
+        // Flights produced while reading are flushed once, in channelReadComplete (DESIGN.md §4).
         writeOutput(false);
     }
 
@@ -644,7 +641,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                     ctx.close();
                 }
             });
-            if (flush || !inDecode) {
+            if (flush) {
                 ctx.flush();
             } else {
                 needsFlush = true;
