@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslCompletionEvent;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ final class ChannelPair {
 
     static Tls13ContextBuilder serverContext() {
         Issued leaf = serverCertificate();
-        return Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new java.security.cert.X509Certificate[0]));
+        return Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]));
     }
 
     static Tls13ContextBuilder clientContext() {

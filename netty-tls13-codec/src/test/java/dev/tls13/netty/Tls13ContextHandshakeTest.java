@@ -196,7 +196,8 @@ class Tls13ContextHandshakeTest {
     @Test
     void serverContinuesWithoutApplicationProtocolWhenConfiguredTo() {
         pair.start(ChannelPair.clientContext().applicationProtocols("spdy/3").build(),
-                ChannelPair.serverContext().applicationProtocols("h2").failOnApplicationProtocolMismatch(false).build());
+                ChannelPair.serverContext().applicationProtocols("h2").failOnApplicationProtocolMismatch(false)
+                        .build());
         pair.shuttle();
         assertConnected();
         assertNull(pair.clientHandler.applicationProtocol());

@@ -256,7 +256,8 @@ class Tls13HandlerTest {
         assertEquals(10, pair.serverApp.received.readableBytes(), "data written before close arrives first");
         assertTrue(pair.serverHandler.sslCloseFuture().isSuccess());
         assertTrue(pair.serverApp.userEvents.contains(SslCloseCompletionEvent.SUCCESS));
-        assertSame(SslCloseCompletionEvent.SUCCESS, pair.serverApp.userEvents.get(pair.serverApp.userEvents.size() - 1));
+        List<Object> serverEvents = pair.serverApp.userEvents;
+        assertSame(SslCloseCompletionEvent.SUCCESS, serverEvents.get(serverEvents.size() - 1));
         assertInstanceOf(ClosedChannelException.class, pair.clientHandler.sslCloseFuture().cause());
         List<String> ops = pair.clientWire.operations;
         assertTrue(ops.lastIndexOf("flush") < ops.indexOf("close"), "close_notify flushed before close: " + ops);
