@@ -681,6 +681,11 @@ public final class TlsConnection {
 
         @Override
         public void sendHandshake(byte[] encodedMessage) {
+            if (outboundClosed) {
+                // RFC 8446 §6.1: nothing follows our close_notify, not even the KeyUpdate a peer's
+                // update_requested asks for.
+                return;
+            }
             if (handshakeOut == null) {
                 handshakeOut = alloc.heapBuffer(Math.max(encodedMessage.length, 512));
             }
@@ -689,6 +694,9 @@ public final class TlsConnection {
 
         @Override
         public void sendChangeCipherSpec() {
+            if (outboundClosed) {
+                return;
+            }
             try {
                 sealHandshake();
                 ensureOut(Records.HEADER_LENGTH + 1);
