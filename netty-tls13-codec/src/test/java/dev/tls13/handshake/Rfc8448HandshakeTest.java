@@ -15,6 +15,7 @@ import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.Rfc8448.Step;
 import dev.tls13.testing.Rfc8448.Trace;
 import dev.tls13.testing.TestPki;
+import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.NamedGroup;
@@ -46,7 +47,8 @@ class Rfc8448HandshakeTest {
     private static final Trace TRACE = Trace.SIMPLE_1RTT;
 
     private static byte[] message(String who, String name) {
-        return Rfc8448.one(TRACE, who, "construct a" + (name.startsWith("E") ? "n " : " ") + name + " handshake").bytes(name);
+        String step = "construct a" + (name.startsWith("E") ? "n " : " ") + name + " handshake";
+        return Rfc8448.one(TRACE, who, step).bytes(name);
     }
 
     private static Keys keys(boolean write, String who, String step) {
@@ -209,8 +211,8 @@ class Rfc8448HandshakeTest {
         Keys serverHandshakeRead = keys(false, "server", "derive read traffic keys for handshake data");
         assertEquals(serverHandshakeWrite, out.keys(true).get(0));
         assertEquals(serverHandshakeRead, out.keys(false).get(0));
-        assertEquals(SignatureScheme.RSA_PSS_RSAE_SHA256, ((dev.tls13.wire.CertificateVerify)
-                HandshakeHarness.decode(sent.get(3))).algorithm());
+        assertEquals(SignatureScheme.RSA_PSS_RSAE_SHA256,
+                ((CertificateVerify) HandshakeHarness.decode(sent.get(3))).algorithm());
         assertTrue(state.allowsChangeCipherSpec());
     }
 }
