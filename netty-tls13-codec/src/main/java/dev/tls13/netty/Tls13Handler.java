@@ -67,6 +67,22 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(Tls13Handler.class);
 
+    /**
+     * Records are decrypted in place in the cumulation (DESIGN.md §6), so a read-only inbound buffer is
+     * copied first; everything else is merged as by {@link ByteToMessageDecoder#MERGE_CUMULATOR}.
+     */
+    private static final Cumulator WRITABLE_MERGE_CUMULATOR = (alloc, cumulation, in) -> {
+        ByteBuf writable = in;
+        if (in.isReadOnly()) {
+            try {
+                writable = alloc.heapBuffer(in.readableBytes()).writeBytes(in);
+            } finally {
+                in.release();
+            }
+        }
+        return MERGE_CUMULATOR.cumulate(alloc, cumulation, writable);
+    };
+
     private final Tls13Context context;
     private ByteBufAllocator alloc;
     private final String peerHost;
@@ -109,6 +125,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param peerPort the peer's port, or -1
      */
     public Tls13Handler(Tls13Context context, String peerHost, int peerPort) {
+        setCumulator(WRITABLE_MERGE_CUMULATOR);
         this.context = Objects.requireNonNull(context, "context");
         this.alloc = null;
         this.peerHost = peerHost;

@@ -484,4 +484,16 @@ class Tls13HandlerTest {
         assertTrue(server.handshakeFuture().isSuccess());
         assertTrue(pair.clientHandler.handshakeFuture().isSuccess());
     }
+
+    @Test
+    void decryptsRecordsThatArriveInReadOnlyBuffers() {
+        pair.start();
+        pair.shuttle();
+        byte[] data = random(3000);
+        pair.client.writeAndFlush(Unpooled.wrappedBuffer(data));
+        ByteBuf record = ChannelPair.drain(pair.client);
+        pair.server.writeInbound(record.asReadOnly());
+        assertArrayEquals(data, ByteBufUtil.getBytes(pair.serverApp.received));
+        assertTrue(pair.serverApp.exceptions.isEmpty());
+    }
 }
