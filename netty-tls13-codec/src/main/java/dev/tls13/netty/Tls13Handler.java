@@ -637,14 +637,23 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         int count = pendingWrites.size();
-        CompositeByteBuf plaintext = alloc.compositeBuffer(Math.max(2, count));
         List<ChannelPromise> promises = new ArrayList<>(count);
-        try {
+        ByteBuf plaintext;
+        if (count == 1) {
+            PendingWrite w = pendingWrites.poll();
+            plaintext = w.buf;
+            promises.add(w.promise);
+        } else {
+            // Writes are coalesced: records span the buffers of several writes, up to the wrap size.
+            CompositeByteBuf composite = alloc.compositeBuffer(count);
             PendingWrite w;
             while ((w = pendingWrites.poll()) != null) {
-                plaintext.addComponent(true, w.buf);
+                composite.addComponent(true, w.buf);
                 promises.add(w.promise);
             }
+            plaintext = composite;
+        }
+        try {
             pendingBytes = 0;
             connection.writeApplicationData(plaintext, wrapDataSize);
         } catch (TlsException e) {
