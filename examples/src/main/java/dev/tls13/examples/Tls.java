@@ -1,30 +1,24 @@
 package dev.tls13.examples;
 
+import dev.tls13.Tls13Context;
+import dev.tls13.Tls13ContextBuilder;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
+import dev.tls13.handshake.SessionInfo;
+import dev.tls13.netty.Tls13Handler;
+import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import java.io.File;
+import java.nio.channels.ClosedChannelException;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * The only class of the examples that talks to the TLS implementation: builds the server and client
@@ -87,16 +81,17 @@ final class Tls {
         ChannelHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort);
     }
 
-    static ServerFactory server(ServerSettings settings) throws Exception {
-        SslContextBuilder builder = settings.certChainPem() != null
-                ? SslContextBuilder.forServer(settings.certChainPem(), settings.keyPem())
-                : SslContextBuilder.forServer(settings.key(), settings.chain().toArray(new X509Certificate[0]));
-        SslContext context = common(builder, settings.applicationProtocols(), settings.cipherSuites()).build();
+    static ServerFactory server(ServerSettings settings) {
+        Tls13ContextBuilder builder = settings.certChainPem() != null
+                ? Tls13Context.forServer(settings.certChainPem(), settings.keyPem())
+                : Tls13Context.forServer(settings.key(), settings.chain().toArray(new X509Certificate[0]));
+        Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
+                settings.groups()).build();
         return context::newHandler;
     }
 
-    static ClientFactory client(ClientSettings settings) throws Exception {
-        SslContextBuilder builder = SslContextBuilder.forClient();
+    static ClientFactory client(ClientSettings settings) {
+        Tls13ContextBuilder builder = Tls13Context.forClient().serverName(settings.serverName());
         switch (settings.trust()) {
             case PEM:
                 builder.trustManager(settings.trustPem());
@@ -108,66 +103,56 @@ final class Tls {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
                 break;
             default:
+                // The builder's default: the system trust store, host name verification ("HTTPS").
                 break;
         }
-        SslContext context = common(builder, settings.applicationProtocols(), settings.cipherSuites()).build();
-        return (alloc, host, port) -> {
-            SslHandler handler = context.newHandler(alloc, host, port);
-            if (settings.serverName() != null) {
-                SSLEngine engine = handler.engine();
-                SSLParameters parameters = engine.getSSLParameters();
-                parameters.setServerNames(List.of(new SNIHostName(settings.serverName())));
-                engine.setSSLParameters(parameters);
-            }
-            return handler;
-        };
+        Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
+                settings.groups()).build();
+        return context::newHandler;
     }
 
-    private static SslContextBuilder common(SslContextBuilder builder, List<String> alpn, List<String> suites) {
-        builder.sslProvider(SslProvider.JDK).protocols("TLSv1.3");
-        if (!suites.isEmpty()) {
-            builder.ciphers(suites);
-        }
+    private static Tls13ContextBuilder common(Tls13ContextBuilder builder, List<String> alpn, List<String> suites,
+                                              List<String> groups) {
         if (!alpn.isEmpty()) {
-            builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+            builder.applicationProtocols(alpn);
+        }
+        if (!suites.isEmpty()) {
+            builder.cipherSuites(suites);
+        }
+        if (!groups.isEmpty()) {
+            builder.namedGroups(groups.toArray(new String[0]));
         }
         return builder;
     }
 
     static Future<Channel> handshakeFuture(ChannelPipeline pipeline) {
-        return pipeline.get(SslHandler.class).handshakeFuture();
+        return pipeline.get(Tls13Handler.class).handshakeFuture();
     }
 
     static Negotiated negotiated(ChannelPipeline pipeline) {
-        SslHandler handler = pipeline.get(SslHandler.class);
-        SSLSession session = handler.engine().getSession();
-        String serverName = null;
-        if (session instanceof ExtendedSSLSession && !handler.engine().getUseClientMode()) {
-            for (SNIServerName name : ((ExtendedSSLSession) session).getRequestedServerNames()) {
-                if (name instanceof SNIHostName) {
-                    serverName = ((SNIHostName) name).getAsciiName();
-                }
-            }
-        }
-        List<X509Certificate> peer = new ArrayList<>();
-        try {
-            for (Certificate certificate : session.getPeerCertificates()) {
-                peer.add((X509Certificate) certificate);
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            peer.clear();
-        }
-        return new Negotiated(session.getProtocol(), session.getCipherSuite(), "(unknown)", null,
-                handler.applicationProtocol(), serverName, false, peer);
+        Tls13Handler handler = pipeline.get(Tls13Handler.class);
+        SessionInfo session = handler.session();
+        boolean server = handler.context().isServer();
+        SignatureScheme scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
+        return new Negotiated(session.protocol(), session.cipherSuite().toString(), session.namedGroup().toString(),
+                scheme == null ? null : scheme.toString(), session.applicationProtocol(), session.serverName(),
+                session.helloRetryRequest(), session.peerCertificates());
     }
 
     /** A readable reason for a failed handshake or connection, naming the alert when there is one. */
     static String describeFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TlsException) {
+                TlsFailure reason = ((TlsException) cause).failure();
+                return reason.describe() + " (alert " + reason.alert() + (reason.sendsAlert() ? " sent)" : ")");
+            }
+        }
         Throwable cause = failure;
         while (cause instanceof DecoderException && cause.getCause() != null) {
             cause = cause.getCause();
+        }
+        if (cause instanceof ClosedChannelException) {
+            return "the connection was closed";
         }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;
