@@ -28,6 +28,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.File;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,10 +159,7 @@ final class HttpsServer implements AutoCloseable {
                         }
                     })
                     .bind(config.host(), config.port()).sync().channel();
-            InetSocketAddress address = (InetSocketAddress) channel.localAddress();
-            String host = address.getAddress().getHostAddress();
-            log.accept("listening on https://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                    + address.getPort() + "/");
+            log.accept("listening on https://" + address(channel.localAddress()) + "/");
             return new HttpsServer(group, channel);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -178,6 +176,16 @@ final class HttpsServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** {@code 127.0.0.1:4433} rather than {@code /127.0.0.1:4433}. */
+    static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
     }
 
     /** The page: what this connection negotiated, like {@code openssl s_server -www}. */
@@ -213,9 +221,9 @@ final class HttpsServer implements AutoCloseable {
                 logged = true;
                 SslHandshakeCompletionEvent event = (SslHandshakeCompletionEvent) evt;
                 if (event.isSuccess()) {
-                    log.accept(ctx.channel().remoteAddress() + " " + Tls.negotiated(ctx.pipeline()).summary());
+                    log.accept(address(ctx.channel().remoteAddress()) + " " + Tls.negotiated(ctx.pipeline()).summary());
                 } else {
-                    log.accept(ctx.channel().remoteAddress() + " handshake failed: "
+                    log.accept(address(ctx.channel().remoteAddress()) + " handshake failed: "
                             + Tls.describeFailure(event.cause()));
                 }
             }
@@ -226,7 +234,7 @@ final class HttpsServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (!logged) {
                 logged = true;
-                log.accept(ctx.channel().remoteAddress() + " failed: " + Tls.describeFailure(cause));
+                log.accept(address(ctx.channel().remoteAddress()) + " failed: " + Tls.describeFailure(cause));
             }
             ctx.close();
         }
@@ -238,7 +246,7 @@ final class HttpsServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String text = page(Tls.negotiated(ctx.pipeline()),
                     request.method() + " " + request.uri() + " " + request.protocolVersion(),
-                    String.valueOf(ctx.channel().remoteAddress()));
+                    address(ctx.channel().remoteAddress()));
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
                     HttpResponseStatus.OK, body);

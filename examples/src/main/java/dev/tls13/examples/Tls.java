@@ -144,7 +144,9 @@ final class Tls {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof TlsException) {
                 TlsFailure reason = ((TlsException) cause).failure();
-                return reason.describe() + " (alert " + reason.alert() + (reason.sendsAlert() ? " sent)" : ")");
+                // A received alert already names itself in the description.
+                return reason.sendsAlert() ? reason.describe() + " (alert " + reason.alert() + " sent)"
+                        : reason.describe();
             }
         }
         Throwable cause = failure;

@@ -85,7 +85,46 @@ class ClientInteropTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             HttpsClient.Result result = fetch(port, List.of(), out);
             assertEquals(200, result.status(), out + server.output());
+            assertEquals(group.equals("X25519") ? "x25519" : "secp256r1", result.session().group());
             assertTrue(result.body().contains("New, TLSv1.3, Cipher is TLS_"), result.body());
+        }
+    }
+
+    @Test
+    void clientAnswersHelloRetryRequestFromOpensslServer() throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer(port, "-groups", "X25519")) {
+            CommandLineTest.Run run = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
+                    "--trust", certificateFile.toString(), "--groups", "P-256:X25519");
+            assertEquals(0, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.out().contains("HelloRetryRequest:  yes"), run.out());
+            assertTrue(run.out().contains("Key exchange group: x25519"), run.out());
+        }
+    }
+
+    @Test
+    void clientNegotiatesAlpnWithOpensslServer() throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer(port, "-alpn", "http/1.1")) {
+            CommandLineTest.Run run = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
+                    "--trust", certificateFile.toString(), "--alpn", "h2,http/1.1");
+            assertEquals(0, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.out().contains("ALPN protocol:      http/1.1"), run.out());
+        }
+    }
+
+    @Test
+    void clientSendsTheConfiguredServerNameAndReportsUnrecognizedName() throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer(port, "-servername", "localhost", "-servername_fatal",
+                "-cert2", certificateFile.toString(), "-key2", keyFile.toString())) {
+            CommandLineTest.Run good = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
+                    "--trust", certificateFile.toString(), "--servername", "localhost");
+            assertEquals(0, good.status(), good.out() + good.err() + server.output());
+            CommandLineTest.Run wrong = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
+                    "--trust", certificateFile.toString(), "--servername", "other.example");
+            assertEquals(1, wrong.status(), wrong.out() + wrong.err() + server.output());
+            assertTrue(wrong.err().contains("unrecognized_name"), wrong.err());
         }
     }
 
@@ -96,6 +135,7 @@ class ClientInteropTest {
             CommandLineTest.Run run = CommandLineTest.Run.of("client", "127.0.0.1:" + port);
             assertEquals(1, run.status(), run.out() + run.err());
             assertTrue(run.err().startsWith("error: TLS handshake with 127.0.0.1:" + port + " failed: "), run.err());
+            assertTrue(run.err().contains("(alert unknown_ca sent)"), run.err());
         }
     }
 }

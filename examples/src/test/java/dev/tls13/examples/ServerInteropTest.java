@@ -81,7 +81,7 @@ class ServerInteropTest {
                 "--resolve", "localhost:" + server.port() + ":127.0.0.1", url("localhost")), "");
         assertTrue(curl.exitCode() != 0, curl.all());
         assertTrue(curl.stderr().toLowerCase(Locale.ROOT).contains("certificate"), curl.all());
-        awaitLogLine("handshake failed");
+        awaitLogLine("handshake failed: received fatal alert: unknown_ca");
     }
 
     @Test
@@ -110,6 +110,33 @@ class ServerInteropTest {
         assertEquals(0, client.exitCode(), client.all());
         assertTrue(client.stdout().contains("ECDH, prime256v1"), client.all());
         assertTrue(client.stdout().contains("netty-tls13-codec test server"), client.all());
+        assertTrue(client.stdout().contains("Key exchange group: secp256r1"), client.all());
+    }
+
+    @Test
+    void opensslClientWithoutACommonSuiteGetsHandshakeFailureAndTheServerLogsWhy() throws Exception {
+        External.require("openssl");
+        External.Output client = External.run(List.of("openssl", "s_client", "-tls1_3",
+                "-connect", "127.0.0.1:" + server.port(), "-ciphersuites", "TLS_AES_128_CCM_SHA256"), "");
+        assertTrue(client.exitCode() != 0, client.all());
+        assertTrue(client.stderr().contains("alert handshake failure"), client.all());
+        awaitLogLine("handshake failed: No cipher suite in common");
+    }
+
+    @Test
+    void serverPreferringAGroupWithoutKeyShareAsksForItWithHelloRetryRequest() throws Exception {
+        External.require("openssl");
+        try (HttpsServer preferP256 = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null,
+                CERTIFICATE, List.of("http/1.1"), List.of(), List.of("secp256r1", "x25519")), LOG::add)) {
+            External.Output client = External.run(List.of("openssl", "s_client", "-tls1_3",
+                    "-connect", "127.0.0.1:" + preferP256.port(), "-groups", "X25519:P-256",
+                    "-CAfile", certificateFile.toString(), "-verify_return_error", "-ign_eof"),
+                    "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            assertEquals(0, client.exitCode(), client.all());
+            assertTrue(client.stdout().contains("HelloRetryRequest:  yes"), client.all());
+            assertTrue(client.stdout().contains("Key exchange group: secp256r1"), client.all());
+            awaitLogLine("TLSv1.3 TLS_AES_");
+        }
     }
 
     /** The connection log is written on the server's event loop: wait for the line, bounded. */
