@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +35,12 @@ final class External {
 
     /** Fails (CI) or skips (elsewhere) unless {@code binary} is on the PATH. */
     static void require(String binary) {
-        String path = System.getenv("PATH");
+        require(binary, System.getenv());
+    }
+
+    /** {@link #require(String)} with the given environment ({@code PATH}, {@code CI}). */
+    static void require(String binary, Map<String, String> environment) {
+        String path = environment.get("PATH");
         if (path != null) {
             for (String directory : path.split(File.pathSeparator)) {
                 if (new File(directory, binary).canExecute()) {
@@ -43,7 +49,7 @@ final class External {
             }
         }
         String message = binary + " is not installed (not found on PATH): this interop test cannot run";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        if ("true".equalsIgnoreCase(environment.get("CI"))) {
             fail(message + "; CI=true, so this is a failure, not a skip");
         }
         Assumptions.assumeTrue(false, message + "; skipped (set CI=true to make this a failure)");
