@@ -110,6 +110,9 @@ final class HttpsServer implements AutoCloseable {
             File cert = options.has("cert") ? new File(options.get("cert")) : null;
             File key = options.has("key") ? new File(options.get("key")) : null;
             List<String> alpn = options.has("alpn") ? options.list("alpn") : List.of("http/1.1");
+            if (alpn.contains("h2")) {
+                err.println("note: this server speaks HTTP/1.1 only; a client that negotiates h2 will fail");
+            }
             Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, alpn,
                     Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")));
             if (cert == null) {

@@ -129,6 +129,25 @@ class ClientInteropTest {
     }
 
     @Test
+    void insecureClientAcceptsAnyCertificateAndSaysSoOnStandardError() throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer(port)) {
+            CommandLineTest.Run run = CommandLineTest.Run.of("client", "127.0.0.1:" + port, "--insecure");
+            assertEquals(0, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.err().contains("WARNING: --insecure"), run.err());
+            assertTrue(run.out().contains("New, TLSv1.3, Cipher is TLS_"), run.out());
+        }
+    }
+
+    @Test
+    void clientReportsARefusedConnectionWithStatusOne() throws Exception {
+        int port = External.freePort();
+        CommandLineTest.Run run = CommandLineTest.Run.of("client", "127.0.0.1:" + port, "--insecure");
+        assertEquals(1, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("error: cannot connect to 127.0.0.1:" + port), run.err());
+    }
+
+    @Test
     void clientRejectsAnUntrustedServerWithAReadableErrorAndStatusOne() throws Exception {
         int port = External.freePort();
         try (External.Peer server = opensslServer(port)) {

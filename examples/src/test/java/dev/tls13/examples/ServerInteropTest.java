@@ -139,6 +139,28 @@ class ServerInteropTest {
         }
     }
 
+    @Test
+    void serverCommandServesAnRsaCertificateAndKeyFromOpensslPemFiles(@TempDir Path directory) throws Exception {
+        External.require("openssl");
+        External.require("curl");
+        Path cert = directory.resolve("rsa.crt");
+        Path key = directory.resolve("rsa.key");
+        External.Output generated = External.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048",
+                "-keyout", key.toString(), "-out", cert.toString(), "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost", "-nodes", "-batch", "-days", "30"), "");
+        assertEquals(0, generated.exitCode(), generated.all());
+        HttpsServer.Config config = HttpsServer.parse(new String[] {"--port", "0", "--cert", cert.toString(),
+            "--key", key.toString(), "--ciphersuites", "TLS_AES_256_GCM_SHA384"}, System.out, System.err);
+        try (HttpsServer rsa = HttpsServer.start(config, LOG::add)) {
+            External.Output curl = External.run(List.of("curl", "-sS", "--tlsv1.3", "--max-time", "10",
+                    "--cacert", cert.toString(), "--resolve", "localhost:" + rsa.port() + ":127.0.0.1",
+                    "https://localhost:" + rsa.port() + "/"), "");
+            assertEquals(0, curl.exitCode(), curl.all());
+            assertTrue(curl.stdout().contains("Signature scheme:   rsa_pss_rsae_sha256"), curl.all());
+            assertTrue(curl.stdout().contains("Cipher suite:       TLS_AES_256_GCM_SHA384"), curl.all());
+        }
+    }
+
     /** The connection log is written on the server's event loop: wait for the line, bounded. */
     private static void awaitLogLine(String text) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(External.TIMEOUT_SECONDS);
