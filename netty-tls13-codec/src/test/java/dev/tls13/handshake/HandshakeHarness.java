@@ -195,6 +195,34 @@ final class HandshakeHarness {
             return new Pair(c, clientOut, ServerHandshake.start(server), new Recorder());
         }
 
+        /**
+         * Delivers the client's next undelivered message to the server.
+         *
+         * @return the message's bytes
+         */
+        byte[] toServer() throws TlsException {
+            byte[] m = clientOut.sent().get(clientOut.delivered++);
+            server = server.on(decode(m), m, serverOut);
+            return m;
+        }
+
+        /**
+         * Delivers the server's next undelivered message to the client.
+         *
+         * @return the message's bytes
+         */
+        byte[] toClient() throws TlsException {
+            byte[] m = serverOut.sent().get(serverOut.delivered++);
+            client = client.on(decode(m), m, clientOut);
+            return m;
+        }
+
+        /** The server's messages not delivered yet, decoded, without delivering them. */
+        List<byte[]> pendingFromServer() {
+            List<byte[]> all = serverOut.sent();
+            return new ArrayList<>(all.subList(serverOut.delivered, all.size()));
+        }
+
         /** Moves messages both ways until neither side has anything undelivered. */
         Pair run() throws TlsException {
             boolean moved = true;

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslCompletionEvent;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ final class ChannelPair {
 
     static Tls13ContextBuilder serverContext() {
         Issued leaf = serverCertificate();
-        return Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new java.security.cert.X509Certificate[0]));
+        return Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]));
     }
 
     static Tls13ContextBuilder clientContext() {
@@ -46,9 +47,14 @@ final class ChannelPair {
 
     /** Adds the handlers; both channels are already active, so the client sends its ClientHello now. */
     ChannelPair start(Tls13Context clientContext, Tls13Context serverContext) {
+        return start(clientContext, serverContext, HOST);
+    }
+
+    /** Adds the handlers, the client's for {@code peerHost}. */
+    ChannelPair start(Tls13Context clientContext, Tls13Context serverContext, String peerHost) {
         serverHandler = serverContext.newHandler(server.alloc());
         server.pipeline().addLast(serverWire, serverHandler, serverApp);
-        clientHandler = clientContext.newHandler(client.alloc(), HOST, 443);
+        clientHandler = clientContext.newHandler(client.alloc(), peerHost, 443);
         client.pipeline().addLast(clientWire, clientHandler, clientApp);
         return this;
     }

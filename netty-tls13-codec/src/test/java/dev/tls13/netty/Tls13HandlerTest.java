@@ -256,7 +256,8 @@ class Tls13HandlerTest {
         assertEquals(10, pair.serverApp.received.readableBytes(), "data written before close arrives first");
         assertTrue(pair.serverHandler.sslCloseFuture().isSuccess());
         assertTrue(pair.serverApp.userEvents.contains(SslCloseCompletionEvent.SUCCESS));
-        assertSame(SslCloseCompletionEvent.SUCCESS, pair.serverApp.userEvents.get(pair.serverApp.userEvents.size() - 1));
+        List<Object> serverEvents = pair.serverApp.userEvents;
+        assertSame(SslCloseCompletionEvent.SUCCESS, serverEvents.get(serverEvents.size() - 1));
         assertInstanceOf(ClosedChannelException.class, pair.clientHandler.sslCloseFuture().cause());
         List<String> ops = pair.clientWire.operations;
         assertTrue(ops.lastIndexOf("flush") < ops.indexOf("close"), "close_notify flushed before close: " + ops);
@@ -376,5 +377,91 @@ class Tls13HandlerTest {
     void keyUpdateBeforeTheHandshakeFails() {
         pair.start();
         assertInstanceOf(IllegalStateException.class, pair.clientHandler.updateKeys(false).cause());
+    }
+
+    @Test
+    void flushesTheServerFlightOncePerReadBatch() {
+        pair.start();
+        ByteBuf hello = ChannelPair.drain(pair.client);
+        int half = hello.readableBytes() / 2;
+        pair.server.pipeline().fireChannelRead(hello.readRetainedSlice(half));
+        pair.server.pipeline().fireChannelRead(hello.readRetainedSlice(hello.readableBytes()));
+        hello.release();
+        assertFalse(pair.serverWire.operations.contains("flush"), "nothing flushed inside the read batch");
+        pair.server.pipeline().fireChannelReadComplete();
+        List<String> ops = pair.serverWire.operations;
+        assertEquals(2, ops.size(), ops::toString);
+        assertTrue(ops.get(0).startsWith("write "), ops::toString);
+        assertEquals("flush", ops.get(1));
+    }
+
+    @Test
+    void corruptedRecordAfterTheHandshakeSendsBadRecordMacAndReachesExceptionCaught() {
+        pair.start();
+        pair.shuttle();
+        pair.client.writeAndFlush(Unpooled.wrappedBuffer(random(100)));
+        ByteBuf record = ChannelPair.drain(pair.client);
+        try {
+            record.setByte(record.writerIndex() - 1, record.getByte(record.writerIndex() - 1) ^ 1);
+            pair.server.writeInbound(record.retain());
+        } finally {
+            record.release();
+        }
+        assertEquals(AlertDescription.BAD_RECORD_MAC, failureOf(pair.serverApp.exceptions.get(0)).alert());
+        assertEquals(List.of("SslHandshakeCompletionEvent success", "exception", "SslCloseCompletionEvent failure"),
+                pair.serverApp.events);
+        assertFalse(pair.server.isOpen());
+        pair.shuttle();
+        assertEquals(new TlsFailure.AlertReceived(AlertDescription.BAD_RECORD_MAC),
+                failureOf(pair.clientApp.exceptions.get(0)));
+        assertEquals(0, pair.serverApp.received.readableBytes());
+    }
+
+    @Test
+    void removingTheHandlerMidHandshakeFailsItsFuturesAndReleasesEverything() {
+        pair.start();
+        pair.client.write(Unpooled.wrappedBuffer(random(10)));
+        ChannelFuture pending = pair.client.write(Unpooled.wrappedBuffer(random(10)));
+        pair.client.pipeline().remove(pair.clientHandler);
+        assertInstanceOf(SSLException.class, pair.clientHandler.handshakeFuture().cause());
+        assertInstanceOf(SSLException.class, pair.clientHandler.sslCloseFuture().cause());
+        assertInstanceOf(SSLException.class, pending.cause());
+        assertTrue(pair.clientApp.events.contains("SslHandshakeCompletionEvent failure"));
+    }
+
+    @Test
+    void closeWaitsForThePeersCloseNotifyUpToTheReadTimeout() {
+        pair.client.freezeTime();
+        pair.start();
+        pair.shuttle();
+        pair.clientHandler.setCloseNotifyReadTimeout(5, TimeUnit.SECONDS);
+        // Through the pipeline: EmbeddedChannel.close() itself cancels every scheduled task.
+        ChannelFuture closed = pair.client.pipeline().close();
+        assertTrue(pair.client.isOpen(), "waiting for the peer's close_notify");
+        ChannelPair.move(pair.client, pair.server);
+        pair.client.advanceTimeBy(4, TimeUnit.SECONDS);
+        pair.client.runScheduledPendingTasks();
+        assertTrue(pair.client.isOpen());
+        pair.client.advanceTimeBy(1, TimeUnit.SECONDS);
+        pair.client.runScheduledPendingTasks();
+        pair.client.runPendingTasks();
+        assertFalse(pair.client.isOpen());
+        assertTrue(closed.isSuccess());
+    }
+
+    @Test
+    void closeCompletesAsSoonAsThePeersCloseNotifyArrives() {
+        pair.start();
+        pair.shuttle();
+        pair.clientHandler.setCloseNotifyReadTimeout(5, TimeUnit.SECONDS);
+        ChannelFuture closed = pair.client.pipeline().close();
+        assertTrue(pair.client.isOpen());
+        ChannelPair.move(pair.client, pair.server);
+        pair.serverHandler.closeOutbound();
+        ChannelPair.move(pair.server, pair.client);
+        pair.client.runPendingTasks();
+        assertTrue(pair.clientHandler.sslCloseFuture().isSuccess());
+        assertFalse(pair.client.isOpen());
+        assertTrue(closed.isSuccess());
     }
 }
