@@ -54,6 +54,7 @@ final class Loopback implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         Probe[] clientProbe = new Probe[1];
+        RecordTap tap = new RecordTap();
         Channel channel;
         try {
             channel = new Bootstrap()
@@ -62,6 +63,7 @@ final class Loopback implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(tap);
                             client.install(ch, host, port);
                             clientProbe[0] = new Probe(client, false, ch.eventLoop());
                             ch.pipeline().addLast(clientProbe[0]);
@@ -72,7 +74,7 @@ final class Loopback implements AutoCloseable {
             listener.close().syncUninterruptibly();
             throw e;
         }
-        return new Connection(listener, channel, clientProbe[0], serverProbe, serverChild);
+        return new Connection(listener, channel, clientProbe[0], serverProbe, serverChild, tap);
     }
 
     @Override
@@ -87,19 +89,26 @@ final class Loopback implements AutoCloseable {
         private final Probe clientProbe;
         private final Future<Probe> serverProbe;
         private final Future<Channel> serverChild;
+        private final RecordTap tap;
         private int sent;
 
         Connection(Channel listener, Channel client, Probe clientProbe, Future<Probe> serverProbe,
-                   Future<Channel> serverChild) {
+                   Future<Channel> serverChild, RecordTap tap) {
             this.listener = listener;
             this.client = client;
             this.clientProbe = clientProbe;
             this.serverProbe = serverProbe;
             this.serverChild = serverChild;
+            this.tap = tap;
         }
 
         Channel client() {
             return client;
+        }
+
+        /** The accepted server channel; call after {@link #handshakes()}. @return the channel */
+        Channel serverChild() {
+            return serverChild.getNow();
         }
 
         /**
@@ -134,7 +143,7 @@ final class Loopback implements AutoCloseable {
             return last;
         }
 
-        private <T> T await(Future<T> future, String what) throws Exception {
+        <T> T await(Future<T> future, String what) throws Exception {
             if (!future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new TimeoutException(what + " timed out after " + TIMEOUT_SECONDS + " s" + failures());
             }
@@ -148,7 +157,8 @@ final class Loopback implements AutoCloseable {
         String failures() {
             Throwable c = clientProbe.failure();
             Throwable s = serverProbe.isSuccess() ? serverProbe.getNow().failure() : null;
-            return "; client saw: " + describe(c) + "; server saw: " + describe(s);
+            return "; client saw: " + describe(c) + "; server saw: " + describe(s) + "; records at the client: "
+                    + tap.transcript();
         }
 
         private static String describe(Throwable t) {
