@@ -1,9 +1,57 @@
 package dev.tls13.handshake;
 
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.InvalidKeyShareException;
+import dev.tls13.crypto.KeyExchange;
+import dev.tls13.crypto.KeyExchangeAlgorithm;
+import dev.tls13.error.PeerIncompatible;
+import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
+import dev.tls13.handshake.Proofs.CertificateVerified;
+import dev.tls13.handshake.Proofs.FinishedVerified;
+import dev.tls13.handshake.Proofs.SignatureVerified;
+import dev.tls13.keys.ResumptionMasterSecret;
+import dev.tls13.keys.Transcript;
+import dev.tls13.record.CipherSuiteParams;
+import dev.tls13.wire.Certificate;
+import dev.tls13.wire.CertificateRequest;
+import dev.tls13.wire.CertificateVerify;
+import dev.tls13.wire.ClientHello;
+import dev.tls13.wire.EncryptedExtensions;
+import dev.tls13.wire.Extension;
+import dev.tls13.wire.ExtensionType;
+import dev.tls13.wire.Extensions;
+import dev.tls13.wire.Finished;
+import dev.tls13.wire.HandshakeMessage;
+import dev.tls13.wire.NamedGroup;
+import dev.tls13.wire.ProtocolVersion;
+import dev.tls13.wire.ServerHello;
+import dev.tls13.wire.SignatureScheme;
 
-/** The client handshake (RFC 8446 §2, §4): its entry point and states. */
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The client handshake (RFC 8446 §2, §4): its entry point and its states, in protocol order.
+ *
+ * <pre>
+ *   ExpectServerHello --HRR--> ExpectServerHelloAfterRetry
+ *        |                           |
+ *        +------------+--------------+
+ *                     v
+ *   ExpectEncryptedExtensions -> ExpectCertificateOrCertificateRequest -> ExpectCertificate
+ *     -> ExpectCertificateVerify -> ExpectFinished -> Connected
+ * </pre>
+ */
 public final class ClientHandshake {
+
+    private static final int RANDOM_LENGTH = 32;
+    /** RFC 8446 §D.4: a 32-byte legacy_session_id in middlebox compatibility mode. */
+    private static final int SESSION_ID_LENGTH = 32;
+
     private ClientHandshake() {
     }
 
@@ -19,6 +67,541 @@ public final class ClientHandshake {
      */
     public static HandshakeState start(ClientConfig config, String serverName, String peerHost, HandshakeOutput out)
             throws TlsException {
-        throw new UnsupportedOperationException("client handshake not implemented yet");
+        CryptoProvider crypto = config.crypto();
+        byte[] random = new byte[RANDOM_LENGTH];
+        crypto.nextBytes(random);
+        byte[] sessionId = new byte[config.middleboxCompatibility() ? SESSION_ID_LENGTH : 0];
+        if (sessionId.length > 0) {
+            crypto.nextBytes(sessionId);
+        }
+        List<KeyExchange> shares = new ArrayList<>(config.keyShareCount());
+        for (NamedGroup group : config.namedGroups().subList(0, config.keyShareCount())) {
+            shares.add(crypto.generateKeyExchange(Negotiation.requireKeyExchange(group)));
+        }
+        List<Extension> extensions = new ArrayList<>();
+        if (serverName != null && !Negotiation.isIpLiteral(serverName)) {
+            // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"."
+            extensions.add(Extension.ServerName.of(serverName));
+        }
+        extensions.add(new Extension.SupportedGroups(config.namedGroups()));
+        extensions.add(new Extension.SignatureAlgorithms(config.signatureSchemes()));
+        if (!config.signatureSchemesCert().isEmpty()) {
+            extensions.add(new Extension.SignatureAlgorithmsCert(config.signatureSchemesCert()));
+        }
+        if (!config.applicationProtocols().isEmpty()) {
+            extensions.add(Extension.Alpn.of(config.applicationProtocols().toArray(new String[0])));
+        }
+        extensions.add(new Extension.SupportedVersionsClientHello(List.of(ProtocolVersion.TLS_1_3)));
+        extensions.add(new Extension.KeyShareClientHello(entries(shares)));
+        ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, config.cipherSuites(),
+                new Extensions(extensions));
+        return start(config, hello, shares, peerHost, out);
+    }
+
+    /**
+     * Starts a client handshake with a prepared ClientHello and the key pairs behind its key_share
+     * (for tests replaying a recorded trace). What the client offered is read from {@code hello}.
+     *
+     * @param config the client configuration (trust, credentials, crypto)
+     * @param hello the ClientHello to send
+     * @param shares the key pairs of its key_share entries, in the same order
+     * @param peerHost the host name to verify, or {@code null}
+     * @param out where effects go
+     * @return the first state
+     */
+    static ClientState start(ClientConfig config, ClientHello hello, List<KeyExchange> shares, String peerHost,
+                             HandshakeOutput out) {
+        Transcript transcript = Transcript.buffering(config.crypto());
+        Messages.send(out, transcript, hello);
+        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), hello, transcript, false),
+                List.copyOf(shares));
+    }
+
+    private static List<Extension.KeyShareEntry> entries(List<KeyExchange> shares) {
+        List<Extension.KeyShareEntry> entries = new ArrayList<>(shares.size());
+        for (KeyExchange share : shares) {
+            entries.add(new Extension.KeyShareEntry(group(share.algorithm()), share.publicKey()));
+        }
+        return entries;
+    }
+
+    private static NamedGroup group(KeyExchangeAlgorithm algorithm) {
+        for (NamedGroup g : List.of(NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1,
+                NamedGroup.SECP521R1, NamedGroup.X448)) {
+            if (Negotiation.keyExchange(g).orElseThrow() == algorithm) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException(algorithm.toString());
+    }
+
+    /** A client state (DESIGN.md §5). */
+    sealed interface ClientState extends HandshakeState {
+        @Override
+        ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException;
+    }
+
+    /**
+     * What the client sent and the running transcript: the part of the handshake context that
+     * travels through every state until Connected. The transcript is handed over, never shared.
+     *
+     * @param config the configuration
+     * @param peerHost the host to verify the certificate against, if any
+     * @param hello the ClientHello sent last (the second one after a HelloRetryRequest)
+     * @param transcript the running transcript
+     * @param changeCipherSpecSent whether the middlebox-compatibility CCS has been sent (RFC 8446 §D.4)
+     */
+    record Hello(ClientConfig config, Optional<String> peerHost, ClientHello hello, Transcript transcript,
+                 boolean changeCipherSpecSent) {
+
+        List<NamedGroup> offeredGroups() {
+            return hello.extensions().find(Extension.SupportedGroups.class)
+                    .map(Extension.SupportedGroups::groups).orElse(List.of());
+        }
+
+        List<SignatureScheme> offeredSchemes() {
+            return hello.extensions().find(Extension.SignatureAlgorithms.class)
+                    .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
+        }
+
+        boolean middlebox() {
+            return hello.legacySessionId().length > 0;
+        }
+
+        /** Checks what a ServerHello and a HelloRetryRequest share (RFC 8446 §4.1.3, §4.1.4). */
+        CipherSuiteParams checkHello(ServerHello sh) throws TlsException {
+            Negotiation.checkServerVersion(sh.legacyVersion(), sh.random(), sh.extensions());
+            // RFC 8446 §4.1.3: "A client which receives a legacy_session_id_echo field that does not match
+            // what it sent in the ClientHello MUST abort the handshake with an "illegal_parameter" alert."
+            if (!Arrays.equals(sh.legacySessionIdEcho(), hello.legacySessionId())) {
+                throw TlsException.misbehaved(PeerMisbehaved.SESSION_ID_MISMATCH);
+            }
+            // RFC 8446 §4.1.3: a suite the client did not offer is illegal_parameter.
+            Optional<CipherSuiteParams> params = CipherSuiteParams.find(sh.cipherSuite());
+            if (!hello.cipherSuites().contains(sh.cipherSuite()) || params.isEmpty()) {
+                throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_CIPHER_SUITE, sh.cipherSuite().toString());
+            }
+            return params.get();
+        }
+    }
+
+    /** Waits for the ServerHello or a HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
+    record ExpectServerHello(Hello hs, List<KeyExchange> shares) implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            ServerHello sh = Messages.expect(message, ServerHello.class);
+            if (!sh.isHelloRetryRequest()) {
+                return serverHello(hs, shares, sh, encoded, out, false);
+            }
+            CipherSuiteParams params = hs.checkHello(sh);
+            for (Extension e : sh.extensions()) {
+                // RFC 8446 §4.1.4: a HelloRetryRequest carries supported_versions, key_share and cookie only;
+                // anything else was not requested (§4.2: unsupported_extension).
+                if (!e.type().equals(ExtensionType.SUPPORTED_VERSIONS) && !e.type().equals(ExtensionType.KEY_SHARE)
+                        && !e.type().equals(ExtensionType.COOKIE)) {
+                    throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, e.type() + " in HelloRetryRequest");
+                }
+            }
+            Optional<NamedGroup> selected = sh.extensions().find(Extension.KeyShareHelloRetryRequest.class)
+                    .map(Extension.KeyShareHelloRetryRequest::selectedGroup);
+            Optional<Extension.Cookie> cookie = sh.extensions().find(Extension.Cookie.class);
+            Optional<KeyExchangeAlgorithm> algorithm = Optional.empty();
+            if (selected.isPresent()) {
+                NamedGroup group = selected.get();
+                // RFC 8446 §4.2.8: the selected_group must be in supported_groups and must not be a group
+                // for which the client already sent a share; otherwise illegal_parameter.
+                algorithm = Negotiation.keyExchange(group);
+                if (!hs.offeredGroups().contains(group) || algorithm.isEmpty()) {
+                    throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_GROUP, group.toString());
+                }
+                for (KeyExchange share : shares) {
+                    if (share.algorithm() == algorithm.get()) {
+                        throw TlsException.misbehaved(PeerMisbehaved.KEY_SHARE_ALREADY_SENT, group.toString());
+                    }
+                }
+            } else if (cookie.isEmpty()) {
+                // RFC 8446 §4.1.4: a HelloRetryRequest that would not change the ClientHello is illegal_parameter.
+                throw TlsException.misbehaved(PeerMisbehaved.HELLO_RETRY_REQUEST_CHANGES_NOTHING);
+            }
+
+            hs.transcript().selectHash(params.hash());
+            hs.transcript().addHelloRetryRequest(encoded);
+            List<KeyExchange> newShares = shares;
+            if (algorithm.isPresent()) {
+                destroyAll(shares);
+                newShares = List.of(hs.config().crypto().generateKeyExchange(algorithm.get()));
+            }
+            ClientHello second = secondHello(hs.hello(), newShares, cookie);
+            boolean ccs = hs.changeCipherSpecSent();
+            if (hs.middlebox() && !ccs) {
+                // RFC 8446 §D.4: the dummy change_cipher_spec goes before the second flight, here ClientHello2.
+                out.sendChangeCipherSpec();
+                ccs = true;
+            }
+            Messages.send(out, hs.transcript(), second);
+            return new ExpectServerHelloAfterRetry(
+                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs), newShares, sh.cipherSuite());
+        }
+
+        @Override
+        public void destroy() {
+            destroyAll(shares);
+        }
+    }
+
+    /**
+     * RFC 8446 §4.1.2: ClientHello2 is ClientHello1 with key_share replaced by the requested group's
+     * share, early_data removed and the cookie echoed.
+     */
+    private static ClientHello secondHello(ClientHello first, List<KeyExchange> shares,
+                                           Optional<Extension.Cookie> cookie) {
+        List<Extension> extensions = new ArrayList<>();
+        for (Extension e : first.extensions()) {
+            if (e.type().equals(ExtensionType.KEY_SHARE)) {
+                extensions.add(new Extension.KeyShareClientHello(entries(shares)));
+            } else if (!e.type().equals(ExtensionType.EARLY_DATA) && !e.type().equals(ExtensionType.COOKIE)) {
+                extensions.add(e);
+            }
+        }
+        cookie.ifPresent(extensions::add);
+        return new ClientHello(first.legacyVersion(), first.random(), first.legacySessionId(), first.cipherSuites(),
+                new Extensions(extensions));
+    }
+
+    /** Waits for the ServerHello after a HelloRetryRequest (RFC 8446 §4.1.4). */
+    record ExpectServerHelloAfterRetry(Hello hs, List<KeyExchange> shares, dev.tls13.wire.CipherSuite retrySuite)
+            implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            ServerHello sh = Messages.expect(message, ServerHello.class);
+            if (sh.isHelloRetryRequest()) {
+                // RFC 8446 §4.1.4: "If a client receives a second HelloRetryRequest in the same connection
+                // ..., it MUST abort the handshake with an "unexpected_message" alert."
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_HELLO_RETRY_REQUEST);
+            }
+            if (!sh.cipherSuite().equals(retrySuite)) {
+                // RFC 8446 §4.1.4: the ServerHello's suite must be the HelloRetryRequest's (illegal_parameter).
+                throw TlsException.misbehaved(PeerMisbehaved.HELLO_RETRY_REQUEST_SUITE_CHANGED,
+                        retrySuite + " then " + sh.cipherSuite());
+            }
+            return serverHello(hs, shares, sh, encoded, out, true);
+        }
+
+        @Override
+        public void destroy() {
+            destroyAll(shares);
+        }
+    }
+
+    private static ClientState serverHello(Hello hs, List<KeyExchange> shares, ServerHello sh, byte[] encoded,
+                                           HandshakeOutput out, boolean retried) throws TlsException {
+        CipherSuiteParams params = hs.checkHello(sh);
+        // RFC 8446 §4.2: only extensions the ClientHello asked for may appear (unsupported_extension).
+        Messages.checkSolicited(sh.extensions(), hs.hello().extensions(), "ServerHello");
+        Extension.KeyShareEntry serverShare = sh.extensions().find(Extension.KeyShareServerHello.class)
+                .map(Extension.KeyShareServerHello::entry)
+                .orElseThrow(() -> TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION,
+                        "ServerHello without key_share"));
+        // RFC 8446 §4.2.8: the server's share "MUST be in the same group as one of the client's shares"
+        // (illegal_parameter).
+        KeyExchange share = null;
+        for (KeyExchange candidate : shares) {
+            if (Negotiation.keyExchange(serverShare.group()).orElse(null) == candidate.algorithm()) {
+                share = candidate;
+            }
+        }
+        if (share == null || !hs.offeredGroups().contains(serverShare.group())) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_GROUP, serverShare.group() + " has no client share");
+        }
+        byte[] shared;
+        try {
+            shared = share.agree(serverShare.keyExchange());
+        } catch (InvalidKeyShareException e) {
+            throw TlsException.misbehaved(PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
+        }
+
+        destroyAll(shares);
+        Transcript transcript = hs.transcript();
+        transcript.selectHash(params.hash());
+        transcript.add(encoded);
+        Secrets.HandshakeTraffic secrets = Secrets.handshake(hs.config().crypto(), params.hash(), shared,
+                transcript.currentHash(), hs.hello().random(), out);
+        out.installReadKeys(secrets.server().keys(params.aead()));
+        return new ExpectEncryptedExtensions(new Keyed(hs, params, serverShare.group(), retried, secrets));
+    }
+
+    private static void destroyAll(List<KeyExchange> shares) {
+        for (KeyExchange share : shares) {
+            share.destroy();
+        }
+    }
+
+    /**
+     * The handshake context once the ServerHello is processed.
+     *
+     * @param hs what was sent, and the transcript
+     * @param params the suite
+     * @param group the key exchange group
+     * @param retried whether a HelloRetryRequest happened
+     * @param secrets the handshake-stage secrets
+     */
+    record Keyed(Hello hs, CipherSuiteParams params, NamedGroup group, boolean retried,
+                 Secrets.HandshakeTraffic secrets) {
+        Transcript transcript() {
+            return hs.transcript();
+        }
+    }
+
+    /** Waits for EncryptedExtensions (RFC 8446 §4.3.1). */
+    record ExpectEncryptedExtensions(Keyed k) implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            EncryptedExtensions ee = Messages.expect(message, EncryptedExtensions.class);
+            Extensions sent = k.hs().hello().extensions();
+            Messages.checkSolicited(ee.extensions(), sent, "EncryptedExtensions");
+            Optional<String> alpn = Optional.empty();
+            Optional<Extension.Alpn> reply = ee.extensions().find(Extension.Alpn.class);
+            if (reply.isPresent()) {
+                // RFC 7301 §3.1: the reply "MUST contain exactly one "ProtocolName"", one the client offered.
+                List<byte[]> protocols = reply.get().protocols();
+                List<byte[]> offered = sent.find(Extension.Alpn.class).orElseThrow().protocols();
+                if (protocols.size() != 1 || offered.stream().noneMatch(p -> Arrays.equals(p, protocols.get(0)))) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                            "ALPN reply " + reply.get().names() + " is not one protocol we offered");
+                }
+                alpn = Optional.of(reply.get().names().get(0));
+            }
+            Optional<Extension.ServerName> sni = ee.extensions().find(Extension.ServerName.class);
+            if (sni.isPresent() && !sni.get().names().isEmpty()) {
+                // RFC 6066 §3: the server's server_name "SHALL be empty".
+                throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty server_name reply");
+            }
+            k.transcript().add(encoded);
+            return new ExpectCertificateOrCertificateRequest(k, alpn);
+        }
+
+        @Override
+        public void destroy() {
+            k.secrets().destroy();
+        }
+    }
+
+    /** Waits for CertificateRequest or the server Certificate (RFC 8446 §4.3.2, §4.4.2). */
+    record ExpectCertificateOrCertificateRequest(Keyed k, Optional<String> alpn) implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            if (!(message instanceof CertificateRequest)) {
+                // Anything else must be the server Certificate; ExpectCertificate enforces that.
+                return new ExpectCertificate(k, alpn, Optional.empty()).on(message, encoded, out);
+            }
+            CertificateRequest request = (CertificateRequest) message;
+            // RFC 8446 §4.3.2: the context "SHALL be zero length unless used for the post-handshake
+            // authentication exchanges".
+            if (request.certificateRequestContext().length != 0) {
+                throw TlsException.misbehaved(PeerMisbehaved.BAD_CERTIFICATE_REQUEST_CONTEXT,
+                        "non-empty context in a handshake CertificateRequest");
+            }
+            // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified" (§9.2: missing_extension).
+            if (request.extensions().find(Extension.SignatureAlgorithms.class).isEmpty()) {
+                throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION,
+                        "CertificateRequest without signature_algorithms");
+            }
+            k.transcript().add(encoded);
+            return new ExpectCertificate(k, alpn, Optional.of(request));
+        }
+
+        @Override
+        public void destroy() {
+            k.secrets().destroy();
+        }
+    }
+
+    /** Waits for the server Certificate (RFC 8446 §4.4.2). */
+    record ExpectCertificate(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request)
+            implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            Certificate certificate = Messages.expect(message, Certificate.class);
+            // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
+            if (certificate.certificateRequestContext().length != 0) {
+                throw TlsException.misbehaved(PeerMisbehaved.BAD_CERTIFICATE_REQUEST_CONTEXT,
+                        "non-empty context in the server Certificate");
+            }
+            // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
+            if (certificate.entries().isEmpty()) {
+                throw TlsException.misbehaved(PeerMisbehaved.EMPTY_CERTIFICATE);
+            }
+            Messages.checkCertificateExtensions(certificate, k.hs().hello().extensions());
+            CertificateVerified chain = Proofs.verifyServerChain(certificate, k.hs().config(),
+                    k.hs().peerHost().orElse(null));
+            k.transcript().add(encoded);
+            return new ExpectCertificateVerify(k, alpn, request, chain);
+        }
+
+        @Override
+        public void destroy() {
+            k.secrets().destroy();
+        }
+    }
+
+    /** Waits for the server CertificateVerify (RFC 8446 §4.4.3). */
+    record ExpectCertificateVerify(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
+                                   CertificateVerified chain) implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
+            SignatureVerified signature = Proofs.verifySignature(k.hs().config().crypto(), verify, chain,
+                    k.hs().offeredSchemes(), true, k.transcript().currentHash());
+            k.transcript().add(encoded);
+            return new ExpectFinished(k, alpn, request, chain, signature);
+        }
+
+        @Override
+        public void destroy() {
+            k.secrets().destroy();
+        }
+    }
+
+    /** Waits for the server Finished, then sends the client's second flight (RFC 8446 §4.4.4). */
+    record ExpectFinished(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
+                          CertificateVerified chain, SignatureVerified signature) implements ClientState, Handshaking {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            Finished finished = Messages.expect(message, Finished.class);
+            Transcript transcript = k.transcript();
+            FinishedVerified verified = Proofs.verifyFinished(finished, k.secrets().server(), transcript.currentHash());
+            Optional<CertificateSelector.Selection> credential = request.isPresent()
+                    ? selectCredential(k.hs().config(), request.get()) : Optional.empty();
+
+            transcript.add(encoded);
+            ClientConfig config = k.hs().config();
+            byte[] clientRandom = k.hs().hello().random();
+            Secrets.ApplicationTraffic application = Secrets.application(k.secrets().master(),
+                    transcript.currentHash(), clientRandom, out);
+            out.installReadKeys(application.server().keys(k.params().aead()));
+            if (k.hs().middlebox() && !k.hs().changeCipherSpecSent()) {
+                // RFC 8446 §D.4: the dummy change_cipher_spec goes before the client's second flight.
+                out.sendChangeCipherSpec();
+            }
+            out.installWriteKeys(k.secrets().client().keys(k.params().aead()));
+            List<X509Certificate> localChain = List.of();
+            SignatureScheme localScheme = null;
+            if (request.isPresent()) {
+                byte[] context = request.get().certificateRequestContext();
+                localChain = credential.map(c -> c.certifiedKey().chain()).orElse(List.of());
+                Messages.send(out, transcript, Messages.certificate(context, localChain));
+                if (credential.isPresent()) {
+                    localScheme = credential.get().scheme();
+                    Messages.send(out, transcript, Proofs.sign(config.crypto(), localScheme,
+                            credential.get().certifiedKey().key(), false, transcript.currentHash()));
+                }
+            }
+            byte[] verifyData = k.secrets().client().finishedVerifyData(transcript.currentHash());
+            Messages.send(out, transcript, new Finished(verifyData));
+            out.installWriteKeys(application.client().keys(k.params().aead()));
+            ResumptionMasterSecret resumption = k.secrets().master().resumptionMasterSecret(transcript.currentHash());
+            k.secrets().destroy();
+
+            String serverName = k.hs().hello().extensions().find(Extension.ServerName.class)
+                    .flatMap(Extension.ServerName::hostName).orElse(null);
+            SessionInfo session = new SessionInfo(k.params().suite(), k.group(), signature.scheme(), localScheme,
+                    alpn.orElse(null), serverName, chain.chain(), localChain, k.retried(), false);
+            out.handshakeComplete(session);
+            Traffic traffic = new Traffic(k.params().aead(), true, application.server(), application.client(),
+                    resumption, clientRandom);
+            return new Connected(traffic, session, verified, chain, signature);
+        }
+
+        @Override
+        public void destroy() {
+            k.secrets().destroy();
+        }
+    }
+
+    /**
+     * The client's certificate for a CertificateRequest (RFC 8446 §4.4.2.3): one of ours that signs
+     * with a scheme the server asked for and, when the server names certificate authorities, whose
+     * chain involves one of them; none is an empty Certificate.
+     */
+    private static Optional<CertificateSelector.Selection> selectCredential(ClientConfig config,
+                                                                            CertificateRequest request)
+            throws TlsException {
+        List<CertifiedKey> candidates = new ArrayList<>();
+        Optional<Extension.CertificateAuthorities> authorities =
+                request.extensions().find(Extension.CertificateAuthorities.class);
+        for (CertifiedKey key : config.clientCredentials()) {
+            if (authorities.isEmpty() || issuedBy(key, authorities.get())) {
+                candidates.add(key);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        List<SignatureScheme> schemes = request.extensions().find(Extension.SignatureAlgorithms.class)
+                .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
+        List<SignatureScheme> certSchemes = request.extensions().find(Extension.SignatureAlgorithmsCert.class)
+                .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
+        try {
+            return Optional.of(new CertificateSelector(candidates, config.signatureSchemes())
+                    .select(schemes, certSchemes));
+        } catch (TlsException e) {
+            if (e.failure() instanceof dev.tls13.error.TlsFailure.Incompatible
+                    && ((dev.tls13.error.TlsFailure.Incompatible) e.failure()).reason()
+                    == PeerIncompatible.NO_COMMON_SIGNATURE_SCHEME) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean issuedBy(CertifiedKey key, Extension.CertificateAuthorities authorities) {
+        for (X509Certificate certificate : key.chain()) {
+            byte[] issuer = certificate.getIssuerX500Principal().getEncoded();
+            byte[] subject = certificate.getSubjectX500Principal().getEncoded();
+            for (byte[] name : authorities.distinguishedNames()) {
+                if (Arrays.equals(name, issuer) || Arrays.equals(name, subject)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The handshake is complete: application data flows, and post-handshake messages are handled
+     * (RFC 8446 §4.6). Requires the proofs that the server was authenticated.
+     *
+     * @param traffic the application traffic secrets
+     * @param session what was negotiated
+     * @param finished proof that the server Finished verified
+     * @param chain proof that the server chain was validated
+     * @param signature proof that the server CertificateVerify verified
+     */
+    record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished, CertificateVerified chain,
+                     SignatureVerified signature) implements ClientState {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            return new Connected(traffic.on(message, out), session, finished, chain, signature);
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean allowsChangeCipherSpec() {
+            return false;
+        }
+
+        @Override
+        public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
+            return new Connected(traffic.updateWrite(requestPeerUpdate, out), session, finished, chain, signature);
+        }
+
+        @Override
+        public void destroy() {
+            traffic.destroy();
+        }
     }
 }

@@ -1,7 +1,57 @@
 package dev.tls13.handshake;
 
-/** The server handshake (RFC 8446 §2, §4): its entry point and states. */
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.InvalidKeyShareException;
+import dev.tls13.crypto.KeyExchange;
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
+import dev.tls13.handshake.Proofs.CertificateVerified;
+import dev.tls13.handshake.Proofs.FinishedVerified;
+import dev.tls13.handshake.Proofs.SignatureVerified;
+import dev.tls13.keys.ResumptionMasterSecret;
+import dev.tls13.keys.Transcript;
+import dev.tls13.record.CipherSuiteParams;
+import dev.tls13.wire.Certificate;
+import dev.tls13.wire.CertificateRequest;
+import dev.tls13.wire.CertificateVerify;
+import dev.tls13.wire.ClientHello;
+import dev.tls13.wire.EncryptedExtensions;
+import dev.tls13.wire.Extension;
+import dev.tls13.wire.ExtensionType;
+import dev.tls13.wire.Extensions;
+import dev.tls13.wire.Finished;
+import dev.tls13.wire.HandshakeCodec;
+import dev.tls13.wire.HandshakeMessage;
+import dev.tls13.wire.NamedGroup;
+import dev.tls13.wire.ProtocolVersion;
+import dev.tls13.wire.ServerHello;
+
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The server handshake (RFC 8446 §2, §4): its entry point and its states, in protocol order.
+ *
+ * <pre>
+ *   ExpectClientHello --HRR--> ExpectSecondClientHello
+ *        |                           |
+ *        +------------+--------------+
+ *                     v   (ServerHello ... Finished sent)
+ *   [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished -> Connected
+ * </pre>
+ */
 public final class ServerHandshake {
+
+    private static final int RANDOM_LENGTH = 32;
+    /** An opaque HelloRetryRequest cookie, checked for equality on the second ClientHello. */
+    private static final int COOKIE_LENGTH = 32;
+    private static final byte[] EMPTY = new byte[0];
+
     private ServerHandshake() {
     }
 
@@ -12,6 +62,398 @@ public final class ServerHandshake {
      * @return the first state
      */
     public static HandshakeState start(ServerConfig config) {
-        throw new UnsupportedOperationException("server handshake not implemented yet");
+        return new ExpectClientHello(config);
+    }
+
+    /** A server state (DESIGN.md §5). */
+    sealed interface ServerState extends HandshakeState {
+        @Override
+        ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException;
+    }
+
+    /**
+     * What the server decided from a ClientHello.
+     *
+     * @param params the suite
+     * @param group the key exchange group
+     * @param certificate the certificate and CertificateVerify scheme
+     * @param applicationProtocol the ALPN protocol, if any
+     * @param serverName the SNI host name received, if any
+     */
+    record Choice(CipherSuiteParams params, NamedGroup group, CertificateSelector.Selection certificate,
+                  Optional<String> applicationProtocol, Optional<String> serverName) {
+
+        /** Validates a ClientHello and negotiates, touching no state. */
+        static Choice of(ServerConfig config, ClientHello hello) throws TlsException {
+            Extensions extensions = hello.extensions();
+            Negotiation.requireTls13Offered(extensions);
+            // RFC 8446 §4.1.2: legacy_version "MUST be set to 0x0303".
+            if (hello.legacyVersion() != Negotiation.LEGACY_VERSION) {
+                throw TlsException.misbehaved(PeerMisbehaved.WRONG_LEGACY_VERSION,
+                        String.format("legacy_version 0x%04x", hello.legacyVersion()));
+            }
+            // RFC 8446 §9.2: without a PSK, a ClientHello must carry supported_groups, key_share and
+            // signature_algorithms, else missing_extension.
+            Extension.SupportedGroups groups = require(extensions, Extension.SupportedGroups.class, "supported_groups");
+            Extension.KeyShareClientHello shares = require(extensions, Extension.KeyShareClientHello.class, "key_share");
+            Extension.SignatureAlgorithms schemes =
+                    require(extensions, Extension.SignatureAlgorithms.class, "signature_algorithms");
+            // RFC 8446 §4.2.8: one share per group, each for a group in supported_groups; servers "MAY check
+            // for violations of these rules and abort the handshake with an "illegal_parameter" alert".
+            Set<NamedGroup> seen = new HashSet<>();
+            for (Extension.KeyShareEntry entry : shares.entries()) {
+                if (!seen.add(entry.group()) || !groups.groups().contains(entry.group())) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "key_share " + entry.group());
+                }
+            }
+            CipherSuiteParams params = Negotiation.selectSuite(config.cipherSuites(), hello.cipherSuites());
+            NamedGroup group = Negotiation.selectGroup(config.namedGroups(), groups.groups());
+            List<dev.tls13.wire.SignatureScheme> certSchemes = extensions
+                    .find(Extension.SignatureAlgorithmsCert.class)
+                    .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
+            CertificateSelector.Selection certificate = config.certificates().select(schemes.schemes(), certSchemes);
+            Optional<String> alpn = Negotiation.selectApplicationProtocol(config.applicationProtocols(), extensions,
+                    config.failOnAlpnMismatch());
+            Optional<String> serverName = extensions.find(Extension.ServerName.class)
+                    .flatMap(Extension.ServerName::hostName);
+            return new Choice(params, group, certificate, alpn, serverName);
+        }
+
+        /** The client's share for the chosen group, if it sent one. */
+        Optional<Extension.KeyShareEntry> share(ClientHello hello) {
+            return hello.extensions().find(Extension.KeyShareClientHello.class).orElseThrow().entries().stream()
+                    .filter(e -> e.group().equals(group)).findFirst();
+        }
+    }
+
+    private static <T extends Extension> T require(Extensions extensions, Class<T> type, String name)
+            throws TlsException {
+        return extensions.find(type).orElseThrow(() -> TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION,
+                "ClientHello without " + name));
+    }
+
+    /** Waits for the first ClientHello (RFC 8446 §4.1.2). */
+    record ExpectClientHello(ServerConfig config) implements ServerState, Handshaking {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            ClientHello hello = Messages.expect(message, ClientHello.class);
+            Choice choice = Choice.of(config, hello);
+            Optional<Extension.KeyShareEntry> share = choice.share(hello);
+
+            Transcript transcript = Transcript.of(config.crypto(), choice.params().hash());
+            transcript.add(encoded);
+            if (share.isPresent()) {
+                return respond(config, hello, choice, share.get(), transcript, false, out);
+            }
+            // RFC 8446 §4.1.4: the client has no share for our preferred group: ask for it.
+            byte[] cookie = EMPTY;
+            List<Extension> extensions = new ArrayList<>();
+            extensions.add(new Extension.KeyShareHelloRetryRequest(choice.group()));
+            extensions.add(new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3));
+            if (config.helloRetryRequestCookie()) {
+                cookie = new byte[COOKIE_LENGTH];
+                config.crypto().nextBytes(cookie);
+                extensions.add(new Extension.Cookie(cookie));
+            }
+            ServerHello retry = new ServerHello(Negotiation.LEGACY_VERSION, ServerHello.helloRetryRequestRandom(),
+                    hello.legacySessionId(), choice.params().suite(), new Extensions(extensions));
+            byte[] retryBytes = HandshakeCodec.encode(retry);
+            transcript.addHelloRetryRequest(retryBytes);
+            out.sendHandshake(retryBytes);
+            if (hello.legacySessionId().length > 0) {
+                // RFC 8446 §D.4: a server in compatibility mode sends its CCS after its first handshake message.
+                out.sendChangeCipherSpec();
+            }
+            return new ExpectSecondClientHello(config, hello, transcript, choice, cookie);
+        }
+
+        @Override
+        public boolean allowsChangeCipherSpec() {
+            // RFC 8446 §5: a CCS is only tolerated after the first ClientHello.
+            return false;
+        }
+
+        @Override
+        public void destroy() {
+        }
+    }
+
+    /**
+     * Waits for the ClientHello that answers our HelloRetryRequest (RFC 8446 §4.1.2, §4.1.4).
+     *
+     * @param config the configuration
+     * @param first the first ClientHello
+     * @param transcript message_hash(ClientHello1) and the HelloRetryRequest
+     * @param choice what we decided from the first ClientHello
+     * @param cookie the cookie we sent, empty for none
+     */
+    record ExpectSecondClientHello(ServerConfig config, ClientHello first, Transcript transcript, Choice choice,
+                                   byte[] cookie) implements ServerState, Handshaking {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            ClientHello second = Messages.expect(message, ClientHello.class);
+            // RFC 8446 §4.1.2: the client "MUST send the same ClientHello without modification, except" the
+            // key_share, early_data, cookie, pre_shared_key and padding extensions.
+            if (!java.util.Arrays.equals(unchangeable(first), unchangeable(second))) {
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED);
+            }
+            List<Extension.KeyShareEntry> shares = second.extensions().find(Extension.KeyShareClientHello.class)
+                    .map(Extension.KeyShareClientHello::entries).orElse(List.of());
+            // RFC 8446 §4.1.2: key_share is replaced by "a list containing a single KeyShareEntry from the
+            // indicated group".
+            if (shares.size() != 1 || !shares.get(0).group().equals(choice.group())) {
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED,
+                        "key_share " + shares + ", requested " + choice.group());
+            }
+            // RFC 8446 §4.2.2: the client echoes the cookie of the HelloRetryRequest, and only then sends one.
+            byte[] echoed = second.extensions().find(Extension.Cookie.class).map(Extension.Cookie::cookie)
+                    .orElse(EMPTY);
+            if (!MessageDigest.isEqual(echoed, cookie)) {
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED, "cookie");
+            }
+            Choice again = Choice.of(config, second);
+            transcript.add(encoded);
+            return respond(config, second, again, shares.get(0), transcript, true, out);
+        }
+
+        @Override
+        public void destroy() {
+        }
+    }
+
+    /** The ClientHello without what a second ClientHello may change (RFC 8446 §4.1.2), encoded. */
+    private static byte[] unchangeable(ClientHello hello) {
+        List<Extension> kept = new ArrayList<>();
+        for (Extension e : hello.extensions()) {
+            ExtensionType t = e.type();
+            if (!t.equals(ExtensionType.KEY_SHARE) && !t.equals(ExtensionType.EARLY_DATA)
+                    && !t.equals(ExtensionType.COOKIE) && !t.equals(ExtensionType.PADDING)
+                    && !t.equals(ExtensionType.PRE_SHARED_KEY)) {
+                kept.add(e);
+            }
+        }
+        return HandshakeCodec.encode(new ClientHello(hello.legacyVersion(), hello.random(), hello.legacySessionId(),
+                hello.cipherSuites(), new Extensions(kept)));
+    }
+
+    /**
+     * Sends ServerHello ... Finished (RFC 8446 §2): the server's whole first flight after the
+     * ClientHello it accepts.
+     */
+    private static ServerState respond(ServerConfig config, ClientHello hello, Choice choice,
+                                       Extension.KeyShareEntry clientShare, Transcript transcript, boolean retried,
+                                       HandshakeOutput out) throws TlsException {
+        CryptoProvider crypto = config.crypto();
+        CipherSuiteParams params = choice.params();
+        KeyExchange exchange = crypto.generateKeyExchange(Negotiation.requireKeyExchange(choice.group()));
+        byte[] shared;
+        byte[] publicKey = exchange.publicKey();
+        try {
+            shared = exchange.agree(clientShare.keyExchange());
+        } catch (InvalidKeyShareException e) {
+            // RFC 8446 §4.2.8.2: an invalid share is illegal_parameter.
+            throw TlsException.misbehaved(PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
+        } finally {
+            exchange.destroy();
+        }
+        byte[] random = new byte[RANDOM_LENGTH];
+        crypto.nextBytes(random);
+        ServerHello serverHello = new ServerHello(Negotiation.LEGACY_VERSION, random, hello.legacySessionId(),
+                params.suite(), Extensions.of(
+                        new Extension.KeyShareServerHello(new Extension.KeyShareEntry(choice.group(), publicKey)),
+                        new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3)));
+        Messages.send(out, transcript, serverHello);
+        if (hello.legacySessionId().length > 0 && !retried) {
+            // RFC 8446 §D.4: the server's CCS follows its first handshake message (after a HelloRetryRequest
+            // it was sent already).
+            out.sendChangeCipherSpec();
+        }
+        Secrets.HandshakeTraffic secrets = Secrets.handshake(crypto, params.hash(), shared,
+                transcript.currentHash(), hello.random(), out);
+        out.installWriteKeys(secrets.server().keys(params.aead()));
+        out.installReadKeys(secrets.client().keys(params.aead()));
+
+        List<Extension> encrypted = new ArrayList<>();
+        if (choice.serverName().isPresent()) {
+            // RFC 6066 §3: a server that used the name acknowledges with an empty server_name.
+            encrypted.add(Extension.ServerName.acknowledgement());
+        }
+        choice.applicationProtocol().ifPresent(p -> encrypted.add(Extension.Alpn.of(p)));
+        Messages.send(out, transcript, new EncryptedExtensions(new Extensions(encrypted)));
+        Optional<CertificateRequest> request = Optional.empty();
+        if (config.clientAuth() != ClientAuth.NONE) {
+            request = Optional.of(certificateRequest(config));
+            Messages.send(out, transcript, request.get());
+        }
+        List<X509Certificate> chain = choice.certificate().certifiedKey().chain();
+        Messages.send(out, transcript, Messages.certificate(EMPTY, chain));
+        Messages.send(out, transcript, Proofs.sign(crypto, choice.certificate().scheme(),
+                choice.certificate().certifiedKey().key(), true, transcript.currentHash()));
+        Messages.send(out, transcript, new Finished(secrets.server().finishedVerifyData(transcript.currentHash())));
+        Secrets.ApplicationTraffic application = Secrets.application(secrets.master(), transcript.currentHash(),
+                hello.random(), out);
+        out.installWriteKeys(application.server().keys(params.aead()));
+
+        SessionInfo session = new SessionInfo(params.suite(), choice.group(), null, choice.certificate().scheme(),
+                choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain,
+                retried, false);
+        Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session);
+        if (request.isPresent()) {
+            return new ExpectClientCertificate(sent, request.get());
+        }
+        return new ExpectClientFinished(sent, Optional.empty(), Optional.empty());
+    }
+
+    /** Our CertificateRequest (RFC 8446 §4.3.2). */
+    private static CertificateRequest certificateRequest(ServerConfig config) {
+        List<Extension> extensions = new ArrayList<>();
+        extensions.add(new Extension.SignatureAlgorithms(config.signatureSchemes()));
+        if (config.certificateAuthorities()) {
+            // RFC 8446 §4.2.4: the distinguished names of the trust anchors we accept.
+            List<byte[]> names = new ArrayList<>();
+            for (X509Certificate anchor : config.clientTrustManager().getAcceptedIssuers()) {
+                names.add(anchor.getSubjectX500Principal().getEncoded());
+            }
+            if (!names.isEmpty()) {
+                extensions.add(new Extension.CertificateAuthorities(names));
+            }
+        }
+        return new CertificateRequest(EMPTY, new Extensions(extensions));
+    }
+
+    /**
+     * The server's handshake context once its first flight is sent.
+     *
+     * @param config the configuration
+     * @param transcript the running transcript
+     * @param params the suite
+     * @param clientRandom for key-log lines
+     * @param secrets the handshake-stage secrets
+     * @param application the application traffic secrets (the server's write key is installed)
+     * @param session what was negotiated, without the client's certificate yet
+     */
+    record Sent(ServerConfig config, Transcript transcript, CipherSuiteParams params, byte[] clientRandom,
+                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, SessionInfo session) {
+        void destroy() {
+            secrets.destroy();
+            application.client().destroy();
+            application.server().destroy();
+        }
+    }
+
+    /** Waits for the client's Certificate (RFC 8446 §4.4.2). */
+    record ExpectClientCertificate(Sent s, CertificateRequest request) implements ServerState, Handshaking {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            Certificate certificate = Messages.expect(message, Certificate.class);
+            // RFC 8446 §4.4.2: the context echoes the CertificateRequest's.
+            if (!MessageDigest.isEqual(certificate.certificateRequestContext(), request.certificateRequestContext())) {
+                throw TlsException.misbehaved(PeerMisbehaved.BAD_CERTIFICATE_REQUEST_CONTEXT);
+            }
+            Messages.checkCertificateExtensions(certificate, request.extensions());
+            CertificateVerified chain = Proofs.verifyClientChain(certificate, s.config());
+            s.transcript().add(encoded);
+            if (chain.chain().isEmpty()) {
+                return new ExpectClientFinished(s, Optional.of(chain), Optional.empty());
+            }
+            return new ExpectClientCertificateVerify(s, chain);
+        }
+
+        @Override
+        public void destroy() {
+            s.destroy();
+        }
+    }
+
+    /** Waits for the client's CertificateVerify (RFC 8446 §4.4.3). */
+    record ExpectClientCertificateVerify(Sent s, CertificateVerified chain) implements ServerState, Handshaking {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
+            SignatureVerified signature = Proofs.verifySignature(s.config().crypto(), verify, chain,
+                    s.config().signatureSchemes(), false, s.transcript().currentHash());
+            s.transcript().add(encoded);
+            return new ExpectClientFinished(s, Optional.of(chain), Optional.of(signature));
+        }
+
+        @Override
+        public void destroy() {
+            s.destroy();
+        }
+    }
+
+    /**
+     * Waits for the client's Finished (RFC 8446 §4.4.4).
+     *
+     * @param s the handshake context
+     * @param chain the client's validated chain, when it was asked for one
+     * @param signature the client's verified CertificateVerify, when it sent a certificate
+     */
+    record ExpectClientFinished(Sent s, Optional<CertificateVerified> chain, Optional<SignatureVerified> signature)
+            implements ServerState, Handshaking {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            Finished finished = Messages.expect(message, Finished.class);
+            Transcript transcript = s.transcript();
+            FinishedVerified verified = Proofs.verifyFinished(finished, s.secrets().client(),
+                    transcript.currentHash());
+
+            transcript.add(encoded);
+            ResumptionMasterSecret resumption = s.secrets().master().resumptionMasterSecret(transcript.currentHash());
+            s.secrets().destroy();
+            out.installReadKeys(s.application().client().keys(s.params().aead()));
+            SessionInfo partial = s.session();
+            SessionInfo session = new SessionInfo(partial.cipherSuite(), partial.namedGroup(),
+                    signature.map(SignatureVerified::scheme).orElse(null), partial.localSignatureScheme(),
+                    partial.applicationProtocol(), partial.serverName(),
+                    chain.map(CertificateVerified::chain).orElse(List.of()), partial.localCertificates(),
+                    partial.helloRetryRequest(), false);
+            out.handshakeComplete(session);
+            Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
+                    s.application().server(), resumption, s.clientRandom());
+            return new Connected(traffic, session, verified, signature);
+        }
+
+        @Override
+        public void destroy() {
+            s.destroy();
+        }
+    }
+
+    /**
+     * The handshake is complete (RFC 8446 §4.6). Requires the proof that the client Finished verified,
+     * and the client's signature when it authenticated.
+     *
+     * @param traffic the application traffic secrets
+     * @param session what was negotiated
+     * @param finished proof that the client Finished verified
+     * @param clientSignature proof that the client's CertificateVerify verified, when it sent one
+     */
+    record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished,
+                     Optional<SignatureVerified> clientSignature) implements ServerState {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            return new Connected(traffic.on(message, out), session, finished, clientSignature);
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean allowsChangeCipherSpec() {
+            return false;
+        }
+
+        @Override
+        public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
+            return new Connected(traffic.updateWrite(requestPeerUpdate, out), session, finished, clientSignature);
+        }
+
+        @Override
+        public void destroy() {
+            traffic.destroy();
+        }
     }
 }

@@ -1,0 +1,265 @@
+package dev.tls13;
+
+import dev.tls13.connection.Limits;
+import dev.tls13.connection.TlsConnection;
+import dev.tls13.handshake.CertificateSelector;
+import dev.tls13.handshake.ClientAuth;
+import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ServerConfig;
+import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.netty.Tls13Handler;
+import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.NamedGroup;
+import dev.tls13.wire.SignatureScheme;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.NetUtil;
+import java.io.File;
+import java.io.InputStream;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The configuration of TLS 1.3 connections: immutable, thread-safe, and shared by every channel that
+ * uses it (like Netty's {@code SslContext}). Each channel gets its own handler from
+ * {@link #newHandler(ByteBufAllocator)}.
+ *
+ * <pre>{@code
+ * // server
+ * Tls13Context server = Tls13Context.forServer(new File("chain.pem"), new File("key.pem"))
+ *         .applicationProtocols("h2", "http/1.1")
+ *         .build();
+ * ch.pipeline().addLast(server.newHandler(ch.alloc()));
+ *
+ * // client: trusts the system's CAs and verifies the host name
+ * Tls13Context client = Tls13Context.forClient().build();
+ * ch.pipeline().addLast(client.newHandler(ch.alloc(), "example.com", 443));
+ * }</pre>
+ *
+ * <p>The handler fires Netty's {@code SslHandshakeCompletionEvent} and {@code SslCloseCompletionEvent},
+ * and offers {@code handshakeFuture()}, {@code session()} and {@code applicationProtocol()}.
+ */
+public final class Tls13Context {
+
+    private final boolean server;
+    private final ClientConfig clientConfig;
+    private final ServerConfig serverConfig;
+    private final String serverName;
+    private final Limits limits;
+    private final long handshakeTimeoutMillis;
+    private final long closeNotifyFlushTimeoutMillis;
+    private final long closeNotifyReadTimeoutMillis;
+    private final int wrapDataSize;
+    private final long maxPendingWriteBytes;
+
+    Tls13Context(Tls13ContextBuilder b) {
+        server = b.server;
+        if (b.keyShares > b.namedGroups.size()) {
+            throw new IllegalArgumentException("keyShares (" + b.keyShares + ") exceeds the number of groups ("
+                    + b.namedGroups.size() + ")");
+        }
+        if (server) {
+            if (b.keys.isEmpty()) {
+                throw new IllegalArgumentException("a server needs a certificate chain and its private key:"
+                        + " use forServer(...) or keyManager(...)");
+            }
+            X509ExtendedTrustManager clientTrust = b.clientAuth == ClientAuth.NONE ? b.trustManager
+                    : b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
+            CertificateSelector selector = new CertificateSelector(b.keys, b.signatureSchemes);
+            serverConfig = new ServerConfig(b.cryptoProvider, b.cipherSuites, b.namedGroups, b.signatureSchemes,
+                    selector, b.applicationProtocols, b.failOnApplicationProtocolMismatch,
+                    b.helloRetryRequestCookie, b.clientAuth, clientTrust, false);
+            clientConfig = null;
+        } else {
+            X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
+            clientConfig = new ClientConfig(b.cryptoProvider, b.cipherSuites, b.namedGroups, b.keyShares,
+                    b.signatureSchemes, SignatureSchemes.DEFAULT_CERT, b.applicationProtocols, trust,
+                    b.endpointIdentificationAlgorithm, b.middleboxCompatibility, b.keys);
+            serverConfig = null;
+        }
+        serverName = b.serverName;
+        limits = new Limits(b.maxHandshakeMessageSize, b.maxCertificateMessageSize, b.keyUpdateAfterRecords,
+                Limits.DEFAULT.maxEmptyRecords(), Limits.DEFAULT.maxWarningAlerts(), Limits.DEFAULT.maxKeyUpdates());
+        handshakeTimeoutMillis = b.handshakeTimeoutMillis;
+        closeNotifyFlushTimeoutMillis = b.closeNotifyFlushTimeoutMillis;
+        closeNotifyReadTimeoutMillis = b.closeNotifyReadTimeoutMillis;
+        wrapDataSize = b.wrapDataSize;
+        maxPendingWriteBytes = b.maxPendingWriteBytes;
+    }
+
+    /**
+     * Starts a client configuration: trusts the system's CAs unless {@code trustManager(...)} says
+     * otherwise, and verifies the server's host name ({@code HTTPS}) when a peer host is given.
+     *
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forClient() {
+        return new Tls13ContextBuilder(false);
+    }
+
+    /**
+     * Starts a server configuration with a certificate chain and an unencrypted key from PEM files.
+     *
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forServer(File certChainPem, File keyPem) {
+        return new Tls13ContextBuilder(true).keyManager(certChainPem, keyPem);
+    }
+
+    /**
+     * Starts a server configuration with a certificate chain and a key from PEM files.
+     *
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     * @param keyPassword the key's password, or {@code null} when it is not encrypted
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forServer(File certChainPem, File keyPem, String keyPassword) {
+        return new Tls13ContextBuilder(true).keyManager(certChainPem, keyPem, keyPassword);
+    }
+
+    /**
+     * Starts a server configuration with a certificate chain and a key from PEM streams (not closed).
+     *
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     * @param keyPassword the key's password, or {@code null} when it is not encrypted
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forServer(InputStream certChainPem, InputStream keyPem, String keyPassword) {
+        return new Tls13ContextBuilder(true).keyManager(certChainPem, keyPem, keyPassword);
+    }
+
+    /**
+     * Starts a server configuration with a certificate chain and its key.
+     *
+     * @param key the leaf's private key
+     * @param certChain the chain, leaf first
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forServer(PrivateKey key, X509Certificate... certChain) {
+        return new Tls13ContextBuilder(true).keyManager(key, certChain);
+    }
+
+    /**
+     * Starts a server configuration with every chain and key of a key manager factory.
+     *
+     * @param keyManagerFactory an initialised factory
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forServer(KeyManagerFactory keyManagerFactory) {
+        return new Tls13ContextBuilder(true).keyManager(keyManagerFactory);
+    }
+
+    /** @return whether this context makes server handlers */
+    public boolean isServer() {
+        return server;
+    }
+
+    /** @return whether this context makes client handlers */
+    public boolean isClient() {
+        return !server;
+    }
+
+    /** @return the ALPN protocols, in preference order (empty when ALPN is not used) */
+    public List<String> applicationProtocols() {
+        return server ? serverConfig.applicationProtocols() : clientConfig.applicationProtocols();
+    }
+
+    /** @return the enabled cipher suites by IANA name, in preference order */
+    public List<String> cipherSuites() {
+        List<CipherSuite> suites = server ? serverConfig.cipherSuites() : clientConfig.cipherSuites();
+        return suites.stream().map(CipherSuite::knownName).toList();
+    }
+
+    /** @return the enabled groups by name, in preference order */
+    public List<String> namedGroups() {
+        List<NamedGroup> groups = server ? serverConfig.namedGroups() : clientConfig.namedGroups();
+        return groups.stream().map(NamedGroup::knownName).toList();
+    }
+
+    /** @return the enabled CertificateVerify signature schemes by name, in preference order */
+    public List<String> signatureSchemes() {
+        List<SignatureScheme> schemes = server ? serverConfig.signatureSchemes() : clientConfig.signatureSchemes();
+        return schemes.stream().map(SignatureScheme::knownName).toList();
+    }
+
+    /** @return the handshake timeout handlers start with, in milliseconds (0: none) */
+    public long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    /** @return how long a closing handler waits for close_notify to be written, in milliseconds */
+    public long closeNotifyFlushTimeoutMillis() {
+        return closeNotifyFlushTimeoutMillis;
+    }
+
+    /** @return how long a closing handler waits for the peer's close_notify, in milliseconds (0: not at all) */
+    public long closeNotifyReadTimeoutMillis() {
+        return closeNotifyReadTimeoutMillis;
+    }
+
+    /** @return the largest plaintext per record written */
+    public int wrapDataSize() {
+        return wrapDataSize;
+    }
+
+    /** @return the cap on plaintext queued before the handshake completes */
+    public long maxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    /**
+     * Creates the handler of one channel. A client handler sends no SNI and verifies no host name.
+     *
+     * @param alloc allocates the handler's buffers (normally {@code channel.alloc()})
+     * @return a new handler, to add to the channel's pipeline
+     */
+    public Tls13Handler newHandler(ByteBufAllocator alloc) {
+        return new Tls13Handler(this, alloc, null, -1);
+    }
+
+    /**
+     * Creates the handler of one channel to a known peer. A client sends {@code peerHost} as SNI (unless
+     * {@code serverName(...)} overrides it or it is an IP address, RFC 6066 §3) and, with endpoint
+     * identification on (the default), verifies the server's certificate against it.
+     *
+     * @param alloc allocates the handler's buffers (normally {@code channel.alloc()})
+     * @param peerHost the host name or address of the peer, or {@code null}
+     * @param peerPort the peer's port (informational)
+     * @return a new handler, to add to the channel's pipeline
+     */
+    public Tls13Handler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort) {
+        return new Tls13Handler(this, alloc, peerHost, peerPort);
+    }
+
+    /**
+     * Creates the sans-IO connection behind a handler; for adapters ({@link Tls13Handler}, an
+     * {@code SSLEngine}). Most users want {@link #newHandler}.
+     *
+     * @param alloc allocates the connection's buffers
+     * @param peerHost the peer's host (client: SNI and host name verification), or {@code null}
+     * @param listener receives the connection's events
+     * @return the connection, not started
+     */
+    public TlsConnection newConnection(ByteBufAllocator alloc, String peerHost, TlsConnection.Listener listener) {
+        Objects.requireNonNull(alloc, "alloc");
+        if (server) {
+            return TlsConnection.server(serverConfig, alloc, listener, limits);
+        }
+        String host = peerHost == null || peerHost.isEmpty() ? null : peerHost;
+        String sni = serverName != null ? serverName : host;
+        if (sni != null && (NetUtil.isValidIpV4Address(sni) || NetUtil.isValidIpV6Address(sni))) {
+            // RFC 6066 §3: literal IPv4 and IPv6 addresses are not permitted in server_name.
+            sni = null;
+        }
+        String verifyHost = clientConfig.endpointIdentificationAlgorithm() == null ? null
+                : host != null ? host : serverName;
+        return TlsConnection.client(clientConfig, sni, verifyHost, alloc, listener, limits);
+    }
+}

@@ -1,0 +1,623 @@
+package dev.tls13;
+
+import dev.tls13.connection.Limits;
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.handshake.CertifiedKey;
+import dev.tls13.handshake.ClientAuth;
+import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.record.HandshakeJoiner;
+import dev.tls13.record.Records;
+import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.NamedGroup;
+import dev.tls13.wire.SignatureScheme;
+import java.io.File;
+import java.io.InputStream;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Builds a {@link Tls13Context}, with the vocabulary of Netty's {@code SslContextBuilder}. Mutable and
+ * not thread-safe; {@link #build()} takes a snapshot, so one builder can build several contexts.
+ * Caller mistakes (an unknown cipher suite name, a server without a certificate, a key that does not
+ * match its certificate …) throw {@link IllegalArgumentException} with a message naming the problem.
+ */
+public final class Tls13ContextBuilder {
+
+    /** The cipher suites enabled by default, in preference order; the CCM suites are opt-in. */
+    static final List<CipherSuite> DEFAULT_CIPHER_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
+            CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
+    /** The groups enabled by default, in preference order. */
+    static final List<NamedGroup> DEFAULT_GROUPS = List.of(NamedGroup.X25519, NamedGroup.SECP256R1,
+            NamedGroup.SECP384R1, NamedGroup.SECP521R1, NamedGroup.X448);
+    private static final List<CipherSuite> ALL_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
+            CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+            CipherSuite.TLS_AES_128_CCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256);
+
+    final boolean server;
+    final List<CertifiedKey> keys = new ArrayList<>();
+    X509ExtendedTrustManager trustManager;
+    ClientAuth clientAuth = ClientAuth.NONE;
+    String endpointIdentificationAlgorithm = "HTTPS";
+    String serverName;
+    List<String> applicationProtocols = List.of();
+    boolean failOnApplicationProtocolMismatch = true;
+    List<CipherSuite> cipherSuites = DEFAULT_CIPHER_SUITES;
+    List<NamedGroup> namedGroups = DEFAULT_GROUPS;
+    int keyShares = 1;
+    List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
+    boolean middleboxCompatibility = true;
+    boolean helloRetryRequestCookie;
+    long handshakeTimeoutMillis = 10_000;
+    long closeNotifyFlushTimeoutMillis = 3_000;
+    long closeNotifyReadTimeoutMillis;
+    int wrapDataSize = Records.MAX_PLAINTEXT_LENGTH;
+    int maxHandshakeMessageSize = HandshakeJoiner.DEFAULT_MAX_MESSAGE_LENGTH;
+    int maxCertificateMessageSize = HandshakeJoiner.DEFAULT_MAX_CERTIFICATE_LENGTH;
+    long maxPendingWriteBytes = 1024 * 1024;
+    long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
+    CryptoProvider cryptoProvider = JcaCryptoProvider.instance();
+
+    Tls13ContextBuilder(boolean server) {
+        this.server = server;
+    }
+
+    /**
+     * Adds a certificate chain and its key from PEM files (PKCS#8, PKCS#1 RSA, SEC1 EC, Ed25519/Ed448).
+     * Repeatable: a server chooses among its chains by the client's signature_algorithms.
+     *
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key, unencrypted
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManager(File certChainPem, File keyPem) {
+        return keyManager(certChainPem, keyPem, null);
+    }
+
+    /**
+     * Adds a certificate chain and its key from PEM files.
+     *
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     * @param keyPassword the password of an encrypted key, or {@code null}
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManager(File certChainPem, File keyPem, String keyPassword) {
+        Objects.requireNonNull(certChainPem, "certChainPem");
+        Objects.requireNonNull(keyPem, "keyPem");
+        List<X509Certificate> chain = PemReader.readCertificates(certChainPem);
+        PrivateKey key = PemReader.readPrivateKey(keyPem, password(keyPassword));
+        keys.add(new CertifiedKey(chain, key));
+        return this;
+    }
+
+    /**
+     * Adds a certificate chain and its key from PEM streams (not closed).
+     *
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     * @param keyPassword the password of an encrypted key, or {@code null}
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManager(InputStream certChainPem, InputStream keyPem, String keyPassword) {
+        Objects.requireNonNull(certChainPem, "certChainPem");
+        Objects.requireNonNull(keyPem, "keyPem");
+        List<X509Certificate> chain = PemReader.readCertificates(certChainPem);
+        PrivateKey key = PemReader.readPrivateKey(keyPem, password(keyPassword));
+        keys.add(new CertifiedKey(chain, key));
+        return this;
+    }
+
+    /**
+     * Adds a certificate chain and its key.
+     *
+     * @param key the leaf's private key
+     * @param certChain the chain, leaf first
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManager(PrivateKey key, X509Certificate... certChain) {
+        Objects.requireNonNull(key, "key");
+        keys.add(new CertifiedKey(List.of(certChain), key));
+        return this;
+    }
+
+    /**
+     * Adds every chain and key of an initialised key manager factory (each alias of its X.509 key manager).
+     *
+     * @param keyManagerFactory an initialised factory
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManager(KeyManagerFactory keyManagerFactory) {
+        Objects.requireNonNull(keyManagerFactory, "keyManagerFactory");
+        for (KeyManager manager : keyManagerFactory.getKeyManagers()) {
+            if (manager instanceof X509KeyManager) {
+                return keyManager((X509KeyManager) manager);
+            }
+        }
+        throw new IllegalArgumentException("the key manager factory has no X509KeyManager");
+    }
+
+    /**
+     * Adds every chain and key of an X.509 key manager: each alias it offers for a TLS 1.3 key type.
+     *
+     * @param keyManager the key manager
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManager(X509KeyManager keyManager) {
+        Objects.requireNonNull(keyManager, "keyManager");
+        Set<String> aliases = new LinkedHashSet<>();
+        for (String type : new String[] {"EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519", "Ed448"}) {
+            String[] found = server ? keyManager.getServerAliases(type, null) : keyManager.getClientAliases(type, null);
+            if (found != null) {
+                aliases.addAll(List.of(found));
+            }
+        }
+        int added = 0;
+        for (String alias : aliases) {
+            X509Certificate[] chain = keyManager.getCertificateChain(alias);
+            PrivateKey key = keyManager.getPrivateKey(alias);
+            if (chain != null && chain.length > 0 && key != null) {
+                keys.add(new CertifiedKey(List.of(chain), key));
+                added++;
+            }
+        }
+        if (added == 0) {
+            throw new IllegalArgumentException("the key manager holds no certificate chain with a private key");
+        }
+        return this;
+    }
+
+    /**
+     * Trusts the certificates of a PEM file (client: to validate servers; server: to validate clients).
+     *
+     * @param trustedCertsPem PEM with one or more certificates
+     * @return this builder
+     */
+    public Tls13ContextBuilder trustManager(File trustedCertsPem) {
+        trustManager = TrustManagers.fromPem(Objects.requireNonNull(trustedCertsPem, "trustedCertsPem"));
+        return this;
+    }
+
+    /**
+     * Trusts the certificates of a PEM stream (not closed).
+     *
+     * @param trustedCertsPem PEM with one or more certificates
+     * @return this builder
+     */
+    public Tls13ContextBuilder trustManager(InputStream trustedCertsPem) {
+        trustManager = TrustManagers.fromPem(Objects.requireNonNull(trustedCertsPem, "trustedCertsPem"));
+        return this;
+    }
+
+    /**
+     * Trusts exactly these certificates as anchors.
+     *
+     * @param trustedCerts the anchors
+     * @return this builder
+     */
+    public Tls13ContextBuilder trustManager(X509Certificate... trustedCerts) {
+        trustManager = TrustManagers.fromCertificates(trustedCerts);
+        return this;
+    }
+
+    /**
+     * Trusts the certificate entries of a loaded key store.
+     *
+     * @param trustStore the key store
+     * @return this builder
+     */
+    public Tls13ContextBuilder trustManager(KeyStore trustStore) {
+        trustManager = TrustManagers.fromKeyStore(Objects.requireNonNull(trustStore, "trustStore"));
+        return this;
+    }
+
+    /**
+     * Uses the X.509 trust manager of an initialised factory.
+     *
+     * @param trustManagerFactory the factory
+     * @return this builder
+     */
+    public Tls13ContextBuilder trustManager(TrustManagerFactory trustManagerFactory) {
+        trustManager = TrustManagers.fromFactory(Objects.requireNonNull(trustManagerFactory, "trustManagerFactory"));
+        return this;
+    }
+
+    /**
+     * Uses this trust manager (a plain {@link X509TrustManager} is adapted).
+     *
+     * @param trustManager the trust manager
+     * @return this builder
+     */
+    public Tls13ContextBuilder trustManager(X509TrustManager trustManager) {
+        this.trustManager = TrustManagers.wrap(Objects.requireNonNull(trustManager, "trustManager"));
+        return this;
+    }
+
+    /**
+     * Whether a server asks for a client certificate (default NONE). A server that asks validates the
+     * client's chain with {@code trustManager(...)}, or with the system trust store when none is set.
+     *
+     * @param clientAuth Netty's client authentication mode
+     * @return this builder
+     */
+    public Tls13ContextBuilder clientAuth(io.netty.handler.ssl.ClientAuth clientAuth) {
+        Objects.requireNonNull(clientAuth, "clientAuth");
+        switch (clientAuth) {
+            case NONE:
+                this.clientAuth = ClientAuth.NONE;
+                break;
+            case OPTIONAL:
+                this.clientAuth = ClientAuth.OPTIONAL;
+                break;
+            case REQUIRE:
+                this.clientAuth = ClientAuth.REQUIRE;
+                break;
+            default:
+                throw new IllegalArgumentException("unknown client auth mode " + clientAuth);
+        }
+        return this;
+    }
+
+    /**
+     * The client's endpoint identification (default {@code "HTTPS"}: the server certificate must match
+     * the peer host given to {@code newHandler}); {@code null} disables host name verification.
+     *
+     * @param algorithm {@code "HTTPS"} or {@code null}
+     * @return this builder
+     */
+    public Tls13ContextBuilder endpointIdentificationAlgorithm(String algorithm) {
+        if (algorithm != null && !algorithm.equalsIgnoreCase("HTTPS")) {
+            throw new IllegalArgumentException("unsupported endpoint identification algorithm '" + algorithm
+                    + "' (HTTPS or null)");
+        }
+        endpointIdentificationAlgorithm = algorithm == null ? null : algorithm.toUpperCase(Locale.ROOT);
+        return this;
+    }
+
+    /**
+     * The SNI host name a client sends, overriding the peer host given to {@code newHandler}.
+     *
+     * @param sniHostName the host name, or {@code null} to use the peer host
+     * @return this builder
+     */
+    public Tls13ContextBuilder serverName(String sniHostName) {
+        serverName = sniHostName;
+        return this;
+    }
+
+    /**
+     * The ALPN protocols (RFC 7301), in preference order: offered by a client, accepted by a server.
+     *
+     * @param protocols the protocol names, e.g. {@code "h2", "http/1.1"}
+     * @return this builder
+     */
+    public Tls13ContextBuilder applicationProtocols(String... protocols) {
+        return applicationProtocols(List.of(protocols));
+    }
+
+    /**
+     * The ALPN protocols (RFC 7301), in preference order.
+     *
+     * @param protocols the protocol names
+     * @return this builder
+     */
+    public Tls13ContextBuilder applicationProtocols(Iterable<String> protocols) {
+        List<String> list = new ArrayList<>();
+        for (String p : protocols) {
+            if (p == null || p.isEmpty() || p.length() > 255) {
+                throw new IllegalArgumentException("an ALPN protocol name must have 1 to 255 characters: " + p);
+            }
+            list.add(p);
+        }
+        applicationProtocols = List.copyOf(list);
+        return this;
+    }
+
+    /**
+     * Whether a server refuses a client whose ALPN list shares nothing with ours, with
+     * no_application_protocol (default {@code true}), rather than continuing without ALPN.
+     *
+     * @param fail whether to fail the handshake
+     * @return this builder
+     */
+    public Tls13ContextBuilder failOnApplicationProtocolMismatch(boolean fail) {
+        failOnApplicationProtocolMismatch = fail;
+        return this;
+    }
+
+    /**
+     * The cipher suites, by IANA name, in preference order (default TLS_AES_128_GCM_SHA256,
+     * TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256; the CCM suites are opt-in).
+     *
+     * @param suites the names
+     * @return this builder
+     */
+    public Tls13ContextBuilder cipherSuites(String... suites) {
+        return cipherSuites(List.of(suites));
+    }
+
+    /**
+     * The cipher suites, by IANA name, in preference order.
+     *
+     * @param suites the names
+     * @return this builder
+     */
+    public Tls13ContextBuilder cipherSuites(Iterable<String> suites) {
+        List<CipherSuite> list = new ArrayList<>();
+        for (String name : suites) {
+            list.add(cipherSuite(name));
+        }
+        cipherSuites = nonEmpty(list, "cipher suite");
+        return this;
+    }
+
+    /**
+     * The key exchange groups, in preference order: x25519, secp256r1, secp384r1, secp521r1, x448 (also
+     * spelled P-256, P-384, P-521, X25519, X448; case does not matter).
+     *
+     * @param groups the names
+     * @return this builder
+     */
+    public Tls13ContextBuilder namedGroups(String... groups) {
+        List<NamedGroup> list = new ArrayList<>();
+        for (String name : groups) {
+            list.add(namedGroup(name));
+        }
+        namedGroups = nonEmpty(list, "named group");
+        return this;
+    }
+
+    /**
+     * How many of the first groups a client sends a key share for (default 1); the server asks with a
+     * HelloRetryRequest when it prefers another offered group.
+     *
+     * @param count 1 to the number of groups
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyShares(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("keyShares must be at least 1: " + count);
+        }
+        keyShares = count;
+        return this;
+    }
+
+    /**
+     * The signature schemes for CertificateVerify, by RFC 8446 name (e.g. ecdsa_secp256r1_sha256,
+     * rsa_pss_rsae_sha256, ed25519), in preference order.
+     *
+     * @param schemes the names
+     * @return this builder
+     */
+    public Tls13ContextBuilder signatureSchemes(String... schemes) {
+        List<SignatureScheme> list = new ArrayList<>();
+        for (String name : schemes) {
+            SignatureScheme scheme = SignatureSchemes.byName(Objects.requireNonNull(name, "scheme name"));
+            if (!SignatureSchemes.allowedInCertificateVerify(scheme)) {
+                throw new IllegalArgumentException("signature scheme " + name
+                        + " is not allowed in TLS 1.3 CertificateVerify (RFC 8446 §4.2.3)");
+            }
+            list.add(scheme);
+        }
+        signatureSchemes = nonEmpty(list, "signature scheme");
+        return this;
+    }
+
+    /**
+     * Middlebox compatibility mode of a client (RFC 8446 §D.4, default {@code true}).
+     *
+     * @param enabled whether to send a legacy session id and a dummy change_cipher_spec
+     * @return this builder
+     */
+    public Tls13ContextBuilder middleboxCompatibility(boolean enabled) {
+        middleboxCompatibility = enabled;
+        return this;
+    }
+
+    /**
+     * Whether a server's HelloRetryRequest carries a cookie (RFC 8446 §4.2.2, default {@code false}).
+     *
+     * @param enabled whether to send a cookie
+     * @return this builder
+     */
+    public Tls13ContextBuilder helloRetryRequestCookie(boolean enabled) {
+        helloRetryRequestCookie = enabled;
+        return this;
+    }
+
+    /**
+     * The handshake timeout (default 10 s; 0 disables it).
+     *
+     * @param timeout the timeout
+     * @param unit its unit
+     * @return this builder
+     */
+    public Tls13ContextBuilder handshakeTimeout(long timeout, TimeUnit unit) {
+        handshakeTimeoutMillis = millis(timeout, unit, "handshakeTimeout");
+        return this;
+    }
+
+    /**
+     * How long closing waits for close_notify to be written before closing anyway (default 3 s).
+     *
+     * @param timeout the timeout
+     * @param unit its unit
+     * @return this builder
+     */
+    public Tls13ContextBuilder closeNotifyFlushTimeout(long timeout, TimeUnit unit) {
+        closeNotifyFlushTimeoutMillis = millis(timeout, unit, "closeNotifyFlushTimeout");
+        return this;
+    }
+
+    /**
+     * How long closing waits for the peer's close_notify after sending ours (default 0: not at all).
+     *
+     * @param timeout the timeout
+     * @param unit its unit
+     * @return this builder
+     */
+    public Tls13ContextBuilder closeNotifyReadTimeout(long timeout, TimeUnit unit) {
+        closeNotifyReadTimeoutMillis = millis(timeout, unit, "closeNotifyReadTimeout");
+        return this;
+    }
+
+    /**
+     * The largest plaintext per record written (default 16384); small writes are coalesced up to it.
+     *
+     * @param bytes 1 to 16384
+     * @return this builder
+     */
+    public Tls13ContextBuilder wrapDataSize(int bytes) {
+        if (bytes < 1 || bytes > Records.MAX_PLAINTEXT_LENGTH) {
+            throw new IllegalArgumentException("wrapDataSize must be between 1 and 16384: " + bytes);
+        }
+        wrapDataSize = bytes;
+        return this;
+    }
+
+    /**
+     * The cap on a received handshake message other than Certificate (default 64 KiB).
+     *
+     * @param bytes the cap, header included
+     * @return this builder
+     */
+    public Tls13ContextBuilder maxHandshakeMessageSize(int bytes) {
+        if (bytes < 64) {
+            throw new IllegalArgumentException("maxHandshakeMessageSize too small: " + bytes);
+        }
+        maxHandshakeMessageSize = bytes;
+        return this;
+    }
+
+    /**
+     * The cap on a received Certificate message (default 256 KiB).
+     *
+     * @param bytes the cap, header included
+     * @return this builder
+     */
+    public Tls13ContextBuilder maxCertificateMessageSize(int bytes) {
+        if (bytes < 64) {
+            throw new IllegalArgumentException("maxCertificateMessageSize too small: " + bytes);
+        }
+        maxCertificateMessageSize = bytes;
+        return this;
+    }
+
+    /**
+     * The cap on plaintext queued before the handshake completes (default 1 MiB); writes beyond it fail.
+     *
+     * @param bytes the cap
+     * @return this builder
+     */
+    public Tls13ContextBuilder maxPendingWriteBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxPendingWriteBytes must not be negative: " + bytes);
+        }
+        maxPendingWriteBytes = bytes;
+        return this;
+    }
+
+    /**
+     * How many records are sealed under one write key before an automatic KeyUpdate (RFC 8446 §5.5;
+     * default 2^23, below the AES-GCM limit).
+     *
+     * @param records the interval
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyUpdateAfterRecords(long records) {
+        if (records < 1) {
+            throw new IllegalArgumentException("keyUpdateAfterRecords must be positive: " + records);
+        }
+        keyUpdateAfterRecords = records;
+        return this;
+    }
+
+    /**
+     * The crypto provider (default: the JCA with BouncyCastle for CCM).
+     *
+     * @param provider the provider
+     * @return this builder
+     */
+    public Tls13ContextBuilder cryptoProvider(CryptoProvider provider) {
+        cryptoProvider = Objects.requireNonNull(provider, "provider");
+        return this;
+    }
+
+    /**
+     * Checks the configuration and builds the immutable context.
+     *
+     * @return the context
+     * @throws IllegalArgumentException when the configuration is incomplete or inconsistent
+     */
+    public Tls13Context build() {
+        return new Tls13Context(this);
+    }
+
+    static CipherSuite cipherSuite(String name) {
+        Objects.requireNonNull(name, "cipher suite name");
+        String wanted = name.trim();
+        for (CipherSuite suite : ALL_SUITES) {
+            if (suite.knownName().equalsIgnoreCase(wanted)) {
+                return suite;
+            }
+        }
+        throw new IllegalArgumentException("unknown TLS 1.3 cipher suite '" + name + "' (known: "
+                + String.join(", ", ALL_SUITES.stream().map(CipherSuite::knownName).toList()) + ")");
+    }
+
+    static NamedGroup namedGroup(String name) {
+        Objects.requireNonNull(name, "group name");
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "x25519":
+                return NamedGroup.X25519;
+            case "x448":
+                return NamedGroup.X448;
+            case "secp256r1":
+            case "p-256":
+            case "prime256v1":
+                return NamedGroup.SECP256R1;
+            case "secp384r1":
+            case "p-384":
+                return NamedGroup.SECP384R1;
+            case "secp521r1":
+            case "p-521":
+                return NamedGroup.SECP521R1;
+            default:
+                throw new IllegalArgumentException("unknown or unsupported named group '" + name
+                        + "' (known: x25519, secp256r1, secp384r1, secp521r1, x448; or P-256, P-384, P-521)");
+        }
+    }
+
+    private static <T> List<T> nonEmpty(List<T> list, String what) {
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("at least one " + what + " is needed");
+        }
+        return List.copyOf(new LinkedHashSet<>(list));
+    }
+
+    private static char[] password(String password) {
+        return password == null ? null : password.toCharArray();
+    }
+
+    private static long millis(long timeout, TimeUnit unit, String what) {
+        Objects.requireNonNull(unit, "unit");
+        if (timeout < 0) {
+            throw new IllegalArgumentException(what + " must not be negative: " + timeout);
+        }
+        return unit.toMillis(timeout);
+    }
+}

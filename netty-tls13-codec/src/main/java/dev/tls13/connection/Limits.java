@@ -1,0 +1,65 @@
+package dev.tls13.connection;
+
+import dev.tls13.record.HandshakeJoiner;
+
+/**
+ * The limits a {@link TlsConnection} enforces on its peer and on itself (DESIGN.md §10). Immutable.
+ *
+ * @param maxHandshakeMessageSize cap on any handshake message but Certificate, header included
+ * @param maxCertificateMessageSize cap on a Certificate message, header included
+ * @param keyUpdateAfterRecords how many records are sealed under one write key before we update it
+ *        with a KeyUpdate (RFC 8446 §5.5); the default stays well below the AES-GCM limit of 2^24.5
+ *        full-size records, and the same count is used for every suite
+ * @param maxEmptyRecords consecutive empty application_data records tolerated without real data
+ * @param maxWarningAlerts consecutive user_canceled warning alerts tolerated without real data
+ * @param maxKeyUpdates consecutive KeyUpdate messages tolerated without application data in between
+ */
+public record Limits(int maxHandshakeMessageSize, int maxCertificateMessageSize, long keyUpdateAfterRecords,
+                     int maxEmptyRecords, int maxWarningAlerts, int maxKeyUpdates) {
+
+    /** The defaults: 64 KiB messages, 256 KiB certificates, a KeyUpdate every 2^23 records, 8/4/8. */
+    public static final Limits DEFAULT = new Limits(HandshakeJoiner.DEFAULT_MAX_MESSAGE_LENGTH,
+            HandshakeJoiner.DEFAULT_MAX_CERTIFICATE_LENGTH, 1L << 23, 8, 4, 8);
+
+    /**
+     * Checks the ranges.
+     *
+     * @param maxHandshakeMessageSize cap on any handshake message but Certificate
+     * @param maxCertificateMessageSize cap on a Certificate message
+     * @param keyUpdateAfterRecords records per write key before an automatic KeyUpdate
+     * @param maxEmptyRecords consecutive empty records tolerated
+     * @param maxWarningAlerts consecutive warning alerts tolerated
+     * @param maxKeyUpdates consecutive KeyUpdates tolerated
+     */
+    public Limits {
+        if (maxHandshakeMessageSize < 64 || maxCertificateMessageSize < 64) {
+            throw new IllegalArgumentException("handshake message caps must be at least 64 bytes");
+        }
+        if (keyUpdateAfterRecords < 1 || maxEmptyRecords < 0 || maxWarningAlerts < 0 || maxKeyUpdates < 1) {
+            throw new IllegalArgumentException("limits out of range");
+        }
+    }
+
+    /**
+     * A copy with other handshake message caps.
+     *
+     * @param message cap on any handshake message but Certificate
+     * @param certificate cap on a Certificate message
+     * @return the new limits
+     */
+    public Limits withHandshakeMessageSizes(int message, int certificate) {
+        return new Limits(message, certificate, keyUpdateAfterRecords, maxEmptyRecords, maxWarningAlerts,
+                maxKeyUpdates);
+    }
+
+    /**
+     * A copy with another automatic KeyUpdate interval.
+     *
+     * @param records records per write key
+     * @return the new limits
+     */
+    public Limits withKeyUpdateAfterRecords(long records) {
+        return new Limits(maxHandshakeMessageSize, maxCertificateMessageSize, records, maxEmptyRecords,
+                maxWarningAlerts, maxKeyUpdates);
+    }
+}

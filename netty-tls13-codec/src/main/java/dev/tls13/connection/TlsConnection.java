@@ -1,0 +1,762 @@
+package dev.tls13.connection;
+
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
+import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ClientHandshake;
+import dev.tls13.handshake.HandshakeOutput;
+import dev.tls13.handshake.HandshakeState;
+import dev.tls13.handshake.ServerConfig;
+import dev.tls13.handshake.ServerHandshake;
+import dev.tls13.handshake.SessionInfo;
+import dev.tls13.keys.ExporterSecret;
+import dev.tls13.keys.TrafficKeys;
+import dev.tls13.record.Aligned;
+import dev.tls13.record.HandshakeJoiner;
+import dev.tls13.record.ReadProtection;
+import dev.tls13.record.RecordDeframer;
+import dev.tls13.record.Records;
+import dev.tls13.record.WriteProtection;
+import dev.tls13.wire.Alert;
+import dev.tls13.wire.AlertDescription;
+import dev.tls13.wire.AlertLevel;
+import dev.tls13.wire.ContentType;
+import dev.tls13.wire.HandshakeCodec;
+import dev.tls13.wire.HandshakeMessage;
+import dev.tls13.wire.KeyUpdate;
+import dev.tls13.wire.NewSessionTicket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One TLS 1.3 connection without I/O (DESIGN.md §3, §4): it is pushed received bytes and plaintext to
+ * send, and it produces decrypted application data (through its {@link Listener}) and records to send
+ * (through {@link #pollOutput()}). It owns the record layer — deframing, the read and write
+ * protections, the change_cipher_spec rule, alerts, the limits of DESIGN.md §10 — and drives a
+ * handshake state machine, whose effects it applies in order.
+ *
+ * <p>It never touches a channel, a socket or a thread, so the Netty handler and a future
+ * {@code SSLEngine} adapter share it. Not thread-safe: one caller at a time.
+ *
+ * <p>Failure is sticky (DESIGN.md §7): the first {@link TlsException} queues the fatal alert it
+ * calls for (with the write keys in force), destroys the handshake state and is rethrown by every
+ * later call that needs the connection; later input is discarded.
+ */
+public final class TlsConnection {
+
+    /** What a connection reports to its owner. Every callback runs inside a call to the connection. */
+    public interface Listener {
+
+        /**
+         * The handshake completed. Called once, after the state machine reached its connected state
+         * and before any application data is delivered.
+         *
+         * @param session what was negotiated
+         */
+        void handshakeComplete(SessionInfo session);
+
+        /**
+         * Takes ownership of one record's worth of decrypted application data (a slice of the received
+         * bytes, no copy): the callee must release it.
+         *
+         * @param data the plaintext, at least one byte
+         */
+        void applicationData(ByteBuf data);
+
+        /** The peer sent close_notify: it will send nothing more (RFC 8446 §6.1). */
+        void closeNotifyReceived();
+
+        /**
+         * Whether NSS key log lines are wanted.
+         *
+         * @return {@code false} unless overridden
+         */
+        default boolean keyLogEnabled() {
+            return false;
+        }
+
+        /**
+         * One NSS key log line (RFC 9850), only when {@link #keyLogEnabled()}.
+         *
+         * @param line the line, without a newline
+         */
+        default void keyLog(String line) {
+        }
+
+        /**
+         * A client received a NewSessionTicket (RFC 8446 §4.6.1).
+         *
+         * @param ticket the ticket
+         * @param psk the resumption PSK; owned by the callee, which should zero it when done
+         */
+        default void sessionTicket(NewSessionTicket ticket, byte[] psk) {
+            Arrays.fill(psk, (byte) 0);
+        }
+    }
+
+    private static final int MAX_FRAGMENT = Records.MAX_PLAINTEXT_LENGTH;
+    private static final byte[] CHANGE_CIPHER_SPEC = {1};
+
+    private final boolean client;
+    private final CryptoProvider crypto;
+    private final ByteBufAllocator alloc;
+    private final Listener listener;
+    private final Limits limits;
+    private final RecordDeframer deframer = new RecordDeframer();
+    private final HandshakeJoiner joiner;
+    private final Effects effects = new Effects();
+    private final Starter starter;
+
+    private HandshakeState state;
+    private ReadProtection read = ReadProtection.plaintext();
+    private WriteProtection write;
+    /** Handshake plaintext queued for the current flight, sealed when keys change or output is taken. */
+    private ByteBuf handshakeOut;
+    /** Sealed records not yet taken by {@link #pollOutput()}. */
+    private ByteBuf out;
+    private SessionInfo session;
+    private SessionInfo completionToReport;
+    private ExporterSecret exporter;
+    private TlsException failure;
+    private boolean started;
+    private boolean inboundClosed;
+    private boolean outboundClosed;
+    private boolean released;
+    private int changeCipherSpecs;
+    private int emptyRecords;
+    private int warningAlerts;
+    private int keyUpdates;
+
+    /** Starts the first state; the client's sends the ClientHello. */
+    @FunctionalInterface
+    interface Starter {
+        HandshakeState start(HandshakeOutput out) throws TlsException;
+    }
+
+    private TlsConnection(boolean client, CryptoProvider crypto, ByteBufAllocator alloc, Listener listener,
+                          Limits limits, Starter starter) {
+        this.client = client;
+        this.crypto = crypto;
+        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.starter = starter;
+        this.joiner = new HandshakeJoiner(alloc, limits.maxHandshakeMessageSize(),
+                limits.maxCertificateMessageSize());
+        // RFC 8446 §5.1: the initial ClientHello may carry legacy_record_version 0x0301.
+        this.write = client ? WriteProtection.initialPlaintext() : WriteProtection.plaintext();
+    }
+
+    /**
+     * Creates a client connection; {@link #start()} sends the ClientHello.
+     *
+     * @param config the client configuration
+     * @param serverName the SNI host name to send, or {@code null} for none
+     * @param peerHost the host name to verify the server's certificate against, or {@code null} not to
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @param limits the limits to enforce
+     * @return the connection, not started
+     */
+    public static TlsConnection client(ClientConfig config, String serverName, String peerHost,
+                                       ByteBufAllocator alloc, Listener listener, Limits limits) {
+        Objects.requireNonNull(config, "config");
+        return new TlsConnection(true, config.crypto(), alloc, listener, limits,
+                out -> ClientHandshake.start(config, serverName, peerHost, out));
+    }
+
+    /**
+     * Creates a server connection; after {@link #start()} it waits for a ClientHello.
+     *
+     * @param config the server configuration
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @param limits the limits to enforce
+     * @return the connection, not started
+     */
+    public static TlsConnection server(ServerConfig config, ByteBufAllocator alloc, Listener listener,
+                                       Limits limits) {
+        Objects.requireNonNull(config, "config");
+        return new TlsConnection(false, config.crypto(), alloc, listener, limits,
+                out -> ServerHandshake.start(config));
+    }
+
+    /** For tests of the record layer: a connection driving any state machine. */
+    static TlsConnection withHandshake(boolean client, CryptoProvider crypto, ByteBufAllocator alloc,
+                                       Listener listener, Limits limits, Starter starter) {
+        return new TlsConnection(client, crypto, alloc, listener, limits, starter);
+    }
+
+    /**
+     * Starts the handshake. A client queues its ClientHello: take it with {@link #pollOutput()}.
+     *
+     * @throws TlsException when the handshake cannot start (the failure is sticky)
+     * @throws IllegalStateException when already started or released
+     */
+    public void start() throws TlsException {
+        if (started || released) {
+            throw new IllegalStateException(released ? "connection released" : "already started");
+        }
+        started = true;
+        try {
+            state = starter.start(effects);
+        } catch (TlsException e) {
+            throw fail(e);
+        } catch (SealFailed e) {
+            throw fail(e.exception);
+        } catch (RuntimeException e) {
+            throw fail(TlsException.internal("handshake failed to start: " + e, e));
+        }
+    }
+
+    /** @return whether this is the client side */
+    public boolean isClient() {
+        return client;
+    }
+
+    /**
+     * Processes every whole record of {@code cumulation}: decrypted application data goes to the
+     * listener, handshake messages to the state machine; flights and alerts they cause are queued for
+     * {@link #pollOutput()}. A partial record stays in the cumulation, untouched. After the peer's
+     * close_notify or a failure, input is discarded (RFC 8446 §6.1: data after a closure alert is
+     * ignored).
+     *
+     * @param cumulation the received bytes (borrowed); its reader index advances past whole records
+     * @throws TlsException on any protocol failure; the fatal alert is then queued
+     */
+    public void receive(ByteBuf cumulation) throws TlsException {
+        if (!started) {
+            throw new IllegalStateException("not started");
+        }
+        if (failure != null || released || inboundClosed) {
+            cumulation.skipBytes(cumulation.readableBytes());
+            return;
+        }
+        try {
+            while (!released && !inboundClosed && failure == null) {
+                ByteBuf record = deframer.next(cumulation);
+                if (record == null) {
+                    break;
+                }
+                processRecord(record);
+            }
+            if (inboundClosed || released) {
+                cumulation.skipBytes(cumulation.readableBytes());
+            }
+        } catch (TlsException e) {
+            cumulation.skipBytes(cumulation.readableBytes());
+            throw fail(e);
+        } catch (SealFailed e) {
+            cumulation.skipBytes(cumulation.readableBytes());
+            throw fail(e.exception);
+        }
+    }
+
+    /** Takes ownership of {@code record} (a whole record from the deframer). */
+    private void processRecord(ByteBuf record) throws TlsException {
+        try {
+            ContentType type = read.open(record);
+            int code = type.code();
+            joiner.checkNotInterleaved(type);
+            if (code == ContentType.APPLICATION_DATA.code()) {
+                if (state == null || !state.isConnected()) {
+                    throw TlsException.misbehaved(PeerMisbehaved.APPLICATION_DATA_BEFORE_HANDSHAKE);
+                }
+                if (!record.isReadable()) {
+                    // RFC 8446 §5.4 allows zero-length application data, but an endless stream of
+                    // them costs us work and yields nothing (DESIGN.md §10).
+                    if (++emptyRecords > limits.maxEmptyRecords()) {
+                        throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_EMPTY_RECORDS);
+                    }
+                    return;
+                }
+                emptyRecords = 0;
+                warningAlerts = 0;
+                keyUpdates = 0;
+                ByteBuf data = record;
+                record = null;
+                listener.applicationData(data);
+            } else if (code == ContentType.HANDSHAKE.code()) {
+                joiner.add(record);
+                record.release();
+                record = null;
+                drainHandshake();
+            } else if (code == ContentType.ALERT.code()) {
+                onAlert(Alert.decode(record));
+            } else if (code == ContentType.CHANGE_CIPHER_SPEC.code()) {
+                onChangeCipherSpec();
+            } else {
+                throw TlsException.unexpected("a TLS 1.3 record", type.toString());
+            }
+        } finally {
+            if (record != null) {
+                record.release();
+            }
+        }
+    }
+
+    private void drainHandshake() throws TlsException {
+        while (!released && failure == null) {
+            ByteBuf message = joiner.next();
+            if (message == null) {
+                return;
+            }
+            byte[] encoded;
+            HandshakeMessage decoded;
+            try {
+                encoded = ByteBufUtil.getBytes(message);
+                decoded = HandshakeCodec.decode(message);
+            } finally {
+                message.release();
+            }
+            if (decoded instanceof KeyUpdate && ++keyUpdates > limits.maxKeyUpdates()) {
+                throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_KEY_UPDATES);
+            }
+            try {
+                state = state.on(decoded, encoded, effects);
+            } catch (RuntimeException e) {
+                if (e instanceof SealFailed) {
+                    throw e;
+                }
+                throw TlsException.internal("handshake state failed on " + decoded.type() + ": " + e, e);
+            }
+            reportCompletion();
+        }
+    }
+
+    private void reportCompletion() {
+        SessionInfo completed = completionToReport;
+        if (completed != null) {
+            completionToReport = null;
+            listener.handshakeComplete(completed);
+        }
+    }
+
+    /** RFC 8446 §6: closure alerts end the peer's side; every other alert is an error, whatever its level. */
+    private void onAlert(Alert alert) throws TlsException {
+        AlertDescription description = alert.description();
+        if (description.equals(AlertDescription.CLOSE_NOTIFY)) {
+            if (state == null || !state.isConnected()) {
+                // The peer gave up during the handshake.
+                throw new TlsException(new TlsFailure.AlertReceived(description));
+            }
+            inboundClosed = true;
+            listener.closeNotifyReceived();
+            return;
+        }
+        if (description.equals(AlertDescription.USER_CANCELED) && alert.level() == AlertLevel.WARNING) {
+            // RFC 8446 §6.1: user_canceled is a closure alert, normally followed by close_notify.
+            if (++warningAlerts > limits.maxWarningAlerts()) {
+                throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_WARNING_ALERTS);
+            }
+            return;
+        }
+        // RFC 8446 §6.2: error alerts close the connection at once, and nothing is sent back.
+        throw new TlsException(new TlsFailure.AlertReceived(description));
+    }
+
+    /** RFC 8446 §5: one unprotected change_cipher_spec is dropped while the handshake allows it. */
+    private void onChangeCipherSpec() throws TlsException {
+        if (state == null || !state.allowsChangeCipherSpec()) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC);
+        }
+        if (++changeCipherSpecs > 1) {
+            throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_CHANGE_CIPHER_SPECS);
+        }
+    }
+
+    /**
+     * The size of the records {@link #writeApplicationData} produces for {@code length} bytes, so a
+     * caller can size one output buffer (an automatic KeyUpdate may add a little).
+     *
+     * @param length plaintext bytes
+     * @param maxFragment the largest plaintext per record, 1 to 2^14
+     * @return the number of record bytes
+     */
+    public int sealedLength(int length, int maxFragment) {
+        return write.sealedLength(ContentType.APPLICATION_DATA, length, maxFragment);
+    }
+
+    /**
+     * Seals all readable bytes of {@code plaintext} as application_data records of at most
+     * {@code maxFragment} bytes each, queued for {@link #pollOutput()} in one buffer. Updates the write
+     * keys first when the automatic KeyUpdate interval is reached (RFC 8446 §5.5).
+     *
+     * @param plaintext the data (borrowed); its reader index advances to its writer index
+     * @param maxFragment the largest plaintext per record, 1 to 2^14
+     * @throws TlsException when sealing fails (the failure is sticky)
+     * @throws IllegalStateException before the handshake completed, after closeOutbound or release
+     */
+    public void writeApplicationData(ByteBuf plaintext, int maxFragment) throws TlsException {
+        checkCanSend();
+        if (maxFragment < 1 || maxFragment > MAX_FRAGMENT) {
+            throw new IllegalArgumentException("max fragment out of range: " + maxFragment);
+        }
+        if (!plaintext.isReadable()) {
+            return;
+        }
+        try {
+            sealHandshake();
+            ensureOut(sealedLength(plaintext.readableBytes(), maxFragment));
+            while (plaintext.isReadable()) {
+                if (write.sequenceNumber() >= limits.keyUpdateAfterRecords()) {
+                    state = state.initiateKeyUpdate(false, effects);
+                    sealHandshake();
+                }
+                write.seal(ContentType.APPLICATION_DATA, plaintext, Math.min(plaintext.readableBytes(), maxFragment),
+                        out);
+            }
+        } catch (TlsException e) {
+            throw fail(e);
+        } catch (SealFailed e) {
+            throw fail(e.exception);
+        }
+    }
+
+    /**
+     * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), optionally asking the peer to update
+     * its own. The KeyUpdate is queued for {@link #pollOutput()}.
+     *
+     * @param requestPeerUpdate whether to set update_requested
+     * @throws TlsException when sealing fails (the failure is sticky)
+     * @throws IllegalStateException before the handshake completed, after closeOutbound or release
+     */
+    public void updateKeys(boolean requestPeerUpdate) throws TlsException {
+        checkCanSend();
+        try {
+            state = state.initiateKeyUpdate(requestPeerUpdate, effects);
+            sealHandshake();
+        } catch (TlsException e) {
+            throw fail(e);
+        } catch (SealFailed e) {
+            throw fail(e.exception);
+        }
+    }
+
+    private void checkCanSend() throws TlsException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (released) {
+            throw new IllegalStateException("connection released");
+        }
+        if (outboundClosed) {
+            throw new IllegalStateException("close_notify already sent");
+        }
+        if (state == null || !state.isConnected()) {
+            throw new IllegalStateException("handshake not complete");
+        }
+    }
+
+    /**
+     * Queues close_notify (RFC 8446 §6.1): we send nothing more. Idempotent; does nothing after a
+     * failure or release.
+     */
+    public void closeOutbound() {
+        if (outboundClosed || released || failure != null) {
+            outboundClosed = true;
+            return;
+        }
+        outboundClosed = true;
+        try {
+            sealHandshake();
+            sealAlert(Alert.CLOSE_NOTIFY);
+        } catch (TlsException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Takes the records queued so far (flights, application data, alerts), in order.
+     *
+     * @return one buffer with every pending record (owned by the caller), or {@code null} when
+     *         nothing is pending
+     */
+    public ByteBuf pollOutput() {
+        if (released) {
+            return null;
+        }
+        if (failure == null) {
+            try {
+                sealHandshake();
+            } catch (TlsException e) {
+                fail(e);
+            }
+        }
+        ByteBuf result = out;
+        out = null;
+        if (result != null && !result.isReadable()) {
+            result.release();
+            return null;
+        }
+        return result;
+    }
+
+    /** @return whether records are waiting for {@link #pollOutput()} */
+    public boolean hasOutput() {
+        return (out != null && out.isReadable()) || (failure == null && handshakeOut != null
+                && handshakeOut.isReadable());
+    }
+
+    /** @return whether the handshake has completed (it stays {@code true} after a later failure) */
+    public boolean isHandshakeComplete() {
+        return session != null;
+    }
+
+    /** @return what was negotiated, or {@code null} before the handshake completed */
+    public SessionInfo session() {
+        return session;
+    }
+
+    /** @return whether the peer's close_notify was received */
+    public boolean isInboundClosed() {
+        return inboundClosed;
+    }
+
+    /** @return whether close_notify was queued (or the connection failed) */
+    public boolean isOutboundClosed() {
+        return outboundClosed;
+    }
+
+    /** @return the failure that ended the connection, or {@code null} */
+    public TlsException failure() {
+        return failure;
+    }
+
+    /** @return whether {@link #release()} was called */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /**
+     * Exports keying material (RFC 8446 §7.5).
+     *
+     * @param label the exporter label
+     * @param context the context value, possibly empty
+     * @param length the number of bytes
+     * @return the keying material, owned by the caller
+     * @throws IllegalStateException before the handshake completed or after release
+     */
+    public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+        if (exporter == null || released) {
+            throw new IllegalStateException("no exporter secret: handshake not complete or connection released");
+        }
+        return exporter.export(label, context, length);
+    }
+
+    /**
+     * Frees everything: buffers, the joiner, the protections' keys, the handshake state's secrets and
+     * the exporter secret. Idempotent; the connection is unusable afterwards.
+     */
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        joiner.release();
+        if (handshakeOut != null) {
+            handshakeOut.release();
+            handshakeOut = null;
+        }
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        read.destroy();
+        write.destroy();
+        destroyState();
+        if (exporter != null) {
+            exporter.destroy();
+            exporter = null;
+        }
+    }
+
+    private void destroyState() {
+        if (state != null) {
+            state.destroy();
+            state = FailedState.INSTANCE;
+        }
+    }
+
+    /**
+     * Makes a failure sticky: drops the unsent part of the current flight, queues the fatal alert the
+     * failure calls for (DESIGN.md §7) and destroys the handshake state.
+     */
+    private TlsException fail(TlsException e) {
+        if (failure != null) {
+            return failure;
+        }
+        failure = e;
+        if (handshakeOut != null) {
+            handshakeOut.clear();
+        }
+        if (!outboundClosed && !released && e.failure().sendsAlert()) {
+            try {
+                sealAlert(Alert.fatal(e.failure().alert()));
+            } catch (TlsException | RuntimeException ignored) {
+                // Nothing more can be sent; the connection is failing anyway.
+            }
+        }
+        outboundClosed = true;
+        joiner.release();
+        destroyState();
+        return e;
+    }
+
+    private void sealAlert(Alert alert) throws TlsException {
+        ByteBuf content = Unpooled.wrappedBuffer(alert.encode());
+        ensureOut(write.recordLength(ContentType.ALERT, Alert.LENGTH));
+        write.seal(ContentType.ALERT, content, out);
+    }
+
+    /** Seals the queued handshake plaintext with the write protection in force. */
+    private void sealHandshake() throws TlsException {
+        if (handshakeOut == null || !handshakeOut.isReadable()) {
+            return;
+        }
+        ensureOut(write.sealedLength(ContentType.HANDSHAKE, handshakeOut.readableBytes(), MAX_FRAGMENT));
+        write.sealFragmented(ContentType.HANDSHAKE, handshakeOut, MAX_FRAGMENT, out);
+        handshakeOut.clear();
+        if (client && !write.isProtected()) {
+            // Only the first ClientHello may use 0x0301 (RFC 8446 §5.1).
+            write = WriteProtection.plaintext();
+        }
+    }
+
+    private void ensureOut(int bytes) {
+        if (out == null) {
+            out = alloc.heapBuffer(Math.max(bytes, 256));
+        } else {
+            out.ensureWritable(bytes);
+        }
+    }
+
+    /** Sealing failed inside a HandshakeOutput method that cannot throw TlsException. */
+    private static final class SealFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient TlsException exception;
+
+        SealFailed(TlsException exception) {
+            super(exception.getMessage(), exception, false, false);
+            this.exception = exception;
+        }
+    }
+
+    /** The effects of the state machine, applied in call order (DESIGN.md §5). */
+    private final class Effects implements HandshakeOutput {
+
+        @Override
+        public void sendHandshake(byte[] encodedMessage) {
+            if (handshakeOut == null) {
+                handshakeOut = alloc.heapBuffer(Math.max(encodedMessage.length, 512));
+            }
+            handshakeOut.writeBytes(encodedMessage);
+        }
+
+        @Override
+        public void sendChangeCipherSpec() {
+            try {
+                sealHandshake();
+                ensureOut(Records.HEADER_LENGTH + 1);
+                write.seal(ContentType.CHANGE_CIPHER_SPEC, Unpooled.wrappedBuffer(CHANGE_CIPHER_SPEC), out);
+            } catch (TlsException e) {
+                throw new SealFailed(e);
+            }
+        }
+
+        @Override
+        public void installWriteKeys(TrafficKeys keys) {
+            try {
+                sealHandshake();
+            } catch (TlsException e) {
+                keys.destroy();
+                throw new SealFailed(e);
+            }
+            try {
+                WriteProtection old = write;
+                write = WriteProtection.install(crypto.aead(keys.algorithm(), keys.key()), keys.iv());
+                old.destroy();
+            } finally {
+                keys.destroy();
+            }
+        }
+
+        @Override
+        public void installReadKeys(TrafficKeys keys) throws TlsException {
+            try {
+                // RFC 8446 §5.1: a handshake message must not span a key change.
+                Aligned aligned = joiner.aligned();
+                ReadProtection old = read;
+                read = ReadProtection.install(aligned, crypto.aead(keys.algorithm(), keys.key()), keys.iv());
+                old.destroy();
+            } finally {
+                keys.destroy();
+            }
+        }
+
+        @Override
+        public void handshakeComplete(SessionInfo info) {
+            session = info;
+            completionToReport = info;
+        }
+
+        @Override
+        public void exporterSecret(ExporterSecret secret) {
+            if (exporter != null) {
+                exporter.destroy();
+            }
+            exporter = secret;
+        }
+
+        @Override
+        public boolean keyLogEnabled() {
+            return listener.keyLogEnabled();
+        }
+
+        @Override
+        public void keyLog(String line) {
+            listener.keyLog(line);
+        }
+
+        @Override
+        public void sessionTicket(NewSessionTicket ticket, byte[] psk) {
+            listener.sessionTicket(ticket, psk);
+        }
+    }
+
+    /** The state after a failure or release: refuses everything (DESIGN.md §5: failure is sticky). */
+    private static final class FailedState implements HandshakeState {
+        static final FailedState INSTANCE = new FailedState();
+
+        @Override
+        public HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out)
+                throws TlsException {
+            throw new TlsException(new TlsFailure.Internal("connection already failed"));
+        }
+
+        @Override
+        public boolean isConnected() {
+            return false;
+        }
+
+        @Override
+        public boolean allowsChangeCipherSpec() {
+            return false;
+        }
+
+        @Override
+        public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
+            throw new IllegalStateException("connection failed");
+        }
+
+        @Override
+        public void destroy() {
+        }
+    }
+}

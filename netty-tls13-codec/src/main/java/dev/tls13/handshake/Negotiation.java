@@ -1,0 +1,198 @@
+package dev.tls13.handshake;
+
+import dev.tls13.crypto.KeyExchangeAlgorithm;
+import dev.tls13.error.PeerIncompatible;
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
+import dev.tls13.record.CipherSuiteParams;
+import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
+import dev.tls13.wire.Extensions;
+import dev.tls13.wire.NamedGroup;
+import dev.tls13.wire.ProtocolVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The negotiation rules both sides share: which group runs on which key exchange, which suite and
+ * group a server picks, ALPN (RFC 7301), and the version and downgrade checks (RFC 8446 §4.1.3, §4.2.1).
+ */
+final class Negotiation {
+
+    /** legacy_version of every TLS 1.3 hello (RFC 8446 §4.1.2, §4.1.3). */
+    static final int LEGACY_VERSION = ProtocolVersion.TLS_1_2;
+
+    /** RFC 8446 §4.1.3: the last 8 bytes of a downgraded ServerHello.random, minus the final byte. */
+    private static final byte[] DOWNGRADE_PREFIX = {0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44};
+
+    private Negotiation() {
+    }
+
+    /**
+     * The key exchange behind a named group: the only place that maps one to the other.
+     *
+     * @param group a group
+     * @return its algorithm, or empty for a group we cannot run
+     */
+    static Optional<KeyExchangeAlgorithm> keyExchange(NamedGroup group) {
+        switch (group.code()) {
+            case 0x0017:
+                return Optional.of(KeyExchangeAlgorithm.SECP256R1);
+            case 0x0018:
+                return Optional.of(KeyExchangeAlgorithm.SECP384R1);
+            case 0x0019:
+                return Optional.of(KeyExchangeAlgorithm.SECP521R1);
+            case 0x001D:
+                return Optional.of(KeyExchangeAlgorithm.X25519);
+            case 0x001E:
+                return Optional.of(KeyExchangeAlgorithm.X448);
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * The algorithm of a group from our own configuration.
+     *
+     * @param group a configured group
+     * @return its algorithm
+     * @throws IllegalArgumentException for a group we cannot run (a configuration mistake)
+     */
+    static KeyExchangeAlgorithm requireKeyExchange(NamedGroup group) {
+        return keyExchange(group).orElseThrow(() -> new IllegalArgumentException("unsupported group " + group));
+    }
+
+    /**
+     * The server's choice: its most preferred TLS 1.3 suite among the client's offer (RFC 8446 §4.1.1).
+     *
+     * @param ours the server's suites, in preference order
+     * @param offered the client's cipher_suites
+     * @return the suite's parameters
+     * @throws TlsException NO_COMMON_CIPHER_SUITE (handshake_failure) when there is none
+     */
+    static CipherSuiteParams selectSuite(List<CipherSuite> ours, List<CipherSuite> offered) throws TlsException {
+        for (CipherSuite suite : ours) {
+            Optional<CipherSuiteParams> params = CipherSuiteParams.find(suite);
+            if (offered.contains(suite) && params.isPresent()) {
+                return params.get();
+            }
+        }
+        throw TlsException.incompatible(PeerIncompatible.NO_COMMON_CIPHER_SUITE, "client offers " + offered);
+    }
+
+    /**
+     * The server's choice: its most preferred group that the client lists in supported_groups. Whether
+     * the client sent a share for it decides between a ServerHello and a HelloRetryRequest.
+     *
+     * @param ours the server's groups, in preference order
+     * @param offered the client's supported_groups
+     * @return the group
+     * @throws TlsException NO_COMMON_GROUP (handshake_failure) when there is none
+     */
+    static NamedGroup selectGroup(List<NamedGroup> ours, List<NamedGroup> offered) throws TlsException {
+        for (NamedGroup group : ours) {
+            if (offered.contains(group) && keyExchange(group).isPresent()) {
+                return group;
+            }
+        }
+        throw TlsException.incompatible(PeerIncompatible.NO_COMMON_GROUP, "client offers " + offered);
+    }
+
+    /**
+     * The server's ALPN choice (RFC 7301 §3.2): its first protocol that the client offered.
+     *
+     * @param ours the server's protocols, in preference order; empty when the server ignores ALPN
+     * @param clientHello the ClientHello's extensions
+     * @param failOnMismatch whether no protocol in common is fatal
+     * @return the protocol, or empty for no ALPN in the handshake
+     * @throws TlsException NO_APPLICATION_PROTOCOL (no_application_protocol) on a mismatch when fatal
+     */
+    static Optional<String> selectApplicationProtocol(List<String> ours, Extensions clientHello,
+                                                      boolean failOnMismatch) throws TlsException {
+        Optional<Extension.Alpn> offered = clientHello.find(Extension.Alpn.class);
+        if (ours.isEmpty() || offered.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String protocol : ours) {
+            byte[] wanted = protocol.getBytes(StandardCharsets.UTF_8);
+            for (byte[] candidate : offered.get().protocols()) {
+                if (Arrays.equals(wanted, candidate)) {
+                    return Optional.of(protocol);
+                }
+            }
+        }
+        if (failOnMismatch) {
+            throw TlsException.incompatible(PeerIncompatible.NO_APPLICATION_PROTOCOL,
+                    "client offers " + offered.get().names() + ", we accept " + ours);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the client offers TLS 1.3 in supported_versions (RFC 8446 §4.2.1: without the extension
+     * the client speaks TLS 1.2 or earlier).
+     *
+     * @param clientHello the ClientHello's extensions
+     * @throws TlsException NO_TLS13 (protocol_version) otherwise
+     */
+    static void requireTls13Offered(Extensions clientHello) throws TlsException {
+        Optional<Extension.SupportedVersionsClientHello> versions =
+                clientHello.find(Extension.SupportedVersionsClientHello.class);
+        if (versions.isEmpty()) {
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13, "ClientHello without supported_versions");
+        }
+        if (!versions.get().versions().contains(ProtocolVersion.TLS_1_3)) {
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13, versions.get().toString());
+        }
+    }
+
+    /**
+     * The client's checks of a ServerHello's or HelloRetryRequest's version (RFC 8446 §4.1.3, §4.2.1).
+     *
+     * @param legacyVersion its legacy_version
+     * @param random its random (not checked for the downgrade sentinel when it is a HelloRetryRequest)
+     * @param extensions its extensions
+     * @throws TlsException DOWNGRADE_DETECTED, NO_TLS13, UNOFFERED_VERSION or WRONG_LEGACY_VERSION
+     */
+    static void checkServerVersion(int legacyVersion, byte[] random, Extensions extensions) throws TlsException {
+        // RFC 8446 §4.1.3: a TLS 1.3 client "MUST check that the last 8 bytes are not equal to either of
+        // these values ... If a match is found, the client MUST abort the handshake with an
+        // "illegal_parameter" alert." A TLS 1.3 server never sets them, so the check applies to every hello.
+        if (random.length == 32 && Arrays.equals(random, 24, 31, DOWNGRADE_PREFIX, 0, 7)
+                && (random[31] == 0 || random[31] == 1)) {
+            throw TlsException.misbehaved(PeerMisbehaved.DOWNGRADE_DETECTED);
+        }
+        Optional<Extension.SupportedVersionsServerHello> version =
+                extensions.find(Extension.SupportedVersionsServerHello.class);
+        if (version.isEmpty()) {
+            // RFC 8446 §4.2.1: a ServerHello without supported_versions negotiates TLS 1.2 or earlier.
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13,
+                    "the server answered TLS 1.2 or earlier (no supported_versions)");
+        }
+        if (version.get().selectedVersion() != ProtocolVersion.TLS_1_3) {
+            // RFC 8446 §4.2.1: a version the client did not offer is illegal_parameter.
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_VERSION, version.get().toString());
+        }
+        if (legacyVersion != LEGACY_VERSION) {
+            // RFC 8446 §4.1.3: legacy_version = 0x0303.
+            throw TlsException.misbehaved(PeerMisbehaved.WRONG_LEGACY_VERSION,
+                    String.format("legacy_version 0x%04x", legacyVersion));
+        }
+    }
+
+    /**
+     * Whether a server name is an IP literal, which server_name must not carry (RFC 6066 §3).
+     *
+     * @param name a host name or address
+     * @return {@code true} for an IPv4 dotted quad or anything with a colon (IPv6)
+     */
+    static boolean isIpLiteral(String name) {
+        if (name.indexOf(':') >= 0) {
+            return true;
+        }
+        return name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    }
+}

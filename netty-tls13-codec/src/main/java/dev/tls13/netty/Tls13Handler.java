@@ -1,0 +1,822 @@
+package dev.tls13.netty;
+
+import dev.tls13.Tls13Context;
+import dev.tls13.connection.TlsConnection;
+import dev.tls13.error.TlsException;
+import dev.tls13.handshake.SessionInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.UnsupportedMessageTypeException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslClosedEngineException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultPromise;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The TLS 1.3 handler of one channel: records in, plaintext out, and the reverse for writes. It keeps
+ * the contract of Netty's {@code SslHandler} (DESIGN.md §9) so that frameworks keyed on its events and
+ * behaviour work unchanged:
+ * <ul>
+ *   <li>the handshake starts when the handler is added to an active channel, else on channelActive (a
+ *       client sends its ClientHello); {@link #handshakeFuture()} completes with the channel, and Netty's
+ *       {@link SslHandshakeCompletionEvent} fires (the {@code SUCCESS} singleton on success) before the
+ *       first decrypted {@code channelRead};</li>
+ *   <li>the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
+ *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are
+ *       coalesced into records of up to the wrap size (16 KiB); non-{@link ByteBuf} writes are released
+ *       and their promise failed with {@link UnsupportedMessageTypeException}; a write's promise completes
+ *       when its encrypted bytes are written;</li>
+ *   <li>handshake flights produced while reading are flushed once per read batch; with
+ *       {@code AUTO_READ=false} the handler calls {@code ctx.read()} while the handshake needs input;</li>
+ *   <li>inbound TLS errors reach {@code exceptionCaught} as {@code DecoderException(SSLException)}, after
+ *       the fatal alert was written and flushed, the handshake failed and everything released; the
+ *       channel is then closed;</li>
+ *   <li>{@code close()} sends close_notify first (waiting at most the flush timeout, 3 s); the peer's
+ *       close_notify completes {@link #sslCloseFuture()} and fires {@link SslCloseCompletionEvent#SUCCESS};</li>
+ *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException}.</li>
+ * </ul>
+ * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
+ */
+public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboundHandler {
+
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(Tls13Handler.class);
+
+    private final Tls13Context context;
+    private final ByteBufAllocator alloc;
+    private final String peerHost;
+    private final int peerPort;
+    private final LazyChannelPromise handshakePromise = new LazyChannelPromise();
+    private final LazyChannelPromise sslClosePromise = new LazyChannelPromise();
+    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+
+    private volatile long handshakeTimeoutMillis;
+    private volatile long closeNotifyFlushTimeoutMillis;
+    private volatile long closeNotifyReadTimeoutMillis;
+    private volatile int wrapDataSize;
+    private volatile long maxPendingWriteBytes;
+    private volatile SessionInfo session;
+
+    private ChannelHandlerContext ctx;
+    private TlsConnection connection;
+    private long pendingBytes;
+    private boolean handshakeStarted;
+    private boolean flushedBeforeHandshake;
+    private boolean needsFlush;
+    private boolean firedChannelRead;
+    private boolean released;
+    private boolean inDecode;
+    private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimeout;
+
+    /**
+     * Creates a handler; normally through {@link Tls13Context#newHandler}.
+     *
+     * @param context the configuration
+     * @param alloc allocates the handler's buffers
+     * @param peerHost the peer's host (client: SNI and host name verification), or {@code null}
+     * @param peerPort the peer's port, or -1
+     */
+    public Tls13Handler(Tls13Context context, ByteBufAllocator alloc, String peerHost, int peerPort) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+        this.handshakeTimeoutMillis = context.handshakeTimeoutMillis();
+        this.closeNotifyFlushTimeoutMillis = context.closeNotifyFlushTimeoutMillis();
+        this.closeNotifyReadTimeoutMillis = context.closeNotifyReadTimeoutMillis();
+        this.wrapDataSize = context.wrapDataSize();
+        this.maxPendingWriteBytes = context.maxPendingWriteBytes();
+    }
+
+    /** @return the configuration this handler was made from */
+    public Tls13Context context() {
+        return context;
+    }
+
+    /** @return the peer host given at creation, or {@code null} */
+    public String peerHost() {
+        return peerHost;
+    }
+
+    /** @return the peer port given at creation, or -1 */
+    public int peerPort() {
+        return peerPort;
+    }
+
+    /**
+     * The handshake's outcome: completes with the channel, or fails with the cause.
+     *
+     * @return the future (the same object every time)
+     */
+    public Future<Channel> handshakeFuture() {
+        return handshakePromise;
+    }
+
+    /**
+     * Succeeds when the peer's close_notify arrives; fails with {@link ClosedChannelException} when the
+     * channel closes first.
+     *
+     * @return the future (the same object every time)
+     */
+    public Future<Channel> sslCloseFuture() {
+        return sslClosePromise;
+    }
+
+    /** @return what the handshake negotiated, or {@code null} before it completed */
+    public SessionInfo session() {
+        return session;
+    }
+
+    /** @return the ALPN protocol negotiated (RFC 7301), or {@code null} */
+    public String applicationProtocol() {
+        SessionInfo s = session;
+        return s == null ? null : s.applicationProtocol();
+    }
+
+    /** @return the handshake timeout in milliseconds (0: none) */
+    public long getHandshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    /**
+     * Sets the handshake timeout; takes effect for a handshake not yet started.
+     *
+     * @param timeout the timeout, 0 for none
+     * @param unit its unit
+     */
+    public void setHandshakeTimeout(long timeout, TimeUnit unit) {
+        setHandshakeTimeoutMillis(Objects.requireNonNull(unit, "unit").toMillis(timeout));
+    }
+
+    /**
+     * Sets the handshake timeout; takes effect for a handshake not yet started.
+     *
+     * @param millis the timeout in milliseconds, 0 for none
+     */
+    public void setHandshakeTimeoutMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("handshake timeout must not be negative: " + millis);
+        }
+        handshakeTimeoutMillis = millis;
+    }
+
+    /** @return how long closing waits for close_notify to be written, in milliseconds */
+    public final long getCloseNotifyFlushTimeoutMillis() {
+        return closeNotifyFlushTimeoutMillis;
+    }
+
+    /**
+     * Sets how long closing waits for close_notify to be written before closing anyway.
+     *
+     * @param timeout the timeout
+     * @param unit its unit
+     */
+    public final void setCloseNotifyFlushTimeout(long timeout, TimeUnit unit) {
+        closeNotifyFlushTimeoutMillis = nonNegative(unit.toMillis(timeout));
+    }
+
+    /** @return how long closing waits for the peer's close_notify, in milliseconds (0: not at all) */
+    public final long getCloseNotifyReadTimeoutMillis() {
+        return closeNotifyReadTimeoutMillis;
+    }
+
+    /**
+     * Sets how long closing waits for the peer's close_notify after sending ours.
+     *
+     * @param timeout the timeout, 0 not to wait
+     * @param unit its unit
+     */
+    public final void setCloseNotifyReadTimeout(long timeout, TimeUnit unit) {
+        closeNotifyReadTimeoutMillis = nonNegative(unit.toMillis(timeout));
+    }
+
+    /**
+     * Sets the largest plaintext per record written; smaller writes are coalesced up to it.
+     *
+     * @param bytes 1 to 16384
+     */
+    public final void setWrapDataSize(int bytes) {
+        if (bytes < 1 || bytes > 16384) {
+            throw new IllegalArgumentException("wrap data size must be between 1 and 16384: " + bytes);
+        }
+        wrapDataSize = bytes;
+    }
+
+    /** @return the largest plaintext per record written */
+    public final int getWrapDataSize() {
+        return wrapDataSize;
+    }
+
+    /**
+     * Sets the cap on plaintext queued before the handshake completes; writes beyond it fail.
+     *
+     * @param bytes the cap
+     */
+    public final void setMaxPendingWriteBytes(long bytes) {
+        maxPendingWriteBytes = nonNegative(bytes);
+    }
+
+    /** @return the cap on plaintext queued before the handshake completes */
+    public final long getMaxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    private static long nonNegative(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("must not be negative: " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Sends close_notify after the data written so far, without closing the channel (TLS half-close,
+     * RFC 8446 §6.1). Later writes fail.
+     *
+     * @return the future of the close_notify write
+     */
+    public ChannelFuture closeOutbound() {
+        ChannelHandlerContext c = requireContext();
+        return closeOutbound(c.newPromise());
+    }
+
+    /**
+     * Sends close_notify after the data written so far, without closing the channel.
+     *
+     * @param promise completed when close_notify is written
+     * @return {@code promise}
+     */
+    public ChannelFuture closeOutbound(ChannelPromise promise) {
+        ChannelHandlerContext c = requireContext();
+        if (c.executor().inEventLoop()) {
+            closeOutbound0(promise);
+        } else {
+            c.executor().execute(() -> closeOutbound0(promise));
+        }
+        return promise;
+    }
+
+    private void closeOutbound0(ChannelPromise promise) {
+        ByteBuf output = prepareCloseNotify();
+        if (output == null) {
+            promise.trySuccess();
+            return;
+        }
+        ctx.writeAndFlush(output, promise);
+    }
+
+    /**
+     * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), optionally asking the peer to update
+     * its keys too.
+     *
+     * @param requestPeerUpdate whether to set update_requested
+     * @return completes when the KeyUpdate is written; fails before the handshake completed
+     */
+    public Future<Void> updateKeys(boolean requestPeerUpdate) {
+        ChannelHandlerContext c = requireContext();
+        Promise<Void> promise = c.executor().newPromise();
+        if (c.executor().inEventLoop()) {
+            updateKeys0(requestPeerUpdate, promise);
+        } else {
+            c.executor().execute(() -> updateKeys0(requestPeerUpdate, promise));
+        }
+        return promise;
+    }
+
+    private void updateKeys0(boolean requestPeerUpdate, Promise<Void> promise) {
+        if (released || connection == null || !connection.isHandshakeComplete() || connection.isOutboundClosed()) {
+            promise.tryFailure(new IllegalStateException("KeyUpdate needs a connected TLS session open for writing"));
+            return;
+        }
+        try {
+            // Data written before the KeyUpdate goes out under the old keys.
+            wrapPending();
+            connection.updateKeys(requestPeerUpdate);
+        } catch (TlsException e) {
+            promise.tryFailure(e);
+            fail(e);
+            return;
+        }
+        ByteBuf output = connection.pollOutput();
+        if (output == null) {
+            promise.trySuccess(null);
+            return;
+        }
+        ctx.writeAndFlush(output).addListener(f -> {
+            if (f.isSuccess()) {
+                promise.trySuccess(null);
+            } else {
+                promise.tryFailure(f.cause());
+            }
+        });
+    }
+
+    private ChannelHandlerContext requireContext() {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            throw new IllegalStateException("the handler is not in a pipeline");
+        }
+        return c;
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        connection = context.newConnection(alloc, peerHost, new Events());
+        if (ctx.channel().isActive()) {
+            startHandshake();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        startHandshake();
+        ctx.fireChannelActive();
+    }
+
+    private void startHandshake() {
+        if (handshakeStarted || released) {
+            return;
+        }
+        handshakeStarted = true;
+        applyHandshakeTimeout();
+        try {
+            connection.start();
+        } catch (TlsException e) {
+            fail(e);
+            return;
+        }
+        writeOutput(true);
+        readIfNeeded();
+    }
+
+    private void applyHandshakeTimeout() {
+        long millis = handshakeTimeoutMillis;
+        if (millis <= 0 || handshakePromise.isDone()) {
+            return;
+        }
+        handshakeTimeout = ctx.executor().schedule(() -> {
+            if (handshakePromise.isDone() || released) {
+                return;
+            }
+            SslHandshakeTimeoutException cause = new SslHandshakeTimeoutException(
+                    "TLS handshake timed out after " + millis + " ms");
+            // Tell the peer we give up, then fail like any other handshake failure.
+            connection.closeOutbound();
+            fail(cause);
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        SSLException cause = new SSLException("Tls13Handler removed before the TLS connection was closed");
+        failPendingWrites(new SSLException("pending write on removal of Tls13Handler"));
+        if (handshakePromise.tryFailure(cause)) {
+            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+        }
+        if (sslClosePromise.tryFailure(cause)) {
+            ctx.fireUserEventTriggered(new SslCloseCompletionEvent(cause));
+        }
+        releaseAll();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ClosedChannelException closed = new ClosedChannelException();
+        if (!handshakePromise.isDone()) {
+            closed.addSuppressed(new SSLHandshakeException(
+                    "Connection closed while the TLS handshake was in progress"));
+            if (handshakePromise.tryFailure(closed)) {
+                ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(closed));
+            }
+        }
+        ClosedChannelException closeCause = new ClosedChannelException();
+        if (sslClosePromise.tryFailure(closeCause)) {
+            ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
+        }
+        failPendingWrites(closed);
+        releaseAll();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (released || (connection != null && connection.failure() != null) || !ctx.channel().isActive()) {
+            failPendingWrites(cause);
+            releaseAll();
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    // ---- inbound ----
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (released || connection == null || !handshakeStarted) {
+            if (released || connection == null) {
+                in.skipBytes(in.readableBytes());
+            }
+            return;
+        }
+        inDecode = true;
+        try {
+            connection.receive(in);
+        } catch (TlsException e) {
+            fail(e);
+            throw e;
+        } finally {
+            inDecode = false;
+        }
+        writeOutput(false);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        discardSomeReadBytes();
+        if (needsFlush) {
+            needsFlush = false;
+            ctx.flush();
+        }
+        readIfNeeded();
+        firedChannelRead = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * With AUTO_READ off nobody else asks for the records the handshake needs; and a read batch that
+     * delivered nothing to the application must not leave it waiting (like SslHandler's readIfNeeded).
+     */
+    private void readIfNeeded() {
+        if (ctx != null && !released && !ctx.channel().config().isAutoRead()
+                && (!handshakePromise.isDone() || !firedChannelRead)) {
+            ctx.read();
+        }
+    }
+
+    /** Receives the connection's events; each runs inside {@code connection.receive}. */
+    private final class Events implements TlsConnection.Listener {
+        @Override
+        public void handshakeComplete(SessionInfo info) {
+            session = info;
+            if (handshakeTimeout != null) {
+                handshakeTimeout.cancel(false);
+                handshakeTimeout = null;
+            }
+            if (LOGGER.isDebugEnabled()) {
+                LOGGER.debug("{} HANDSHAKEN: {} {} {}", ctx.channel(), info.protocol(), info.cipherSuite(),
+                        info.namedGroup());
+            }
+            handshakePromise.trySuccess(ctx.channel());
+            ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+            if (flushedBeforeHandshake && !released) {
+                flushedBeforeHandshake = false;
+                try {
+                    wrapPending();
+                } catch (TlsException e) {
+                    // The connection is failed; receive() rethrows it once this callback returns.
+                    return;
+                }
+                writeOutput(false);
+            }
+        }
+
+        @Override
+        public void applicationData(ByteBuf data) {
+            firedChannelRead = true;
+            ctx.fireChannelRead(data);
+        }
+
+        @Override
+        public void closeNotifyReceived() {
+            if (sslClosePromise.trySuccess(ctx.channel())) {
+                ctx.fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
+            }
+        }
+    }
+
+    // ---- outbound ----
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (!(msg instanceof ByteBuf)) {
+            UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class);
+            ReferenceCountUtil.safeRelease(msg);
+            promise.setFailure(cause);
+            return;
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        if (released || connection == null || connection.isOutboundClosed()) {
+            buf.release();
+            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
+            return;
+        }
+        int bytes = buf.readableBytes();
+        if (!connection.isHandshakeComplete() && pendingBytes + bytes > maxPendingWriteBytes) {
+            buf.release();
+            promise.setFailure(new SSLException("more than " + maxPendingWriteBytes
+                    + " bytes written before the TLS handshake completed"));
+            return;
+        }
+        pendingWrites.add(new PendingWrite(buf, promise));
+        pendingBytes += bytes;
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) throws Exception {
+        if (released || connection == null) {
+            ctx.flush();
+            return;
+        }
+        if (!connection.isHandshakeComplete()) {
+            flushedBeforeHandshake = true;
+            ctx.flush();
+            return;
+        }
+        try {
+            wrapPending();
+        } catch (TlsException e) {
+            ctx.fireExceptionCaught(e);
+            return;
+        }
+        ctx.flush();
+    }
+
+    /** Encrypts every queued write into one output buffer and writes it; each promise follows that write. */
+    private void wrapPending() throws TlsException {
+        if (pendingWrites.isEmpty() || released) {
+            return;
+        }
+        int count = pendingWrites.size();
+        CompositeByteBuf plaintext = alloc.compositeBuffer(Math.max(2, count));
+        List<ChannelPromise> promises = new ArrayList<>(count);
+        try {
+            PendingWrite w;
+            while ((w = pendingWrites.poll()) != null) {
+                plaintext.addComponent(true, w.buf);
+                promises.add(w.promise);
+            }
+            pendingBytes = 0;
+            connection.writeApplicationData(plaintext, wrapDataSize);
+        } catch (TlsException e) {
+            for (ChannelPromise p : promises) {
+                p.tryFailure(e);
+            }
+            fail(e);
+            throw e;
+        } finally {
+            plaintext.release();
+        }
+        ByteBuf output = connection.pollOutput();
+        ChannelPromise writePromise;
+        if (promises.size() == 1 && !promises.get(0).isVoid()) {
+            writePromise = promises.get(0);
+        } else {
+            writePromise = ctx.newPromise();
+            writePromise.addListener(f -> {
+                for (ChannelPromise p : promises) {
+                    if (f.isSuccess()) {
+                        p.trySuccess();
+                    } else {
+                        p.tryFailure(f.cause());
+                    }
+                }
+            });
+        }
+        if (output == null) {
+            writePromise.trySuccess();
+        } else {
+            ctx.write(output, writePromise);
+        }
+    }
+
+    /** Writes the records the connection has queued (flights, alerts); flushes now or at read complete. */
+    private void writeOutput(boolean flush) {
+        if (connection == null || released) {
+            return;
+        }
+        ByteBuf output = connection.pollOutput();
+        if (output != null) {
+            ctx.write(output).addListener(f -> {
+                if (!f.isSuccess() && !released) {
+                    SSLException cause = new SSLException("failure when writing TLS control frames", f.cause());
+                    if (handshakePromise.tryFailure(cause)) {
+                        ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+                    }
+                    ctx.close();
+                }
+            });
+            if (flush || !inDecode) {
+                ctx.flush();
+            } else {
+                needsFlush = true;
+            }
+        }
+    }
+
+    private void failPendingWrites(Throwable cause) {
+        PendingWrite w;
+        while ((w = pendingWrites.poll()) != null) {
+            w.buf.release();
+            w.promise.tryFailure(cause);
+        }
+        pendingBytes = 0;
+    }
+
+    /**
+     * The failure path of DESIGN.md §7: write and flush the fatal alert the connection queued, fail the
+     * handshake and fire the failed event if it was running, release everything, close.
+     */
+    private void fail(Throwable cause) {
+        if (released) {
+            return;
+        }
+        ByteBuf alert = connection == null ? null : connection.pollOutput();
+        ChannelFuture flushed = alert == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(alert);
+        if (handshakePromise.tryFailure(cause)) {
+            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+        }
+        failPendingWrites(cause);
+        releaseAll();
+        safeClose(flushed, ctx.newPromise());
+    }
+
+    private void releaseAll() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+            handshakeTimeout = null;
+        }
+        if (connection != null) {
+            connection.release();
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        closeOutboundAndChannel(promise);
+    }
+
+    @Override
+    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        closeOutboundAndChannel(promise);
+    }
+
+    private void closeOutboundAndChannel(ChannelPromise promise) {
+        if (released || connection == null || !handshakeStarted || !ctx.channel().isActive()) {
+            ctx.close(promise);
+            return;
+        }
+        ByteBuf output = prepareCloseNotify();
+        ChannelFuture flushed = output == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(output);
+        safeClose(flushed, promise);
+    }
+
+    /** Encrypts what is pending (after the handshake) and queues close_notify; returns the output. */
+    private ByteBuf prepareCloseNotify() {
+        if (released || connection == null || connection.isOutboundClosed()) {
+            return null;
+        }
+        if (connection.isHandshakeComplete()) {
+            try {
+                wrapPending();
+            } catch (TlsException e) {
+                return null;
+            }
+        } else {
+            failPendingWrites(new SslClosedEngineException("TLS connection closed before the handshake completed"));
+        }
+        connection.closeOutbound();
+        return connection.pollOutput();
+    }
+
+    /**
+     * Closes once {@code flushed} completes, or after the flush timeout; then optionally waits for the
+     * peer's close_notify (read timeout) before closing.
+     */
+    private void safeClose(ChannelFuture flushed, ChannelPromise promise) {
+        ChannelHandlerContext c = ctx;
+        if (!c.channel().isActive()) {
+            c.close(promise);
+            return;
+        }
+        io.netty.util.concurrent.ScheduledFuture<?> flushTimeout = null;
+        long flushMillis = closeNotifyFlushTimeoutMillis;
+        if (!flushed.isDone() && flushMillis > 0) {
+            flushTimeout = c.executor().schedule(() -> {
+                if (!flushed.isDone()) {
+                    LOGGER.warn("{} Last write attempt timed out; force-closing the connection.", c.channel());
+                    closeAndNotify(c, promise);
+                }
+            }, flushMillis, TimeUnit.MILLISECONDS);
+        }
+        io.netty.util.concurrent.ScheduledFuture<?> cancelOnFlush = flushTimeout;
+        flushed.addListener(f -> {
+            if (cancelOnFlush != null) {
+                cancelOnFlush.cancel(false);
+            }
+            long readMillis = closeNotifyReadTimeoutMillis;
+            if (readMillis <= 0 || sslClosePromise.isDone() || !c.channel().isActive()) {
+                closeAndNotify(c, promise);
+                return;
+            }
+            io.netty.util.concurrent.ScheduledFuture<?> readTimeout = c.executor().schedule(() -> {
+                if (!sslClosePromise.isDone()) {
+                    LOGGER.debug("{} did not receive close_notify in {} ms; force-closing.", c.channel(), readMillis);
+                }
+                closeAndNotify(c, promise);
+            }, readMillis, TimeUnit.MILLISECONDS);
+            sslClosePromise.addListener(x -> {
+                readTimeout.cancel(false);
+                closeAndNotify(c, promise);
+            });
+        });
+    }
+
+    private static void closeAndNotify(ChannelHandlerContext c, ChannelPromise promise) {
+        if (promise.isDone()) {
+            return;
+        }
+        c.close(c.newPromise()).addListener(f -> {
+            if (f.isSuccess()) {
+                promise.trySuccess();
+            } else {
+                promise.tryFailure(f.cause());
+            }
+        });
+    }
+
+    // ---- pass-through ----
+
+    @Override
+    public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
+        ctx.bind(localAddress, promise);
+    }
+
+    @Override
+    public void connect(ChannelHandlerContext ctx, SocketAddress remoteAddress, SocketAddress localAddress,
+                        ChannelPromise promise) {
+        ctx.connect(remoteAddress, localAddress, promise);
+    }
+
+    @Override
+    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.deregister(promise);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        ctx.read();
+    }
+
+    /** A queued plaintext write and its promise. */
+    private record PendingWrite(ByteBuf buf, ChannelPromise promise) {
+    }
+
+    /**
+     * A promise usable before the handler is added: it notifies on the channel's executor once known
+     * (like SslHandler's LazyChannelPromise).
+     */
+    private final class LazyChannelPromise extends DefaultPromise<Channel> {
+        @Override
+        protected EventExecutor executor() {
+            ChannelHandlerContext c = ctx;
+            return c == null ? ImmediateEventExecutor.INSTANCE : c.executor();
+        }
+
+        @Override
+        protected void checkDeadLock() {
+            if (ctx != null) {
+                super.checkDeadLock();
+            }
+        }
+    }
+}
