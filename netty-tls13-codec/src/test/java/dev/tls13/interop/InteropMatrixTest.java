@@ -59,6 +59,7 @@ class InteropMatrixTest {
             Peer.BORINGSSL, List.of(KeyType.RSA_2048, KeyType.EC_P256, KeyType.EC_P384)));
     private static final int SMALL_ECHO = 20_000;
     private static final int ONE_MIB = 1 << 20;
+    private static final int KEY_UPDATE_RECORD_MAX = 38;
 
     private final Map<KeyType, TestPki.Issued> leaves = new EnumMap<>(KeyType.class);
     private final X509Certificate anchor = TestPki.ca(KeyType.EC_P256).certificate();
@@ -196,9 +197,13 @@ class InteropMatrixTest {
         return run(peer, direction, "KeyUpdate", "default", "default", "EC_P256", () -> {
             try (Loopback.Connection connection = connect(loopback, peer, direction, b -> b, new Options())) {
                 checkedHandshakes(connection, direction, null);
-                Channel ourChannel = direction == Direction.OUR_CLIENT ? connection.client() : connection.serverChild();
+                boolean ourClient = direction == Direction.OUR_CLIENT;
+                Channel ourChannel = ourClient ? connection.client() : connection.serverChild();
                 Tls13Handler handler = ourChannel.pipeline().get(Tls13Handler.class);
+                RecordTap.Way fromUs = ourClient ? RecordTap.Way.OUT : RecordTap.Way.IN;
+                RecordTap.Way fromPeer = ourClient ? RecordTap.Way.IN : RecordTap.Way.OUT;
                 echo(connection, 1000);
+                int mark = connection.tap().mark();
                 // update_requested: the peer must answer with its own KeyUpdate, so the echo that follows is
                 // sealed by the peer under its new keys and by us under ours (RFC 8446 §4.6.3).
                 connection.await(handler.updateKeys(true), "KeyUpdate(update_requested)");
@@ -207,7 +212,14 @@ class InteropMatrixTest {
                 echo(connection, 70_000);
                 connection.await(handler.updateKeys(true), "second KeyUpdate(update_requested)");
                 echo(connection, 1000);
-                return "ours initiated 3 (2 requested); " + peer + " has no API to initiate";
+                // On the wire a KeyUpdate is the only protected record this small (5 bytes of message, its type
+                // and the tag: 22 bytes, 38 with the JDK's 16 bytes of padding); echoed data never is.
+                assertEquals(3, connection.tap().countSince(mark, fromUs, KEY_UPDATE_RECORD_MAX),
+                        "our KeyUpdate records: " + connection.tap().transcript());
+                assertEquals(2, connection.tap().countSince(mark, fromPeer, KEY_UPDATE_RECORD_MAX),
+                        "the peer's answers to update_requested: " + connection.tap().transcript());
+                return "ours sent 3 (2 update_requested), " + peer + " answered 2; " + peer
+                        + " has no API to initiate one";
             }
         });
     }

@@ -153,6 +153,11 @@ final class Loopback implements AutoCloseable {
             return future.getNow();
         }
 
+        /** The records seen at the client's socket (see {@link RecordTap}). @return the tap */
+        RecordTap tap() {
+            return tap;
+        }
+
         /** Both ends' first exceptions, for failure messages. @return a description */
         String failures() {
             Throwable c = clientProbe.failure();

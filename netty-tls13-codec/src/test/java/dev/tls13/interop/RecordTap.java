@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Watches the TLS records on the wire at the client's socket (first in its pipeline) without touching them,
@@ -14,14 +16,63 @@ final class RecordTap extends ChannelDuplexHandler {
 
     private static final int MAX_ENTRIES = 40;
 
-    private final Direction in = new Direction('<');
-    private final Direction out = new Direction('>');
-    private final StringBuilder log = new StringBuilder();
-    private int entries;
+    /** Which way a record went, seen from the client. */
+    enum Way {
+        /** From the server to the client. */
+        IN('<'),
+        /** From the client to the server. */
+        OUT('>');
 
-    /** The transcript so far ({@code <} from the server, {@code >} to it). @return the transcript */
+        private final char arrow;
+
+        Way(char arrow) {
+            this.arrow = arrow;
+        }
+    }
+
+    /** One record: its direction, outer content type and length. */
+    private record Seen(Way way, int type, int length, String note) {
+    }
+
+    private final Direction in = new Direction(Way.IN);
+    private final Direction out = new Direction(Way.OUT);
+    private final List<Seen> records = new ArrayList<>();
+
+    /** The first records so far ({@code <} from the server, {@code >} to it). @return the transcript */
     synchronized String transcript() {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < records.size() && i < MAX_ENTRIES; i++) {
+            log.append(records.get(i).note()).append(' ');
+        }
+        if (records.size() > MAX_ENTRIES) {
+            log.append("... (").append(records.size()).append(" records)");
+        }
         return log.toString().trim();
+    }
+
+    /** How many records have been seen so far. @return the count, a mark for {@link #countSince} */
+    synchronized int mark() {
+        return records.size();
+    }
+
+    /**
+     * Counts the protected records (outer type application_data) of at most {@code maxLength} bytes that went
+     * one way since a mark.
+     *
+     * @param mark a value of {@link #mark()}
+     * @param way the direction
+     * @param maxLength the largest length counted
+     * @return the count
+     */
+    synchronized int countSince(int mark, Way way, int maxLength) {
+        int n = 0;
+        for (int i = mark; i < records.size(); i++) {
+            Seen seen = records.get(i);
+            if (seen.way() == way && seen.type() == 23 && seen.length() <= maxLength) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -40,17 +91,13 @@ final class RecordTap extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    private synchronized void note(String entry) {
-        if (entries++ < MAX_ENTRIES) {
-            log.append(entry).append(' ');
-        } else if (entries == MAX_ENTRIES + 1) {
-            log.append("... ");
-        }
+    private synchronized void note(Seen seen) {
+        records.add(seen);
     }
 
     /** A record parser for one direction of the stream. */
     private final class Direction {
-        private final char arrow;
+        private final Way way;
         private final byte[] header = new byte[5];
         private int headerFill;
         private int remaining;
@@ -59,8 +106,8 @@ final class RecordTap extends ChannelDuplexHandler {
         private final byte[] alert = new byte[2];
         private int alertFill;
 
-        Direction(char arrow) {
-            this.arrow = arrow;
+        Direction(Way way) {
+            this.way = way;
         }
 
         void scan(ByteBuf buf) {
@@ -114,7 +161,7 @@ final class RecordTap extends ChannelDuplexHandler {
                     name = "type" + type;
             }
             String extra = type == 21 && length == 2 ? ": " + alert[0] + "," + alert[1] : "";
-            note(arrow + name + "(" + length + extra + ")");
+            note(new Seen(way, type, length, way.arrow + name + "(" + length + extra + ")"));
         }
     }
 }
