@@ -102,6 +102,9 @@ class InteropMatrixTest {
                     rows.add(sni(loopback, peer, direction));
                     rows.add(helloRetryRequest(loopback, peer, direction));
                     rows.add(keyUpdate(loopback, peer, direction));
+                    if (peer == Peer.JDK) {
+                        rows.add(peerInitiatedKeyUpdate(loopback, direction));
+                    }
                     rows.add(bigEcho(loopback, peer, direction));
                 }
             }
@@ -166,8 +169,8 @@ class InteropMatrixTest {
 
     private Row helloRetryRequest(Loopback loopback, Peer peer, Direction direction) {
         // A JDK server in middlebox compatibility mode sends change_cipher_spec after its HelloRetryRequest and
-        // again after its ServerHello, which our client rejects (JdkServerRetryFindingTest, reported to the lead):
-        // until that is fixed, this combination runs without middlebox compatibility (RFC 8446 §D.4).
+        // again after its ServerHello, which our client rejects (a finding reported to the lead): until that is
+        // fixed, this combination runs without middlebox compatibility (RFC 8446 §D.4).
         boolean noCompat = direction == Direction.OUR_CLIENT && peer == Peer.JDK;
         String kind = noCompat ? "HRR, no middlebox" : "HelloRetryRequest";
         return run(peer, direction, kind, "default", "x25519 -> secp384r1", "EC_P256", () -> {
@@ -211,6 +214,10 @@ class InteropMatrixTest {
                 connection.await(handler.updateKeys(false), "KeyUpdate(update_not_requested)");
                 echo(connection, 70_000);
                 connection.await(handler.updateKeys(true), "second KeyUpdate(update_requested)");
+                // The answer is due before the peer's next application data (RFC 8446 §4.6.3), and BoringSSL
+                // sends it only then: the first echo proves the peer has read our KeyUpdate, the second one
+                // makes it write after that.
+                echo(connection, 1000);
                 echo(connection, 1000);
                 // On the wire a KeyUpdate is the only protected record this small (5 bytes of message, its type
                 // and the tag: 22 bytes, 38 with the JDK's 16 bytes of padding); echoed data never is.
@@ -218,9 +225,59 @@ class InteropMatrixTest {
                         "our KeyUpdate records: " + connection.tap().transcript());
                 assertEquals(2, connection.tap().countSince(mark, fromPeer, KEY_UPDATE_RECORD_MAX),
                         "the peer's answers to update_requested: " + connection.tap().transcript());
-                return "ours sent 3 (2 update_requested), " + peer + " answered 2; " + peer
-                        + " has no API to initiate one";
+                return "ours sent 3 (2 update_requested), " + peer + " answered 2" + (peer == Peer.JDK
+                        ? "; for the JDK's own see 'KeyUpdate by peer'" : "; tcnative has no API to initiate one");
             }
+        });
+    }
+
+    /**
+     * The JDK updates its keys on its own only after {@code jdk.tls.keyLimits} bytes, read once per JVM, so
+     * this JDK end runs in a child JVM ({@link JdkKeyUpdatePeer}, every 64 KiB) and echoes 1 MiB with us. The
+     * JDK client sends 16 KiB requests and reads each echo before the next: a JDK client streaming 1 MiB
+     * while it reads sends more than 8 KeyUpdates in a row and our server gives up (Limits.maxKeyUpdates;
+     * a finding reported to the lead).
+     */
+    private Row peerInitiatedKeyUpdate(Loopback loopback, Direction direction) {
+        return run(Peer.JDK, direction, "KeyUpdate by peer", "default", "default", "EC_P256", () -> {
+            RecordTap tap;
+            RecordTap.Way fromPeer;
+            String suite;
+            if (direction == Direction.OUR_CLIENT) {
+                try (JdkProcess server = JdkProcess.server(leaf(KeyType.EC_P256))) {
+                    int port = server.port();
+                    try (Loopback.Connection connection = loopback.dial(port,
+                            ours(Tls13Context.forClient().trustManager(anchor)), HOST, null)) {
+                        Negotiated ours = connection.clientHandshake();
+                        echo(connection, ONE_MIB);
+                        suite = ours.cipherSuite();
+                        tap = connection.tap();
+                    }
+                    assertEquals(suite, server.awaitLine("SUITE "), "the JDK server's suite");
+                    assertEquals(0, server.awaitExit(), "the JDK server's exit status; output: " + server.output());
+                }
+                fromPeer = RecordTap.Way.IN;
+            } else {
+                try (Loopback.Server server = loopback.listen(ours(Tls13Context.forServer(
+                        leaf(KeyType.EC_P256).privateKey(), chain(KeyType.EC_P256))));
+                     JdkProcess client = JdkProcess.client(anchor, server.port(), ONE_MIB, random.nextLong(), false)) {
+                    try {
+                        suite = client.awaitLine("ECHO OK ");
+                    } catch (Exception e) {
+                        throw new Loopback.InteropFailure(e.getMessage() + server.failures(), e);
+                    }
+                    assertEquals(0, client.awaitExit(), "the JDK client's exit status; output: " + client.output());
+                    Probe probe = Loopback.await(server.probe(), "server accept", null);
+                    Negotiated ours = Loopback.await(probe.handshake(), "server handshake", null);
+                    assertEquals(suite, ours.cipherSuite(), "the suite seen by both ends");
+                    tap = server.tap();
+                }
+                fromPeer = RecordTap.Way.IN;
+            }
+            int updates = tap.countSince(0, fromPeer, KEY_UPDATE_RECORD_MAX);
+            // 1 MiB at one KeyUpdate per 64 KiB: about 16, depending on how the JDK counts.
+            assertTrue(updates >= 8, "KeyUpdates from the JDK: " + updates + "; " + tap.transcript());
+            return "JDK sent " + updates + " KeyUpdates while echoing 1 MiB (" + suite + ")";
         });
     }
 

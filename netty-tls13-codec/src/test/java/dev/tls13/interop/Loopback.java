@@ -36,45 +36,71 @@ final class Loopback implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding or connecting
      */
     Connection connect(TlsSide server, TlsSide client, String host) throws InterruptedException {
-        Promise<Probe> serverProbe = group.next().newPromise();
-        Promise<Channel> serverChild = group.next().newPromise();
+        Server listening = listen(server);
+        try {
+            return dial(listening.port(), client, host, listening);
+        } catch (InterruptedException | RuntimeException e) {
+            listening.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a server that accepts one connection and echoes what it reads.
+     *
+     * @param side the server's TLS end
+     * @return the listening server
+     * @throws InterruptedException if interrupted while binding
+     */
+    Server listen(TlsSide side) throws InterruptedException {
+        Promise<Probe> probe = group.next().newPromise();
+        Promise<Channel> child = group.next().newPromise();
+        RecordTap tap = new RecordTap();
         Channel listener = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        server.install(ch, null, 0);
-                        Probe probe = new Probe(server, true, ch.eventLoop());
-                        ch.pipeline().addLast(probe);
-                        serverChild.trySuccess(ch);
-                        serverProbe.trySuccess(probe);
+                        ch.pipeline().addLast(tap);
+                        side.install(ch, null, 0);
+                        Probe p = new Probe(side, true, ch.eventLoop());
+                        ch.pipeline().addLast(p);
+                        child.trySuccess(ch);
+                        probe.trySuccess(p);
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        Probe[] clientProbe = new Probe[1];
+        return new Server(listener, probe, child, tap);
+    }
+
+    /**
+     * Connects a client to a port on 127.0.0.1.
+     *
+     * @param port the server's port
+     * @param side the client's TLS end (its application end collects)
+     * @param host the host name the client is told it connects to
+     * @param server the in-process server behind the port, or {@code null} when it is elsewhere
+     * @return the connection, handshake in progress
+     * @throws InterruptedException if interrupted while connecting
+     */
+    Connection dial(int port, TlsSide side, String host, Server server) throws InterruptedException {
+        Probe[] probe = new Probe[1];
         RecordTap tap = new RecordTap();
-        Channel channel;
-        try {
-            channel = new Bootstrap()
-                    .group(group)
-                    .channel(NioSocketChannel.class)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(tap);
-                            client.install(ch, host, port);
-                            clientProbe[0] = new Probe(client, false, ch.eventLoop());
-                            ch.pipeline().addLast(clientProbe[0]);
-                        }
-                    })
-                    .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
-            listener.close().syncUninterruptibly();
-            throw e;
-        }
-        return new Connection(listener, channel, clientProbe[0], serverProbe, serverChild, tap);
+        Channel channel = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tap);
+                        side.install(ch, host, port);
+                        probe[0] = new Probe(side, false, ch.eventLoop());
+                        ch.pipeline().addLast(probe[0]);
+                    }
+                })
+                .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        return new Connection(channel, probe[0], tap, server);
     }
 
     @Override
@@ -82,24 +108,88 @@ final class Loopback implements AutoCloseable {
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** One client connection to a one-connection server. */
-    static final class Connection implements AutoCloseable {
+    /**
+     * Waits for a future within {@link #TIMEOUT_SECONDS}.
+     *
+     * @param future the future
+     * @param what what it stands for, for the failure message
+     * @param forReport the connection whose ends' failures a failure message shows, or {@code null}
+     * @param <T> the result type
+     * @return the result
+     * @throws Exception the future's failure, or a timeout
+     */
+    static <T> T await(Future<T> future, String what, Connection forReport) throws Exception {
+        String report = forReport == null ? "" : forReport.failures();
+        if (!future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new TimeoutException(what + " timed out after " + TIMEOUT_SECONDS + " s" + report);
+        }
+        if (!future.isSuccess()) {
+            throw new InteropFailure(what + " failed" + (forReport == null ? "" : forReport.failures()),
+                    future.cause());
+        }
+        return future.getNow();
+    }
+
+    /** A server accepting one connection, with the records on its socket tapped. */
+    static final class Server implements AutoCloseable {
         private final Channel listener;
+        private final Future<Probe> probe;
+        private final Future<Channel> child;
+        private final RecordTap tap;
+
+        Server(Channel listener, Future<Probe> probe, Future<Channel> child, RecordTap tap) {
+            this.listener = listener;
+            this.probe = probe;
+            this.child = child;
+            this.tap = tap;
+        }
+
+        int port() {
+            return ((InetSocketAddress) listener.localAddress()).getPort();
+        }
+
+        /** The records at the server's socket ({@code <} from the client). @return the tap */
+        RecordTap tap() {
+            return tap;
+        }
+
+        /** The accepted channel's probe, once a client connected. @return the future probe */
+        Future<Probe> probe() {
+            return probe;
+        }
+
+        Future<Channel> child() {
+            return child;
+        }
+
+        /** The server's first exception and its records, for failure messages. @return a description */
+        String failures() {
+            Throwable failure = probe.isSuccess() ? probe.getNow().failure() : null;
+            return "; server saw: " + Connection.describe(failure) + "; records at the server: " + tap.transcript();
+        }
+
+        @Override
+        public void close() {
+            if (child.isSuccess()) {
+                child.getNow().close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            listener.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One client connection, to an in-process one-connection server or to another process. */
+    static final class Connection implements AutoCloseable {
         private final Channel client;
         private final Probe clientProbe;
-        private final Future<Probe> serverProbe;
-        private final Future<Channel> serverChild;
         private final RecordTap tap;
+        private final Server server;
         private int sent;
 
-        Connection(Channel listener, Channel client, Probe clientProbe, Future<Probe> serverProbe,
-                   Future<Channel> serverChild, RecordTap tap) {
-            this.listener = listener;
+        Connection(Channel client, Probe clientProbe, RecordTap tap, Server server) {
             this.client = client;
             this.clientProbe = clientProbe;
-            this.serverProbe = serverProbe;
-            this.serverChild = serverChild;
             this.tap = tap;
+            this.server = server;
         }
 
         Channel client() {
@@ -108,19 +198,34 @@ final class Loopback implements AutoCloseable {
 
         /** The accepted server channel; call after {@link #handshakes()}. @return the channel */
         Channel serverChild() {
-            return serverChild.getNow();
+            return server.child().getNow();
+        }
+
+        /** The records seen at the client's socket (see {@link RecordTap}). @return the tap */
+        RecordTap tap() {
+            return tap;
         }
 
         /**
-         * Waits for both handshakes.
+         * Waits for the client's handshake.
+         *
+         * @return what the client negotiated
+         * @throws Exception the failure of either end, with both ends' exceptions in the message
+         */
+        Negotiated clientHandshake() throws Exception {
+            return await(clientProbe.handshake(), "client handshake");
+        }
+
+        /**
+         * Waits for both handshakes (of an in-process server).
          *
          * @return {client, server} negotiated parameters
          * @throws Exception the failure of either end, with both ends' exceptions in the message
          */
         Negotiated[] handshakes() throws Exception {
-            Negotiated clientResult = await(clientProbe.handshake(), "client handshake");
-            Probe server = await(serverProbe, "server accept");
-            Negotiated serverResult = await(server.handshake(), "server handshake");
+            Negotiated clientResult = clientHandshake();
+            Probe serverProbe = await(server.probe(), "server accept");
+            Negotiated serverResult = await(serverProbe.handshake(), "server handshake");
             return new Negotiated[] {clientResult, serverResult};
         }
 
@@ -144,29 +249,18 @@ final class Loopback implements AutoCloseable {
         }
 
         <T> T await(Future<T> future, String what) throws Exception {
-            if (!future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new TimeoutException(what + " timed out after " + TIMEOUT_SECONDS + " s" + failures());
-            }
-            if (!future.isSuccess()) {
-                throw new InteropFailure(what + " failed" + failures(), future.cause());
-            }
-            return future.getNow();
+            return Loopback.await(future, what, this);
         }
 
-        /** The records seen at the client's socket (see {@link RecordTap}). @return the tap */
-        RecordTap tap() {
-            return tap;
-        }
-
-        /** Both ends' first exceptions, for failure messages. @return a description */
+        /** Both ends' first exceptions and the records on the wire, for failure messages. @return a description */
         String failures() {
             Throwable c = clientProbe.failure();
-            Throwable s = serverProbe.isSuccess() ? serverProbe.getNow().failure() : null;
-            return "; client saw: " + describe(c) + "; server saw: " + describe(s) + "; records at the client: "
-                    + tap.transcript();
+            Throwable s = server != null && server.probe().isSuccess() ? server.probe().getNow().failure() : null;
+            return "; client saw: " + describe(c) + "; server saw: " + (server == null ? "(another process)"
+                    : describe(s)) + "; records at the client: " + tap.transcript();
         }
 
-        private static String describe(Throwable t) {
+        static String describe(Throwable t) {
             if (t == null) {
                 return "nothing";
             }
@@ -180,10 +274,9 @@ final class Loopback implements AutoCloseable {
         @Override
         public void close() {
             client.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (serverChild.isSuccess()) {
-                serverChild.getNow().close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (server != null) {
+                server.close();
             }
-            listener.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
     }
 

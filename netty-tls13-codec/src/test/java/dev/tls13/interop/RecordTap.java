@@ -8,19 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Watches the TLS records on the wire at the client's socket (first in its pipeline) without touching them,
- * and keeps a short transcript of their outer types and lengths, with the bytes of unprotected alerts, for
- * failure reports: {@code >hs(312) <hs(90) <ccs(1) <app(1200) >alert(2: 2,10)}.
+ * Watches the TLS records at one socket (first in its pipeline) without touching them, and keeps their
+ * outer types and lengths, with the bytes of unprotected alerts, for checks and failure reports:
+ * {@code >hs(312) <hs(90) <ccs(1) <app(1200) >alert(2: 2,10)} ({@code <} received, {@code >} sent).
  */
 final class RecordTap extends ChannelDuplexHandler {
 
     private static final int MAX_ENTRIES = 40;
 
-    /** Which way a record went, seen from the client. */
+    /** Which way a record went, seen from this socket. */
     enum Way {
-        /** From the server to the client. */
+        /** Received. */
         IN('<'),
-        /** From the client to the server. */
+        /** Sent. */
         OUT('>');
 
         private final char arrow;
@@ -38,7 +38,7 @@ final class RecordTap extends ChannelDuplexHandler {
     private final Direction out = new Direction(Way.OUT);
     private final List<Seen> records = new ArrayList<>();
 
-    /** The first records so far ({@code <} from the server, {@code >} to it). @return the transcript */
+    /** The first records so far ({@code <} received, {@code >} sent). @return the transcript */
     synchronized String transcript() {
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < records.size() && i < MAX_ENTRIES; i++) {
