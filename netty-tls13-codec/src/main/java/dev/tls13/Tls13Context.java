@@ -54,6 +54,7 @@ public final class Tls13Context {
     private final long closeNotifyReadTimeoutMillis;
     private final int wrapDataSize;
     private final long maxPendingWriteBytes;
+    private final Tls13KeyLog keyLog;
 
     Tls13Context(Tls13ContextBuilder b) {
         server = b.server;
@@ -88,6 +89,7 @@ public final class Tls13Context {
         closeNotifyReadTimeoutMillis = b.closeNotifyReadTimeoutMillis;
         wrapDataSize = b.wrapDataSize;
         maxPendingWriteBytes = b.maxPendingWriteBytes;
+        keyLog = b.keyLog;
     }
 
     /**
@@ -212,6 +214,11 @@ public final class Tls13Context {
     /** @return the cap on plaintext queued before the handshake completes */
     public long maxPendingWriteBytes() {
         return maxPendingWriteBytes;
+    }
+
+    /** @return the consumer of NSS key log lines, or {@code null} when secrets are not logged */
+    public Tls13KeyLog keyLog() {
+        return keyLog;
     }
 
     /**

@@ -71,6 +71,7 @@ public final class Tls13ContextBuilder {
     long maxPendingWriteBytes = 1024 * 1024;
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
     CryptoProvider cryptoProvider = JcaCryptoProvider.instance();
+    Tls13KeyLog keyLog;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -554,6 +555,18 @@ public final class Tls13ContextBuilder {
      */
     public Tls13ContextBuilder cryptoProvider(CryptoProvider provider) {
         cryptoProvider = Objects.requireNonNull(provider, "provider");
+        return this;
+    }
+
+    /**
+     * Logs every connection's secrets in the NSS key log format (RFC 9850); {@code null} (the default)
+     * logs nothing. For debugging only: the lines decrypt the traffic.
+     *
+     * @param keyLog the consumer of the lines, or {@code null}
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyLog(Tls13KeyLog keyLog) {
+        this.keyLog = keyLog;
         return this;
     }
 

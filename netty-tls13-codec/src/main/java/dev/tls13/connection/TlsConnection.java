@@ -172,6 +172,34 @@ public final class TlsConnection {
     }
 
     /**
+     * Creates a client connection with the default {@link Limits}; {@link #start()} sends the ClientHello.
+     *
+     * @param config the client configuration
+     * @param serverName the SNI host name to send, or {@code null} for none
+     * @param peerHost the host name to verify the server's certificate against, or {@code null} not to
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @return the connection, not started
+     */
+    public static TlsConnection client(ClientConfig config, String serverName, String peerHost,
+                                       ByteBufAllocator alloc, Listener listener) {
+        return client(config, serverName, peerHost, alloc, listener, Limits.DEFAULT);
+    }
+
+    /**
+     * Creates a server connection with the default {@link Limits}; after {@link #start()} it waits for
+     * a ClientHello.
+     *
+     * @param config the server configuration
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @return the connection, not started
+     */
+    public static TlsConnection server(ServerConfig config, ByteBufAllocator alloc, Listener listener) {
+        return server(config, alloc, listener, Limits.DEFAULT);
+    }
+
+    /**
      * Creates a server connection; after {@link #start()} it waits for a ClientHello.
      *
      * @param config the server configuration
@@ -653,6 +681,11 @@ public final class TlsConnection {
 
         @Override
         public void sendHandshake(byte[] encodedMessage) {
+            if (outboundClosed) {
+                // RFC 8446 §6.1: nothing follows our close_notify, not even the KeyUpdate a peer's
+                // update_requested asks for.
+                return;
+            }
             if (handshakeOut == null) {
                 handshakeOut = alloc.heapBuffer(Math.max(encodedMessage.length, 512));
             }
@@ -661,6 +694,9 @@ public final class TlsConnection {
 
         @Override
         public void sendChangeCipherSpec() {
+            if (outboundClosed) {
+                return;
+            }
             try {
                 sealHandshake();
                 ensureOut(Records.HEADER_LENGTH + 1);

@@ -4,7 +4,6 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
-import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.CertificateVerified;
@@ -14,6 +13,7 @@ import dev.tls13.keys.ResumptionMasterSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.wire.Certificate;
+import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.CertificateRequest;
 import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.ClientHello;
@@ -199,7 +199,8 @@ public final class ClientHandshake {
                 // anything else was not requested (§4.2: unsupported_extension).
                 if (!e.type().equals(ExtensionType.SUPPORTED_VERSIONS) && !e.type().equals(ExtensionType.KEY_SHARE)
                         && !e.type().equals(ExtensionType.COOKIE)) {
-                    throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, e.type() + " in HelloRetryRequest");
+                    throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION,
+                            e.type() + " in HelloRetryRequest");
                 }
             }
             Optional<NamedGroup> selected = sh.extensions().find(Extension.KeyShareHelloRetryRequest.class)
@@ -269,7 +270,7 @@ public final class ClientHandshake {
     }
 
     /** Waits for the ServerHello after a HelloRetryRequest (RFC 8446 §4.1.4). */
-    record ExpectServerHelloAfterRetry(Hello hs, List<KeyExchange> shares, dev.tls13.wire.CipherSuite retrySuite)
+    record ExpectServerHelloAfterRetry(Hello hs, List<KeyExchange> shares, CipherSuite retrySuite)
             implements ClientState, Handshaking {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
@@ -526,32 +527,25 @@ public final class ClientHandshake {
     private static Optional<CertificateSelector.Selection> selectCredential(ClientConfig config,
                                                                             CertificateRequest request)
             throws TlsException {
-        List<CertifiedKey> candidates = new ArrayList<>();
+        List<SignatureScheme> schemes = request.extensions().find(Extension.SignatureAlgorithms.class)
+                .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
+        List<SignatureScheme> certSchemes = request.extensions().find(Extension.SignatureAlgorithmsCert.class)
+                .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
         Optional<Extension.CertificateAuthorities> authorities =
                 request.extensions().find(Extension.CertificateAuthorities.class);
+        List<CertifiedKey> candidates = new ArrayList<>();
         for (CertifiedKey key : config.clientCredentials()) {
-            if (authorities.isEmpty() || issuedBy(key, authorities.get())) {
+            boolean canSign = key.schemes().stream().anyMatch(scheme -> schemes.contains(scheme)
+                    && config.signatureSchemes().contains(scheme)
+                    && SignatureSchemes.allowedInCertificateVerify(scheme));
+            if (canSign && (authorities.isEmpty() || issuedBy(key, authorities.get()))) {
                 candidates.add(key);
             }
         }
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        List<SignatureScheme> schemes = request.extensions().find(Extension.SignatureAlgorithms.class)
-                .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
-        List<SignatureScheme> certSchemes = request.extensions().find(Extension.SignatureAlgorithmsCert.class)
-                .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
-        try {
-            return Optional.of(new CertificateSelector(candidates, config.signatureSchemes())
-                    .select(schemes, certSchemes));
-        } catch (TlsException e) {
-            if (e.failure() instanceof dev.tls13.error.TlsFailure.Incompatible
-                    && ((dev.tls13.error.TlsFailure.Incompatible) e.failure()).reason()
-                    == PeerIncompatible.NO_COMMON_SIGNATURE_SCHEME) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return Optional.of(new CertificateSelector(candidates, config.signatureSchemes()).select(schemes, certSchemes));
     }
 
     private static boolean issuedBy(CertifiedKey key, Extension.CertificateAuthorities authorities) {

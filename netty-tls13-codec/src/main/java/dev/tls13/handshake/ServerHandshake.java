@@ -25,6 +25,7 @@ import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ProtocolVersion;
 import dev.tls13.wire.ServerHello;
+import dev.tls13.wire.SignatureScheme;
 
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -95,7 +96,8 @@ public final class ServerHandshake {
             // RFC 8446 §9.2: without a PSK, a ClientHello must carry supported_groups, key_share and
             // signature_algorithms, else missing_extension.
             Extension.SupportedGroups groups = require(extensions, Extension.SupportedGroups.class, "supported_groups");
-            Extension.KeyShareClientHello shares = require(extensions, Extension.KeyShareClientHello.class, "key_share");
+            Extension.KeyShareClientHello shares =
+                    require(extensions, Extension.KeyShareClientHello.class, "key_share");
             Extension.SignatureAlgorithms schemes =
                     require(extensions, Extension.SignatureAlgorithms.class, "signature_algorithms");
             // RFC 8446 §4.2.8: one share per group, each for a group in supported_groups; servers "MAY check
@@ -108,7 +110,7 @@ public final class ServerHandshake {
             }
             CipherSuiteParams params = Negotiation.selectSuite(config.cipherSuites(), hello.cipherSuites());
             NamedGroup group = Negotiation.selectGroup(config.namedGroups(), groups.groups());
-            List<dev.tls13.wire.SignatureScheme> certSchemes = extensions
+            List<SignatureScheme> certSchemes = extensions
                     .find(Extension.SignatureAlgorithmsCert.class)
                     .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
             CertificateSelector.Selection certificate = config.certificates().select(schemes.schemes(), certSchemes);

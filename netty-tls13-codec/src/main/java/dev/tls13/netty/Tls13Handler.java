@@ -1,6 +1,7 @@
 package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.Tls13KeyLog;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.SessionInfo;
@@ -88,7 +89,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private boolean needsFlush;
     private boolean firedChannelRead;
     private boolean released;
-    private boolean inDecode;
     private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimeout;
 
     /**
@@ -442,15 +442,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             }
             return;
         }
-        inDecode = true;
         try {
             connection.receive(in);
         } catch (TlsException e) {
             fail(e);
             throw e;
-        } finally {
-            inDecode = false;
         }
+        // Flights produced while reading are flushed once, in channelReadComplete (DESIGN.md §4).
         writeOutput(false);
     }
 
@@ -500,7 +498,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                     // The connection is failed; receive() rethrows it once this callback returns.
                     return;
                 }
-                writeOutput(false);
+                // Flushed once at the end of the read batch, with the rest of the flight.
+                needsFlush = true;
             }
         }
 
@@ -508,6 +507,19 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         public void applicationData(ByteBuf data) {
             firedChannelRead = true;
             ctx.fireChannelRead(data);
+        }
+
+        @Override
+        public boolean keyLogEnabled() {
+            return context.keyLog() != null;
+        }
+
+        @Override
+        public void keyLog(String line) {
+            Tls13KeyLog log = context.keyLog();
+            if (log != null) {
+                log.log(ctx.channel(), line);
+            }
         }
 
         @Override
@@ -629,7 +641,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                     ctx.close();
                 }
             });
-            if (flush || !inDecode) {
+            if (flush) {
                 ctx.flush();
             } else {
                 needsFlush = true;

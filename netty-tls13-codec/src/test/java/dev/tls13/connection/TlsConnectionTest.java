@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tls13.Tls13Context;
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
@@ -15,6 +16,7 @@ import dev.tls13.error.TlsFailure;
 import dev.tls13.handshake.SessionInfo;
 import dev.tls13.keys.TrafficKeys;
 import dev.tls13.record.WriteProtection;
+import dev.tls13.testing.TestPki;
 import dev.tls13.wire.AlertDescription;
 import dev.tls13.wire.ContentType;
 import dev.tls13.wire.HandshakeCodec;
@@ -408,5 +410,45 @@ class TlsConnectionTest {
         client.connection.release();
         assertNull(client.connection.pollOutput());
         assertTrue(client.connection.isReleased());
+    }
+
+    @Test
+    void realHandshakeAndDataThroughTheSansIoApiAlone() throws TlsException {
+        TestPki.Issued leaf = TestPki.leaf(TestPki.KeyType.EC_P256).issuer(TestPki.ca(TestPki.KeyType.EC_P256))
+                .dns("localhost").build();
+        Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),
+                leaf.chain().toArray(new java.security.cert.X509Certificate[0])).applicationProtocols("h2").build();
+        Tls13Context clientContext = Tls13Context.forClient()
+                .trustManager(TestPki.ca(TestPki.KeyType.EC_P256).certificate()).applicationProtocols("h2").build();
+        client.connection = clientContext.newConnection(PooledByteBufAllocator.DEFAULT, "localhost", client);
+        server.connection = serverContext.newConnection(PooledByteBufAllocator.DEFAULT, null, server);
+        client.connection.start();
+        server.connection.start();
+        for (int i = 0; i < 4 && !(client.connection.isHandshakeComplete() && server.connection.isHandshakeComplete());
+                i++) {
+            pump(client, server);
+            pump(server, client);
+        }
+        assertEquals("h2", client.session.applicationProtocol());
+        assertEquals("localhost", server.session.serverName());
+        byte[] data = random(50_000);
+        send(client, data);
+        pump(client, server);
+        assertArrayEquals(data, ByteBufUtil.getBytes(server.received));
+        assertEquals(32, client.connection.exportKeyingMaterial("EXPORTER-test", new byte[0], 32).length);
+        assertArrayEquals(client.connection.exportKeyingMaterial("EXPORTER-test", new byte[0], 32),
+                server.connection.exportKeyingMaterial("EXPORTER-test", new byte[0], 32));
+    }
+
+    @Test
+    void sendsNothingAfterItsCloseNotifyEvenWhenThePeerRequestsAKeyUpdate() throws TlsException {
+        handshake();
+        server.connection.closeOutbound();
+        ByteBuf closeNotify = server.connection.pollOutput();
+        closeNotify.release();
+        client.connection.updateKeys(true);
+        pump(client, server);
+        assertNull(server.connection.failure());
+        assertNull(server.connection.pollOutput(), "no KeyUpdate after close_notify");
     }
 }
