@@ -9,6 +9,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -102,7 +103,7 @@ final class Probe extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         try {
             buf.readBytes(received, buf.readableBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
             buf.release();
