@@ -316,6 +316,7 @@ public final class TlsConnection {
                 record = null;
                 listener.applicationData(data);
             } else if (code == ContentType.HANDSHAKE.code()) {
+                changeCipherSpecs = 0;
                 joiner.add(record);
                 record.release();
                 record = null;
@@ -394,7 +395,13 @@ public final class TlsConnection {
         throw new TlsException(new TlsFailure.AlertReceived(description));
     }
 
-    /** RFC 8446 §5: one unprotected change_cipher_spec is dropped while the handshake allows it. */
+    /**
+     * RFC 8446 §5: an unprotected change_cipher_spec received after the first ClientHello and before the
+     * peer's Finished "MUST simply be dropped". A peer may send one per flight (a JDK server in
+     * middlebox compatibility mode sends one after its HelloRetryRequest and another after its
+     * ServerHello), so only consecutive ones are limited: two in a row without a handshake record in
+     * between have no use (DESIGN.md §10).
+     */
     private void onChangeCipherSpec() throws TlsException {
         if (state == null || !state.allowsChangeCipherSpec()) {
             throw TlsException.misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC);
@@ -437,6 +444,10 @@ public final class TlsConnection {
         try {
             sealHandshake();
             ensureOut(sealedLength(plaintext.readableBytes(), maxFragment));
+            // KeyUpdates the peer sends while we stream data to it are answers to our traffic (a JDK peer
+            // at its key limit requests one per record it reads), not a flood: count only consecutive
+            // ones without application data in either direction.
+            keyUpdates = 0;
             while (plaintext.isReadable()) {
                 if (write.sequenceNumber() >= limits.keyUpdateAfterRecords()) {
                     state = state.initiateKeyUpdate(false, effects);

@@ -246,7 +246,7 @@ class TlsConnectionTest {
     }
 
     @Test
-    void dropsOneChangeCipherSpecDuringTheHandshakeButNotTwo() throws TlsException {
+    void dropsAChangeCipherSpecDuringTheHandshakeButNotTwoInARow() throws TlsException {
         create(Limits.DEFAULT);
         byte[] ccs = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
         server.inbound.writeBytes(ccs);

@@ -168,17 +168,12 @@ class InteropMatrixTest {
     }
 
     private Row helloRetryRequest(Loopback loopback, Peer peer, Direction direction) {
-        // A JDK server in middlebox compatibility mode sends change_cipher_spec after its HelloRetryRequest and
-        // again after its ServerHello, which our client rejects (a finding reported to the lead): until that is
-        // fixed, this combination runs without middlebox compatibility (RFC 8446 §D.4).
-        boolean noCompat = direction == Direction.OUR_CLIENT && peer == Peer.JDK;
-        String kind = noCompat ? "HRR, no middlebox" : "HelloRetryRequest";
-        return run(peer, direction, kind, "default", "x25519 -> secp384r1", "EC_P256", () -> {
+        return run(peer, direction, "HelloRetryRequest", "default", "x25519 -> secp384r1", "EC_P256", () -> {
             Options theirs;
             Customizer customizer;
             if (direction == Direction.OUR_CLIENT) {
                 // We share only x25519 (first); the server does not accept it and asks for secp384r1.
-                customizer = b -> b.namedGroups("x25519", "secp384r1").keyShares(1).middleboxCompatibility(!noCompat);
+                customizer = b -> b.namedGroups("x25519", "secp384r1").keyShares(1);
                 theirs = peer == Peer.JDK ? new Options().denyGroups("x25519") : new Options().groups("secp384r1");
             } else {
                 // Their client shares x25519 (the JDK also secp256r1); our server prefers secp384r1, which the
@@ -234,9 +229,8 @@ class InteropMatrixTest {
     /**
      * The JDK updates its keys on its own only after {@code jdk.tls.keyLimits} bytes, read once per JVM, so
      * this JDK end runs in a child JVM ({@link JdkKeyUpdatePeer}, every 64 KiB) and echoes 1 MiB with us. The
-     * JDK client sends 16 KiB requests and reads each echo before the next: a JDK client streaming 1 MiB
-     * while it reads sends more than 8 KeyUpdates in a row and our server gives up (Limits.maxKeyUpdates;
-     * a finding reported to the lead).
+     * JDK client sends 16 KiB requests and reads each echo before the next (a client streaming 1 MiB while
+     * it reads sends bursts of KeyUpdates: see KeyUpdateFloodRegressionTest).
      */
     private Row peerInitiatedKeyUpdate(Loopback loopback, Direction direction) {
         return run(Peer.JDK, direction, "KeyUpdate by peer", "default", "default", "EC_P256", () -> {
