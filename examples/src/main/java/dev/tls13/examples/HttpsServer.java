@@ -90,7 +90,13 @@ final class HttpsServer implements AutoCloseable {
     /** Runs the {@code server} command until the process is stopped. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Config config = parse(args, out, err);
-        HttpsServer server = start(config, out::println);
+        HttpsServer server;
+        try {
+            server = start(config, out::println);
+        } catch (Exception e) {
+            err.println("error: cannot start the server: " + Tls.describeFailure(e));
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
         server.channel.closeFuture().syncUninterruptibly();
         return 0;

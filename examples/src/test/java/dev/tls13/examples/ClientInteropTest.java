@@ -121,6 +121,7 @@ class ClientInteropTest {
             CommandLineTest.Run good = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
                     "--trust", certificateFile.toString(), "--servername", "localhost");
             assertEquals(0, good.status(), good.out() + good.err() + server.output());
+            assertTrue(good.out().contains("SNI server name:    localhost"), good.out());
             CommandLineTest.Run wrong = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
                     "--trust", certificateFile.toString(), "--servername", "other.example");
             assertEquals(1, wrong.status(), wrong.out() + wrong.err() + server.output());
