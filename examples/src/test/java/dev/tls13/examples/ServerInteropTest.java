@@ -28,7 +28,7 @@ class ServerInteropTest {
     static void startServer(@TempDir Path directory) throws Exception {
         certificateFile = directory.resolve("server.pem");
         CERTIFICATE.writeCertificate(certificateFile);
-        server = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null, CERTIFICATE,
+        server = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null, CERTIFICATE, null,
                 List.of("http/1.1"), List.of(), List.of()), LOG::add);
     }
 
@@ -127,7 +127,7 @@ class ServerInteropTest {
     void serverPreferringAGroupWithoutKeyShareAsksForItWithHelloRetryRequest() throws Exception {
         External.require("openssl");
         try (HttpsServer preferP256 = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null,
-                CERTIFICATE, List.of("http/1.1"), List.of(), List.of("secp256r1", "x25519")), LOG::add)) {
+                CERTIFICATE, null, List.of("http/1.1"), List.of(), List.of("secp256r1", "x25519")), LOG::add)) {
             External.Output client = External.run(List.of("openssl", "s_client", "-tls1_3",
                     "-connect", "127.0.0.1:" + preferP256.port(), "-groups", "X25519:P-256",
                     "-CAfile", certificateFile.toString(), "-verify_return_error", "-ign_eof"),
