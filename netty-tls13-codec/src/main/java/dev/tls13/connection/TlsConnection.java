@@ -283,6 +283,11 @@ public final class TlsConnection {
         } catch (SealFailed e) {
             cumulation.skipBytes(cumulation.readableBytes());
             throw fail(e.exception);
+        } catch (RuntimeException e) {
+            // A bug or an unusable buffer (read-only memory cannot be decrypted in place): still a
+            // clean, sticky failure with internal_error rather than a half-processed connection.
+            cumulation.skipBytes(cumulation.readableBytes());
+            throw fail(TlsException.internal("receive failed: " + e, e));
         }
     }
 
@@ -681,6 +686,11 @@ public final class TlsConnection {
 
         @Override
         public void sendHandshake(byte[] encodedMessage) {
+            if (outboundClosed) {
+                // RFC 8446 §6.1: nothing follows our close_notify, not even the KeyUpdate a peer's
+                // update_requested asks for.
+                return;
+            }
             if (handshakeOut == null) {
                 handshakeOut = alloc.heapBuffer(Math.max(encodedMessage.length, 512));
             }
@@ -689,6 +699,9 @@ public final class TlsConnection {
 
         @Override
         public void sendChangeCipherSpec() {
+            if (outboundClosed) {
+                return;
+            }
             try {
                 sealHandshake();
                 ensureOut(Records.HEADER_LENGTH + 1);

@@ -4,7 +4,6 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
-import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.CertificateVerified;
@@ -14,6 +13,7 @@ import dev.tls13.keys.ResumptionMasterSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.wire.Certificate;
+import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.CertificateRequest;
 import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.ClientHello;
@@ -120,19 +120,9 @@ public final class ClientHandshake {
     private static List<Extension.KeyShareEntry> entries(List<KeyExchange> shares) {
         List<Extension.KeyShareEntry> entries = new ArrayList<>(shares.size());
         for (KeyExchange share : shares) {
-            entries.add(new Extension.KeyShareEntry(group(share.algorithm()), share.publicKey()));
+            entries.add(new Extension.KeyShareEntry(Negotiation.group(share.algorithm()), share.publicKey()));
         }
         return entries;
-    }
-
-    private static NamedGroup group(KeyExchangeAlgorithm algorithm) {
-        for (NamedGroup g : List.of(NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1,
-                NamedGroup.SECP521R1, NamedGroup.X448)) {
-            if (Negotiation.keyExchange(g).orElseThrow() == algorithm) {
-                return g;
-            }
-        }
-        throw new IllegalArgumentException(algorithm.toString());
     }
 
     /** A client state (DESIGN.md §5). */
@@ -199,7 +189,8 @@ public final class ClientHandshake {
                 // anything else was not requested (§4.2: unsupported_extension).
                 if (!e.type().equals(ExtensionType.SUPPORTED_VERSIONS) && !e.type().equals(ExtensionType.KEY_SHARE)
                         && !e.type().equals(ExtensionType.COOKIE)) {
-                    throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, e.type() + " in HelloRetryRequest");
+                    throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION,
+                            e.type() + " in HelloRetryRequest");
                 }
             }
             Optional<NamedGroup> selected = sh.extensions().find(Extension.KeyShareHelloRetryRequest.class)
@@ -269,7 +260,7 @@ public final class ClientHandshake {
     }
 
     /** Waits for the ServerHello after a HelloRetryRequest (RFC 8446 §4.1.4). */
-    record ExpectServerHelloAfterRetry(Hello hs, List<KeyExchange> shares, dev.tls13.wire.CipherSuite retrySuite)
+    record ExpectServerHelloAfterRetry(Hello hs, List<KeyExchange> shares, CipherSuite retrySuite)
             implements ClientState, Handshaking {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
@@ -352,8 +343,18 @@ public final class ClientHandshake {
         }
     }
 
+    /** A state after the ServerHello: it holds the handshake secrets, which destroy() destroys. */
+    sealed interface KeyedState extends ClientState, Handshaking {
+        Keyed k();
+
+        @Override
+        default void destroy() {
+            k().secrets().destroy();
+        }
+    }
+
     /** Waits for EncryptedExtensions (RFC 8446 §4.3.1). */
-    record ExpectEncryptedExtensions(Keyed k) implements ClientState, Handshaking {
+    record ExpectEncryptedExtensions(Keyed k) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             EncryptedExtensions ee = Messages.expect(message, EncryptedExtensions.class);
@@ -379,15 +380,10 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectCertificateOrCertificateRequest(k, alpn);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for CertificateRequest or the server Certificate (RFC 8446 §4.3.2, §4.4.2). */
-    record ExpectCertificateOrCertificateRequest(Keyed k, Optional<String> alpn) implements ClientState, Handshaking {
+    record ExpectCertificateOrCertificateRequest(Keyed k, Optional<String> alpn) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             if (!(message instanceof CertificateRequest)) {
@@ -409,16 +405,11 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectCertificate(k, alpn, Optional.of(request));
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for the server Certificate (RFC 8446 §4.4.2). */
     record ExpectCertificate(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request)
-            implements ClientState, Handshaking {
+            implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Certificate certificate = Messages.expect(message, Certificate.class);
@@ -437,16 +428,11 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectCertificateVerify(k, alpn, request, chain);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for the server CertificateVerify (RFC 8446 §4.4.3). */
     record ExpectCertificateVerify(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
-                                   CertificateVerified chain) implements ClientState, Handshaking {
+                                   CertificateVerified chain) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
@@ -455,16 +441,11 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectFinished(k, alpn, request, chain, signature);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for the server Finished, then sends the client's second flight (RFC 8446 §4.4.4). */
     record ExpectFinished(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
-                          CertificateVerified chain, SignatureVerified signature) implements ClientState, Handshaking {
+                          CertificateVerified chain, SignatureVerified signature) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
@@ -511,11 +492,6 @@ public final class ClientHandshake {
                     resumption, clientRandom);
             return new Connected(traffic, session, verified, chain, signature);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /**
@@ -526,32 +502,25 @@ public final class ClientHandshake {
     private static Optional<CertificateSelector.Selection> selectCredential(ClientConfig config,
                                                                             CertificateRequest request)
             throws TlsException {
-        List<CertifiedKey> candidates = new ArrayList<>();
+        List<SignatureScheme> schemes = request.extensions().find(Extension.SignatureAlgorithms.class)
+                .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
+        List<SignatureScheme> certSchemes = request.extensions().find(Extension.SignatureAlgorithmsCert.class)
+                .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
         Optional<Extension.CertificateAuthorities> authorities =
                 request.extensions().find(Extension.CertificateAuthorities.class);
+        List<CertifiedKey> candidates = new ArrayList<>();
         for (CertifiedKey key : config.clientCredentials()) {
-            if (authorities.isEmpty() || issuedBy(key, authorities.get())) {
+            boolean canSign = key.schemes().stream().anyMatch(scheme -> schemes.contains(scheme)
+                    && config.signatureSchemes().contains(scheme)
+                    && SignatureSchemes.allowedInCertificateVerify(scheme));
+            if (canSign && (authorities.isEmpty() || issuedBy(key, authorities.get()))) {
                 candidates.add(key);
             }
         }
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        List<SignatureScheme> schemes = request.extensions().find(Extension.SignatureAlgorithms.class)
-                .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
-        List<SignatureScheme> certSchemes = request.extensions().find(Extension.SignatureAlgorithmsCert.class)
-                .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
-        try {
-            return Optional.of(new CertificateSelector(candidates, config.signatureSchemes())
-                    .select(schemes, certSchemes));
-        } catch (TlsException e) {
-            if (e.failure() instanceof dev.tls13.error.TlsFailure.Incompatible
-                    && ((dev.tls13.error.TlsFailure.Incompatible) e.failure()).reason()
-                    == PeerIncompatible.NO_COMMON_SIGNATURE_SCHEME) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return Optional.of(new CertificateSelector(candidates, config.signatureSchemes()).select(schemes, certSchemes));
     }
 
     private static boolean issuedBy(CertifiedKey key, Extension.CertificateAuthorities authorities) {

@@ -28,8 +28,10 @@ final class Proofs {
 
     /** RFC 8446 §4.4.3: the 64 spaces that start the signed content. */
     private static final int PAD = 64;
-    private static final byte[] SERVER_CONTEXT = "TLS 1.3, server CertificateVerify".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CLIENT_CONTEXT = "TLS 1.3, client CertificateVerify".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SERVER_CONTEXT =
+            "TLS 1.3, server CertificateVerify".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLIENT_CONTEXT =
+            "TLS 1.3, client CertificateVerify".getBytes(StandardCharsets.US_ASCII);
 
     private Proofs() {
     }

@@ -25,6 +25,7 @@ import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ProtocolVersion;
 import dev.tls13.wire.ServerHello;
+import dev.tls13.wire.SignatureScheme;
 
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -95,7 +96,8 @@ public final class ServerHandshake {
             // RFC 8446 §9.2: without a PSK, a ClientHello must carry supported_groups, key_share and
             // signature_algorithms, else missing_extension.
             Extension.SupportedGroups groups = require(extensions, Extension.SupportedGroups.class, "supported_groups");
-            Extension.KeyShareClientHello shares = require(extensions, Extension.KeyShareClientHello.class, "key_share");
+            Extension.KeyShareClientHello shares =
+                    require(extensions, Extension.KeyShareClientHello.class, "key_share");
             Extension.SignatureAlgorithms schemes =
                     require(extensions, Extension.SignatureAlgorithms.class, "signature_algorithms");
             // RFC 8446 §4.2.8: one share per group, each for a group in supported_groups; servers "MAY check
@@ -108,7 +110,7 @@ public final class ServerHandshake {
             }
             CipherSuiteParams params = Negotiation.selectSuite(config.cipherSuites(), hello.cipherSuites());
             NamedGroup group = Negotiation.selectGroup(config.namedGroups(), groups.groups());
-            List<dev.tls13.wire.SignatureScheme> certSchemes = extensions
+            List<SignatureScheme> certSchemes = extensions
                     .find(Extension.SignatureAlgorithmsCert.class)
                     .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
             CertificateSelector.Selection certificate = config.certificates().select(schemes.schemes(), certSchemes);
@@ -196,6 +198,10 @@ public final class ServerHandshake {
             // key_share, early_data, cookie, pre_shared_key and padding extensions.
             if (!java.util.Arrays.equals(unchangeable(first), unchangeable(second))) {
                 throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED);
+            }
+            // RFC 8446 §4.1.2: early_data is removed, "Early data is not permitted after a HelloRetryRequest".
+            if (second.extensions().contains(ExtensionType.EARLY_DATA)) {
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED, "early_data");
             }
             List<Extension.KeyShareEntry> shares = second.extensions().find(Extension.KeyShareClientHello.class)
                     .map(Extension.KeyShareClientHello::entries).orElse(List.of());
@@ -341,8 +347,18 @@ public final class ServerHandshake {
         }
     }
 
+    /** A state after our first flight: it holds the handshake and application secrets. */
+    sealed interface SentState extends ServerState, Handshaking {
+        Sent s();
+
+        @Override
+        default void destroy() {
+            s().destroy();
+        }
+    }
+
     /** Waits for the client's Certificate (RFC 8446 §4.4.2). */
-    record ExpectClientCertificate(Sent s, CertificateRequest request) implements ServerState, Handshaking {
+    record ExpectClientCertificate(Sent s, CertificateRequest request) implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Certificate certificate = Messages.expect(message, Certificate.class);
@@ -358,15 +374,10 @@ public final class ServerHandshake {
             }
             return new ExpectClientCertificateVerify(s, chain);
         }
-
-        @Override
-        public void destroy() {
-            s.destroy();
-        }
     }
 
     /** Waits for the client's CertificateVerify (RFC 8446 §4.4.3). */
-    record ExpectClientCertificateVerify(Sent s, CertificateVerified chain) implements ServerState, Handshaking {
+    record ExpectClientCertificateVerify(Sent s, CertificateVerified chain) implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
@@ -374,11 +385,6 @@ public final class ServerHandshake {
                     s.config().signatureSchemes(), false, s.transcript().currentHash());
             s.transcript().add(encoded);
             return new ExpectClientFinished(s, Optional.of(chain), Optional.of(signature));
-        }
-
-        @Override
-        public void destroy() {
-            s.destroy();
         }
     }
 
@@ -390,7 +396,7 @@ public final class ServerHandshake {
      * @param signature the client's verified CertificateVerify, when it sent a certificate
      */
     record ExpectClientFinished(Sent s, Optional<CertificateVerified> chain, Optional<SignatureVerified> signature)
-            implements ServerState, Handshaking {
+            implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
@@ -412,11 +418,6 @@ public final class ServerHandshake {
             Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
                     s.application().server(), resumption, s.clientRandom());
             return new Connected(traffic, session, verified, signature);
-        }
-
-        @Override
-        public void destroy() {
-            s.destroy();
         }
     }
 

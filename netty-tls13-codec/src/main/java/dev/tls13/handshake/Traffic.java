@@ -44,7 +44,8 @@ record Traffic(AeadAlgorithm aead, boolean client, TrafficSecret read, TrafficSe
             return ((KeyUpdate) message).updateRequested() ? updated.updateWrite(false, out) : updated;
         }
         if (client && message instanceof NewSessionTicket) {
-            // RFC 8446 §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length).
+            // RFC 8446 §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce,
+            // Hash.length).
             NewSessionTicket ticket = (NewSessionTicket) message;
             out.sessionTicket(ticket, resumption.ticketPsk(ticket.ticketNonce()));
             return this;

@@ -439,4 +439,16 @@ class TlsConnectionTest {
         assertArrayEquals(client.connection.exportKeyingMaterial("EXPORTER-test", new byte[0], 32),
                 server.connection.exportKeyingMaterial("EXPORTER-test", new byte[0], 32));
     }
+
+    @Test
+    void sendsNothingAfterItsCloseNotifyEvenWhenThePeerRequestsAKeyUpdate() throws TlsException {
+        handshake();
+        server.connection.closeOutbound();
+        ByteBuf closeNotify = server.connection.pollOutput();
+        closeNotify.release();
+        client.connection.updateKeys(true);
+        pump(client, server);
+        assertNull(server.connection.failure());
+        assertNull(server.connection.pollOutput(), "no KeyUpdate after close_notify");
+    }
 }

@@ -17,11 +17,15 @@ import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.NewSessionTicket;
+import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * An in-memory handshake driver for tests: recording outputs, and a shuttle that moves each side's
@@ -273,20 +277,69 @@ final class HandshakeHarness {
         return new CertifiedKey(issued.chain(), issued.privateKey());
     }
 
+    /** A mutable client configuration with the test defaults, for tests to change one thing. */
+    static final class ClientSpec {
+        CryptoProvider crypto = CRYPTO;
+        List<CipherSuite> suites = SUITES;
+        List<NamedGroup> groups = GROUPS;
+        int shares = 1;
+        List<SignatureScheme> schemes = SignatureSchemes.DEFAULT;
+        List<SignatureScheme> certSchemes = List.of();
+        List<String> alpn = List.of();
+        X509ExtendedTrustManager trust = TestPki.trustManager(TestPki.ca(KeyType.EC_P256).certificate());
+        String endpointIdentification = CertificateChecks.HTTPS;
+        boolean middlebox = true;
+        List<CertifiedKey> credentials = List.of();
+
+        ClientConfig build() {
+            return new ClientConfig(crypto, suites, groups, shares, schemes, certSchemes, alpn, trust,
+                    endpointIdentification, middlebox, credentials);
+        }
+    }
+
+    /** A mutable server configuration with the test defaults. */
+    static final class ServerSpec {
+        CryptoProvider crypto = CRYPTO;
+        List<CipherSuite> suites = SUITES;
+        List<NamedGroup> groups = GROUPS;
+        List<SignatureScheme> schemes = SignatureSchemes.DEFAULT;
+        List<CertifiedKey> certificates = List.of(certified(serverCertificate(KeyType.EC_P256)));
+        List<String> alpn = List.of();
+        boolean failOnAlpnMismatch;
+        boolean cookie;
+        ClientAuth clientAuth = ClientAuth.NONE;
+        X509ExtendedTrustManager clientTrust;
+        boolean certificateAuthorities;
+
+        ServerConfig build() {
+            return new ServerConfig(crypto, suites, groups, schemes, new CertificateSelector(certificates), alpn,
+                    failOnAlpnMismatch, cookie, clientAuth, clientTrust, certificateAuthorities);
+        }
+    }
+
     /** Client defaults: three suites, x25519 + P-256 + P-384 with one share, middlebox on, trusting the CA. */
     static ClientConfig client() {
-        return new ClientConfig(CRYPTO, SUITES, GROUPS, 1, SignatureSchemes.DEFAULT, List.of(), List.of(),
-                TestPki.trustManager(TestPki.ca(KeyType.EC_P256).certificate()), CertificateChecks.HTTPS, true,
-                List.of());
+        return new ClientSpec().build();
+    }
+
+    static ClientConfig client(Consumer<ClientSpec> change) {
+        ClientSpec spec = new ClientSpec();
+        change.accept(spec);
+        return spec.build();
     }
 
     /** Server defaults: three suites, x25519 first, one ECDSA P-256 certificate, no ALPN, no client auth. */
     static ServerConfig server() {
-        return server(List.of(certified(serverCertificate(KeyType.EC_P256))));
+        return new ServerSpec().build();
+    }
+
+    static ServerConfig server(Consumer<ServerSpec> change) {
+        ServerSpec spec = new ServerSpec();
+        change.accept(spec);
+        return spec.build();
     }
 
     static ServerConfig server(List<CertifiedKey> certificates) {
-        return new ServerConfig(CRYPTO, SUITES, GROUPS, SignatureSchemes.DEFAULT,
-                new CertificateSelector(certificates), List.of(), false, false, ClientAuth.NONE, null, false);
+        return server(s -> s.certificates = certificates);
     }
 }

@@ -1,6 +1,5 @@
 package dev.tls13.handshake;
 
-import static dev.tls13.handshake.HandshakeHarness.CRYPTO;
 import static dev.tls13.handshake.HandshakeHarness.GROUPS;
 import static dev.tls13.handshake.HandshakeHarness.HOST;
 import static dev.tls13.handshake.HandshakeHarness.SUITES;
@@ -61,30 +60,30 @@ class HandshakeNegotiationTest {
     }
 
     static ClientConfig clientWith(List<CipherSuite> suites, List<NamedGroup> groups, int shares) {
-        ClientConfig d = HandshakeHarness.client();
-        return new ClientConfig(CRYPTO, suites, groups, shares, d.signatureSchemes(), d.signatureSchemesCert(),
-                d.applicationProtocols(), d.trustManager(), d.endpointIdentificationAlgorithm(),
-                d.middleboxCompatibility(), d.clientCredentials());
+        return HandshakeHarness.client(c -> {
+            c.suites = suites;
+            c.groups = groups;
+            c.shares = shares;
+        });
     }
 
     static ServerConfig serverWith(List<CipherSuite> suites, List<NamedGroup> groups, boolean cookie) {
-        ServerConfig d = HandshakeHarness.server();
-        return new ServerConfig(CRYPTO, suites, groups, d.signatureSchemes(), d.certificates(),
-                d.applicationProtocols(), d.failOnAlpnMismatch(), cookie, d.clientAuth(), d.clientTrustManager(),
-                d.certificateAuthorities());
+        return HandshakeHarness.server(c -> {
+            c.suites = suites;
+            c.groups = groups;
+            c.cookie = cookie;
+        });
     }
 
     static ClientConfig clientAlpn(String... protocols) {
-        ClientConfig d = HandshakeHarness.client();
-        return new ClientConfig(CRYPTO, d.cipherSuites(), d.namedGroups(), 1, d.signatureSchemes(),
-                d.signatureSchemesCert(), List.of(protocols), d.trustManager(), d.endpointIdentificationAlgorithm(),
-                d.middleboxCompatibility(), d.clientCredentials());
+        return HandshakeHarness.client(c -> c.alpn = List.of(protocols));
     }
 
     static ServerConfig serverAlpn(boolean fail, String... protocols) {
-        ServerConfig d = HandshakeHarness.server();
-        return new ServerConfig(CRYPTO, d.cipherSuites(), d.namedGroups(), d.signatureSchemes(), d.certificates(),
-                List.of(protocols), fail, false, d.clientAuth(), d.clientTrustManager(), d.certificateAuthorities());
+        return HandshakeHarness.server(c -> {
+            c.alpn = List.of(protocols);
+            c.failOnAlpnMismatch = fail;
+        });
     }
 
     @ParameterizedTest(name = "{0} with {1}")
@@ -110,7 +109,8 @@ class HandshakeNegotiationTest {
     @ParameterizedTest
     @EnumSource(KeyType.class)
     void authenticatesServerCertificatesOfEveryKeyType(KeyType type) throws Exception {
-        Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server(List.of(certified(serverCertificate(type)))))
+        Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server(List.of(certified(
+                serverCertificate(type)))))
                 .run().assertConnectedWithMatchingKeys();
         SignatureScheme scheme = pair.clientOut.session().peerSignatureScheme();
         assertTrue(SignatureSchemes.forKey(pair.clientOut.session().peerCertificates().get(0).getPublicKey())
@@ -121,12 +121,12 @@ class HandshakeNegotiationTest {
     void serverChoosesAmongItsCertificatesByTheClientsSignatureAlgorithms() throws Exception {
         List<CertifiedKey> keys = List.of(certified(serverCertificate(KeyType.EC_P256)),
                 certified(serverCertificate(KeyType.RSA_2048)), certified(serverCertificate(KeyType.ED25519)));
-        ClientConfig d = HandshakeHarness.client();
         for (SignatureScheme wanted : List.of(SignatureScheme.ED25519, SignatureScheme.RSA_PSS_RSAE_SHA384,
                 SignatureScheme.ECDSA_SECP256R1_SHA256)) {
-            ClientConfig c = new ClientConfig(CRYPTO, d.cipherSuites(), d.namedGroups(), 1, List.of(wanted),
-                    SignatureSchemes.DEFAULT_CERT, List.of(), d.trustManager(), CertificateChecks.HTTPS, true,
-                    List.of());
+            ClientConfig c = HandshakeHarness.client(spec -> {
+                spec.schemes = List.of(wanted);
+                spec.certSchemes = SignatureSchemes.DEFAULT_CERT;
+            });
             Pair pair = Pair.start(c, HandshakeHarness.server(keys)).run().assertConnectedWithMatchingKeys();
             assertEquals(wanted, pair.clientOut.session().peerSignatureScheme());
         }
@@ -153,7 +153,8 @@ class HandshakeNegotiationTest {
 
     @Test
     void middleboxModeSendsSessionIdAndOneCcsEachWay() throws Exception {
-        Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server()).run().assertConnectedWithMatchingKeys();
+        Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server()).run()
+                .assertConnectedWithMatchingKeys();
         ClientHello hello = (ClientHello) HandshakeHarness.decode(pair.clientOut.sent().get(0));
         assertEquals(32, hello.legacySessionId().length);
         assertEquals(1, pair.clientOut.count(ChangeCipherSpec.class));
@@ -175,11 +176,10 @@ class HandshakeNegotiationTest {
 
     @Test
     void withoutMiddleboxModeThereIsNoSessionIdAndNoCcs() throws Exception {
-        ClientConfig d = HandshakeHarness.client();
-        ClientConfig c = new ClientConfig(CRYPTO, d.cipherSuites(), d.namedGroups(), 1, d.signatureSchemes(),
-                List.of(), List.of(), d.trustManager(), CertificateChecks.HTTPS, false, List.of());
+        ClientConfig c = HandshakeHarness.client(spec -> spec.middlebox = false);
         Pair pair = Pair.start(c, HandshakeHarness.server()).run().assertConnectedWithMatchingKeys();
-        assertEquals(0, ((ClientHello) HandshakeHarness.decode(pair.clientOut.sent().get(0))).legacySessionId().length);
+        ClientHello hello = (ClientHello) HandshakeHarness.decode(pair.clientOut.sent().get(0));
+        assertEquals(0, hello.legacySessionId().length);
         assertEquals(0, pair.clientOut.count(ChangeCipherSpec.class));
         assertEquals(0, pair.serverOut.count(ChangeCipherSpec.class));
     }
@@ -202,7 +202,8 @@ class HandshakeNegotiationTest {
 
     @Test
     void alpnMismatchContinuesWithoutAProtocolWhenAllowed() throws Exception {
-        Pair pair = Pair.start(clientAlpn("http/1.1"), serverAlpn(false, "h2")).run().assertConnectedWithMatchingKeys();
+        Pair pair = Pair.start(clientAlpn("http/1.1"), serverAlpn(false, "h2")).run()
+                .assertConnectedWithMatchingKeys();
         assertNull(pair.clientOut.session().applicationProtocol());
         assertNull(pair.serverOut.session().applicationProtocol());
         EncryptedExtensions ee = (EncryptedExtensions) HandshakeHarness.decode(pair.serverOut.sent().get(1));
@@ -213,7 +214,8 @@ class HandshakeNegotiationTest {
     void serverNameIsSentReceivedAndAcknowledged() throws Exception {
         Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server()).run();
         ClientHello hello = (ClientHello) HandshakeHarness.decode(pair.clientOut.sent().get(0));
-        assertEquals(HOST, hello.extensions().find(Extension.ServerName.class).orElseThrow().hostName().orElseThrow());
+        assertEquals(HOST, hello.extensions().find(Extension.ServerName.class).orElseThrow().hostName()
+                .orElseThrow());
         assertEquals(HOST, pair.serverOut.session().serverName());
         EncryptedExtensions ee = (EncryptedExtensions) HandshakeHarness.decode(pair.serverOut.sent().get(1));
         assertTrue(ee.extensions().find(Extension.ServerName.class).orElseThrow().names().isEmpty());
@@ -235,16 +237,15 @@ class HandshakeNegotiationTest {
     }
 
     static ServerConfig serverWithClientAuth(ClientAuth auth, boolean authorities) {
-        ServerConfig d = HandshakeHarness.server();
-        return new ServerConfig(CRYPTO, d.cipherSuites(), d.namedGroups(), d.signatureSchemes(), d.certificates(),
-                List.of(), false, false, auth, TestPki.trustManager(TestPki.ca(KeyType.RSA_2048).certificate()),
-                authorities);
+        return HandshakeHarness.server(c -> {
+            c.clientAuth = auth;
+            c.clientTrust = TestPki.trustManager(TestPki.ca(KeyType.RSA_2048).certificate());
+            c.certificateAuthorities = authorities;
+        });
     }
 
     static ClientConfig clientWithCredentials(List<CertifiedKey> credentials) {
-        ClientConfig d = HandshakeHarness.client();
-        return new ClientConfig(CRYPTO, d.cipherSuites(), d.namedGroups(), 1, d.signatureSchemes(), List.of(),
-                List.of(), d.trustManager(), CertificateChecks.HTTPS, true, credentials);
+        return HandshakeHarness.client(c -> c.credentials = credentials);
     }
 
     static CertifiedKey clientCertificate(KeyType type) {

@@ -10,6 +10,7 @@ import static dev.tls13.handshake.HandshakeHarness.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.tls13.crypto.KeyExchangeAlgorithm;
 import dev.tls13.error.CertificateError;
 import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
@@ -117,15 +118,11 @@ class HandshakeRejectionTest {
     }
 
     private static ClientConfig clientGroups(List<NamedGroup> groups, int shares) {
-        ClientConfig d = client();
-        return new ClientConfig(CRYPTO, d.cipherSuites(), groups, shares, d.signatureSchemes(), List.of(),
-                d.applicationProtocols(), d.trustManager(), CertificateChecks.HTTPS, true, List.of());
+        return HandshakeNegotiationTest.clientWith(SUITES, groups, shares);
     }
 
     private static ServerConfig serverGroups(List<NamedGroup> groups, boolean cookie) {
-        ServerConfig d = server();
-        return new ServerConfig(CRYPTO, d.cipherSuites(), groups, d.signatureSchemes(), d.certificates(), List.of(),
-                false, cookie, ClientAuth.NONE, null, false);
+        return HandshakeNegotiationTest.serverWith(SUITES, groups, cookie);
     }
 
     private static ServerHello helloRetryRequest(ClientHello ch, CipherSuite suite, Extension... extensions) {
@@ -286,7 +283,7 @@ class HandshakeRejectionTest {
                 () -> feedClient(pair, 0, m -> {
                     List<Extension> l = without(((ServerHello) m).extensions(), ExtensionType.KEY_SHARE);
                     l.add(new Extension.KeyShareServerHello(new Extension.KeyShareEntry(NamedGroup.SECP256R1,
-                            CRYPTO.generateKeyExchange(dev.tls13.crypto.KeyExchangeAlgorithm.SECP256R1).publicKey())));
+                            CRYPTO.generateKeyExchange(KeyExchangeAlgorithm.SECP256R1).publicKey())));
                     return withExtensions((ServerHello) m, new Extensions(l));
                 }));
     }
@@ -539,6 +536,15 @@ class HandshakeRejectionTest {
     void serverRejectsASecondClientHelloWithoutTheCookie() throws Exception {
         Pair pair = afterHelloRetryRequest(true);
         secondHelloRejected(pair, ch -> withExtensions(ch, without(ch.extensions(), ExtensionType.COOKIE)));
+    }
+
+    @Test
+    void serverRejectsASecondClientHelloThatStillOffersEarlyData() throws Exception {
+        secondHelloRejected(afterHelloRetryRequest(false), ch -> {
+            List<Extension> l = new ArrayList<>(ch.extensions().list());
+            l.add(new Extension.EarlyData());
+            return withExtensions(ch, l);
+        });
     }
 
     @Test

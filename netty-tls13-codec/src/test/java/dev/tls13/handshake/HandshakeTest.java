@@ -1,27 +1,20 @@
 package dev.tls13.handshake;
 
 import static dev.tls13.handshake.HandshakeHarness.HOST;
-import static dev.tls13.handshake.HandshakeHarness.certified;
 import static dev.tls13.handshake.HandshakeHarness.client;
 import static dev.tls13.handshake.HandshakeHarness.server;
-import static dev.tls13.handshake.HandshakeHarness.serverCertificate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tls13.handshake.HandshakeHarness.ChangeCipherSpec;
-import dev.tls13.handshake.HandshakeHarness.Keys;
 import dev.tls13.handshake.HandshakeHarness.Pair;
 import dev.tls13.handshake.HandshakeHarness.Recorder;
 import dev.tls13.handshake.HandshakeHarness.Ticket;
-import dev.tls13.testing.TestPki.KeyType;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.Extensions;
 import dev.tls13.wire.HandshakeCodec;
-import dev.tls13.wire.KeyUpdate;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.NewSessionTicket;
 import dev.tls13.wire.SignatureScheme;

@@ -7,6 +7,7 @@ import dev.tls13.error.TlsException;
 import dev.tls13.handshake.HandshakeHarness.Pair;
 import dev.tls13.testing.TestPki.KeyType;
 import dev.tls13.wire.Certificate;
+import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.CertificateRequest;
 import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.ClientHello;
@@ -57,7 +58,7 @@ class UnexpectedMessageTest {
         Map<String, HandshakeMessage> m = new LinkedHashMap<>();
         m.put("ClientHello", decode(pair.clientOut.sent().get(0)));
         m.put("ServerHello", new ServerHello(0x0303, new byte[32], new byte[0],
-                dev.tls13.wire.CipherSuite.TLS_AES_128_GCM_SHA256, Extensions.of(
+                CipherSuite.TLS_AES_128_GCM_SHA256, Extensions.of(
                         new Extension.SupportedVersionsServerHello(0x0304))));
         m.put("NewSessionTicket", new NewSessionTicket(60, 1, new byte[1], new byte[] {1}, Extensions.EMPTY));
         m.put("EndOfEarlyData", new EndOfEarlyData());
