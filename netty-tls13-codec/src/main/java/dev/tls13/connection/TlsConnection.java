@@ -283,6 +283,11 @@ public final class TlsConnection {
         } catch (SealFailed e) {
             cumulation.skipBytes(cumulation.readableBytes());
             throw fail(e.exception);
+        } catch (RuntimeException e) {
+            // A bug or an unusable buffer (read-only memory cannot be decrypted in place): still a
+            // clean, sticky failure with internal_error rather than a half-processed connection.
+            cumulation.skipBytes(cumulation.readableBytes());
+            throw fail(TlsException.internal("receive failed: " + e, e));
         }
     }
 

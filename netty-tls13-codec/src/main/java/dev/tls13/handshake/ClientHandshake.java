@@ -120,19 +120,9 @@ public final class ClientHandshake {
     private static List<Extension.KeyShareEntry> entries(List<KeyExchange> shares) {
         List<Extension.KeyShareEntry> entries = new ArrayList<>(shares.size());
         for (KeyExchange share : shares) {
-            entries.add(new Extension.KeyShareEntry(group(share.algorithm()), share.publicKey()));
+            entries.add(new Extension.KeyShareEntry(Negotiation.group(share.algorithm()), share.publicKey()));
         }
         return entries;
-    }
-
-    private static NamedGroup group(KeyExchangeAlgorithm algorithm) {
-        for (NamedGroup g : List.of(NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1,
-                NamedGroup.SECP521R1, NamedGroup.X448)) {
-            if (Negotiation.keyExchange(g).orElseThrow() == algorithm) {
-                return g;
-            }
-        }
-        throw new IllegalArgumentException(algorithm.toString());
     }
 
     /** A client state (DESIGN.md §5). */
@@ -353,8 +343,18 @@ public final class ClientHandshake {
         }
     }
 
+    /** A state after the ServerHello: it holds the handshake secrets, which destroy() destroys. */
+    sealed interface KeyedState extends ClientState, Handshaking {
+        Keyed k();
+
+        @Override
+        default void destroy() {
+            k().secrets().destroy();
+        }
+    }
+
     /** Waits for EncryptedExtensions (RFC 8446 §4.3.1). */
-    record ExpectEncryptedExtensions(Keyed k) implements ClientState, Handshaking {
+    record ExpectEncryptedExtensions(Keyed k) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             EncryptedExtensions ee = Messages.expect(message, EncryptedExtensions.class);
@@ -380,15 +380,10 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectCertificateOrCertificateRequest(k, alpn);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for CertificateRequest or the server Certificate (RFC 8446 §4.3.2, §4.4.2). */
-    record ExpectCertificateOrCertificateRequest(Keyed k, Optional<String> alpn) implements ClientState, Handshaking {
+    record ExpectCertificateOrCertificateRequest(Keyed k, Optional<String> alpn) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             if (!(message instanceof CertificateRequest)) {
@@ -410,16 +405,11 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectCertificate(k, alpn, Optional.of(request));
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for the server Certificate (RFC 8446 §4.4.2). */
     record ExpectCertificate(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request)
-            implements ClientState, Handshaking {
+            implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Certificate certificate = Messages.expect(message, Certificate.class);
@@ -438,16 +428,11 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectCertificateVerify(k, alpn, request, chain);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for the server CertificateVerify (RFC 8446 §4.4.3). */
     record ExpectCertificateVerify(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
-                                   CertificateVerified chain) implements ClientState, Handshaking {
+                                   CertificateVerified chain) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
@@ -456,16 +441,11 @@ public final class ClientHandshake {
             k.transcript().add(encoded);
             return new ExpectFinished(k, alpn, request, chain, signature);
         }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
-        }
     }
 
     /** Waits for the server Finished, then sends the client's second flight (RFC 8446 §4.4.4). */
     record ExpectFinished(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
-                          CertificateVerified chain, SignatureVerified signature) implements ClientState, Handshaking {
+                          CertificateVerified chain, SignatureVerified signature) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
@@ -511,11 +491,6 @@ public final class ClientHandshake {
             Traffic traffic = new Traffic(k.params().aead(), true, application.server(), application.client(),
                     resumption, clientRandom);
             return new Connected(traffic, session, verified, chain, signature);
-        }
-
-        @Override
-        public void destroy() {
-            k.secrets().destroy();
         }
     }
 

@@ -55,6 +55,29 @@ final class Negotiation {
     }
 
     /**
+     * The named group of a key exchange algorithm: the inverse of {@link #keyExchange}.
+     *
+     * @param algorithm an algorithm
+     * @return its group
+     */
+    static NamedGroup group(KeyExchangeAlgorithm algorithm) {
+        switch (algorithm) {
+            case SECP256R1:
+                return NamedGroup.SECP256R1;
+            case SECP384R1:
+                return NamedGroup.SECP384R1;
+            case SECP521R1:
+                return NamedGroup.SECP521R1;
+            case X25519:
+                return NamedGroup.X25519;
+            case X448:
+                return NamedGroup.X448;
+            default:
+                throw new IllegalArgumentException(algorithm.toString());
+        }
+    }
+
+    /**
      * The algorithm of a group from our own configuration.
      *
      * @param group a configured group
@@ -153,7 +176,7 @@ final class Negotiation {
      * The client's checks of a ServerHello's or HelloRetryRequest's version (RFC 8446 §4.1.3, §4.2.1).
      *
      * @param legacyVersion its legacy_version
-     * @param random its random (not checked for the downgrade sentinel when it is a HelloRetryRequest)
+     * @param random its random (a HelloRetryRequest's special random never matches the sentinel)
      * @param extensions its extensions
      * @throws TlsException DOWNGRADE_DETECTED, NO_TLS13, UNOFFERED_VERSION or WRONG_LEGACY_VERSION
      */

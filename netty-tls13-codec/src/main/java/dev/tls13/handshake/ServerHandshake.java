@@ -199,6 +199,10 @@ public final class ServerHandshake {
             if (!java.util.Arrays.equals(unchangeable(first), unchangeable(second))) {
                 throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED);
             }
+            // RFC 8446 §4.1.2: early_data is removed, "Early data is not permitted after a HelloRetryRequest".
+            if (second.extensions().contains(ExtensionType.EARLY_DATA)) {
+                throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED, "early_data");
+            }
             List<Extension.KeyShareEntry> shares = second.extensions().find(Extension.KeyShareClientHello.class)
                     .map(Extension.KeyShareClientHello::entries).orElse(List.of());
             // RFC 8446 §4.1.2: key_share is replaced by "a list containing a single KeyShareEntry from the
@@ -343,8 +347,18 @@ public final class ServerHandshake {
         }
     }
 
+    /** A state after our first flight: it holds the handshake and application secrets. */
+    sealed interface SentState extends ServerState, Handshaking {
+        Sent s();
+
+        @Override
+        default void destroy() {
+            s().destroy();
+        }
+    }
+
     /** Waits for the client's Certificate (RFC 8446 §4.4.2). */
-    record ExpectClientCertificate(Sent s, CertificateRequest request) implements ServerState, Handshaking {
+    record ExpectClientCertificate(Sent s, CertificateRequest request) implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Certificate certificate = Messages.expect(message, Certificate.class);
@@ -360,15 +374,10 @@ public final class ServerHandshake {
             }
             return new ExpectClientCertificateVerify(s, chain);
         }
-
-        @Override
-        public void destroy() {
-            s.destroy();
-        }
     }
 
     /** Waits for the client's CertificateVerify (RFC 8446 §4.4.3). */
-    record ExpectClientCertificateVerify(Sent s, CertificateVerified chain) implements ServerState, Handshaking {
+    record ExpectClientCertificateVerify(Sent s, CertificateVerified chain) implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
@@ -376,11 +385,6 @@ public final class ServerHandshake {
                     s.config().signatureSchemes(), false, s.transcript().currentHash());
             s.transcript().add(encoded);
             return new ExpectClientFinished(s, Optional.of(chain), Optional.of(signature));
-        }
-
-        @Override
-        public void destroy() {
-            s.destroy();
         }
     }
 
@@ -392,7 +396,7 @@ public final class ServerHandshake {
      * @param signature the client's verified CertificateVerify, when it sent a certificate
      */
     record ExpectClientFinished(Sent s, Optional<CertificateVerified> chain, Optional<SignatureVerified> signature)
-            implements ServerState, Handshaking {
+            implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
@@ -414,11 +418,6 @@ public final class ServerHandshake {
             Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
                     s.application().server(), resumption, s.clientRandom());
             return new Connected(traffic, session, verified, signature);
-        }
-
-        @Override
-        public void destroy() {
-            s.destroy();
         }
     }
 

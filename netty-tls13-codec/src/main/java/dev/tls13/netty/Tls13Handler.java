@@ -18,6 +18,7 @@ import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslClosedEngineException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultPromise;
@@ -66,8 +67,24 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(Tls13Handler.class);
 
+    /**
+     * Records are decrypted in place in the cumulation (DESIGN.md §6), so a read-only inbound buffer is
+     * copied first; everything else is merged as by {@link ByteToMessageDecoder#MERGE_CUMULATOR}.
+     */
+    private static final Cumulator WRITABLE_MERGE_CUMULATOR = (alloc, cumulation, in) -> {
+        ByteBuf writable = in;
+        if (in.isReadOnly()) {
+            try {
+                writable = alloc.heapBuffer(in.readableBytes()).writeBytes(in);
+            } finally {
+                in.release();
+            }
+        }
+        return MERGE_CUMULATOR.cumulate(alloc, cumulation, writable);
+    };
+
     private final Tls13Context context;
-    private final ByteBufAllocator alloc;
+    private ByteBufAllocator alloc;
     private final String peerHost;
     private final int peerPort;
     private final LazyChannelPromise handshakePromise = new LazyChannelPromise();
@@ -92,6 +109,35 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimeout;
 
     /**
+     * Creates a handler that allocates from its channel's allocator and knows nothing of its peer.
+     *
+     * @param context the configuration
+     */
+    public Tls13Handler(Tls13Context context) {
+        this(context, null, -1);
+    }
+
+    /**
+     * Creates a handler that allocates from its channel's allocator.
+     *
+     * @param context the configuration
+     * @param peerHost the peer's host (client: SNI and host name verification), or {@code null}
+     * @param peerPort the peer's port, or -1
+     */
+    public Tls13Handler(Tls13Context context, String peerHost, int peerPort) {
+        setCumulator(WRITABLE_MERGE_CUMULATOR);
+        this.context = Objects.requireNonNull(context, "context");
+        this.alloc = null;
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+        this.handshakeTimeoutMillis = context.handshakeTimeoutMillis();
+        this.closeNotifyFlushTimeoutMillis = context.closeNotifyFlushTimeoutMillis();
+        this.closeNotifyReadTimeoutMillis = context.closeNotifyReadTimeoutMillis();
+        this.wrapDataSize = context.wrapDataSize();
+        this.maxPendingWriteBytes = context.maxPendingWriteBytes();
+    }
+
+    /**
      * Creates a handler; normally through {@link Tls13Context#newHandler}.
      *
      * @param context the configuration
@@ -100,15 +146,20 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param peerPort the peer's port, or -1
      */
     public Tls13Handler(Tls13Context context, ByteBufAllocator alloc, String peerHost, int peerPort) {
-        this.context = Objects.requireNonNull(context, "context");
+        this(context, peerHost, peerPort);
         this.alloc = Objects.requireNonNull(alloc, "alloc");
-        this.peerHost = peerHost;
-        this.peerPort = peerPort;
-        this.handshakeTimeoutMillis = context.handshakeTimeoutMillis();
-        this.closeNotifyFlushTimeoutMillis = context.closeNotifyFlushTimeoutMillis();
-        this.closeNotifyReadTimeoutMillis = context.closeNotifyReadTimeoutMillis();
-        this.wrapDataSize = context.wrapDataSize();
-        this.maxPendingWriteBytes = context.maxPendingWriteBytes();
+    }
+
+    /**
+     * Whether the first bytes of a buffer look like a TLS record (for detectors that choose between TLS
+     * and plaintext); needs at least 5 readable bytes.
+     *
+     * @param buffer the received bytes (borrowed, indices unchanged)
+     * @return {@code true} when they start a TLS record
+     * @throws IllegalArgumentException when fewer than 5 bytes are readable
+     */
+    public static boolean isTlsRecord(ByteBuf buffer) {
+        return SslHandler.isEncrypted(buffer, false);
     }
 
     /** @return the configuration this handler was made from */
@@ -346,6 +397,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        if (alloc == null) {
+            alloc = ctx.alloc();
+        }
         connection = context.newConnection(alloc, peerHost, new Events());
         if (ctx.channel().isActive()) {
             startHandshake();
@@ -583,14 +637,23 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         int count = pendingWrites.size();
-        CompositeByteBuf plaintext = alloc.compositeBuffer(Math.max(2, count));
         List<ChannelPromise> promises = new ArrayList<>(count);
-        try {
+        ByteBuf plaintext;
+        if (count == 1) {
+            PendingWrite w = pendingWrites.poll();
+            plaintext = w.buf;
+            promises.add(w.promise);
+        } else {
+            // Writes are coalesced: records span the buffers of several writes, up to the wrap size.
+            CompositeByteBuf composite = alloc.compositeBuffer(count);
             PendingWrite w;
             while ((w = pendingWrites.poll()) != null) {
-                plaintext.addComponent(true, w.buf);
+                composite.addComponent(true, w.buf);
                 promises.add(w.promise);
             }
+            plaintext = composite;
+        }
+        try {
             pendingBytes = 0;
             connection.writeApplicationData(plaintext, wrapDataSize);
         } catch (TlsException e) {

@@ -539,6 +539,15 @@ class HandshakeRejectionTest {
     }
 
     @Test
+    void serverRejectsASecondClientHelloThatStillOffersEarlyData() throws Exception {
+        secondHelloRejected(afterHelloRetryRequest(false), ch -> {
+            List<Extension> l = new ArrayList<>(ch.extensions().list());
+            l.add(new Extension.EarlyData());
+            return withExtensions(ch, l);
+        });
+    }
+
+    @Test
     void serverRejectsASecondClientHelloWithAnotherCookie() throws Exception {
         Pair pair = afterHelloRetryRequest(true);
         secondHelloRejected(pair, ch -> {

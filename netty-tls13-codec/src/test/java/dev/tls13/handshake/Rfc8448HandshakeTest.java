@@ -47,17 +47,29 @@ class Rfc8448HandshakeTest {
     private static final Trace TRACE = Trace.SIMPLE_1RTT;
 
     private static byte[] message(String who, String name) {
+        return message(TRACE, who, name);
+    }
+
+    private static byte[] message(Trace trace, String who, String name) {
         String step = "construct a" + (name.startsWith("E") ? "n " : " ") + name + " handshake";
-        return Rfc8448.one(TRACE, who, step).bytes(name);
+        return Rfc8448.one(trace, who, step).bytes(name);
     }
 
     private static Keys keys(boolean write, String who, String step) {
-        Step s = Rfc8448.one(TRACE, who, step);
+        return keys(TRACE, write, who, step);
+    }
+
+    private static Keys keys(Trace trace, boolean write, String who, String step) {
+        Step s = Rfc8448.one(trace, who, step);
         return new Keys(write, Hex.encode(s.bytes("key expanded")), Hex.encode(s.bytes("iv expanded")));
     }
 
     private static X509Certificate traceCertificate() throws Exception {
-        byte[] m = message("server", "Certificate");
+        return certificateOf(message("server", "Certificate"));
+    }
+
+    /** The first certificate of an encoded Certificate message with an empty context. */
+    private static X509Certificate certificateOf(byte[] m) throws Exception {
         // header(4) context length(1)=0 list length(3) cert_data length(3) cert_data
         int length = (m[8] & 0xFF) << 16 | (m[9] & 0xFF) << 8 | m[10] & 0xFF;
         byte[] der = new byte[length];
@@ -177,6 +189,62 @@ class Rfc8448HandshakeTest {
         Ticket t = (Ticket) out.effects.get(out.effects.size() - 1);
         assertArrayEquals(Rfc8448.one(TRACE, "server", "generate resumption secret").bytes("expanded"), t.psk());
         assertTrue(state.isConnected());
+    }
+
+    /**
+     * Runs a client from a trace's ClientHello and x25519 key through the server's messages, trusting
+     * the trace's server certificate.
+     */
+    private static Recorder replayClient(Trace trace, List<String> serverMessages, List<CertifiedKey> credentials)
+            throws Exception {
+        byte[] clientHelloBytes = message(trace, "client", "ClientHello");
+        ClientHello hello = (ClientHello) HandshakeHarness.decode(clientHelloBytes);
+        DeterministicCryptoProvider crypto = DeterministicCryptoProvider.builder()
+                .ephemeralPrivateKey(KeyExchangeAlgorithm.X25519,
+                        Rfc8448.one(trace, "client", "create an ephemeral").bytes("private key"))
+                .build();
+        X509Certificate anchor = certificateOf(message(trace, "server", "Certificate"));
+        ClientConfig config = new ClientConfig(crypto, hello.cipherSuites(), List.of(NamedGroup.X25519), 1,
+                SignatureSchemes.DEFAULT, List.of(), List.of(),
+                new PinnedTrustManager(anchor, DeterministicCryptoProvider.DEFAULT_INSTANT), null, false,
+                credentials);
+        Recorder out = new Recorder();
+        HandshakeState state = ClientHandshake.start(config, hello,
+                List.of(crypto.generateKeyExchange(KeyExchangeAlgorithm.X25519)), null, out);
+        assertArrayEquals(clientHelloBytes, out.sent().get(0));
+        for (String name : serverMessages) {
+            byte[] m = message(trace, "server", name);
+            state = state.on(HandshakeHarness.decode(m), m, out);
+        }
+        assertTrue(state.isConnected());
+        return out;
+    }
+
+    @Test
+    void clientReplaysSection7CompatibilityModeWithOneChangeCipherSpecBeforeItsFinished() throws Exception {
+        Recorder out = replayClient(Trace.COMPAT_MODE, List.of("ServerHello", "EncryptedExtensions", "Certificate",
+                "CertificateVerify", "Finished"), List.of());
+        assertEquals(32, ((ClientHello) HandshakeHarness.decode(out.sent().get(0))).legacySessionId().length);
+        assertEquals(1, out.count(HandshakeHarness.ChangeCipherSpec.class));
+        int ccs = out.effects.indexOf(new HandshakeHarness.ChangeCipherSpec());
+        assertTrue(out.effects.get(ccs + 1) instanceof Keys, "the CCS precedes the handshake write keys");
+        assertArrayEquals(message(Trace.COMPAT_MODE, "client", "Finished"), out.sent().get(1));
+    }
+
+    @Test
+    void clientReplaysSection6ServerFlightWithCertificateRequestAndAnswersWithoutCredentials() throws Exception {
+        // The trace does not publish the client's private key, so this client has no credential: it verifies
+        // the trace's ECDSA server flight with its CertificateRequest and answers with an empty Certificate.
+        Recorder out = replayClient(Trace.CLIENT_AUTH, List.of("ServerHello", "EncryptedExtensions",
+                "CertificateRequest", "Certificate", "CertificateVerify", "Finished"), List.of());
+        assertEquals(3, out.sent().size());
+        assertArrayEquals(Hex.decode("0b00000400000000"), out.sent().get(1));
+        assertEquals(SignatureScheme.ECDSA_SECP256R1_SHA256, out.session().peerSignatureScheme());
+        assertTrue(out.session().localCertificates().isEmpty());
+        assertEquals(List.of(
+                flip(keys(Trace.CLIENT_AUTH, true, "server", "derive write traffic keys for handshake data")),
+                flip(keys(Trace.CLIENT_AUTH, true, "server", "derive write traffic keys for application data"))),
+                out.keys(false));
     }
 
     private static Keys flip(Keys k) {

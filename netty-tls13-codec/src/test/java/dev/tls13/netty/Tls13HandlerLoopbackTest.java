@@ -53,17 +53,26 @@ class Tls13HandlerLoopbackTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Echoes every byte back. */
-    @ChannelHandler.Sharable
+    /**
+     * Echoes every byte back. With AUTO_READ off it asks for more only after it received data, like
+     * Reactor Netty's handlers: the TLS handler must drive the reads the handshake needs.
+     */
     private static final class Echo extends ChannelInboundHandlerAdapter {
+        private boolean received;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            received = true;
             ctx.write(msg);
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+            if (received) {
+                received = false;
+                ctx.read();
+            }
         }
     }
 
@@ -111,9 +120,8 @@ class Tls13HandlerLoopbackTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(tls.apply(ch), new Echo());
-                        // Like Reactor Netty: one read, then the TLS handler drives the rest.
+                        // Like Reactor Netty: one read; the TLS handler drives the handshake's reads.
                         ch.read();
-                        ch.config().setAutoRead(true);
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
     }

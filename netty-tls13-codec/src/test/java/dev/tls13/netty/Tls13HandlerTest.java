@@ -464,4 +464,36 @@ class Tls13HandlerTest {
         assertFalse(pair.client.isOpen());
         assertTrue(closed.isSuccess());
     }
+
+    @Test
+    void handlerBuiltWithoutAnAllocatorUsesTheChannelsAndTellsTlsFromPlaintext() {
+        Tls13Handler server = new Tls13Handler(ChannelPair.serverContext().build());
+        pair.server.pipeline().addLast(pair.serverWire, server, pair.serverApp);
+        pair.clientHandler = new Tls13Handler(ChannelPair.clientContext().build(), ChannelPair.HOST, 443);
+        pair.client.pipeline().addLast(pair.clientWire, pair.clientHandler, pair.clientApp);
+        ByteBuf hello = pair.client.readOutbound();
+        try {
+            assertTrue(Tls13Handler.isTlsRecord(hello));
+            assertFalse(Tls13Handler.isTlsRecord(Unpooled.wrappedBuffer("GET / HTTP/1.1".getBytes(
+                    StandardCharsets.US_ASCII))));
+            pair.server.writeInbound(hello.retain());
+        } finally {
+            hello.release();
+        }
+        pair.shuttle();
+        assertTrue(server.handshakeFuture().isSuccess());
+        assertTrue(pair.clientHandler.handshakeFuture().isSuccess());
+    }
+
+    @Test
+    void decryptsRecordsThatArriveInReadOnlyBuffers() {
+        pair.start();
+        pair.shuttle();
+        byte[] data = random(3000);
+        pair.client.writeAndFlush(Unpooled.wrappedBuffer(data));
+        ByteBuf record = ChannelPair.drain(pair.client);
+        pair.server.writeInbound(record.asReadOnly());
+        assertArrayEquals(data, ByteBufUtil.getBytes(pair.serverApp.received));
+        assertTrue(pair.serverApp.exceptions.isEmpty());
+    }
 }

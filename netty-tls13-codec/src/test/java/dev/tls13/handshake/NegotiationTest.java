@@ -1,0 +1,75 @@
+package dev.tls13.handshake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tls13.crypto.KeyExchangeAlgorithm;
+import dev.tls13.error.TlsException;
+import dev.tls13.wire.AlertDescription;
+import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
+import dev.tls13.wire.Extensions;
+import dev.tls13.wire.NamedGroup;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The shared negotiation rules. */
+class NegotiationTest {
+
+    @ParameterizedTest
+    @EnumSource(KeyExchangeAlgorithm.class)
+    void mapsEveryKeyExchangeToItsGroupAndBack(KeyExchangeAlgorithm algorithm) {
+        assertEquals(Optional.of(algorithm), Negotiation.keyExchange(Negotiation.group(algorithm)));
+    }
+
+    @Test
+    void groupsWeCannotRunHaveNoKeyExchange() {
+        assertEquals(Optional.empty(), Negotiation.keyExchange(NamedGroup.FFDHE2048));
+        assertEquals(Optional.empty(), Negotiation.keyExchange(NamedGroup.X25519MLKEM768));
+        assertThrows(IllegalArgumentException.class, () -> Negotiation.requireKeyExchange(NamedGroup.of(0x1234)));
+    }
+
+    @Test
+    void serverSuitePreferenceWinsAndNonTls13SuitesAreIgnored() throws TlsException {
+        List<CipherSuite> offered = List.of(CipherSuite.of(0xC02F), CipherSuite.TLS_AES_128_GCM_SHA256,
+                CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
+        assertEquals(CipherSuite.TLS_CHACHA20_POLY1305_SHA256, Negotiation.selectSuite(
+                List.of(CipherSuite.of(0xC02F), CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+                        CipherSuite.TLS_AES_128_GCM_SHA256), offered).suite());
+        TlsException e = assertThrows(TlsException.class, () -> Negotiation.selectSuite(
+                List.of(CipherSuite.TLS_AES_256_GCM_SHA384), offered));
+        assertEquals(AlertDescription.HANDSHAKE_FAILURE, e.failure().alert());
+    }
+
+    @Test
+    void serverGroupPreferenceWinsAmongTheClientsSupportedGroups() throws TlsException {
+        assertEquals(NamedGroup.SECP384R1, Negotiation.selectGroup(List.of(NamedGroup.X448, NamedGroup.SECP384R1,
+                NamedGroup.X25519), List.of(NamedGroup.X25519, NamedGroup.SECP384R1, NamedGroup.FFDHE2048)));
+        TlsException e = assertThrows(TlsException.class, () -> Negotiation.selectGroup(List.of(NamedGroup.X25519),
+                List.of(NamedGroup.FFDHE2048)));
+        assertEquals(AlertDescription.HANDSHAKE_FAILURE, e.failure().alert());
+    }
+
+    @Test
+    void alpnIsIgnoredWhenEitherSideHasNoList() throws TlsException {
+        Extensions withAlpn = Extensions.of(Extension.Alpn.of("h2"));
+        assertEquals(Optional.empty(), Negotiation.selectApplicationProtocol(List.of(), withAlpn, true));
+        assertEquals(Optional.empty(), Negotiation.selectApplicationProtocol(List.of("h2"), Extensions.EMPTY, true));
+        assertEquals(Optional.of("h2"), Negotiation.selectApplicationProtocol(List.of("h2"), withAlpn, true));
+    }
+
+    @Test
+    void recognisesIpLiteralsWhichServerNameMustNotCarry() {
+        assertTrue(Negotiation.isIpLiteral("192.0.2.1"));
+        assertTrue(Negotiation.isIpLiteral("2001:db8::1"));
+        assertFalse(Negotiation.isIpLiteral("example.com"));
+        assertFalse(Negotiation.isIpLiteral("1.2.3.example"));
+    }
+}

@@ -1,0 +1,173 @@
+package dev.tls13.handshake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tls13.crypto.Aead;
+import dev.tls13.crypto.AeadAlgorithm;
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.HashAlgorithm;
+import dev.tls13.crypto.Hkdf;
+import dev.tls13.crypto.InvalidKeyShareException;
+import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.crypto.KeyExchange;
+import dev.tls13.crypto.KeyExchangeAlgorithm;
+import dev.tls13.crypto.SignatureAlgorithm;
+import dev.tls13.handshake.HandshakeHarness.Pair;
+import dev.tls13.keys.TrafficSecret;
+import dev.tls13.wire.NamedGroup;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Ephemeral keys and traffic secrets are destroyed when they are no longer needed. */
+class SecretLifetimeTest {
+
+    /** The JCA provider, recording every key exchange it hands out and whether it was destroyed. */
+    static final class TrackingProvider implements CryptoProvider {
+        private final CryptoProvider delegate = JcaCryptoProvider.instance();
+        final List<Tracked> exchanges = new ArrayList<>();
+
+        @Override
+        public Hkdf hkdf(HashAlgorithm hash) {
+            return delegate.hkdf(hash);
+        }
+
+        @Override
+        public MessageDigest digest(HashAlgorithm hash) {
+            return delegate.digest(hash);
+        }
+
+        @Override
+        public Aead aead(AeadAlgorithm algorithm, byte[] key) {
+            return delegate.aead(algorithm, key);
+        }
+
+        @Override
+        public synchronized KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
+            Tracked t = new Tracked(delegate.generateKeyExchange(algorithm));
+            exchanges.add(t);
+            return t;
+        }
+
+        @Override
+        public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message)
+                throws GeneralSecurityException {
+            return delegate.sign(algorithm, key, message);
+        }
+
+        @Override
+        public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
+                throws GeneralSecurityException {
+            return delegate.verify(algorithm, key, message, signature);
+        }
+
+        @Override
+        public void nextBytes(byte[] out) {
+            delegate.nextBytes(out);
+        }
+
+        @Override
+        public Clock clock() {
+            return delegate.clock();
+        }
+    }
+
+    /** A key exchange that remembers whether it was destroyed. */
+    static final class Tracked implements KeyExchange {
+        private final KeyExchange delegate;
+        boolean destroyed;
+
+        Tracked(KeyExchange delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public KeyExchangeAlgorithm algorithm() {
+            return delegate.algorithm();
+        }
+
+        @Override
+        public byte[] publicKey() {
+            return delegate.publicKey();
+        }
+
+        @Override
+        public byte[] agree(byte[] peerPublicKey) throws InvalidKeyShareException {
+            return delegate.agree(peerPublicKey);
+        }
+
+        @Override
+        public void destroy() {
+            destroyed = true;
+            delegate.destroy();
+        }
+    }
+
+    @Test
+    void everyEphemeralKeyIsDestroyedIncludingUnusedSharesAndThoseReplacedAfterHelloRetryRequest() throws Exception {
+        TrackingProvider clientCrypto = new TrackingProvider();
+        TrackingProvider serverCrypto = new TrackingProvider();
+        ClientConfig client = HandshakeHarness.client(c -> {
+            c.crypto = clientCrypto;
+            c.groups = List.of(NamedGroup.X25519, NamedGroup.SECP384R1, NamedGroup.SECP256R1);
+            c.shares = 2;
+        });
+        ServerConfig server = HandshakeHarness.server(c -> {
+            c.crypto = serverCrypto;
+            c.groups = List.of(NamedGroup.SECP256R1);
+        });
+        Pair pair = Pair.start(client, server).run().assertConnectedWithMatchingKeys();
+        assertTrue(pair.clientOut.session().helloRetryRequest());
+        assertEquals(3, clientCrypto.exchanges.size());
+        assertEquals(1, serverCrypto.exchanges.size());
+        for (Tracked t : clientCrypto.exchanges) {
+            assertTrue(t.destroyed, t.algorithm().toString());
+        }
+        assertTrue(serverCrypto.exchanges.get(0).destroyed);
+    }
+
+    @Test
+    void keyUpdateDestroysTheReplacedSecretsAndDestroyEndsTheRest() throws Exception {
+        Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server()).run();
+        Traffic before = ((ClientHandshake.Connected) pair.client).traffic();
+        pair.client = pair.client.initiateKeyUpdate(true, pair.clientOut);
+        pair.run();
+        Traffic after = ((ClientHandshake.Connected) pair.client).traffic();
+        assertTrue(before.write().isDestroyed());
+        assertTrue(before.read().isDestroyed());
+        assertEquals(1, after.write().generation());
+        assertEquals(1, after.read().generation());
+        List<TrafficSecret> live = List.of(after.read(), after.write());
+        for (TrafficSecret s : live) {
+            assertFalse(s.isDestroyed());
+        }
+        pair.client.destroy();
+        pair.server.destroy();
+        for (TrafficSecret s : live) {
+            assertTrue(s.isDestroyed());
+        }
+        assertTrue(after.resumption().isDestroyed());
+        assertTrue(((ServerHandshake.Connected) pair.server).traffic().write().isDestroyed());
+    }
+
+    @Test
+    void destroyingAHandshakeInProgressDestroysItsSecrets() throws Exception {
+        Pair pair = Pair.start(HandshakeHarness.client(), HandshakeHarness.server());
+        pair.toServer();
+        pair.toClient();
+        ClientHandshake.ExpectEncryptedExtensions state = (ClientHandshake.ExpectEncryptedExtensions) pair.client;
+        state.destroy();
+        assertTrue(state.k().secrets().client().isDestroyed());
+        assertTrue(state.k().secrets().server().isDestroyed());
+        assertTrue(state.k().secrets().master().isDestroyed());
+    }
+}
