@@ -62,6 +62,13 @@ import javax.crypto.KeyAgreement;
  */
 final class Rfc8448Replay {
 
+    static final Options OPTIONS = new Options("replay", "",
+            "Replays the RFC 8448 section 3 1-RTT handshake through the codec as a passive observer holding the\n"
+            + "client's ephemeral key: deframes the records, decodes every message, derives the key schedule,\n"
+            + "decrypts every protected record, and checks the server's CertificateVerify and both Finished.\n"
+            + "Exit status 0 when every check passes.",
+            List.of());
+
     private static final String RESOURCE = "/rfc8448-section3.txt";
 
     private final PrintStream out;

@@ -46,7 +46,7 @@ public sealed interface TlsFailure {
 
         @Override
         public String describe() {
-            return detail.isEmpty() ? reason.description() : reason.description() + ": " + detail;
+            return withDetail(reason.description(), detail);
         }
     }
 
@@ -64,7 +64,7 @@ public sealed interface TlsFailure {
 
         @Override
         public String describe() {
-            return detail.isEmpty() ? reason.description() : reason.description() + ": " + detail;
+            return withDetail(reason.description(), detail);
         }
     }
 
@@ -82,7 +82,7 @@ public sealed interface TlsFailure {
 
         @Override
         public String describe() {
-            return detail.isEmpty() ? reason.description() : reason.description() + ": " + detail;
+            return withDetail(reason.description(), detail);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed interface TlsFailure {
 
         @Override
         public String describe() {
-            return detail.isEmpty() ? reason.description() : reason.description() + ": " + detail;
+            return withDetail(reason.description(), detail);
         }
     }
 
@@ -172,5 +172,9 @@ public sealed interface TlsFailure {
         public String describe() {
             return "internal error: " + message;
         }
+    }
+
+    private static String withDetail(String description, String detail) {
+        return detail.isEmpty() ? description : description + ": " + detail;
     }
 }

@@ -1,7 +1,6 @@
 package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
-import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
 import dev.tls13.error.PeerMisbehaved;
@@ -302,15 +301,10 @@ public final class ClientHandshake {
             }
         }
         if (share == null || !hs.offeredGroups().contains(serverShare.group())) {
-            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_GROUP, serverShare.group() + " has no client share");
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_GROUP,
+                    serverShare.group() + " has no client share");
         }
-        byte[] shared;
-        try {
-            shared = share.agree(serverShare.keyExchange());
-        } catch (InvalidKeyShareException e) {
-            throw TlsException.misbehaved(PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
-        }
-
+        byte[] shared = Negotiation.agree(share, serverShare.keyExchange());
         destroyAll(shares);
         Transcript transcript = hs.transcript();
         transcript.selectHash(params.hash());

@@ -1,5 +1,7 @@
 package dev.tls13.handshake;
 
+import dev.tls13.crypto.InvalidKeyShareException;
+import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
 import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
@@ -86,6 +88,25 @@ final class Negotiation {
      */
     static KeyExchangeAlgorithm requireKeyExchange(NamedGroup group) {
         return keyExchange(group).orElseThrow(() -> new IllegalArgumentException("unsupported group " + group));
+    }
+
+    /**
+     * Computes the (EC)DHE shared secret with the peer's share and destroys our key pair.
+     *
+     * @param exchange our ephemeral key pair; destroyed here whatever the outcome
+     * @param peerShare the peer's key_exchange bytes
+     * @return the shared secret, owned by the caller
+     * @throws TlsException INVALID_KEY_SHARE or ZERO_SHARED_SECRET (illegal_parameter, RFC 8446 §4.2.8.2, §7.4.2)
+     */
+    static byte[] agree(KeyExchange exchange, byte[] peerShare) throws TlsException {
+        try {
+            return exchange.agree(peerShare);
+        } catch (InvalidKeyShareException e) {
+            throw TlsException.misbehaved(e.kind() == InvalidKeyShareException.Kind.ZERO_SHARED_SECRET
+                    ? PeerMisbehaved.ZERO_SHARED_SECRET : PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
+        } finally {
+            exchange.destroy();
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
-import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
@@ -252,16 +251,8 @@ public final class ServerHandshake {
         CryptoProvider crypto = config.crypto();
         CipherSuiteParams params = choice.params();
         KeyExchange exchange = crypto.generateKeyExchange(Negotiation.requireKeyExchange(choice.group()));
-        byte[] shared;
         byte[] publicKey = exchange.publicKey();
-        try {
-            shared = exchange.agree(clientShare.keyExchange());
-        } catch (InvalidKeyShareException e) {
-            // RFC 8446 §4.2.8.2: an invalid share is illegal_parameter.
-            throw TlsException.misbehaved(PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
-        } finally {
-            exchange.destroy();
-        }
+        byte[] shared = Negotiation.agree(exchange, clientShare.keyExchange());
         byte[] random = new byte[RANDOM_LENGTH];
         crypto.nextBytes(random);
         ServerHello serverHello = new ServerHello(Negotiation.LEGACY_VERSION, random, hello.legacySessionId(),

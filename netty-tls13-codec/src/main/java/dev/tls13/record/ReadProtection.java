@@ -181,15 +181,8 @@ public final class ReadProtection {
         return -1;
     }
 
-    /** RFC 8446 §5.3: the 64-bit sequence number, big-endian and left-padded, XORed into the IV. */
     private void computeNonce() {
-        long seq = sequenceNumber;
-        for (int i = 0; i < 4; i++) {
-            nonce[i] = iv[i];
-        }
-        for (int i = 0; i < 8; i++) {
-            nonce[11 - i] = (byte) (iv[11 - i] ^ (seq >>> (8 * i)));
-        }
+        Records.nonce(iv, sequenceNumber, nonce);
     }
 
     /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */

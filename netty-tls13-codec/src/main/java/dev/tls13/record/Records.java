@@ -74,4 +74,16 @@ public final class Records {
     static boolean isKnownType(int type) {
         return type >= CHANGE_CIPHER_SPEC && type <= APPLICATION_DATA;
     }
+
+    /**
+     * RFC 8446 §5.3: the per-record nonce is the 64-bit sequence number, big-endian and left-padded
+     * to the IV length, XORed into the IV. Writes into {@code nonce} so nothing is allocated per record.
+     */
+    static void nonce(byte[] iv, long sequenceNumber, byte[] nonce) {
+        int last = iv.length - 1;
+        System.arraycopy(iv, 0, nonce, 0, iv.length - 8);
+        for (int i = 0; i < 8; i++) {
+            nonce[last - i] = (byte) (iv[last - i] ^ (sequenceNumber >>> (8 * i)));
+        }
+    }
 }

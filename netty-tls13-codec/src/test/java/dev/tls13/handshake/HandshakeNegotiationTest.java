@@ -33,11 +33,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What client and server negotiate: suites, groups, certificates, HRR, ALPN, SNI, middlebox mode, client auth. */
@@ -48,16 +48,6 @@ class HandshakeNegotiationTest {
             CipherSuite.TLS_AES_128_CCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256);
     static final List<NamedGroup> ALL_GROUPS = List.of(NamedGroup.X25519, NamedGroup.SECP256R1,
             NamedGroup.SECP384R1, NamedGroup.SECP521R1, NamedGroup.X448);
-
-    static Stream<Arguments> everySuiteAndGroup() {
-        List<Arguments> l = new ArrayList<>();
-        for (CipherSuite s : ALL_SUITES) {
-            for (NamedGroup g : ALL_GROUPS) {
-                l.add(Arguments.of(s, g));
-            }
-        }
-        return l.stream();
-    }
 
     static ClientConfig clientWith(List<CipherSuite> suites, List<NamedGroup> groups, int shares) {
         return HandshakeHarness.client(c -> {
@@ -86,16 +76,24 @@ class HandshakeNegotiationTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} with {1}")
-    @MethodSource("everySuiteAndGroup")
-    void completesWithEverySuiteAndGroup(CipherSuite suite, NamedGroup group) throws Exception {
-        Pair pair = Pair.start(clientWith(List.of(suite), List.of(group), 1), serverWith(ALL_SUITES, ALL_GROUPS, false))
-                .run().assertConnectedWithMatchingKeys();
-        assertEquals(suite, pair.clientOut.session().cipherSuite());
-        assertEquals(suite, pair.serverOut.session().cipherSuite());
-        assertEquals(group, pair.clientOut.session().namedGroup());
-        assertEquals(group, pair.serverOut.session().namedGroup());
-        assertFalse(pair.clientOut.session().helloRetryRequest());
+    /** One dynamic test per suite and group (the leak-checking extension runs once around them all). */
+    @TestFactory
+    Stream<DynamicTest> completesWithEverySuiteAndGroup() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (CipherSuite suite : ALL_SUITES) {
+            for (NamedGroup group : ALL_GROUPS) {
+                tests.add(DynamicTest.dynamicTest(suite + " with " + group, () -> {
+                    Pair pair = Pair.start(clientWith(List.of(suite), List.of(group), 1),
+                            serverWith(ALL_SUITES, ALL_GROUPS, false)).run().assertConnectedWithMatchingKeys();
+                    assertEquals(suite, pair.clientOut.session().cipherSuite());
+                    assertEquals(suite, pair.serverOut.session().cipherSuite());
+                    assertEquals(group, pair.clientOut.session().namedGroup());
+                    assertEquals(group, pair.serverOut.session().namedGroup());
+                    assertFalse(pair.clientOut.session().helloRetryRequest());
+                }));
+            }
+        }
+        return tests.stream();
     }
 
     @Test

@@ -288,16 +288,24 @@ class HandshakeRejectionTest {
                 }));
     }
 
+    private static ServerHello withX25519Share(HandshakeMessage m, byte[] share) {
+        List<Extension> l = without(((ServerHello) m).extensions(), ExtensionType.KEY_SHARE);
+        l.add(new Extension.KeyShareServerHello(new Extension.KeyShareEntry(NamedGroup.X25519, share)));
+        return withExtensions((ServerHello) m, new Extensions(l));
+    }
+
     @Test
-    void clientRejectsAnInvalidServerKeyShare() throws Exception {
+    void clientRejectsAServerKeyShareOfTheWrongLength() throws Exception {
         Pair pair = serverFlight();
         assertMisbehaved(PeerMisbehaved.INVALID_KEY_SHARE, AlertDescription.ILLEGAL_PARAMETER,
-                () -> feedClient(pair, 0, m -> {
-                    List<Extension> l = without(((ServerHello) m).extensions(), ExtensionType.KEY_SHARE);
-                    l.add(new Extension.KeyShareServerHello(new Extension.KeyShareEntry(NamedGroup.X25519,
-                            new byte[32])));
-                    return withExtensions((ServerHello) m, new Extensions(l));
-                }));
+                () -> feedClient(pair, 0, m -> withX25519Share(m, new byte[31])));
+    }
+
+    @Test
+    void clientRejectsAServerKeyShareGivingAnAllZeroSecret() throws Exception {
+        Pair pair = serverFlight();
+        assertMisbehaved(PeerMisbehaved.ZERO_SHARED_SECRET, AlertDescription.ILLEGAL_PARAMETER,
+                () -> feedClient(pair, 0, m -> withX25519Share(m, new byte[32])));
     }
 
     @Test

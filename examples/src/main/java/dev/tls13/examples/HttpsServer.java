@@ -1,0 +1,276 @@
+package dev.tls13.examples;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code server}: an HTTPS/1.1 server on the TLS 1.3 handler that answers every request with a text page
+ * describing what the handshake negotiated, like {@code openssl s_server -www}.
+ */
+final class HttpsServer implements AutoCloseable {
+
+    static final int DEFAULT_PORT = 8443;
+
+    static final Options OPTIONS = new Options("server", "[options]",
+            "HTTPS/1.1 server on the TLS 1.3 handler. Every request gets a text/plain page describing the\n"
+            + "negotiated parameters. Logs one line per connection; runs until stopped (Ctrl-C).\n"
+            + "Without --cert/--key it generates a self-signed ECDSA P-256 certificate for localhost and\n"
+            + "127.0.0.1, prints its SHA-256 fingerprint and saves it to a temporary PEM file for clients.",
+            List.of(
+                    new Options.Spec("host", "ADDRESS", "address to listen on (default 127.0.0.1)"),
+                    new Options.Spec("port", "PORT", "port to listen on (default " + DEFAULT_PORT
+                            + "; 0 picks a free port)"),
+                    new Options.Spec("cert", "FILE", "certificate chain, PEM, leaf first (needs --key)"),
+                    new Options.Spec("key", "FILE", "private key, PEM (PKCS#8, PKCS#1 RSA or SEC1 EC)"),
+                    new Options.Spec("alpn", "LIST", "ALPN protocols, e.g. http/1.1 (default http/1.1; the server"
+                            + " speaks HTTP/1.1 only)"),
+                    new Options.Spec("ciphersuites", "LIST", "TLS 1.3 cipher suites, e.g."
+                            + " TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"),
+                    new Options.Spec("groups", "LIST", "key exchange groups in preference order, e.g."
+                            + " x25519:secp256r1 (OpenSSL names X25519, P-256, P-384, P-521 work too)")));
+
+    /**
+     * What to start.
+     *
+     * @param host the address to bind
+     * @param port the port, 0 for any free one
+     * @param certChainPem the certificate chain file, or {@code null} to use {@code selfSigned}
+     * @param keyPem the key file, or {@code null}
+     * @param selfSigned the generated certificate when no files are given
+     * @param applicationProtocols ALPN protocols
+     * @param cipherSuites cipher suites, empty for the defaults
+     * @param groups groups, empty for the defaults
+     */
+    record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned,
+                  List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
+    }
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private HttpsServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /** Runs the {@code server} command until the process is stopped. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Config config = parse(args, out, err);
+        HttpsServer server = start(config, out::println);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
+        server.channel.closeFuture().syncUninterruptibly();
+        return 0;
+    }
+
+    /** Parses the options and generates the certificate when none is given. */
+    static Config parse(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Options.Parsed options = Main.parse(OPTIONS, args, out, err);
+        try {
+            if (!options.positionals().isEmpty()) {
+                throw new Options.UsageException("unexpected argument: " + options.positionals().get(0));
+            }
+            if (options.has("cert") != options.has("key")) {
+                throw new Options.UsageException("--cert and --key go together");
+            }
+            int port = options.intValue("port", DEFAULT_PORT, 0, 65535);
+            File cert = options.has("cert") ? new File(options.get("cert")) : null;
+            File key = options.has("key") ? new File(options.get("key")) : null;
+            List<String> alpn = options.has("alpn") ? options.list("alpn") : List.of("http/1.1");
+            if (alpn.contains("h2")) {
+                err.println("note: this server speaks HTTP/1.1 only; a client that negotiates h2 will fail");
+            }
+            Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, alpn,
+                    Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")));
+            if (cert == null) {
+                SelfSigned selfSigned = SelfSigned.generate();
+                Path file = Files.createTempFile("netty-tls13-server-", ".pem");
+                file.toFile().deleteOnExit();
+                selfSigned.writeCertificate(file);
+                out.println("generated a self-signed ECDSA P-256 certificate for localhost and 127.0.0.1");
+                out.println("  SHA-256 fingerprint: " + selfSigned.fingerprint());
+                out.println("  saved to " + file + " (for example: curl --cacert " + file
+                        + " https://localhost:PORT/)");
+                config = new Config(config.host(), port, null, null, selfSigned, alpn, config.cipherSuites(),
+                        config.groups());
+            }
+            return config;
+        } catch (Options.UsageException e) {
+            throw Main.usageError(OPTIONS, e, err);
+        }
+    }
+
+    /**
+     * Binds and starts serving; prints {@code listening on https://HOST:PORT/} to {@code log}.
+     *
+     * @param config what to serve
+     * @param log receives the start line and one line per connection
+     * @return the running server
+     * @throws Exception when the TLS configuration is wrong or the address cannot be bound
+     */
+    static HttpsServer start(Config config, Consumer<String> log) throws Exception {
+        Tls.ServerFactory tls = Tls.server(new Tls.ServerSettings(config.certChainPem(), config.keyPem(),
+                config.selfSigned() == null ? null : config.selfSigned().key(),
+                config.selfSigned() == null ? List.of() : List.of(config.selfSigned().certificate()),
+                config.applicationProtocols(), config.cipherSuites(), config.groups()));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()))
+                                    .addLast(new ConnectionLog(log))
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new HttpObjectAggregator(64 * 1024))
+                                    .addLast(new PageHandler());
+                        }
+                    })
+                    .bind(config.host(), config.port()).sync().channel();
+            log.accept("listening on https://" + address(channel.localAddress()) + "/");
+            return new HttpsServer(group, channel);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Stops listening, closes every connection and waits for the event loop to end. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** {@code 127.0.0.1:4433} rather than {@code /127.0.0.1:4433}. */
+    static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    /** The page: what this connection negotiated, like {@code openssl s_server -www}. */
+    static String page(Negotiated session, String request, String peer) {
+        List<X509Certificate> client = session.peerCertificates();
+        return "netty-tls13-codec test server\n"
+                + "\n"
+                + "Request:            " + request + "\n"
+                + "Client address:     " + peer + "\n"
+                + "Protocol:           " + session.protocol() + "\n"
+                + "Cipher suite:       " + session.cipherSuite() + "\n"
+                + "Key exchange group: " + session.group() + "\n"
+                + "Signature scheme:   " + Negotiated.orNone(session.signatureScheme()) + "\n"
+                + "ALPN protocol:      " + Negotiated.orNone(session.applicationProtocol()) + "\n"
+                + "SNI server name:    " + Negotiated.orNone(session.serverName()) + "\n"
+                + "HelloRetryRequest:  " + (session.helloRetryRequest() ? "yes" : "no") + "\n"
+                + "Client certificate: " + (client.isEmpty() ? "(none)"
+                        : client.get(0).getSubjectX500Principal().getName()) + "\n";
+    }
+
+    /** Logs each connection once: the negotiated parameters, or the failure and its alert. */
+    private static final class ConnectionLog extends ChannelInboundHandlerAdapter {
+        private final Consumer<String> log;
+        private boolean logged;
+
+        ConnectionLog(Consumer<String> log) {
+            this.log = log;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent && !logged) {
+                logged = true;
+                SslHandshakeCompletionEvent event = (SslHandshakeCompletionEvent) evt;
+                if (event.isSuccess()) {
+                    log.accept(address(ctx.channel().remoteAddress()) + " " + Tls.negotiated(ctx.pipeline()).summary());
+                } else {
+                    log.accept(address(ctx.channel().remoteAddress()) + " handshake failed: "
+                            + Tls.describeFailure(event.cause()));
+                }
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!logged) {
+                logged = true;
+                log.accept(address(ctx.channel().remoteAddress()) + " failed: " + Tls.describeFailure(cause));
+            }
+            ctx.close();
+        }
+    }
+
+    /** Answers every request with the page. */
+    private static final class PageHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String text = page(Tls.negotiated(ctx.pipeline()),
+                    request.method() + " " + request.uri() + " " + request.protocolVersion(),
+                    address(ctx.channel().remoteAddress()));
+            ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
+                    HttpResponseStatus.OK, body);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            HttpUtil.setContentLength(response, body.readableBytes());
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            } else if (!keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            if (keepAlive) {
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.tls13.examples;
+
+import dev.tls13.Tls13Context;
+import dev.tls13.Tls13ContextBuilder;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
+import dev.tls13.handshake.SessionInfo;
+import dev.tls13.netty.Tls13Handler;
+import dev.tls13.wire.SignatureScheme;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.Future;
+import java.io.File;
+import java.nio.channels.ClosedChannelException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * The only class of the examples that talks to the TLS implementation: builds the server and client
+ * handlers from the command line settings and reads back what a handshake negotiated.
+ */
+final class Tls {
+    private Tls() {
+    }
+
+    /** How the client decides whether to trust the server. */
+    enum Trust {
+        /** The system trust store, with host name verification. */
+        SYSTEM,
+        /** The certificates of a PEM file, with host name verification. */
+        PEM,
+        /** The given certificates, with host name verification. */
+        CERTIFICATES,
+        /** Anything: no chain validation and no host name verification. */
+        INSECURE
+    }
+
+    /**
+     * Server settings.
+     *
+     * @param certChainPem the certificate chain file, or {@code null} to use {@code key}/{@code chain}
+     * @param keyPem the private key file, or {@code null}
+     * @param key the private key when no files are given
+     * @param chain the certificate chain when no files are given
+     * @param applicationProtocols ALPN protocols in preference order, may be empty
+     * @param cipherSuites the cipher suites, empty for the defaults
+     * @param groups the groups, empty for the defaults
+     */
+    record ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
+                          List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
+    }
+
+    /**
+     * Client settings.
+     *
+     * @param trust how to validate the server
+     * @param trustPem the PEM file for {@link Trust#PEM}
+     * @param trusted the certificates for {@link Trust#CERTIFICATES}
+     * @param applicationProtocols ALPN protocols in preference order, may be empty
+     * @param serverName the SNI name to send instead of the peer host, or {@code null}
+     * @param cipherSuites the cipher suites, empty for the defaults
+     * @param groups the groups, empty for the defaults
+     */
+    record ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
+                          List<String> applicationProtocols, String serverName,
+                          List<String> cipherSuites, List<String> groups) {
+    }
+
+    /** Makes one server handler per accepted channel. */
+    interface ServerFactory {
+        ChannelHandler newHandler(ByteBufAllocator alloc);
+    }
+
+    /** Makes one client handler per connection. */
+    interface ClientFactory {
+        ChannelHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort);
+    }
+
+    static ServerFactory server(ServerSettings settings) {
+        Tls13ContextBuilder builder = settings.certChainPem() != null
+                ? Tls13Context.forServer(settings.certChainPem(), settings.keyPem())
+                : Tls13Context.forServer(settings.key(), settings.chain().toArray(new X509Certificate[0]));
+        Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
+                settings.groups()).build();
+        return context::newHandler;
+    }
+
+    static ClientFactory client(ClientSettings settings) {
+        Tls13ContextBuilder builder = Tls13Context.forClient().serverName(settings.serverName());
+        switch (settings.trust()) {
+            case PEM:
+                builder.trustManager(settings.trustPem());
+                break;
+            case CERTIFICATES:
+                builder.trustManager(settings.trusted().toArray(new X509Certificate[0]));
+                break;
+            case INSECURE:
+                builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+                break;
+            default:
+                // The builder's default: the system trust store, host name verification ("HTTPS").
+                break;
+        }
+        Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
+                settings.groups()).build();
+        return context::newHandler;
+    }
+
+    private static Tls13ContextBuilder common(Tls13ContextBuilder builder, List<String> alpn, List<String> suites,
+                                              List<String> groups) {
+        if (!alpn.isEmpty()) {
+            builder.applicationProtocols(alpn);
+        }
+        if (!suites.isEmpty()) {
+            builder.cipherSuites(suites);
+        }
+        if (!groups.isEmpty()) {
+            builder.namedGroups(groups.toArray(new String[0]));
+        }
+        return builder;
+    }
+
+    static Future<Channel> handshakeFuture(ChannelPipeline pipeline) {
+        return pipeline.get(Tls13Handler.class).handshakeFuture();
+    }
+
+    static Negotiated negotiated(ChannelPipeline pipeline) {
+        Tls13Handler handler = pipeline.get(Tls13Handler.class);
+        SessionInfo session = handler.session();
+        boolean server = handler.context().isServer();
+        SignatureScheme scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
+        return new Negotiated(session.protocol(), session.cipherSuite().toString(), session.namedGroup().toString(),
+                scheme == null ? null : scheme.toString(), session.applicationProtocol(), session.serverName(),
+                session.helloRetryRequest(), session.peerCertificates());
+    }
+
+    /** A readable reason for a failed handshake or connection, naming the alert when there is one. */
+    static String describeFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TlsException) {
+                TlsFailure reason = ((TlsException) cause).failure();
+                // A received alert already names itself in the description.
+                return reason.sendsAlert() ? reason.describe() + " (alert " + reason.alert() + " sent)"
+                        : reason.describe();
+            }
+        }
+        Throwable cause = failure;
+        while (cause instanceof DecoderException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ClosedChannelException) {
+            return "the connection was closed";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+}
