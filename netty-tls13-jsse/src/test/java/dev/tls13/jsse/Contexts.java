@@ -33,7 +33,7 @@ final class Contexts {
     /**
      * A server context.
      *
-     * @param suites our cipher suites (only for OURS), or {@code null} for the defaults
+     * @param suites the cipher suites (OURS and JDK; BoringSSL ignores them), or {@code null} for the defaults
      * @param groups our named groups (only for OURS), or {@code null} for the defaults
      */
     static SslContext server(Impl impl, TestPki.Issued leaf, List<String> suites, List<String> groups, boolean alpn,
@@ -69,7 +69,11 @@ final class Contexts {
                 }
                 break;
             case JDK:
+                // Netty's JDK defaults leave out TLS_CHACHA20_POLY1305_SHA256: name the suites explicitly.
                 builder.sslProvider(SslProvider.JDK);
+                if (suites != null) {
+                    builder.ciphers(suites);
+                }
                 break;
             default:
                 builder.sslProvider(SslProvider.OPENSSL);
