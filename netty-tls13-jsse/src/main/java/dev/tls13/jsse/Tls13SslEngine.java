@@ -54,7 +54,8 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>It follows what Netty's {@code SslHandler} and {@code JdkSslContext} rely on: {@code unwrap}
  * consumes exactly one whole record per call ({@code BUFFER_UNDERFLOW} with nothing consumed when less
- * is available, {@code BUFFER_OVERFLOW} when the destinations cannot hold the record's plaintext);
+ * is available, {@code BUFFER_OVERFLOW} when the destinations cannot hold the largest plaintext the record
+ * may carry, judged before decryption because a decrypted record cannot be put back);
  * {@code wrap} seals at most one record of application data per call and gathers from several buffers;
  * {@link HandshakeStatus#FINISHED} is returned once, by the call that completed the handshake (after the
  * last handshake bytes were wrapped). There are no delegated tasks: {@link #getDelegatedTask()} always
@@ -153,7 +154,7 @@ public final class Tls13SslEngine extends SSLEngine {
         }
     }
 
-    boolean isHandshaking() {
+    synchronized boolean isHandshaking() {
         return started && (connection == null || !connection.isHandshakeComplete());
     }
 
