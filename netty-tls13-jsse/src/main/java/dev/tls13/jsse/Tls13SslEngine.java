@@ -79,6 +79,8 @@ public final class Tls13SslEngine extends SSLEngine {
     private static final int MAX_CLIENT_HELLO = 1 << 16;
     private static final int HANDSHAKE = 22;
     private static final int APPLICATION_DATA = 23;
+    /** A plaintext fatal handshake_failure alert record (RFC 8446 §5.1, §6). */
+    private static final byte[] HANDSHAKE_FAILURE_RECORD = {21, 3, 3, 0, 2, 2, 40};
 
     private final Tls13SslContextSpi context;
     /**
@@ -468,7 +470,19 @@ public final class Tls13SslEngine extends SSLEngine {
         helloMessage.release();
         helloMessage = null;
         try {
-            connection = TlsConnection.server(serverConfig(hello), ALLOC, new Events());
+            ServerConfig config;
+            try {
+                config = serverConfig(hello);
+            } catch (SSLException | RuntimeException e) {
+                // No configuration (no usable certificate, a failing selector or key manager): the core
+                // never ran, so send its fatal handshake_failure here, in a plaintext record (RFC 8446 §6.2).
+                pending = ALLOC.heapBuffer(HANDSHAKE_FAILURE_RECORD.length).writeBytes(HANDSHAKE_FAILURE_RECORD);
+                outboundClosedEarly = true;
+                inboundDone = true;
+                throw e instanceof SSLException ? (SSLException) e
+                        : new SSLHandshakeException("server configuration failed: " + e);
+            }
+            connection = TlsConnection.server(config, ALLOC, new Events());
             connection.start();
             connection.receive(held);
         } finally {

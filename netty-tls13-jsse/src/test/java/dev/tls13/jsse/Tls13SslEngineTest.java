@@ -424,4 +424,21 @@ class Tls13SslEngineTest {
         assertTrue(engine.getWantClientAuth());
         assertNotNull(context.getServerSessionContext());
     }
+
+    @Test
+    void serverWithoutCertificateSendsHandshakeFailure() throws Exception {
+        SSLEngine server = ours(null).createSSLEngine();
+        Pair pair = ourServerJdkClient(server);
+        SSLException failure = assertThrows(SSLException.class, pair::handshake);
+        assertTrue(failure.getMessage().contains("certificate"), failure.toString());
+        assertEquals(HandshakeStatus.NEED_WRAP, server.getHandshakeStatus());
+        ByteBuffer alert = ByteBuffer.allocate(1 << 15);
+        assertEquals(Status.CLOSED, server.wrap(ByteBuffer.allocate(0), alert).getStatus());
+        assertTrue(server.isOutboundDone());
+        assertTrue(server.isInboundDone());
+        alert.flip();
+        SSLException clientSide = assertThrows(SSLException.class,
+                () -> pair.client.unwrap(alert, ByteBuffer.allocate(1 << 15)));
+        assertTrue(clientSide.getMessage().contains("handshake_failure"), clientSide.toString());
+    }
 }
