@@ -2,6 +2,7 @@ package dev.tls13.examples.grpc;
 
 import dev.tls13.Tls13Context;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
@@ -105,7 +106,7 @@ public final class GrpcNativeTls {
      * @param name the name to greet
      * @return the answer
      */
-    public static String sayHello(ManagedChannel channel, String name) {
+    public static String sayHello(Channel channel, String name) {
         return ClientCalls.blockingUnaryCall(channel, Greeter.SAY_HELLO, CallOptions.DEFAULT, name);
     }
 
@@ -116,7 +117,7 @@ public final class GrpcNativeTls {
      * @param count how many messages to ask for
      * @return the messages, in order
      */
-    public static List<String> count(ManagedChannel channel, int count) {
+    public static List<String> count(Channel channel, int count) {
         List<String> messages = new ArrayList<>();
         Iterator<String> it = ClientCalls.blockingServerStreamingCall(channel, Greeter.COUNT, CallOptions.DEFAULT,
                 Integer.toString(count));

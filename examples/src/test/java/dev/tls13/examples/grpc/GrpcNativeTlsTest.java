@@ -9,13 +9,25 @@ import dev.tls13.examples.IntegrationCerts;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +62,25 @@ class GrpcNativeTlsTest {
         ManagedChannel channel = GrpcNativeTls.openChannel(mutualClient(), server.getPort());
         try {
             assertEquals("hello alice; peer " + PEER, GrpcNativeTls.sayHello(channel, "alice"));
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clientCallCarriesServerSessionWithNegotiatedParameters() throws Exception {
+        ManagedChannel channel = GrpcNativeTls.openChannel(mutualClient(), server.getPort());
+        try {
+            AtomicReference<SSLSession> seen = new AtomicReference<>();
+            assertEquals("hello bob; peer " + PEER,
+                    GrpcNativeTls.sayHello(ClientInterceptors.intercept(channel, new SessionRecorder(seen)), "bob"));
+            SSLSession session = seen.get();
+            assertEquals("TLSv1.3", session.getProtocol());
+            assertEquals("CN=localhost", session.getPeerPrincipal().getName());
+            assertEquals(IntegrationCerts.CLIENT_SUBJECT, session.getLocalPrincipal().getName());
+            assertTrue(session.getCipherSuite().startsWith("TLS_"), session.getCipherSuite());
+            assertEquals("localhost", session.getPeerHost());
+            assertEquals(server.getPort(), session.getPeerPort());
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -107,6 +138,33 @@ class GrpcNativeTlsTest {
             return e;
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Records the SSLSession a call's transport attributes carry once the response headers arrive. */
+    private static final class SessionRecorder implements ClientInterceptor {
+        private final AtomicReference<SSLSession> seen;
+
+        SessionRecorder(AtomicReference<SSLSession> seen) {
+            this.seen = seen;
+        }
+
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                                                     Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    ClientCall<Q, R> call = this;
+                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                        @Override
+                        public void onHeaders(Metadata responseHeaders) {
+                            seen.set(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+                            super.onHeaders(responseHeaders);
+                        }
+                    }, headers);
+                }
+            };
         }
     }
 

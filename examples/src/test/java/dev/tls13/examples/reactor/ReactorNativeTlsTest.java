@@ -6,10 +6,15 @@ import dev.tls13.Tls13Context;
 import dev.tls13.examples.IntegrationCerts;
 import dev.tls13.examples.ProcessRunner;
 import dev.tls13.testing.TestPki.Issued;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +54,7 @@ class ReactorNativeTlsTest {
                 .protocol(HttpProtocol.H2)
                 .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
                         .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
-        assertEquals("HTTP/2.0 https HTTP/2.0", get(client));
+        assertEquals("h2 HTTP/2.0 https HTTP/2.0", get(client, server.port()));
     }
 
     @Test
@@ -57,8 +62,25 @@ class ReactorNativeTlsTest {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.HTTP11)
                 .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())
+                                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1)))));
+        assertEquals("http/1.1 HTTP/1.1 https HTTP/1.1", get(client, server.port()));
+    }
+
+    @Test
+    void servesHttp11ToReactorClientWithoutAlpn() {
+        // Reactor's HTTP/1.1 spec offers no ALPN: the handshake succeeds without it (RFC 7301 §3.1).
+        HttpClient client = HttpClient.create()
+                .protocol(HttpProtocol.HTTP11)
+                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
                         .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
-        assertEquals("HTTP/1.1 https HTTP/1.1", get(client));
+        assertEquals("null HTTP/1.1 https HTTP/1.1", get(client, server.port()));
+    }
+
+    static ApplicationProtocolConfig alpn(String protocol) {
+        return new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol);
     }
 
     @Test
@@ -71,20 +93,41 @@ class ReactorNativeTlsTest {
         assertEquals("https HTTP/1.1|1.1", curl("--http1.1"));
     }
 
-    /** One GET; the result is the client's view of the version, then the server's answer. */
-    private static String get(HttpClient client) {
-        return client.get()
-                .uri("https://localhost:" + server.port() + "/")
+    /**
+     * One GET; the result is the ALPN protocol the client's TLS negotiated, the HTTP version of the
+     * response, then the server's answer (the scheme and protocol the server saw).
+     */
+    static String get(HttpClient client, int port) {
+        AtomicReference<String> alpn = new AtomicReference<>();
+        String answer = client
+                .doOnResponse((response, connection) -> alpn.set(negotiatedAlpn(connection.channel())))
+                .get()
+                .uri("https://localhost:" + port + "/")
                 .responseSingle((response, body) -> body.asString().map(text -> response.version() + " " + text))
                 .block(Duration.ofSeconds(20));
+        return alpn.get() + " " + answer;
     }
 
-    static String curl(String httpVersion) throws Exception {
+    /** The client's SslHandler is on the connection, or for HTTP/2 on the stream channel's parent. */
+    private static String negotiatedAlpn(Channel channel) {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        if (ssl == null && channel.parent() != null) {
+            ssl = channel.parent().pipeline().get(SslHandler.class);
+        }
+        return ssl == null ? "no-tls" : ssl.applicationProtocol();
+    }
+
+    private static String curl(String httpVersion) throws Exception {
+        return curl(httpVersion, server.port());
+    }
+
+    /** curl's body, then {@code |} and the HTTP version it used. */
+    static String curl(String httpVersion, int port) throws Exception {
         ProcessRunner.require("curl");
         Path ca = IntegrationCerts.caPemFile();
         ProcessRunner.Output out = ProcessRunner.run(List.of("curl", "-sS", "--max-time", "15", httpVersion,
                 "--tlsv1.3", "--cacert", ca.toString(), "-w", "|%{http_version}",
-                "https://localhost:" + server.port() + "/"));
+                "https://localhost:" + port + "/"));
         assertEquals(0, out.exitCode(), out.all());
         return out.stdout();
     }
