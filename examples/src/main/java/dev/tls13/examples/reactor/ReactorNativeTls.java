@@ -2,6 +2,7 @@ package dev.tls13.examples.reactor;
 
 import dev.tls13.Tls13Context;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.nio.file.Path;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
@@ -26,13 +27,14 @@ public final class ReactorNativeTls {
     }
 
     /**
-     * Starts the server on 127.0.0.1 and a free port; it answers every request with
-     * {@code "<scheme> <protocol>"}, e.g. {@code "https HTTP/2.0"}.
+     * Starts the server on 127.0.0.1 and a free port; it answers {@code GET /} with
+     * {@code "<scheme> <protocol>"}, e.g. {@code "https HTTP/2.0"}, and {@code GET /file} with a file.
      *
      * @param tls a server context; its ALPN list should be {@code h2, http/1.1}
+     * @param file the file served at {@code /file}
      * @return the running server; dispose it to stop
      */
-    public static DisposableServer start(Tls13Context tls) {
+    public static DisposableServer start(Tls13Context tls, Path file) {
         // tag::reactor-native[]
         DisposableServer server = HttpServer.create()
                 .host("127.0.0.1")
@@ -42,13 +44,17 @@ public final class ReactorNativeTls {
                 // Our TLS handler first, under Reactor's HTTP codecs (not on the HTTP/2 stream channels).
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     if (!(channel instanceof Http2StreamChannel)) {
-                        channel.pipeline().addFirst("tls13", tls.newHandler(channel.alloc()));
+                        channel.pipeline().addFirst("tls13", tls.newHandler(channel.alloc()))
+                                // sendFile writes FileRegions when Reactor sees no SslHandler.
+                                .addAfter("tls13", "tls13.files", new FileRegionEncoder());
                     }
                 })
                 // Reactor derives the scheme from SslHandler, which is absent here.
                 .forwarded((info, request) -> info.withScheme("https"))
-                .handle((request, response) ->
-                        response.sendString(Mono.just(request.scheme() + " " + request.protocol())))
+                .route(routes -> routes
+                        .get("/file", (request, response) -> response.sendFile(file))
+                        .get("/", (request, response) ->
+                                response.sendString(Mono.just(request.scheme() + " " + request.protocol()))))
                 .bindNow();
         // end::reactor-native[]
         return server;

@@ -10,7 +10,11 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -30,15 +34,25 @@ import reactor.netty.http.client.HttpClient;
  */
 class ReactorNativeTlsTest {
 
+    /** Served at /file: larger than one FileRegionEncoder chunk and not a multiple of it. */
+    private static final String FILE_CONTENT = "0123456789abcdef".repeat(12_800) + "end";
+
     private static DisposableServer server;
 
     @BeforeAll
-    static void startServer() {
+    static void startServer() throws IOException {
+        Path file = Files.createTempFile("reactor-sendfile", ".txt");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, FILE_CONTENT, StandardCharsets.US_ASCII);
         Issued cert = IntegrationCerts.server();
-        Tls13Context tls = Tls13Context.forServer(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new))
+        PrivateKey key = cert.privateKey();
+        X509Certificate[] chain = cert.chain().toArray(X509Certificate[]::new);
+        // tag::reactor-native-context[]
+        Tls13Context tls = Tls13Context.forServer(key, chain)
                 .applicationProtocols("h2", "http/1.1")
                 .build();
-        server = ReactorNativeTls.start(tls);
+        // end::reactor-native-context[]
+        server = ReactorNativeTls.start(tls, file);
     }
 
     @AfterAll
@@ -50,10 +64,13 @@ class ReactorNativeTlsTest {
 
     @Test
     void servesHttp2ToReactorClientThatNegotiatedH2() {
+        X509Certificate caCertificate = IntegrationCerts.ca().certificate();
+        // tag::reactor-client[]
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.H2)
                 .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+                        .configure(builder -> builder.trustManager(caCertificate))));
+        // end::reactor-client[]
         assertEquals("h2 HTTP/2.0 https HTTP/2.0", get(client, server.port()));
     }
 
@@ -81,6 +98,31 @@ class ReactorNativeTlsTest {
         return new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol);
+    }
+
+    @Test
+    void sendsFileOverHttp11() {
+        HttpClient client = HttpClient.create()
+                .protocol(HttpProtocol.HTTP11)
+                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+        assertEquals(FILE_CONTENT, getFile(client));
+    }
+
+    @Test
+    void sendsFileOverHttp2() {
+        HttpClient client = HttpClient.create()
+                .protocol(HttpProtocol.H2)
+                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+        assertEquals(FILE_CONTENT, getFile(client));
+    }
+
+    private static String getFile(HttpClient client) {
+        return client.get()
+                .uri("https://localhost:" + server.port() + "/file")
+                .responseSingle((response, body) -> body.asString())
+                .block(Duration.ofSeconds(20));
     }
 
     @Test
