@@ -35,7 +35,7 @@ import reactor.netty.http.client.HttpClient;
 class ReactorNativeTlsTest {
 
     /** Served at /file: larger than one FileRegionEncoder chunk and not a multiple of it. */
-    private static final String FILE_CONTENT = "0123456789abcdef".repeat(12_800) + "end";
+    static final String FILE_CONTENT = "0123456789abcdef".repeat(12_800) + "end";
 
     private static DisposableServer server;
 
@@ -119,8 +119,13 @@ class ReactorNativeTlsTest {
     }
 
     private static String getFile(HttpClient client) {
+        return getFile(client, server.port());
+    }
+
+    /** The body of {@code GET /file}. */
+    static String getFile(HttpClient client, int port) {
         return client.get()
-                .uri("https://localhost:" + server.port() + "/file")
+                .uri("https://localhost:" + port + "/file")
                 .responseSingle((response, body) -> body.asString())
                 .block(Duration.ofSeconds(20));
     }
