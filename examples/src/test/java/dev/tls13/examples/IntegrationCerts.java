@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The certificates of the Reactor Netty and gRPC integration tests: one test CA, a server certificate
@@ -19,8 +20,8 @@ public final class IntegrationCerts {
 
     private static final Issued SERVER = TestPki.leaf(KeyType.EC_P256).dns("localhost").ip("127.0.0.1")
             .commonName("localhost").issuer(TestPki.ca(KeyType.EC_P256)).build();
-    private static final Issued CLIENT = TestPki.leaf(TestPki.otherKeyPair(KeyType.EC_P256)).commonName("integration-client")
-            .issuer(TestPki.ca(KeyType.EC_P256)).build();
+    private static final Issued CLIENT = TestPki.leaf(TestPki.otherKeyPair(KeyType.EC_P256))
+            .commonName("integration-client").issuer(TestPki.ca(KeyType.EC_P256)).build();
 
     private IntegrationCerts() {
     }
@@ -44,7 +45,7 @@ public final class IntegrationCerts {
     public static Path caPemFile() throws IOException {
         Path file = Files.createTempFile("integration-ca", ".pem");
         file.toFile().deleteOnExit();
-        Files.writeString(file, TestPki.pem(java.util.List.of(ca().certificate())), StandardCharsets.US_ASCII);
+        Files.writeString(file, TestPki.pem(List.of(ca().certificate())), StandardCharsets.US_ASCII);
         return file;
     }
 }

@@ -28,7 +28,8 @@ class ReadmeSnippetsTest {
 
     /** The sections the issue asks for, each with at least one quoted snippet. */
     private static final Set<String> REQUIRED_TAGS = Set.of("netty-server", "netty-client", "reactor-native",
-            "reactor-client", "grpc-server", "grpc-channel");
+            "reactor-client", "reactor-adapter", "grpc-server", "grpc-channel", "grpc-adapter-server", "dropin-server",
+            "dropin-client");
 
     @Test
     void everyReadmeSnippetEqualsTheTestedCode() throws IOException {

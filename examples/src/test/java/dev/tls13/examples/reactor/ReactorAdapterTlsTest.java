@@ -3,6 +3,7 @@ package dev.tls13.examples.reactor;
 import static dev.tls13.examples.reactor.ReactorNativeTlsTest.FILE_CONTENT;
 import static dev.tls13.examples.reactor.ReactorNativeTlsTest.alpn;
 import static dev.tls13.examples.reactor.ReactorNativeTlsTest.curl;
+import static dev.tls13.examples.reactor.ReactorNativeTlsTest.generic;
 import static dev.tls13.examples.reactor.ReactorNativeTlsTest.get;
 import static dev.tls13.examples.reactor.ReactorNativeTlsTest.getFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,9 +60,9 @@ class ReactorAdapterTlsTest {
     void servesHttp2ToJdkTlsReactorClient() {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.H2)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
+                .secure(spec -> spec.sslContext(generic(Http2SslContextSpec.forClient()
                         .configure(b -> b.sslProvider(SslProvider.JDK)
-                                .trustManager(IntegrationCerts.ca().certificate()))));
+                                .trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals("h2 HTTP/2.0 https HTTP/2.0", get(client, server.port()));
     }
 
@@ -69,9 +70,9 @@ class ReactorAdapterTlsTest {
     void servesHttp11ToJdkTlsReactorClient() {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                .secure(spec -> spec.sslContext(generic(Http11SslContextSpec.forClient()
                         .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())
-                                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1)))));
+                                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1))))));
         assertEquals("http/1.1 HTTP/1.1 https HTTP/1.1", get(client, server.port()));
     }
 
@@ -79,11 +80,11 @@ class ReactorAdapterTlsTest {
     void servesHttp2ToReactorClientOnOurAdapterToo() {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.H2)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
+                .secure(spec -> spec.sslContext(generic(Http2SslContextSpec.forClient()
                         .configure(b -> b.sslProvider(SslProvider.JDK)
                                 .sslContextProvider(new Tls13Provider())
                                 .protocols("TLSv1.3")
-                                .trustManager(IntegrationCerts.ca().certificate()))));
+                                .trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals("h2 HTTP/2.0 https HTTP/2.0", get(client, server.port()));
     }
 
@@ -99,13 +100,13 @@ class ReactorAdapterTlsTest {
     void sendsFileOverHttp2AndHttp11() {
         HttpClient h2 = HttpClient.create()
                 .protocol(HttpProtocol.H2)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+                .secure(spec -> spec.sslContext(generic(Http2SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals(FILE_CONTENT, getFile(h2, server.port()));
         HttpClient h1 = HttpClient.create()
                 .protocol(HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+                .secure(spec -> spec.sslContext(generic(Http11SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals(FILE_CONTENT, getFile(h1, server.port()));
     }
 

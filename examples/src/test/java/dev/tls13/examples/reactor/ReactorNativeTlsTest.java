@@ -9,6 +9,7 @@ import dev.tls13.testing.TestPki.Issued;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
 
 /**
  * Reactor Netty's HTTP server over our {@code Tls13Handler} (installed in {@code doOnChannelInit}),
@@ -66,10 +68,11 @@ class ReactorNativeTlsTest {
     void servesHttp2ToReactorClientThatNegotiatedH2() {
         X509Certificate caCertificate = IntegrationCerts.ca().certificate();
         // tag::reactor-client[]
+        GenericSslContextSpec<SslContextBuilder> clientTls = Http2SslContextSpec.forClient()
+                .configure(builder -> builder.trustManager(caCertificate));
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.H2)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
-                        .configure(builder -> builder.trustManager(caCertificate))));
+                .secure(spec -> spec.sslContext(clientTls));
         // end::reactor-client[]
         assertEquals("h2 HTTP/2.0 https HTTP/2.0", get(client, server.port()));
     }
@@ -78,9 +81,9 @@ class ReactorNativeTlsTest {
     void servesHttp11ToReactorClientThatNegotiatedHttp11() {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                .secure(spec -> spec.sslContext(generic(Http11SslContextSpec.forClient()
                         .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())
-                                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1)))));
+                                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1))))));
         assertEquals("http/1.1 HTTP/1.1 https HTTP/1.1", get(client, server.port()));
     }
 
@@ -89,9 +92,17 @@ class ReactorNativeTlsTest {
         // Reactor's HTTP/1.1 spec offers no ALPN: the handshake succeeds without it (RFC 7301 §3.1).
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+                .secure(spec -> spec.sslContext(generic(Http11SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals("null HTTP/1.1 https HTTP/1.1", get(client, server.port()));
+    }
+
+    /**
+     * Reactor 1.3 deprecates {@code sslContext(ProtocolSslContextSpec)}; typing the spec as the generic one
+     * selects the current overload.
+     */
+    static GenericSslContextSpec<SslContextBuilder> generic(GenericSslContextSpec<SslContextBuilder> spec) {
+        return spec;
     }
 
     static ApplicationProtocolConfig alpn(String protocol) {
@@ -104,8 +115,8 @@ class ReactorNativeTlsTest {
     void sendsFileOverHttp11() {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+                .secure(spec -> spec.sslContext(generic(Http11SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals(FILE_CONTENT, getFile(client));
     }
 
@@ -113,8 +124,8 @@ class ReactorNativeTlsTest {
     void sendsFileOverHttp2() {
         HttpClient client = HttpClient.create()
                 .protocol(HttpProtocol.H2)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate()))));
+                .secure(spec -> spec.sslContext(generic(Http2SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(IntegrationCerts.ca().certificate())))));
         assertEquals(FILE_CONTENT, getFile(client));
     }
 
