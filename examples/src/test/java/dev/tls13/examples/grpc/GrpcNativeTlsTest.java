@@ -23,6 +23,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.netty.handler.ssl.ClientAuth;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,27 @@ class GrpcNativeTlsTest {
         Tls13Context anonymous = Tls13Context.forClient().applicationProtocols("h2")
                 .trustManager(IntegrationCerts.ca().certificate()).build();
         assertUnavailable(anonymous, server.getPort());
+    }
+
+    @Test
+    void serverWithOptionalClientAuthSeesAnonymousPeer() throws Exception {
+        Issued cert = IntegrationCerts.server();
+        Tls13Context optional = Tls13Context.forServer(cert.privateKey(), chain(cert))
+                .applicationProtocols("h2")
+                .clientAuth(ClientAuth.OPTIONAL)
+                .trustManager(IntegrationCerts.ca().certificate())
+                .build();
+        Server lenient = GrpcNativeTls.startServer(optional);
+        Tls13Context anonymous = Tls13Context.forClient().applicationProtocols("h2")
+                .trustManager(IntegrationCerts.ca().certificate()).build();
+        ManagedChannel channel = GrpcNativeTls.openChannel(anonymous, lenient.getPort());
+        try {
+            assertEquals("hello zoe; peer anonymous, PRIVACY_AND_INTEGRITY, TLSv1.3",
+                    GrpcNativeTls.sayHello(channel, "zoe"));
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            lenient.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
