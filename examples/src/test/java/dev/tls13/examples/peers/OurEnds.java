@@ -18,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
@@ -88,6 +89,15 @@ final class OurEnds {
                 closing = true;
                 handler.closeOutbound().addListener(f -> ctx.close());
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            // Like an application: answer the peer's close_notify by closing (which sends ours).
+            if (echo && evt == SslCloseCompletionEvent.SUCCESS) {
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

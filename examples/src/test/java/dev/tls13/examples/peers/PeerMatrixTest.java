@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ContextBuilder;
+import dev.tls13.examples.ExamplesServerForPeers;
 import dev.tls13.handshake.SessionInfo;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.KeyType;
@@ -60,6 +61,7 @@ class PeerMatrixTest {
     static String clientCrt;
     static String clientKey;
     static File big;
+    static ExamplesServerForPeers examplesServer;
 
     @BeforeAll
     static void writePki() throws IOException {
@@ -143,6 +145,12 @@ class PeerMatrixTest {
         if (gnutlsCli) {
             gnutlsClientCases(cases);
         }
+        Path examplesCert = dir.resolve("examples-server.pem");
+        examplesServer = ExamplesServerForPeers.start(examplesCert, SUITES);
+        if (available("curl", unavailable)) {
+            curlCases(cases, examplesCert);
+        }
+        jdkCases(cases);
         // Last: their bodies wait for the namespace batch, which runs meanwhile in its own process.
         if (gnutlsServ) {
             gnutlsServerCases(cases);
@@ -168,6 +176,7 @@ class PeerMatrixTest {
             }
         } finally {
             pool.shutdownNow();
+            examplesServer.close();
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         String markdown = report(results, unavailable, seconds);
@@ -251,8 +260,13 @@ class PeerMatrixTest {
             + "(its manual lists no such option; `--inline-commands` exists only in gnutls-cli), so \"KeyUpdate "
             + "initiated by the peer\" is covered by gnutls-cli against our server only. gnutls-serv also "
             + "has no listen-address option (it binds 0.0.0.0 and ::), hence the private network namespace.\n"
-            + "- gnutls-serv `--echo` and `--http` never close on their own after data, so close_notify from "
-            + "gnutls-serv is checked with `--http` (it sends the page, then close_notify).\n"
+            + "- gnutls-serv `--echo` never closes on its own, so close_notify from gnutls-serv is checked "
+            + "with `--http` (it sends the page, then close_notify).\n"
+            + "- OpenSSL 3.0 s_server's interactive `Q` command closes the socket without a complete "
+            + "close_notify (OpenSSL's own s_client then reports `unexpected eof while reading`), so "
+            + "close_notify from s_server is checked with `-www`, which sends it after the page.\n"
+            + "- OpenSSL 3.0 s_server prints `KEYUPDATE` only on s_client's side; for s_server the KeyUpdate it "
+            + "sends is read from its `-msg` trace (`>>> ... KeyUpdate`).\n"
             + "- OpenSSL 3.0 s_server/s_client: CCM suites are off unless both sides list them in "
             + "`-ciphersuites` (done here); `-ign_eof`/`-quiet` disable the k/K command letters, so the "
             + "KeyUpdate cases run them in the default interactive mode.\n";
@@ -540,8 +554,10 @@ class PeerMatrixTest {
             check(out.get("steps").contains("we got pong=true"), "connection usable after the tickets", out);
             return detail + ", " + tickets + " tickets accepted";
         }));
-        cases.add(new Case(peer, role, "close_notify", "from s_server ('Q')", () -> {
-            Map<String, String> out = openssl(opts("mode", "interactive", "close", "peer"), sServer(KeyType.RSA_2048, "-msg"));
+        // Not the interactive 'Q' command: s_server 3.0 then closes the socket without a complete
+        // close_notify (its own s_client reports "unexpected eof while reading"); -www ends with one.
+        cases.add(new Case(peer, role, "close_notify", "from s_server (-www, after the page)", () -> {
+            Map<String, String> out = openssl(opts("mode", "www"), sServer(KeyType.RSA_2048, "-www"));
             String detail = ok(out);
             check("true".equals(out.get("closeNotifyReceived")), "we received close_notify", out);
             return detail + ", close_notify received";
@@ -1053,6 +1069,93 @@ class PeerMatrixTest {
             check(Arrays.equals(data, conn[0].received()), "our server received the exact bytes", "(large)");
             check(r.output().contains(text), "gnutls-cli printed the exact bytes", "(large)");
             return "1048576 bytes equal both ways";
+        }));
+    }
+
+    // ---- curl and the JDK's HTTP clients against the examples server (HttpsServer, in-process)
+
+    static final String PAGE_TITLE = "netty-tls13-codec test server";
+
+    private void curlCases(List<Case> cases, Path certificate) {
+        String peer = "curl";
+        String role = "curl --tlsv1.3 → examples server";
+        for (String suite : SUITES) {
+            cases.add(new Case(peer, role, "cipher suite", suite, () -> {
+                int port = examplesServer.port();
+                try (Proc p = Proc.start(List.of("curl", "-sS", "-v", "--tlsv1.3", "--tls13-ciphers", suite,
+                        "--max-time", "15", "--cacert", certificate.toString(),
+                        "--resolve", "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + "/"),
+                        dir.toFile())) {
+                    check(p.awaitExit(20), "curl finished", p.output());
+                    String o = p.output();
+                    check(o.contains(PAGE_TITLE) && o.contains("Protocol:           TLSv1.3"), "page over TLS 1.3", o);
+                    check(o.contains("Cipher suite:       " + suite), "examples server: suite " + suite, o);
+                    check(o.contains("SSL connection using TLSv1.3 / " + suite), "curl: SSL connection using", o);
+                    check(o.contains("SNI server name:    localhost") && o.contains("ALPN protocol:      http/1.1"),
+                            "SNI and ALPN seen by the server", o);
+                    return "curl: SSL connection using TLSv1.3 / " + suite + "; page: ALPN http/1.1, SNI localhost";
+                }
+            }));
+        }
+    }
+
+    private static javax.net.ssl.SSLContext jdkTrusting(java.security.cert.X509Certificate certificate)
+            throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("server", certificate);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private void jdkCases(List<Case> cases) {
+        String peer = "JDK " + Runtime.version().feature();
+        for (String suite : SUITES.subList(0, 3)) {
+            cases.add(new Case(peer, "HttpClient → examples server", "cipher suite", suite, () -> {
+                javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters(new String[] {suite},
+                        new String[] {"TLSv1.3"});
+                java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                        .sslContext(jdkTrusting(examplesServer.certificate())).sslParameters(parameters)
+                        .connectTimeout(java.time.Duration.ofSeconds(15)).build();
+                java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + examplesServer.port() + "/"))
+                        .timeout(java.time.Duration.ofSeconds(15)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                String body = response.body();
+                javax.net.ssl.SSLSession session = response.sslSession().orElseThrow();
+                check(response.statusCode() == 200 && body.contains(PAGE_TITLE), "page", body);
+                check(session.getProtocol().equals("TLSv1.3") && session.getCipherSuite().equals(suite),
+                        "JDK session " + session.getProtocol() + " " + session.getCipherSuite(), body);
+                check(body.contains("Cipher suite:       " + suite), "examples server: suite", body);
+                return "HttpClient: " + session.getProtocol() + " " + session.getCipherSuite() + ", "
+                        + response.version() + "; page names the same suite";
+            }));
+        }
+        cases.add(new Case(peer, "HttpsURLConnection → examples server", "GET /", "default suites", () -> {
+            javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection) java.net.URI.create(
+                    "https://localhost:" + examplesServer.port() + "/").toURL().openConnection();
+            connection.setSSLSocketFactory(jdkTrusting(examplesServer.certificate()).getSocketFactory());
+            connection.setConnectTimeout(15_000);
+            connection.setReadTimeout(15_000);
+            try {
+                connection.connect();
+                // Asked while connected: after the body is read the connection may go back to the cache.
+                String suite = connection.getCipherSuite();
+                String body;
+                try (java.io.InputStream in = connection.getInputStream()) {
+                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                check(connection.getResponseCode() == 200 && body.contains(PAGE_TITLE), "page", body);
+                check(body.contains("Protocol:           TLSv1.3") && body.contains("Cipher suite:       " + suite),
+                        "TLS 1.3 with the suite the JDK reports (" + suite + ")", body);
+                check(body.contains("SNI server name:    localhost"), "SNI localhost", body);
+                return "HttpsURLConnection: " + suite + "; page names the same suite, SNI localhost";
+            } finally {
+                connection.disconnect();
+            }
         }));
     }
 }
