@@ -330,6 +330,8 @@ final class OurEnds {
             }
             if ("us".equals(o.get("close"))) {
                 steps.add("close_notify written=" + handler.closeOutbound().await(WAIT_SECONDS, TimeUnit.SECONDS));
+                // A peer answers close_notify with its own (RFC 8446 §6.1): wait for it before closing.
+                handler.sslCloseFuture().await(WAIT_SECONDS, TimeUnit.SECONDS);
             }
             byte[] received = collector.received();
             out.put("receivedLength", String.valueOf(received.length));
