@@ -903,11 +903,13 @@ class PeerMatrixTest {
                     "our certificate accepted by gnutls-serv", out);
             return detail + ", our client certificate verified by gnutls-serv";
         })));
-        cases.add(new Case(peer, role, "KeyUpdate by us", "updateKeys(true)", gnutlsServ(opts("ourKeyUpdate", "true"), gServ(KeyType.RSA_2048, all, "--echo",
-                    "--disable-client-cert"), out -> {
+        cases.add(new Case(peer, role, "KeyUpdate by us", "updateKeys(true)", gnutlsServ(opts("ourKeyUpdate", "true", "peerExpect", "received TLS 1.3 key update"),
+                gServ(KeyType.RSA_2048, all, "--echo", "--disable-client-cert", "-d", "4"), out -> {
             String detail = ok(out);
             check(out.get("steps").contains("echo complete=true"), "echo after our KeyUpdate", out);
-            return detail + ", echo after our KeyUpdate (update_requested)";
+            // gnutls -d 4 traces "received TLS 1.3 key update (1)" for update_requested.
+            check(out.get("peerOutput").contains("received TLS 1.3 key update (1)"), "gnutls-serv got our KeyUpdate", out);
+            return detail + ", gnutls-serv: received TLS 1.3 key update (1); echo under the new keys";
         })));
         cases.add(new Case(peer, role, "close_notify", "from gnutls-serv (--http)", gnutlsServ(opts("mode", "www"), gServ(KeyType.RSA_2048, all, "--http",
                     "--disable-client-cert"), out -> {
@@ -1014,22 +1016,32 @@ class PeerMatrixTest {
         }));
         for (String cmd : List.of("^rekey^", "^rekey1^")) {
             cases.add(new Case(peer, role, "KeyUpdate by peer", "gnutls-cli " + cmd, () -> {
-                theirClient(ourServer(KeyType.RSA_2048).build(), gCli(all, "--inline-commands"), ready, (p, c) -> {
-                    pingPong(p, c, "before-update");
-                    p.write(cmd + "\n");
-                    check(p.await("Rekey was completed", OurEnds.WAIT_SECONDS), "gnutls-cli: Rekey was completed",
-                            p.output());
-                    pingPong(p, c, "after-update");
-                });
-                return "Rekey was completed; data both ways after it";
+                ClientRun r = theirClient(ourServer(KeyType.RSA_2048).build(), gCli(all, "--inline-commands", "-d", "4"),
+                        ready, (p, c) -> {
+                            pingPong(p, c, "before-update");
+                            p.write(cmd + "\n");
+                            check(p.await("Rekey was completed", OurEnds.WAIT_SECONDS),
+                                    "gnutls-cli: Rekey was completed", p.output());
+                            pingPong(p, c, "after-update");
+                        });
+                // What gnutls-cli actually sent, from its -d 4 trace: (1) asks us to update too.
+                String sent = match(r.output(), "sending key update \\((\\d)\\)");
+                boolean answered = r.output().contains("received TLS 1.3 key update (0)");
+                check(sent != null, "gnutls-cli traced its KeyUpdate", r.output());
+                check(sent.equals("1") == answered, "our answering KeyUpdate exactly when requested (sent " + sent
+                        + ", answered " + answered + ")", r.output());
+                return "Rekey was completed (gnutls-cli sent key update (" + sent + "), our answer: " + answered
+                        + "); data both ways after it";
             }));
         }
         cases.add(new Case(peer, role, "KeyUpdate by us", "updateKeys(true)", () -> {
-            theirClient(ourServer(KeyType.RSA_2048).build(), gCli(all), ready, (p, c) -> {
+            ClientRun r = theirClient(ourServer(KeyType.RSA_2048).build(), gCli(all, "-d", "4"), ready, (p, c) -> {
                 pingPong(p, c, "update-keys");
                 pingPong(p, c, "after-update");
             });
-            return "data both ways after our KeyUpdate (update_requested)";
+            check(r.output().contains("received TLS 1.3 key update (1)"), "gnutls-cli got our KeyUpdate", r.output());
+            check(r.output().contains("sending key update (0)"), "gnutls-cli answered it", r.output());
+            return "gnutls-cli: received TLS 1.3 key update (1), sending key update (0); data both ways after it";
         }));
         cases.add(new Case(peer, role, "close_notify", "from gnutls-cli (stdin EOF)", () -> {
             OurEnds.Collector[] conn = new OurEnds.Collector[1];
