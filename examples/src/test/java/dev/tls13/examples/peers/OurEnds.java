@@ -342,7 +342,8 @@ final class OurEnds {
                 out.put("bodyLength", String.valueOf(b2.length));
                 out.put("bodySha256", sha256(b2));
             }
-            out.put("received", received.length <= 65536 ? new String(received, StandardCharsets.ISO_8859_1) : "(large)");
+            out.put("received", received.length <= 65536 ? new String(received,
+                    StandardCharsets.ISO_8859_1) : "(large)");
             out.put("closeNotifyReceived", String.valueOf(collector.closeNotifyReceived()));
             out.put("closeCause", String.valueOf(handler.sslCloseFuture().cause()));
             out.put("exception", String.valueOf(collector.exception));
