@@ -56,7 +56,10 @@ final class OurEnds {
         private boolean inactive;
         volatile Tls13Handler handler;
         volatile Throwable exception;
-        /** Server behaviour: the trigger text that makes the server update its keys before echoing. */
+        /**
+         * Server behaviour: echo everything; "update-keys" in the data makes it send KeyUpdate(update_requested)
+         * before echoing, "close-please" makes it send close_notify and close after echoing.
+         */
         private final boolean echo;
         private boolean keyUpdated;
         private boolean closing;
