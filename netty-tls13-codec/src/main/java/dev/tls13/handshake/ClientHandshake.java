@@ -490,8 +490,8 @@ public final class ClientHandshake {
 
     /**
      * The client's certificate for a CertificateRequest (RFC 8446 §4.4.2.3): one of ours that signs
-     * with a scheme the server asked for, preferring, when the server names certificate authorities, one
-     * whose chain involves one of them; none is an empty Certificate.
+     * with a scheme the server asked for and, when the server names certificate authorities, whose
+     * chain involves one of them; none is an empty Certificate.
      */
     private static Optional<CertificateSelector.Selection> selectCredential(ClientConfig config,
                                                                             CertificateRequest request)
@@ -503,19 +503,18 @@ public final class ClientHandshake {
         Optional<Extension.CertificateAuthorities> authorities =
                 request.extensions().find(Extension.CertificateAuthorities.class);
         // RFC 8446 §4.2.4: certificate_authorities "SHOULD be used by the receiving endpoint to guide
-        // certificate selection": a chain from a listed authority when we have one, else another chain (the
-        // server may still accept it, e.g. through an intermediate it knows).
-        List<CertifiedKey> listed = new ArrayList<>();
-        List<CertifiedKey> others = new ArrayList<>();
+        // certificate selection". Like the JDK's key managers, we send only a chain that involves a listed
+        // authority (as issuer or subject anywhere in the chain): another one would be refused anyway, and an
+        // empty Certificate lets a server with optional client authentication carry on.
+        List<CertifiedKey> candidates = new ArrayList<>();
         for (CertifiedKey key : config.clientCredentials()) {
             boolean canSign = key.schemes().stream().anyMatch(scheme -> schemes.contains(scheme)
                     && config.signatureSchemes().contains(scheme)
                     && SignatureSchemes.allowedInCertificateVerify(scheme));
-            if (canSign) {
-                (authorities.isEmpty() || issuedBy(key, authorities.get()) ? listed : others).add(key);
+            if (canSign && (authorities.isEmpty() || issuedBy(key, authorities.get()))) {
+                candidates.add(key);
             }
         }
-        List<CertifiedKey> candidates = listed.isEmpty() ? others : listed;
         if (candidates.isEmpty()) {
             return Optional.empty();
         }

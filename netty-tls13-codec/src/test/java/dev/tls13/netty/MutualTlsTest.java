@@ -138,6 +138,18 @@ class MutualTlsTest {
     }
 
     @Test
+    void clientWhoseOnlyChainIsFromAnUnlistedCaSendsNoneAndLearnsOfCertificateRequired() {
+        Issued fromA = clientLeaf(CLIENT_CA_A, KeyType.EC_P256, "client-a");
+        pair.start(ChannelPair.clientContext().keyManager(fromA.privateKey(), chain(fromA)).build(),
+                ChannelPair.serverContext().clientAuth(ClientAuth.REQUIRE)
+                        .trustManager(CLIENT_CA_B.certificate()).build());
+        pair.shuttle();
+        assertTrue(pair.clientHandler.session().localCertificates().isEmpty(), "CA A is not listed");
+        assertClientLearnsAlertAfterFinished(pair.clientApp, pair.clientHandler,
+                AlertDescription.CERTIFICATE_REQUIRED);
+    }
+
+    @Test
     void clientWithoutACertificateLearnsOfCertificateRequiredOnItsFirstRead() {
         pair.start(ChannelPair.clientContext().build(), ChannelPair.serverContext().clientAuth(ClientAuth.REQUIRE)
                 .trustManager(CLIENT_CA_A.certificate()).build());
