@@ -25,7 +25,7 @@ if [[ "${REBUILD:-0}" == 1 || ! -f "$jar" ]] \
         || [[ -n "$(find benchmarks/src benchmarks/pom.xml netty-tls13-codec/src/main netty-tls13-codec/pom.xml \
                 pom.xml -newer "$jar" -print -quit)" ]]; then
     echo "building $jar" >&2
-    mvn -B -q -o -pl netty-tls13-codec,benchmarks -am package -DskipTests
+    mvn -B -q -pl netty-tls13-codec,benchmarks -am package -DskipTests
 fi
 
 jdk="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"

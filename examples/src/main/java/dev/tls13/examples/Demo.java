@@ -28,7 +28,7 @@ final class Demo {
         }
         SelfSigned certificate = SelfSigned.generate();
         out.println("server certificate: self-signed ECDSA P-256 for localhost, SHA-256 " + certificate.fingerprint());
-        HttpsServer.Config config = new HttpsServer.Config("127.0.0.1", 0, null, null, certificate,
+        HttpsServer.Config config = new HttpsServer.Config("127.0.0.1", 0, null, null, certificate, null,
                 List.of("http/1.1"), List.of(), List.of());
         try (HttpsServer server = HttpsServer.start(config, line -> out.println("[server] " + line))) {
             Tls.ClientSettings tls = new Tls.ClientSettings(Tls.Trust.CERTIFICATES, null,

@@ -254,6 +254,7 @@ final class HttpsClient {
         out.println("Key exchange group: " + session.group());
         out.println("Signature scheme:   " + Negotiated.orNone(session.signatureScheme()));
         out.println("ALPN protocol:      " + Negotiated.orNone(session.applicationProtocol()));
+        out.println("SNI server name:    " + Negotiated.orNone(session.serverName()));
         out.println("HelloRetryRequest:  " + (session.helloRetryRequest() ? "yes" : "no"));
         out.println("--- Server certificate chain");
         List<X509Certificate> chain = session.peerCertificates();

@@ -71,11 +71,12 @@ final class HttpsServer implements AutoCloseable {
      * @param certChainPem the certificate chain file, or {@code null} to use {@code selfSigned}
      * @param keyPem the key file, or {@code null}
      * @param selfSigned the generated certificate when no files are given
+     * @param selfSignedPem where the generated certificate was saved for clients, or {@code null}
      * @param applicationProtocols ALPN protocols
      * @param cipherSuites cipher suites, empty for the defaults
      * @param groups groups, empty for the defaults
      */
-    record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned,
+    record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                   List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
     }
 
@@ -90,7 +91,17 @@ final class HttpsServer implements AutoCloseable {
     /** Runs the {@code server} command until the process is stopped. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Config config = parse(args, out, err);
-        HttpsServer server = start(config, out::println);
+        HttpsServer server;
+        try {
+            server = start(config, out::println);
+        } catch (Exception e) {
+            err.println("error: cannot start the server: " + Tls.describeFailure(e));
+            return 1;
+        }
+        if (config.selfSignedPem() != null) {
+            out.println("try: curl --tlsv1.3 --cacert " + config.selfSignedPem() + " https://localhost:"
+                    + server.port() + "/");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
         server.channel.closeFuture().syncUninterruptibly();
         return 0;
@@ -113,7 +124,7 @@ final class HttpsServer implements AutoCloseable {
             if (alpn.contains("h2")) {
                 err.println("note: this server speaks HTTP/1.1 only; a client that negotiates h2 will fail");
             }
-            Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, alpn,
+            Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, null, alpn,
                     Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")));
             if (cert == null) {
                 SelfSigned selfSigned = SelfSigned.generate();
@@ -122,9 +133,8 @@ final class HttpsServer implements AutoCloseable {
                 selfSigned.writeCertificate(file);
                 out.println("generated a self-signed ECDSA P-256 certificate for localhost and 127.0.0.1");
                 out.println("  SHA-256 fingerprint: " + selfSigned.fingerprint());
-                out.println("  saved to " + file + " (for example: curl --cacert " + file
-                        + " https://localhost:PORT/)");
-                config = new Config(config.host(), port, null, null, selfSigned, alpn, config.cipherSuites(),
+                out.println("  saved to " + file + " for clients to trust");
+                config = new Config(config.host(), port, null, null, selfSigned, file, alpn, config.cipherSuites(),
                         config.groups());
             }
             return config;

@@ -78,14 +78,30 @@ class ClientInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"X25519", "P-256"})
+    @ValueSource(strings = {"TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"})
+    void clientNegotiatesTheOptInCcmSuitesWhenBothSidesListThem(String suite) throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer(port, "-ciphersuites", suite)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            HttpsClient.Result result = fetch(port, List.of(suite), out);
+            assertEquals(200, result.status(), out + server.output());
+            assertEquals(suite, result.session().cipherSuite());
+            assertTrue(result.body().contains("New, TLSv1.3, Cipher is " + suite), result.body());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X25519", "P-256", "P-384", "P-521", "X448"})
     void clientGetsThePageFromOpensslServerRestrictedToOneGroup(String group) throws Exception {
         int port = External.freePort();
         try (External.Peer server = opensslServer(port, "-groups", group)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             HttpsClient.Result result = fetch(port, List.of(), out);
             assertEquals(200, result.status(), out + server.output());
-            assertEquals(group.equals("X25519") ? "x25519" : "secp256r1", result.session().group());
+            assertEquals(Names.group(group), result.session().group());
+            // The client sends one key share, for x25519 (its first group): any other group takes a
+            // HelloRetryRequest (RFC 8446 §4.1.4).
+            assertEquals(!group.equals("X25519"), result.session().helloRetryRequest());
             assertTrue(result.body().contains("New, TLSv1.3, Cipher is TLS_"), result.body());
         }
     }
@@ -121,6 +137,7 @@ class ClientInteropTest {
             CommandLineTest.Run good = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
                     "--trust", certificateFile.toString(), "--servername", "localhost");
             assertEquals(0, good.status(), good.out() + good.err() + server.output());
+            assertTrue(good.out().contains("SNI server name:    localhost"), good.out());
             CommandLineTest.Run wrong = CommandLineTest.Run.of("client", "127.0.0.1:" + port,
                     "--trust", certificateFile.toString(), "--servername", "other.example");
             assertEquals(1, wrong.status(), wrong.out() + wrong.err() + server.output());

@@ -88,4 +88,12 @@ class CommandLineTest {
         assertTrue(run.err().contains("unknown group: P-257"), run.err());
         assertEquals(2, Run.of("client", "h:1", "--ciphersuites", "TLS_RSA_WITH_AES_128_CBC_SHA").status());
     }
+
+    @Test
+    void serverWithUnreadableCertificateFailsWithAReadableError() throws Exception {
+        Run run = Run.of("server", "--port", "0", "--cert", "does-not-exist.pem", "--key", "does-not-exist.key");
+        assertEquals(1, run.status(), run.out() + run.err());
+        assertTrue(run.err().startsWith("error: cannot start the server: "), run.err());
+        assertTrue(run.err().contains("does-not-exist.pem"), run.err());
+    }
 }

@@ -21,6 +21,8 @@ class DemoTest {
         assertTrue(out.contains("Request:            GET / HTTP/1.1"), out);
         assertTrue(out.contains("[server] listening on https://127.0.0.1:"), out);
         assertTrue(out.contains(" 0 s: CN=localhost"), out);
+        assertTrue(out.contains("SNI server name:    localhost"), out);
+        assertTrue(out.contains("[server] 127.0.0.1:"), out);
         assertTrue(out.contains("demo complete"), out);
     }
 }

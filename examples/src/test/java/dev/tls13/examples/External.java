@@ -107,10 +107,11 @@ final class External {
     }
 
     /**
-     * Starts a long-running peer and waits until it prints {@code readyLine} on standard output.
+     * Starts a long-running peer and waits until it prints a line starting with {@code readyLine}.
      *
      * @param command the command line
-     * @param readyLine the line that says the peer listens (OpenSSL's s_server prints {@code ACCEPT})
+     * @param readyLine how the line that says the peer listens starts (OpenSSL's s_server prints
+     *        {@code ACCEPT})
      * @return the running peer; close it to kill it
      */
     static Peer start(List<String> command, String readyLine) throws IOException, InterruptedException {
@@ -155,16 +156,21 @@ final class External {
             waiting.forEach(future -> future.complete(null));
         }
 
-        void awaitLine(String line) throws InterruptedException {
+        /** Waits, bounded, for a line of output starting with {@code prefix}, and returns it. */
+        String awaitLine(String prefix) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (!hasLine(line)) {
+            while (true) {
+                String found = findLine(prefix);
+                if (found != null) {
+                    return found;
+                }
                 if (ended.isDone() || System.nanoTime() > deadline) {
-                    fail("peer did not print '" + line + "' within " + TIMEOUT_SECONDS + " s:\n" + output);
+                    fail("peer did not print '" + prefix + "' within " + TIMEOUT_SECONDS + " s:\n" + output);
                 }
                 CompletableFuture<Void> next = new CompletableFuture<>();
                 waiting.add(next);
                 try {
-                    if (!hasLine(line) && !ended.isDone()) {
+                    if (findLine(prefix) == null && !ended.isDone()) {
                         next.get(100, TimeUnit.MILLISECONDS);
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -175,8 +181,19 @@ final class External {
             }
         }
 
-        private boolean hasLine(String line) {
-            return ("\n" + output).contains("\n" + line + "\n");
+        private String findLine(String prefix) {
+            for (String line : output.toString().split("\n")) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+            return null;
+        }
+
+        /** Stops the process gently (SIGTERM) and returns its exit status, or -1 if it did not end. */
+        int terminate() throws InterruptedException {
+            process.destroy();
+            return process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) ? process.exitValue() : -1;
         }
 
         String output() {

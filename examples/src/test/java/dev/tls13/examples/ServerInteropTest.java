@@ -15,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Real clients, run as processes, against the {@code server} command: curl and openssl s_client. */
 class ServerInteropTest {
@@ -28,7 +31,7 @@ class ServerInteropTest {
     static void startServer(@TempDir Path directory) throws Exception {
         certificateFile = directory.resolve("server.pem");
         CERTIFICATE.writeCertificate(certificateFile);
-        server = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null, CERTIFICATE,
+        server = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null, CERTIFICATE, null,
                 List.of("http/1.1"), List.of(), List.of()), LOG::add);
     }
 
@@ -100,17 +103,33 @@ class ServerInteropTest {
         awaitLogLine("TLSv1.3 TLS_AES_");
     }
 
-    @Test
-    void opensslClientWithP256GetsThePageNamingTheGroup() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"X25519, x25519, X25519", "P-256, secp256r1, 'ECDH, prime256v1'", "P-384, secp384r1, 'ECDH, secp384r1'",
+        "P-521, secp521r1, 'ECDH, secp521r1'", "X448, x448, X448"})
+    void opensslClientOfferingOneGroupGetsThePageNamingIt(String openssl, String name, String tempKey)
+            throws Exception {
         External.require("openssl");
         External.Output client = External.run(List.of("openssl", "s_client", "-tls1_3",
-                "-connect", "127.0.0.1:" + server.port(), "-groups", "P-256",
+                "-connect", "127.0.0.1:" + server.port(), "-groups", openssl,
                 "-CAfile", certificateFile.toString(), "-verify_return_error", "-ign_eof"),
                 "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertEquals(0, client.exitCode(), client.all());
-        assertTrue(client.stdout().contains("ECDH, prime256v1"), client.all());
-        assertTrue(client.stdout().contains("netty-tls13-codec test server"), client.all());
-        assertTrue(client.stdout().contains("Key exchange group: secp256r1"), client.all());
+        assertTrue(client.stdout().contains("Server Temp Key: " + tempKey), client.all());
+        assertTrue(client.stdout().contains("Key exchange group: " + name + "\n"), client.all());
+        assertTrue(client.stdout().contains("HelloRetryRequest:  no"), client.all());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
+    void opensslClientForcingEachDefaultSuiteGetsThePage(String suite) throws Exception {
+        External.require("openssl");
+        External.Output client = External.run(List.of("openssl", "s_client", "-tls1_3",
+                "-connect", "127.0.0.1:" + server.port(), "-ciphersuites", suite,
+                "-CAfile", certificateFile.toString(), "-verify_return_error", "-ign_eof"),
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertEquals(0, client.exitCode(), client.all());
+        assertTrue(client.stdout().contains("Cipher is " + suite), client.all());
+        assertTrue(client.stdout().contains("Cipher suite:       " + suite + "\n"), client.all());
     }
 
     @Test
@@ -127,7 +146,7 @@ class ServerInteropTest {
     void serverPreferringAGroupWithoutKeyShareAsksForItWithHelloRetryRequest() throws Exception {
         External.require("openssl");
         try (HttpsServer preferP256 = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null,
-                CERTIFICATE, List.of("http/1.1"), List.of(), List.of("secp256r1", "x25519")), LOG::add)) {
+                CERTIFICATE, null, List.of("http/1.1"), List.of(), List.of("secp256r1", "x25519")), LOG::add)) {
             External.Output client = External.run(List.of("openssl", "s_client", "-tls1_3",
                     "-connect", "127.0.0.1:" + preferP256.port(), "-groups", "X25519:P-256",
                     "-CAfile", certificateFile.toString(), "-verify_return_error", "-ign_eof"),
