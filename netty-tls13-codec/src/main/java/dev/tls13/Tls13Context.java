@@ -65,14 +65,16 @@ public final class Tls13Context {
         if (server) {
             if (b.keys.isEmpty()) {
                 throw new IllegalArgumentException("a server needs a certificate chain and its private key:"
-                        + " use forServer(...) or keyManager(...)");
+                        + " use forServer(...) or keyManager(...)"
+                        + (b.keysByServerName.isEmpty() ? "" : " (the default for clients whose server name"
+                        + " matches no keyManagerForServerName pattern)"));
             }
             X509ExtendedTrustManager clientTrust = b.clientAuth == ClientAuth.NONE ? b.trustManager
                     : b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
-            CertificateSelector selector = new CertificateSelector(b.keys, b.signatureSchemes);
+            CertificateSelector selector = new CertificateSelector(b.keys, b.keysByServerName, b.signatureSchemes);
             serverConfig = new ServerConfig(b.cryptoProvider, b.cipherSuites, b.namedGroups, b.signatureSchemes,
                     selector, b.applicationProtocols, b.failOnApplicationProtocolMismatch,
-                    b.helloRetryRequestCookie, b.clientAuth, clientTrust, false);
+                    b.helloRetryRequestCookie, b.clientAuth, clientTrust, b.certificateAuthorities);
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();

@@ -3,6 +3,7 @@ package dev.tls13;
 import dev.tls13.connection.Limits;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.SignatureSchemes;
@@ -17,9 +18,11 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +53,10 @@ public final class Tls13ContextBuilder {
 
     final boolean server;
     final List<CertifiedKey> keys = new ArrayList<>();
+    final Map<String, List<CertifiedKey>> keysByServerName = new LinkedHashMap<>();
     X509ExtendedTrustManager trustManager;
     ClientAuth clientAuth = ClientAuth.NONE;
+    boolean certificateAuthorities = true;
     String endpointIdentificationAlgorithm = "HTTPS";
     String serverName;
     List<String> applicationProtocols = List.of();
@@ -179,6 +184,84 @@ public final class Tls13ContextBuilder {
         if (added == 0) {
             throw new IllegalArgumentException("the key manager holds no certificate chain with a private key");
         }
+        return this;
+    }
+
+    /**
+     * Adds a certificate chain and its key from PEM files that a server sends only to clients whose
+     * server_name (SNI, RFC 6066 §3) matches {@code hostPattern}: an exact host name
+     * ({@code www.example.com}) or a wildcard of one left-most label ({@code *.example.com} matches
+     * {@code a.example.com}, not {@code example.com} nor {@code a.b.example.com}). Case does not matter.
+     * Repeatable, also per name (the client's signature_algorithms then choose among the name's chains).
+     * An exact name wins over a wildcard; a client whose name matches no pattern, or that sends none, gets
+     * the default chains of {@code forServer(...)} / {@link #keyManager(File, File)}, which a server
+     * always needs. The server acknowledges the name in EncryptedExtensions only when it matched.
+     *
+     * @param hostPattern the host name or {@code *.domain} pattern
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key, unencrypted
+     * @return this builder
+     * @throws IllegalArgumentException on a client builder, or when the pattern or the files are invalid
+     */
+    public Tls13ContextBuilder keyManagerForServerName(String hostPattern, File certChainPem, File keyPem) {
+        return keyManagerForServerName(hostPattern, certChainPem, keyPem, null);
+    }
+
+    /**
+     * Adds a certificate chain and its key from PEM files for the clients whose server_name matches
+     * {@code hostPattern}; see {@link #keyManagerForServerName(String, File, File)}.
+     *
+     * @param hostPattern the host name or {@code *.domain} pattern
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     * @param keyPassword the password of an encrypted key, or {@code null}
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManagerForServerName(String hostPattern, File certChainPem, File keyPem,
+                                                       String keyPassword) {
+        Objects.requireNonNull(certChainPem, "certChainPem");
+        Objects.requireNonNull(keyPem, "keyPem");
+        List<X509Certificate> chain = PemReader.readCertificates(certChainPem);
+        PrivateKey key = PemReader.readPrivateKey(keyPem, password(keyPassword));
+        return addForServerName(hostPattern, new CertifiedKey(chain, key));
+    }
+
+    /**
+     * Adds a certificate chain and its key for the clients whose server_name matches {@code hostPattern};
+     * see {@link #keyManagerForServerName(String, File, File)}.
+     *
+     * @param hostPattern the host name or {@code *.domain} pattern
+     * @param key the leaf's private key
+     * @param certChain the chain, leaf first
+     * @return this builder
+     */
+    public Tls13ContextBuilder keyManagerForServerName(String hostPattern, PrivateKey key,
+                                                       X509Certificate... certChain) {
+        Objects.requireNonNull(key, "key");
+        return addForServerName(hostPattern, new CertifiedKey(List.of(certChain), key));
+    }
+
+    private Tls13ContextBuilder addForServerName(String hostPattern, CertifiedKey key) {
+        if (!server) {
+            throw new IllegalArgumentException("keyManagerForServerName is for servers: a client presents the"
+                    + " chains of keyManager(...) when asked");
+        }
+        String pattern = CertificateSelector.normalizeHostPattern(hostPattern);
+        keysByServerName.computeIfAbsent(pattern, p -> new ArrayList<>()).add(key);
+        return this;
+    }
+
+    /**
+     * Whether a server's CertificateRequest lists the distinguished names of its trust anchors in
+     * certificate_authorities (RFC 8446 §4.2.4), so that a client with several chains picks one the
+     * server accepts (default {@code true}). Turn it off when the trust store is large (each name adds
+     * to the CertificateRequest) or its names are private.
+     *
+     * @param send whether to send certificate_authorities
+     * @return this builder
+     */
+    public Tls13ContextBuilder certificateAuthorities(boolean send) {
+        certificateAuthorities = send;
         return this;
     }
 

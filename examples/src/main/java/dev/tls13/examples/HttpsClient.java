@@ -54,6 +54,9 @@ final class HttpsClient {
             List.of(
                     new Options.Spec("trust", "FILE", "trust exactly the certificates of this PEM file (instead of the"
                             + " system trust store); the host name is still verified"),
+                    new Options.Spec("cert", "FILE", "client certificate chain, PEM, leaf first (needs --key),"
+                            + " presented when the server asks for one"),
+                    new Options.Spec("key", "FILE", "the client certificate's private key, PEM"),
                     new Options.Spec("insecure", null,
                             "accept any certificate and any host name (INSECURE: for tests)"),
                     new Options.Spec("alpn", "LIST", "ALPN protocols to offer, e.g. h2,http/1.1 (default: none)"),
@@ -144,9 +147,14 @@ final class HttpsClient {
             Tls.Trust trust = options.has("insecure") ? Tls.Trust.INSECURE
                     : options.has("trust") ? Tls.Trust.PEM : Tls.Trust.SYSTEM;
             File trustPem = options.has("trust") ? new File(options.get("trust")) : null;
+            if (options.has("cert") != options.has("key")) {
+                throw new Options.UsageException("--cert and --key go together");
+            }
+            Tls.PemChain clientChain = options.has("cert")
+                    ? new Tls.PemChain(null, new File(options.get("cert")), new File(options.get("key"))) : null;
             Tls.ClientSettings tls = new Tls.ClientSettings(trust, trustPem, List.of(), options.list("alpn"),
                     options.get("servername"), Names.cipherSuites(options.list("ciphersuites")),
-                    Names.groups(options.list("groups")));
+                    Names.groups(options.list("groups")), clientChain);
             return new Config(host, port, null, tls);
         } catch (Options.UsageException e) {
             throw Main.usageError(OPTIONS, e, err);

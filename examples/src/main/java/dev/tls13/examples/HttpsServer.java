@@ -33,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -54,8 +56,15 @@ final class HttpsServer implements AutoCloseable {
                     new Options.Spec("host", "ADDRESS", "address to listen on (default 127.0.0.1)"),
                     new Options.Spec("port", "PORT", "port to listen on (default " + DEFAULT_PORT
                             + "; 0 picks a free port)"),
-                    new Options.Spec("cert", "FILE", "certificate chain, PEM, leaf first (needs --key)"),
-                    new Options.Spec("key", "FILE", "private key, PEM (PKCS#8, PKCS#1 RSA or SEC1 EC)"),
+                    new Options.Spec("cert", "FILE", "certificate chain, PEM, leaf first (needs --key); repeat"
+                            + " --cert/--key for several chains, chosen by the client's signature_algorithms"),
+                    new Options.Spec("key", "FILE", "private key, PEM (PKCS#8, PKCS#1 RSA or SEC1 EC), one per --cert"),
+                    new Options.Spec("sni", "NAME=CERT,KEY", "serve this chain to clients whose SNI is NAME (a host"
+                            + " name or *.domain); repeatable; other clients get the --cert chains"),
+                    new Options.Spec("client-auth", "none|optional|require", "ask for a client certificate"
+                            + " (default none); the page shows the verified client's subject"),
+                    new Options.Spec("trust", "FILE", "CA certificates, PEM, that client certificates must chain to"
+                            + " (default: the system trust store)"),
                     new Options.Spec("alpn", "LIST", "ALPN protocols, e.g. http/1.1 (default http/1.1; the server"
                             + " speaks HTTP/1.1 only)"),
                     new Options.Spec("ciphersuites", "LIST", "TLS 1.3 cipher suites, e.g."
@@ -75,9 +84,20 @@ final class HttpsServer implements AutoCloseable {
      * @param applicationProtocols ALPN protocols
      * @param cipherSuites cipher suites, empty for the defaults
      * @param groups groups, empty for the defaults
+     * @param moreChains the chains of further --cert/--key pairs
+     * @param byServerName the chains of --sni
+     * @param clientAuth {@code none}, {@code optional} or {@code require}
+     * @param trustPem the CA certificates for client certificates, or {@code null}
      */
     record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
-                  List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
+                  List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
+                  List<Tls.PemChain> moreChains, List<Tls.PemChain> byServerName, String clientAuth, File trustPem) {
+        /** A server with one chain, no SNI chains and no client authentication. */
+        Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
+               List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
+            this(host, port, certChainPem, keyPem, selfSigned, selfSignedPem, applicationProtocols, cipherSuites,
+                    groups, List.of(), List.of(), "none", null);
+        }
     }
 
     private final EventLoopGroup group;
@@ -114,18 +134,35 @@ final class HttpsServer implements AutoCloseable {
             if (!options.positionals().isEmpty()) {
                 throw new Options.UsageException("unexpected argument: " + options.positionals().get(0));
             }
-            if (options.has("cert") != options.has("key")) {
-                throw new Options.UsageException("--cert and --key go together");
+            List<String> certs = options.all("cert");
+            List<String> keys = options.all("key");
+            if (certs.size() != keys.size()) {
+                throw new Options.UsageException("--cert and --key go together (one --key per --cert)");
             }
             int port = options.intValue("port", DEFAULT_PORT, 0, 65535);
-            File cert = options.has("cert") ? new File(options.get("cert")) : null;
-            File key = options.has("key") ? new File(options.get("key")) : null;
+            File cert = certs.isEmpty() ? null : new File(certs.get(0));
+            File key = keys.isEmpty() ? null : new File(keys.get(0));
+            List<Tls.PemChain> moreChains = new ArrayList<>();
+            for (int i = 1; i < certs.size(); i++) {
+                moreChains.add(new Tls.PemChain(null, new File(certs.get(i)), new File(keys.get(i))));
+            }
+            List<Tls.PemChain> byServerName = new ArrayList<>();
+            for (String sni : options.all("sni")) {
+                byServerName.add(sniChain(sni));
+            }
+            String clientAuth = options.get("client-auth", "none").toLowerCase(Locale.ROOT);
+            if (!List.of("none", "optional", "require").contains(clientAuth)) {
+                throw new Options.UsageException("--client-auth expects none, optional or require, got '"
+                        + options.get("client-auth") + "'");
+            }
+            File trust = options.has("trust") ? new File(options.get("trust")) : null;
             List<String> alpn = options.has("alpn") ? options.list("alpn") : List.of("http/1.1");
             if (alpn.contains("h2")) {
                 err.println("note: this server speaks HTTP/1.1 only; a client that negotiates h2 will fail");
             }
             Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, null, alpn,
-                    Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")));
+                    Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")),
+                    moreChains, byServerName, clientAuth, trust);
             if (cert == null) {
                 SelfSigned selfSigned = SelfSigned.generate();
                 Path file = Files.createTempFile("netty-tls13-server-", ".pem");
@@ -135,12 +172,23 @@ final class HttpsServer implements AutoCloseable {
                 out.println("  SHA-256 fingerprint: " + selfSigned.fingerprint());
                 out.println("  saved to " + file + " for clients to trust");
                 config = new Config(config.host(), port, null, null, selfSigned, file, alpn, config.cipherSuites(),
-                        config.groups());
+                        config.groups(), moreChains, byServerName, clientAuth, trust);
             }
             return config;
         } catch (Options.UsageException e) {
             throw Main.usageError(OPTIONS, e, err);
         }
+    }
+
+    /** Parses {@code NAME=CERT,KEY}. */
+    private static Tls.PemChain sniChain(String value) throws Options.UsageException {
+        int equals = value.indexOf('=');
+        String[] files = equals < 0 ? new String[0] : value.substring(equals + 1).split(",", -1);
+        if (equals <= 0 || files.length != 2 || files[0].isBlank() || files[1].isBlank()) {
+            throw new Options.UsageException("--sni expects NAME=CERT,KEY, got '" + value + "'");
+        }
+        return new Tls.PemChain(value.substring(0, equals).trim(), new File(files[0].trim()),
+                new File(files[1].trim()));
     }
 
     /**
@@ -155,7 +203,8 @@ final class HttpsServer implements AutoCloseable {
         Tls.ServerFactory tls = Tls.server(new Tls.ServerSettings(config.certChainPem(), config.keyPem(),
                 config.selfSigned() == null ? null : config.selfSigned().key(),
                 config.selfSigned() == null ? List.of() : List.of(config.selfSigned().certificate()),
-                config.applicationProtocols(), config.cipherSuites(), config.groups()));
+                config.applicationProtocols(), config.cipherSuites(), config.groups(), config.moreChains(),
+                config.byServerName(), config.clientAuth(), config.trustPem()));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Channel channel = new ServerBootstrap()

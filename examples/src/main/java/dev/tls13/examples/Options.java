@@ -45,10 +45,21 @@ final class Options {
     static final class Parsed {
         private final Map<String, String> values;
         private final List<String> positionals;
+        private final Map<String, List<String>> repeated;
 
         Parsed(Map<String, String> values, List<String> positionals) {
+            this(values, positionals, Map.of());
+        }
+
+        Parsed(Map<String, String> values, List<String> positionals, Map<String, List<String>> repeated) {
             this.values = values;
             this.positionals = positionals;
+            this.repeated = repeated;
+        }
+
+        /** Every value of a repeatable option, in command line order ({@link #get} gives the last). */
+        List<String> all(String name) {
+            return repeated.getOrDefault(name, List.of());
         }
 
         String get(String name) {
@@ -112,6 +123,7 @@ final class Options {
 
     Parsed parse(String[] args) throws UsageException, HelpRequested {
         Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         List<String> positionals = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -141,15 +153,15 @@ final class Options {
                     throw new UsageException("--" + name + " takes no value");
                 }
                 values.put(name, "true");
-            } else if (inlineValue != null) {
-                values.put(name, inlineValue);
-            } else if (i + 1 < args.length) {
-                values.put(name, args[++i]);
+            } else if (inlineValue != null || i + 1 < args.length) {
+                String value = inlineValue != null ? inlineValue : args[++i];
+                values.put(name, value);
+                repeated.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
             } else {
                 throw new UsageException("--" + name + " needs a value (" + spec.argument() + ")");
             }
         }
-        return new Parsed(values, positionals);
+        return new Parsed(values, positionals, repeated);
     }
 
     private Spec find(String name) {

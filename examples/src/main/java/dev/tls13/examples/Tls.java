@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import java.io.File;
@@ -19,6 +20,7 @@ import java.nio.channels.ClosedChannelException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The only class of the examples that talks to the TLS implementation: builds the server and client
@@ -50,9 +52,32 @@ final class Tls {
      * @param applicationProtocols ALPN protocols in preference order, may be empty
      * @param cipherSuites the cipher suites, empty for the defaults
      * @param groups the groups, empty for the defaults
+     * @param moreChains further chains (with {@code serverName} null) the server chooses among by the
+     *        client's signature_algorithms
+     * @param byServerName chains served only to clients whose SNI matches their {@code serverName}
+     * @param clientAuth {@code none}, {@code optional} or {@code require}
+     * @param trustPem the CA certificates that validate client certificates, or {@code null} for the system's
      */
     record ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
-                          List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
+                          List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
+                          List<PemChain> moreChains, List<PemChain> byServerName, String clientAuth,
+                          File trustPem) {
+        /** Settings with one chain, no chains by server name and no client authentication. */
+        ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
+                       List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
+            this(certChainPem, keyPem, key, chain, applicationProtocols, cipherSuites, groups, List.of(), List.of(),
+                    "none", null);
+        }
+    }
+
+    /**
+     * A certificate chain and its key, from PEM files, optionally for a server name.
+     *
+     * @param serverName the SNI host name or {@code *.domain} pattern it serves, or {@code null} for any
+     * @param certChainPem the chain, leaf first
+     * @param keyPem the leaf's private key
+     */
+    record PemChain(String serverName, File certChainPem, File keyPem) {
     }
 
     /**
@@ -65,10 +90,17 @@ final class Tls {
      * @param serverName the SNI name to send instead of the peer host, or {@code null}
      * @param cipherSuites the cipher suites, empty for the defaults
      * @param groups the groups, empty for the defaults
+     * @param clientChain the client certificate chain and key to present when asked, or {@code null}
      */
     record ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
                           List<String> applicationProtocols, String serverName,
-                          List<String> cipherSuites, List<String> groups) {
+                          List<String> cipherSuites, List<String> groups, PemChain clientChain) {
+        /** Settings without a client certificate. */
+        ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
+                       List<String> applicationProtocols, String serverName,
+                       List<String> cipherSuites, List<String> groups) {
+            this(trust, trustPem, trusted, applicationProtocols, serverName, cipherSuites, groups, null);
+        }
     }
 
     /** Makes one server handler per accepted channel. */
@@ -85,6 +117,16 @@ final class Tls {
         Tls13ContextBuilder builder = settings.certChainPem() != null
                 ? Tls13Context.forServer(settings.certChainPem(), settings.keyPem())
                 : Tls13Context.forServer(settings.key(), settings.chain().toArray(new X509Certificate[0]));
+        for (PemChain more : settings.moreChains()) {
+            builder.keyManager(more.certChainPem(), more.keyPem());
+        }
+        for (PemChain named : settings.byServerName()) {
+            builder.keyManagerForServerName(named.serverName(), named.certChainPem(), named.keyPem());
+        }
+        if (settings.trustPem() != null) {
+            builder.trustManager(settings.trustPem());
+        }
+        builder.clientAuth(clientAuth(settings.clientAuth()));
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
                 settings.groups()).build();
         return context::newHandler;
@@ -92,6 +134,10 @@ final class Tls {
 
     static ClientFactory client(ClientSettings settings) {
         Tls13ContextBuilder builder = Tls13Context.forClient().serverName(settings.serverName());
+        if (settings.clientChain() != null) {
+            // Presented when the server sends a CertificateRequest it fits (RFC 8446 §4.4.2.3).
+            builder.keyManager(settings.clientChain().certChainPem(), settings.clientChain().keyPem());
+        }
         switch (settings.trust()) {
             case PEM:
                 builder.trustManager(settings.trustPem());
@@ -109,6 +155,21 @@ final class Tls {
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
                 settings.groups()).build();
         return context::newHandler;
+    }
+
+    /** {@code none}, {@code optional} or {@code require}, as OpenSSL's -verify / -Verify levels. */
+    static ClientAuth clientAuth(String name) {
+        switch (name == null ? "none" : name.toLowerCase(Locale.ROOT)) {
+            case "none":
+                return ClientAuth.NONE;
+            case "optional":
+                return ClientAuth.OPTIONAL;
+            case "require":
+                return ClientAuth.REQUIRE;
+            default:
+                throw new IllegalArgumentException("unknown client authentication '" + name
+                        + "' (none, optional or require)");
+        }
     }
 
     private static Tls13ContextBuilder common(Tls13ContextBuilder builder, List<String> alpn, List<String> suites,

@@ -4,7 +4,12 @@ import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.TlsException;
 import dev.tls13.wire.SignatureScheme;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +23,12 @@ import java.util.Objects;
  * anyway, as RFC 8446 §4.4.2.2 allows ("If the server cannot produce a certificate chain that is
  * signed only via the indicated supported algorithms, then it SHOULD continue the handshake by
  * sending the client a certificate chain of its choice").
+ *
+ * <p>A server may also key chains by host name (RFC 6066 §3): an exact name such as
+ * {@code www.example.com}, or a wildcard of one left-most label such as {@code *.example.com} (which
+ * matches {@code a.example.com}, not {@code example.com} nor {@code a.b.example.com}). The client's
+ * server_name chooses the chains (exact match first, then wildcard), its signature_algorithms then
+ * choose among them; a name that matches nothing, or no name, uses the default chains.
  */
 public final class CertificateSelector {
 
@@ -42,6 +53,8 @@ public final class CertificateSelector {
 
     private final List<CertifiedKey> certifiedKeys;
     private final List<SignatureScheme> enabledSchemes;
+    /** Chains keyed by lower-case exact host name or {@code *.suffix} pattern, in insertion order. */
+    private final Map<String, List<CertifiedKey>> byServerName;
 
     /**
      * Creates a selector over our certificates, in preference order, with the default schemes enabled.
@@ -61,8 +74,36 @@ public final class CertificateSelector {
      * @throws IllegalArgumentException if either list is empty
      */
     public CertificateSelector(List<CertifiedKey> certifiedKeys, List<SignatureScheme> enabledSchemes) {
+        this(certifiedKeys, Map.of(), enabledSchemes);
+    }
+
+    /**
+     * Creates a selector with default chains and chains keyed by host name (RFC 6066 §3).
+     *
+     * @param certifiedKeys the default chains, most preferred first, used when the server_name matches no key
+     * @param byServerName chains per host name: an exact name or {@code *.} followed by a domain (one
+     *        label only); each list most preferred first
+     * @param enabledSchemes the CertificateVerify schemes we are willing to sign with
+     * @throws IllegalArgumentException if the default list or a keyed list is empty, a pattern is
+     *         malformed, or no scheme is enabled
+     */
+    public CertificateSelector(List<CertifiedKey> certifiedKeys, Map<String, List<CertifiedKey>> byServerName,
+                               List<SignatureScheme> enabledSchemes) {
         this.certifiedKeys = List.copyOf(certifiedKeys);
         this.enabledSchemes = List.copyOf(enabledSchemes);
+        Map<String, List<CertifiedKey>> names = new LinkedHashMap<>();
+        for (Map.Entry<String, List<CertifiedKey>> entry : byServerName.entrySet()) {
+            String pattern = normalizeHostPattern(entry.getKey());
+            if (entry.getValue().isEmpty()) {
+                throw new IllegalArgumentException("no certificate for server name " + pattern);
+            }
+            names.merge(pattern, List.copyOf(entry.getValue()), (a, b) -> {
+                List<CertifiedKey> all = new ArrayList<>(a);
+                all.addAll(b);
+                return List.copyOf(all);
+            });
+        }
+        this.byServerName = Collections.unmodifiableMap(names);
         if (this.certifiedKeys.isEmpty()) {
             throw new IllegalArgumentException("no certificate configured");
         }
@@ -81,6 +122,99 @@ public final class CertificateSelector {
     }
 
     /**
+     * The chains keyed by host name.
+     *
+     * @return an unmodifiable map from lower-case exact name or {@code *.domain} pattern to chains
+     */
+    public Map<String, List<CertifiedKey>> certifiedKeysByServerName() {
+        return byServerName;
+    }
+
+    /**
+     * Checks and normalises a host name pattern: an exact DNS name, or {@code *.} and a domain of at least
+     * two labels; lower-cased, without a trailing dot.
+     *
+     * @param pattern the pattern
+     * @return the normalised pattern
+     * @throws IllegalArgumentException if the pattern is not a host name or a one-label wildcard
+     */
+    public static String normalizeHostPattern(String pattern) {
+        Objects.requireNonNull(pattern, "host name pattern");
+        String p = pattern.trim().toLowerCase(Locale.ROOT);
+        if (p.endsWith(".")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        String name = p.startsWith("*.") ? p.substring(2) : p;
+        boolean valid = !name.isEmpty() && name.length() <= 253 && (!p.startsWith("*.") || name.indexOf('.') > 0);
+        for (String label : name.split("\\.", -1)) {
+            valid &= !label.isEmpty() && label.length() <= 63 && label.chars().allMatch(
+                    c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_');
+        }
+        if (!valid) {
+            throw new IllegalArgumentException("not a host name or *.domain pattern: '" + pattern + "'");
+        }
+        return p;
+    }
+
+    /**
+     * The chains keyed for a server name: those of the exact name, else those of the wildcard for its
+     * parent domain (one label only).
+     *
+     * @param serverName the client's server_name, or {@code null}
+     * @return the keyed chains, or {@code null} when the name matches no key (the defaults apply)
+     */
+    public List<CertifiedKey> keyedFor(String serverName) {
+        if (serverName == null || byServerName.isEmpty()) {
+            return null;
+        }
+        String name = serverName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        List<CertifiedKey> exact = byServerName.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        int dot = name.indexOf('.');
+        return dot > 0 ? byServerName.get("*" + name.substring(dot)) : null;
+    }
+
+    /**
+     * Whether a server that received this server_name used it, and so acknowledges it (RFC 6066 §3): when
+     * chains are keyed by name, only a name that matched one; when none are, any name (the server's one
+     * configuration serves every name, as OpenSSL does without a server name callback).
+     *
+     * @param serverName the client's server_name, or {@code null}
+     * @return whether to send the empty server_name in EncryptedExtensions
+     */
+    public boolean acknowledges(String serverName) {
+        return serverName != null && (byServerName.isEmpty() || keyedFor(serverName) != null);
+    }
+
+    /**
+     * Chooses a certificate for a server name, then by the peer's schemes (see the class comment). When
+     * the name's chains cannot sign with any scheme the peer offers, the default chains are tried.
+     *
+     * @param serverName the client's server_name, or {@code null}
+     * @param peerSchemes the peer's {@code signature_algorithms}, its preference order
+     * @param peerCertSchemes the peer's {@code signature_algorithms_cert}, or {@code null}
+     * @return the selection
+     * @throws TlsException {@link PeerIncompatible#NO_COMMON_SIGNATURE_SCHEME} (handshake_failure) when
+     *         no eligible key can sign with any scheme the peer offers
+     */
+    public Selection select(String serverName, List<SignatureScheme> peerSchemes,
+                            List<SignatureScheme> peerCertSchemes) throws TlsException {
+        List<CertifiedKey> keyed = keyedFor(serverName);
+        if (keyed != null) {
+            Selection selection = select(keyed, peerSchemes, peerCertSchemes);
+            if (selection != null) {
+                return selection;
+            }
+        }
+        return select(peerSchemes, peerCertSchemes);
+    }
+
+    /**
      * Chooses a certificate and a CertificateVerify scheme.
      *
      * @param peerSchemes the peer's {@code signature_algorithms}, its preference order
@@ -92,9 +226,19 @@ public final class CertificateSelector {
      */
     public Selection select(List<SignatureScheme> peerSchemes, List<SignatureScheme> peerCertSchemes)
             throws TlsException {
+        Selection selection = select(certifiedKeys, peerSchemes, peerCertSchemes);
+        if (selection != null) {
+            return selection;
+        }
+        throw TlsException.incompatible(PeerIncompatible.NO_COMMON_SIGNATURE_SCHEME,
+                "peer offers " + peerSchemes + ", our keys sign with " + ourSchemes());
+    }
+
+    private Selection select(List<CertifiedKey> candidates, List<SignatureScheme> peerSchemes,
+                             List<SignatureScheme> peerCertSchemes) {
         List<SignatureScheme> chainSchemes = peerCertSchemes != null ? peerCertSchemes : peerSchemes;
         Selection fallback = null;
-        for (CertifiedKey candidate : certifiedKeys) {
+        for (CertifiedKey candidate : candidates) {
             SignatureScheme scheme = schemeFor(candidate, peerSchemes);
             if (scheme == null) {
                 continue;
@@ -106,11 +250,7 @@ public final class CertificateSelector {
                 fallback = new Selection(candidate, scheme);
             }
         }
-        if (fallback != null) {
-            return fallback;
-        }
-        throw TlsException.incompatible(PeerIncompatible.NO_COMMON_SIGNATURE_SCHEME,
-                "peer offers " + peerSchemes + ", our keys sign with " + ourSchemes());
+        return fallback;
     }
 
     /**

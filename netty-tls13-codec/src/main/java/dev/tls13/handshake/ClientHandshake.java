@@ -502,6 +502,10 @@ public final class ClientHandshake {
                 .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
         Optional<Extension.CertificateAuthorities> authorities =
                 request.extensions().find(Extension.CertificateAuthorities.class);
+        // RFC 8446 §4.2.4: certificate_authorities "SHOULD be used by the receiving endpoint to guide
+        // certificate selection". Like the JDK's key managers, we send only a chain that involves a listed
+        // authority (as issuer or subject anywhere in the chain): another one would be refused anyway, and an
+        // empty Certificate lets a server with optional client authentication carry on.
         List<CertifiedKey> candidates = new ArrayList<>();
         for (CertifiedKey key : config.clientCredentials()) {
             boolean canSign = key.schemes().stream().anyMatch(scheme -> schemes.contains(scheme)

@@ -79,9 +79,10 @@ public final class ServerHandshake {
      * @param certificate the certificate and CertificateVerify scheme
      * @param applicationProtocol the ALPN protocol, if any
      * @param serverName the SNI host name received, if any
+     * @param serverNameUsed whether the server used the name, and so acknowledges it (RFC 6066 §3)
      */
     record Choice(CipherSuiteParams params, NamedGroup group, CertificateSelector.Selection certificate,
-                  Optional<String> applicationProtocol, Optional<String> serverName) {
+                  Optional<String> applicationProtocol, Optional<String> serverName, boolean serverNameUsed) {
 
         /** Validates a ClientHello and negotiates, touching no state. */
         static Choice of(ServerConfig config, ClientHello hello) throws TlsException {
@@ -112,12 +113,15 @@ public final class ServerHandshake {
             List<SignatureScheme> certSchemes = extensions
                     .find(Extension.SignatureAlgorithmsCert.class)
                     .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
-            CertificateSelector.Selection certificate = config.certificates().select(schemes.schemes(), certSchemes);
-            Optional<String> alpn = Negotiation.selectApplicationProtocol(config.applicationProtocols(), extensions,
-                    config.failOnAlpnMismatch());
             Optional<String> serverName = extensions.find(Extension.ServerName.class)
                     .flatMap(Extension.ServerName::hostName);
-            return new Choice(params, group, certificate, alpn, serverName);
+            // RFC 6066 §3: the server_name guides the choice of certificate, then signature_algorithms does.
+            CertificateSelector.Selection certificate = config.certificates().select(serverName.orElse(null),
+                    schemes.schemes(), certSchemes);
+            Optional<String> alpn = Negotiation.selectApplicationProtocol(config.applicationProtocols(), extensions,
+                    config.failOnAlpnMismatch());
+            return new Choice(params, group, certificate, alpn, serverName,
+                    config.certificates().acknowledges(serverName.orElse(null)));
         }
 
         /** The client's share for the chosen group, if it sent one. */
@@ -271,7 +275,7 @@ public final class ServerHandshake {
         out.installReadKeys(secrets.client().keys(params.aead()));
 
         List<Extension> encrypted = new ArrayList<>();
-        if (choice.serverName().isPresent()) {
+        if (choice.serverNameUsed()) {
             // RFC 6066 §3: a server that used the name acknowledges with an empty server_name.
             encrypted.add(Extension.ServerName.acknowledgement());
         }
@@ -305,6 +309,8 @@ public final class ServerHandshake {
     private static CertificateRequest certificateRequest(ServerConfig config) {
         List<Extension> extensions = new ArrayList<>();
         extensions.add(new Extension.SignatureAlgorithms(config.signatureSchemes()));
+        // RFC 8446 §4.2.3: the schemes we accept in the client's certificates, which may differ (PKCS#1, SHA-1).
+        extensions.add(new Extension.SignatureAlgorithmsCert(SignatureSchemes.DEFAULT_CERT));
         if (config.certificateAuthorities()) {
             // RFC 8446 §4.2.4: the distinguished names of the trust anchors we accept.
             List<byte[]> names = new ArrayList<>();

@@ -89,6 +89,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private final int peerPort;
     private final LazyChannelPromise handshakePromise = new LazyChannelPromise();
     private final LazyChannelPromise sslClosePromise = new LazyChannelPromise();
+    /** {@link #fail} failed {@link #sslClosePromise}; channelInactive fires its event. */
+    private boolean closeFailedByError;
     private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
 
     private volatile long handshakeTimeoutMillis;
@@ -471,6 +473,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         ClosedChannelException closeCause = new ClosedChannelException();
         if (sslClosePromise.tryFailure(closeCause)) {
             ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
+        } else if (closeFailedByError) {
+            closeFailedByError = false;
+            ctx.fireUserEventTriggered(new SslCloseCompletionEvent(sslClosePromise.cause()));
         }
         failPendingWrites(closed);
         releaseAll();
@@ -733,6 +738,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         ChannelFuture flushed = alert == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(alert);
         if (handshakePromise.tryFailure(cause)) {
             ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+        } else if (sslClosePromise.tryFailure(cause)) {
+            // After the handshake (e.g. the server's certificate_required, which a TLS 1.3 client only
+            // reads after its Finished, RFC 8446 §4.4.2.4): the TLS session ends with this failure, not
+            // with a close_notify, and the application learns why. The event follows on channelInactive.
+            closeFailedByError = true;
         }
         failPendingWrites(cause);
         releaseAll();

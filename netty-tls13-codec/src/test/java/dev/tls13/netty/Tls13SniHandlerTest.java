@@ -1,0 +1,232 @@
+package dev.tls13.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tls13.Tls13Context;
+import dev.tls13.testing.TestPki;
+import dev.tls13.testing.TestPki.Issued;
+import dev.tls13.testing.TestPki.KeyType;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.AsyncMapping;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
+import io.netty.util.concurrent.Promise;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Tls13SniHandler}: a whole server context per host name, chosen from the ClientHello. */
+class Tls13SniHandlerTest {
+
+    private static final Issued ALPHA = leaf("alpha.test");
+    private static final Issued BETA = leaf("*.beta.test");
+    private static final Issued FALLBACK = leaf("default.test");
+    private static final Tls13Context ALPHA_CONTEXT = server(ALPHA);
+    private static final Tls13Context BETA_CONTEXT = server(BETA);
+    private static final Tls13Context DEFAULT_CONTEXT = server(FALLBACK);
+    private static final Mapping<String, Tls13Context> MAPPING =
+            new DomainWildcardMappingBuilder<>(DEFAULT_CONTEXT)
+                    .add("alpha.test", ALPHA_CONTEXT)
+                    .add("*.beta.test", BETA_CONTEXT)
+                    .build();
+
+    private final EmbeddedChannel client = new EmbeddedChannel();
+    private final EmbeddedChannel server = new EmbeddedChannel();
+    private final ChannelPair.Recorder clientApp = new ChannelPair.Recorder();
+    private final ChannelPair.Recorder serverApp = new ChannelPair.Recorder();
+
+    private static Issued leaf(String dns) {
+        return TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns(dns).build();
+    }
+
+    private static Tls13Context server(Issued leaf) {
+        return Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0])).build();
+    }
+
+    @AfterEach
+    void finish() {
+        clientApp.release();
+        serverApp.release();
+        client.finishAndReleaseAll();
+        server.finishAndReleaseAll();
+    }
+
+    /** Connects a client for {@code host} (SNI and host name check; none when null) to {@code sni}. */
+    private Tls13Handler connect(Tls13SniHandler sni, String host) {
+        server.pipeline().addLast(sni, serverApp);
+        Tls13Handler handler = host == null
+                ? ChannelPair.clientContext().endpointIdentificationAlgorithm(null).build().newHandler(client.alloc())
+                : ChannelPair.clientContext().build().newHandler(client.alloc(), host, 443);
+        client.pipeline().addLast(handler, clientApp);
+        shuttle();
+        return handler;
+    }
+
+    private void shuttle() {
+        boolean moved;
+        do {
+            moved = ChannelPair.move(client, server) | ChannelPair.move(server, client);
+        } while (moved);
+    }
+
+    private SniCompletionEvent sniEvent() {
+        List<SniCompletionEvent> events = serverApp.userEvents.stream().filter(SniCompletionEvent.class::isInstance)
+                .map(SniCompletionEvent.class::cast).toList();
+        assertEquals(1, events.size(), events::toString);
+        return events.get(0);
+    }
+
+    private void assertServedBy(Tls13SniHandler sni, Tls13Handler clientHandler, Tls13Context context, Issued leaf) {
+        assertTrue(clientHandler.handshakeFuture().isSuccess(), () -> "client: " + clientHandler.handshakeFuture()
+                .cause());
+        assertSame(context, sni.selectedContext());
+        assertEquals(leaf.certificate(), clientHandler.session().peerCertificates().get(0),
+                "the client sees the selected context's certificate");
+        Tls13Handler serverHandler = server.pipeline().get(Tls13Handler.class);
+        assertTrue(serverHandler.handshakeFuture().isSuccess());
+        assertNull(server.pipeline().get(Tls13SniHandler.class), "the SNI handler replaced itself");
+        assertTrue(sniEvent().isSuccess());
+    }
+
+    @Test
+    void anExactNameSelectsItsContext() {
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING);
+        Tls13Handler handler = connect(sni, "alpha.test");
+        assertServedBy(sni, handler, ALPHA_CONTEXT, ALPHA);
+        assertEquals("alpha.test", sni.hostname());
+        assertEquals("alpha.test", sniEvent().hostname());
+        assertEquals("alpha.test", server.pipeline().get(Tls13Handler.class).session().serverName());
+    }
+
+    @Test
+    void aWildcardNameSelectsItsContext() {
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING, 4096, 5_000);
+        Tls13Handler handler = connect(sni, "www.beta.test");
+        assertServedBy(sni, handler, BETA_CONTEXT, BETA);
+        assertEquals("www.beta.test", sni.hostname());
+        assertEquals(5_000, server.pipeline().get(Tls13Handler.class).getHandshakeTimeoutMillis(),
+                "the SNI timeout bounds the handshake too");
+    }
+
+    @Test
+    void anUnknownNameGetsTheDefaultContext() {
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING);
+        Tls13Handler handler = connect(sni, "default.test");
+        assertServedBy(sni, handler, DEFAULT_CONTEXT, FALLBACK);
+        assertEquals("default.test", sni.hostname());
+    }
+
+    @Test
+    void aClientWithoutServerNameGetsTheDefaultContext() {
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING);
+        Tls13Handler handler = connect(sni, null);
+        assertServedBy(sni, handler, DEFAULT_CONTEXT, FALLBACK);
+        assertNull(sni.hostname());
+        assertNull(sniEvent().hostname());
+    }
+
+    @Test
+    void anAsynchronousLookupHoldsTheHandshakeUntilItCompletes() {
+        AtomicReference<Promise<Tls13Context>> pending = new AtomicReference<>();
+        AtomicReference<String> asked = new AtomicReference<>();
+        AsyncMapping<String, Tls13Context> async = (name, promise) -> {
+            asked.set(name);
+            pending.set(promise);
+            return promise;
+        };
+        Tls13SniHandler sni = new Tls13SniHandler(async);
+        Tls13Handler handler = connect(sni, "alpha.test");
+        assertEquals("alpha.test", asked.get());
+        assertFalse(handler.handshakeFuture().isDone(), "no ServerHello before the lookup completes");
+        assertSame(sni, server.pipeline().get(Tls13SniHandler.class));
+
+        pending.get().setSuccess(ALPHA_CONTEXT);
+        server.runPendingTasks();
+        shuttle();
+        assertServedBy(sni, handler, ALPHA_CONTEXT, ALPHA);
+    }
+
+    @Test
+    void aClientHelloOverTheCapIsRejectedAndTheChannelClosed() {
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING, 100, 0);
+        Tls13Handler handler = connect(sni, "alpha.test");
+        SniCompletionEvent event = sniEvent();
+        assertInstanceOf(TooLongFrameException.class, event.cause());
+        assertTrue(event.cause().getMessage().contains("exceeds 100"), event.cause()::getMessage);
+        assertInstanceOf(TooLongFrameException.class, serverApp.exceptions.get(0));
+        assertFalse(server.isOpen());
+        assertNull(sni.selectedContext());
+        assertNull(server.pipeline().get(Tls13Handler.class));
+        assertFalse(handler.handshakeFuture().isSuccess());
+    }
+
+    @Test
+    void aClientHelloWithinTheCapIsAccepted() {
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING, 2048, 0);
+        assertServedBy(sni, connect(sni, "alpha.test"), ALPHA_CONTEXT, ALPHA);
+    }
+
+    @Test
+    void noClientHelloWithinTheTimeoutClosesTheChannel() {
+        server.freezeTime();
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING, 4096, 1_000);
+        server.pipeline().addLast(sni, serverApp);
+        server.advanceTimeBy(999, TimeUnit.MILLISECONDS);
+        server.runScheduledPendingTasks();
+        assertTrue(server.isOpen(), "not yet");
+        assertTrue(serverApp.userEvents.isEmpty());
+
+        server.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        server.runScheduledPendingTasks();
+        assertInstanceOf(SslHandshakeTimeoutException.class, sniEvent().cause());
+        assertFalse(server.isOpen());
+        assertNull(sni.selectedContext());
+    }
+
+    @Test
+    void aClientHelloInTimeCancelsTheTimeout() {
+        server.freezeTime();
+        Tls13SniHandler sni = new Tls13SniHandler(MAPPING, 4096, 1_000);
+        Tls13Handler handler = connect(sni, "alpha.test");
+        assertServedBy(sni, handler, ALPHA_CONTEXT, ALPHA);
+        server.advanceTimeBy(2, TimeUnit.SECONDS);
+        server.runScheduledPendingTasks();
+        assertTrue(server.isOpen());
+        assertEquals(1, serverApp.userEvents.stream().filter(SniCompletionEvent.class::isInstance).count());
+    }
+
+    @Test
+    void aFailedLookupReachesExceptionCaught() {
+        Tls13SniHandler sni = new Tls13SniHandler((Mapping<String, Tls13Context>) name -> {
+            throw new IllegalStateException("lookup down");
+        });
+        connect(sni, "alpha.test");
+        DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
+        assertEquals("lookup down", error.getCause().getMessage());
+        assertFalse(sniEvent().isSuccess());
+        assertNull(sni.selectedContext());
+    }
+
+    @Test
+    void aClientContextIsRefused() {
+        Tls13SniHandler sni = new Tls13SniHandler((Mapping<String, Tls13Context>) name ->
+                ChannelPair.clientContext().build());
+        connect(sni, "alpha.test");
+        DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
+        assertInstanceOf(SSLException.class, error.getCause());
+        assertNull(sni.selectedContext());
+    }
+}
