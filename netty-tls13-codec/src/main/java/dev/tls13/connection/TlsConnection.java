@@ -697,9 +697,10 @@ public final class TlsConnection {
 
         @Override
         public void sendHandshake(byte[] encodedMessage) {
-            if (outboundClosed) {
+            if (outboundClosed || released) {
                 // RFC 8446 §6.1: nothing follows our close_notify, not even the KeyUpdate a peer's
-                // update_requested asks for.
+                // update_requested asks for. A listener callback may also have released the
+                // connection in the middle of a flight; nothing may be allocated after that.
                 return;
             }
             if (handshakeOut == null) {
@@ -710,7 +711,7 @@ public final class TlsConnection {
 
         @Override
         public void sendChangeCipherSpec() {
-            if (outboundClosed) {
+            if (outboundClosed || released) {
                 return;
             }
             try {
