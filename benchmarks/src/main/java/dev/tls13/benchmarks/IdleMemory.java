@@ -2,8 +2,9 @@ package dev.tls13.benchmarks;
 
 import dev.tls13.testing.TestPki;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.internal.PlatformDependent;
@@ -13,8 +14,11 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import javax.management.ObjectName;
 
 /**
  * Retained memory per idle established connection pair (not a JMH benchmark: a measurement needs one
@@ -28,14 +32,15 @@ import java.util.Locale;
  * way, carries everything so both ends are idle, runs full GCs and reports per pair:
  * <ul>
  *   <li>{@code heap}: used heap after full GC ({@link MemoryMXBean}) minus the same before the pairs;</li>
- *   <li>{@code pooled}: bytes of Netty's pooled allocator in use (heap + direct), i.e. buffers an idle
+ *   <li>{@code pooled}: bytes of the channels' allocator ({@code ByteBufAllocator.DEFAULT}) in use (heap + direct), i.e. buffers an idle
  *       connection still holds;</li>
  *   <li>{@code direct}: Netty's direct-memory counter ({@code PlatformDependent.usedDirectMemory()});</li>
  *   <li>{@code rss}: growth of the process's resident set ({@code /proc/self/status} VmRSS); with a
  *       pre-touched fixed heap ({@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) that is native memory:
  *       BoringSSL's {@code SSL} objects, direct buffers, plus noise from metaspace and code cache.</li>
  * </ul>
- * One JSON object per run goes to standard output.
+ * One JSON object per run goes to standard output. With {@code -Didle.histogram=true} the classes whose live
+ * instances grew by at least 16 B per pair are listed on standard error (where an idle pair's heap goes).
  */
 public final class IdleMemory {
 
@@ -64,6 +69,8 @@ public final class IdleMemory {
         }
         warm.clear();
 
+        boolean histogram = Boolean.getBoolean("idle.histogram");
+        Map<String, long[]> histogramBefore = histogram ? histogram() : null;
         Snapshot before = Snapshot.take();
         List<Object> pairs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -75,8 +82,43 @@ public final class IdleMemory {
                 stackName, System.getProperty("java.specification.version"), n,
                 (double) (after.heap - before.heap) / n, (double) (after.pooled - before.pooled) / n,
                 (double) (after.direct - before.direct) / n, (double) (after.rss - before.rss) / n);
+        if (histogram) {
+            printGrowth(histogramBefore, histogram(), n);
+        }
         for (Object o : pairs) {
             discard(o);
+        }
+    }
+
+    /** Class histogram of live objects (a full GC first): class name to {instances, bytes}. */
+    private static Map<String, long[]> histogram() throws Exception {
+        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        Map<String, long[]> classes = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+            }
+        }
+        return classes;
+    }
+
+    /** Prints the classes whose live bytes grew by at least 16 B per pair, largest first. */
+    private static void printGrowth(Map<String, long[]> before, Map<String, long[]> after, int n) {
+        List<Map.Entry<String, long[]>> grown = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : after.entrySet()) {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            long[] d = {e.getValue()[0] - b[0], e.getValue()[1] - b[1]};
+            if (d[1] >= 16L * n) {
+                grown.add(Map.entry(e.getKey(), d));
+            }
+        }
+        grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+        for (Map.Entry<String, long[]> e : grown) {
+            System.err.printf(Locale.ROOT, "%8.2f objects %8.0f B per pair  %s%n",
+                    (double) e.getValue()[0] / n, (double) e.getValue()[1] / n, e.getKey());
         }
     }
 
@@ -117,7 +159,8 @@ public final class IdleMemory {
             for (int i = 0; i < 4; i++) {
                 System.gc();
             }
-            PooledByteBufAllocatorMetric metric = PooledByteBufAllocator.DEFAULT.metric();
+            // The channels' allocator: Netty 4.2's default is the adaptive allocator, not the pooled one.
+            ByteBufAllocatorMetric metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
             return new Snapshot(memory.getHeapMemoryUsage().getUsed(),
                     metric.usedHeapMemory() + metric.usedDirectMemory(),
                     PlatformDependent.usedDirectMemory(), residentSetSize());
