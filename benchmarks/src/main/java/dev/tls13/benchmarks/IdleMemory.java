@@ -27,13 +27,14 @@ import javax.management.ObjectName;
  * <pre>java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp benchmarks.jar dev.tls13.benchmarks.IdleMemory STACK N</pre>
  *
  * <p>{@code STACK} is {@code PLAIN} (two {@link EmbeddedChannel}s with a sink handler each, no TLS: the
- * baseline), {@code OURS}, {@code JDK} or {@code OPENSSL}. After a warm-up of max(200, N) pairs (classes, caches,
- * allocator arenas, JIT-compiled code, so that the RSS growth is not code cache), it establishes {@code N} pairs (x25519, ECDSA P-256), sends one 1 KiB message each
- * way, carries everything so both ends are idle, runs full GCs and reports per pair:
+ * baseline), {@code OURS}, {@code JDK} or {@code OPENSSL}. After a warm-up of max(200, N) pairs (classes,
+ * caches, allocator arenas, JIT-compiled code, so that the RSS growth is not code cache), it establishes
+ * {@code N} pairs (x25519, ECDSA P-256), sends one 1 KiB message each way, carries everything so both
+ * ends are idle, runs full GCs and reports per pair:
  * <ul>
  *   <li>{@code heap}: used heap after full GC ({@link MemoryMXBean}) minus the same before the pairs;</li>
- *   <li>{@code pooled}: bytes of the channels' allocator ({@code ByteBufAllocator.DEFAULT}) in use (heap + direct), i.e. buffers an idle
- *       connection still holds;</li>
+ *   <li>{@code pooled}: bytes of the channels' allocator ({@code ByteBufAllocator.DEFAULT}) in use
+ *       (heap + direct), i.e. buffers an idle connection still holds;</li>
  *   <li>{@code direct}: Netty's direct-memory counter ({@code PlatformDependent.usedDirectMemory()});</li>
  *   <li>{@code rss}: growth of the process's resident set ({@code /proc/self/status} VmRSS); with a
  *       pre-touched fixed heap ({@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) that is native memory:

@@ -18,9 +18,10 @@ import javax.crypto.spec.IvParameterSpec;
  * keys and GHASH state (about 0.9 KB each on JDK 17, measured with {@code IdleMemory}); the JDK re-expands
  * the AES key only when the key differs from the previous one on that cipher. ChaCha20-Poly1305 keeps a
  * cipher per key, because the JDK refuses to re-initialise a ChaCha20 cipher with its previous key and
- * nonce, which a shared decrypting cipher could see from two ends of a connection in one thread. In-place calls are allowed; in-place GCM decryption
- * goes through a per-thread array because the JDK decrypts more slowly when input and output share an
- * array (see {@link #open(byte[], byte[], byte[], int, int, byte[], int)}).
+ * nonce, which a shared decrypting cipher could see from two ends of a connection in one thread.
+ * In-place calls are allowed; in-place GCM decryption goes through a per-thread array because the JDK
+ * decrypts more slowly when input and output share an array
+ * (see {@link #open(byte[], byte[], byte[], int, int, byte[], int)}).
  */
 final class JcaAead implements Aead {
 
