@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The comparison of issue 5: our Tls13Handler against Netty's SslHandler (JDK engine and BoringSSL), in one
+# JMH run per JDK, on JDK 17 and Temurin 25, written as one Markdown report.
+#
+#   benchmarks/compare.sh [--quick] [--jdk PATH]... [extra JMH options...]
+#
+# Default (trustworthy run, ~20 min per JDK on the 2-core machine):
+#   ThroughputBenchmark  stacks OURS,JDK x 3 suites x 64 B/1/16/64 KiB, OPENSSL x AES-128-GCM (and
+#                        ChaCha20-Poly1305 in a second invocation whose forks see OPENSSL_ia32cap=~0x200000000000000,
+#                        which hides AES-NI from BoringSSL only so it prefers ChaCha20): 8 x 1 s warm-up, 5 x 1 s
+#   HandshakeBenchmark   3 stacks x {x25519, secp256r1} x {ECDSA P-256, RSA-2048}: 8 x 2 s warm-up, 5 x 2 s
+#   RecordBenchmark      seal/open/copyOnly (heap) and the JCA ceiling, 3 suites x 1/16 KiB: 3 x 1 s, 3 x 1 s
+#   IdleMemory           PLAIN/OURS/JDK/OPENSSL, 2000 pairs each, one JVM each (-Xms1g -Xmx1g -XX:+AlwaysPreTouch)
+# --quick (~3 min per JDK, smoke only): AES-128-GCM 1/16 KiB, x25519+P-256 handshakes, the 16 KiB ceiling,
+#   300 idle pairs, 2 x 1 s warm-up and 2 x 1 s measurement everywhere.
+# Every JMH run uses -prof gc and -prof dev.tls13.benchmarks.CpuTimeProfiler (worker-thread CPU ns/op).
+# JDKs: --jdk PATH (repeatable); default /usr/lib/jvm/java-17-openjdk-amd64 and /usr/lib/jvm/temurin-25-jdk-amd64.
+# JAVA_OPTS is passed to the JMH host JVM (e.g. JAVA_OPTS=-Djmh.ignoreLock=true when another JMH runs).
+# Output: benchmarks/results/compare-<UTC time>/ with the JSON of every run and report.md (also printed).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+quick=0
+jdks=()
+jmh_extra=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) quick=1; shift ;;
+        --jdk) jdks+=("$2"); shift 2 ;;
+        *) jmh_extra+=("$1"); shift ;;
+    esac
+done
+if [[ ${#jdks[@]} -eq 0 ]]; then
+    jdks=(/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64)
+fi
+
+jar=benchmarks/target/benchmarks.jar
+if [[ "${REBUILD:-0}" == 1 || ! -f "$jar" ]] \
+        || [[ -n "$(find benchmarks/src benchmarks/pom.xml netty-tls13-codec/src netty-tls13-codec/pom.xml \
+                pom.xml -newer "$jar" -print -quit)" ]]; then
+    echo "building $jar (JDK 17)" >&2
+    JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 mvn -B -q -o -pl netty-tls13-codec,benchmarks -am package -DskipTests
+fi
+
+out="benchmarks/results/compare-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+profilers=(-prof gc -prof dev.tls13.benchmarks.CpuTimeProfiler)
+chacha_env='~0x200000000000000'
+
+for home in "${jdks[@]}"; do
+    java="$home/bin/java"
+    jdk="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
+    "$java" -version 2>&1 | sed -n 2p > "$out/jdk$jdk-version.txt"
+    jmh() {
+        local name="$1"; shift
+        # shellcheck disable=SC2086
+        "$java" ${JAVA_OPTS:-} -jar "$jar" "$@" "${profilers[@]}" -rf json -rff "$out/jdk$jdk-$name.json" \
+            ${jmh_extra[@]+"${jmh_extra[@]}"} | tee "$out/jdk$jdk-$name.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' || true
+    }
+    echo "== JDK $jdk ($home)" >&2
+    if [[ $quick == 1 ]]; then
+        short=(-wi 2 -w 1s -i 2 -r 1s)
+        jmh throughput ThroughputBenchmark -p stack=OURS,JDK,OPENSSL -p suite=TLS_AES_128_GCM_SHA256 \
+            -p size=1024,16384 "${short[@]}"
+        jmh handshake HandshakeBenchmark -p group=x25519 -p key=EC_P256 "${short[@]}"
+        jmh record 'RecordBenchmark\.(seal|open|copyOnly|jcaSeal|jcaOpen)$' -p suite=TLS_AES_128_GCM_SHA256 \
+            -p size=16384 -p bufferType=heap "${short[@]}"
+        pairs=300
+    else
+        jmh throughput ThroughputBenchmark -p stack=OURS,JDK
+        jmh throughput-openssl ThroughputBenchmark -p stack=OPENSSL -p suite=TLS_AES_128_GCM_SHA256
+        OPENSSL_ia32cap="$chacha_env" jmh throughput-openssl-chacha ThroughputBenchmark -p stack=OPENSSL \
+            -p suite=TLS_CHACHA20_POLY1305_SHA256
+        jmh handshake HandshakeBenchmark
+        jmh record 'RecordBenchmark\.(seal|open|copyOnly|jcaSeal|jcaOpen)$' \
+            -p suite=TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256 \
+            -p size=1024,16384 -p bufferType=heap -wi 3 -w 1s -i 3 -r 1s
+        pairs=2000
+    fi
+    for stack in PLAIN OURS JDK OPENSSL; do
+        "$java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$jar" \
+            dev.tls13.benchmarks.IdleMemory "$stack" "$pairs" | tail -1 >> "$out/jdk$jdk-memory.jsonl"
+    done
+done
+
+python3 benchmarks/comparison_table.py "$out" | tee "$out/report.md"
+echo "results: $out/report.md" >&2

@@ -1,0 +1,78 @@
+package dev.tls13.benchmarks;
+
+import dev.tls13.testing.TestPki;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Full handshakes per second, both ends on one thread: each operation creates a client and a server
+ * channel with fresh handlers from the same contexts, carries the records until both are quiet (so a
+ * server's NewSessionTicket is included), checks that both handshakes succeeded and closes both channels.
+ * No resumption: every handshake is a full one with certificate authentication, the client verifying the
+ * server's chain and host name.
+ *
+ * <p>Warm-up is 8 x 2 s because the JDK engine needs about 16 s to settle (NOTES.md, "Measuring").
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 8, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
+@State(Scope.Thread)
+public class HandshakeBenchmark {
+
+    /** The stack both ends run. */
+    @Param({"OURS", "JDK", "OPENSSL"})
+    public Stack stack;
+
+    /** The key-exchange group, the only one either end offers. */
+    @Param({"x25519", "secp256r1"})
+    public String group;
+
+    /** The server certificate's key: ECDSA P-256 or RSA-2048 (rsa_pss_rsae_sha256). */
+    @Param({"EC_P256", "RSA_2048"})
+    public TestPki.KeyType key;
+
+    private Stack.Contexts contexts;
+
+    /**
+     * Builds the contexts and checks one handshake.
+     *
+     * @throws Exception if the stack cannot be set up
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        if (stack == Stack.JDK) {
+            Stack.restrictJdkGroup(group);
+        }
+        contexts = stack.contexts(null, group, key);
+        handshake();
+    }
+
+    /**
+     * One full handshake.
+     *
+     * @return the pair, closed
+     */
+    @Benchmark
+    public Object handshake() {
+        Pair pair = new Pair(contexts);
+        try {
+            pair.handshake();
+        } finally {
+            pair.discard();
+        }
+        return pair;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tls13.benchmarks;
+
+import dev.tls13.Tls13Context;
+import dev.tls13.netty.Tls13Handler;
+import dev.tls13.testing.TestPki;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+
+/**
+ * The three TLS stacks compared in one run: our {@link Tls13Handler}, Netty's {@link SslHandler} with the
+ * JDK's engine and {@code SslHandler} with BoringSSL (netty-tcnative-boringssl-static). Both ends of a
+ * pair always run the same stack, configured the same way.
+ */
+public enum Stack {
+    /** Our {@link Tls13Handler}. */
+    OURS,
+    /** {@code SslHandler} with {@code SslProvider.JDK} (SunJSSE). */
+    JDK,
+    /** {@code SslHandler} with {@code SslProvider.OPENSSL} (BoringSSL through netty-tcnative). */
+    OPENSSL;
+
+    /** The host name in every server certificate and the one every client verifies. */
+    static final String HOST = "localhost";
+
+    /**
+     * A client and a server context of one stack.
+     *
+     * @param stack the stack
+     * @param client creates client handlers
+     * @param server creates server handlers
+     */
+    record Contexts(Stack stack, HandlerFactory client, HandlerFactory server) {
+    }
+
+    /** Creates one end's handler. */
+    interface HandlerFactory {
+        ChannelHandler newHandler(ByteBufAllocator alloc);
+    }
+
+    /**
+     * Builds a client and a server context.
+     *
+     * @param suite the TLS 1.3 cipher suite both ends are restricted to, or {@code null} for the default
+     *              (BoringSSL ignores TLS 1.3 suite configuration: the caller checks what was negotiated)
+     * @param group the named group both ends are restricted to ("x25519" or "secp256r1"), or {@code null};
+     *              for the JDK it must have been set already as {@code jdk.tls.namedGroups} (see
+     *              {@link #restrictJdkGroup})
+     * @param keyType the server certificate's key type
+     * @return the contexts
+     * @throws SSLException if a context cannot be built
+     */
+    Contexts contexts(String suite, String group, TestPki.KeyType keyType) throws SSLException {
+        TestPki.Issued leaf = TestPki.leaf(keyType).dns(HOST).build();
+        X509Certificate anchor = leaf.chain().get(leaf.chain().size() - 1);
+        X509Certificate[] chain = leaf.chain().toArray(new X509Certificate[0]);
+        switch (this) {
+            case OURS: {
+                var server = Tls13Context.forServer(leaf.privateKey(), chain);
+                var client = Tls13Context.forClient().trustManager(anchor);
+                if (suite != null) {
+                    server.cipherSuites(suite);
+                    client.cipherSuites(suite);
+                }
+                if (group != null) {
+                    server.namedGroups(group);
+                    client.namedGroups(group);
+                }
+                Tls13Context s = server.build();
+                Tls13Context c = client.build();
+                return new Contexts(this, s::newHandler, alloc -> c.newHandler(alloc, HOST, 443));
+            }
+            case JDK:
+            case OPENSSL: {
+                SslProvider provider = this == JDK ? SslProvider.JDK : SslProvider.OPENSSL;
+                SslContextBuilder server = SslContextBuilder.forServer(leaf.privateKey(), chain);
+                SslContextBuilder client = SslContextBuilder.forClient().trustManager(anchor)
+                        .endpointIdentificationAlgorithm("HTTPS");
+                for (SslContextBuilder b : List.of(server, client)) {
+                    b.sslProvider(provider).protocols("TLSv1.3");
+                    if (suite != null && this == JDK) {
+                        b.ciphers(List.of(suite));
+                    }
+                    if (group != null && this == OPENSSL) {
+                        b.option(OpenSslContextOption.GROUPS, new String[] {group});
+                    }
+                }
+                SslContext s = server.build();
+                SslContext c = client.build();
+                return new Contexts(this, s::newHandler, alloc -> c.newHandler(alloc, HOST, 443));
+            }
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * Restricts the JDK's engine to one named group. JDK 17 has no per-engine setting
+     * ({@code SSLParameters.setNamedGroups} came in JDK 20); the system property is read once, when JSSE
+     * first initialises, so this must run before any SSL context exists in this JVM (JMH forks a fresh JVM
+     * per parameter combination, and the benchmarks call this first thing in their trial setup).
+     *
+     * @param group the group name, or {@code null} for the JDK's default list
+     */
+    static void restrictJdkGroup(String group) {
+        if (group != null) {
+            System.setProperty("jdk.tls.namedGroups", group);
+        }
+    }
+
+    /**
+     * The cipher suite a pair actually negotiated, from the client's handler.
+     *
+     * @param handler the client's TLS handler
+     * @return the suite's standard name
+     */
+    static String negotiatedSuite(ChannelHandler handler) {
+        if (handler instanceof Tls13Handler) {
+            return Objects.toString(((Tls13Handler) handler).session().cipherSuite());
+        }
+        return ((SslHandler) handler).engine().getSession().getCipherSuite();
+    }
+}
