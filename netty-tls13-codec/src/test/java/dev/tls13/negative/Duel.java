@@ -132,8 +132,16 @@ final class Duel implements AutoCloseable {
 
     /** Starts a duel with the default contexts of {@code profile}; the client's ClientHello is queued. */
     static Duel start(boolean victimIsClient, Profile profile) {
-        return start(victimIsClient, clientContext(profile).build(), serverContext(profile).build());
+        Tls13Context[] pair;
+        synchronized (CONTEXTS) {
+            pair = CONTEXTS.computeIfAbsent(profile, p -> new Tls13Context[] {clientContext(p).build(),
+                serverContext(p).build()});
+        }
+        return start(victimIsClient, pair[0], pair[1]);
     }
+
+    /** Contexts are immutable and reusable: building them (keys, certificates) is the slow part. */
+    private static final Map<Profile, Tls13Context[]> CONTEXTS = new java.util.EnumMap<>(Profile.class);
 
     /** Starts a duel between the given contexts. */
     static Duel start(boolean victimIsClient, Tls13Context client, Tls13Context server) {
@@ -152,12 +160,21 @@ final class Duel implements AutoCloseable {
         return d;
     }
 
-    static Issued serverLeaf() {
-        return TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns(HOST).build();
+    private static Issued serverLeaf;
+    private static Issued clientLeaf;
+
+    static synchronized Issued serverLeaf() {
+        if (serverLeaf == null) {
+            serverLeaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns(HOST).build();
+        }
+        return serverLeaf;
     }
 
-    static Issued clientLeaf() {
-        return TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("client").build();
+    static synchronized Issued clientLeaf() {
+        if (clientLeaf == null) {
+            clientLeaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("client").build();
+        }
+        return clientLeaf;
     }
 
     static dev.tls13.Tls13ContextBuilder clientContext(Profile profile) {
@@ -186,6 +203,20 @@ final class Duel implements AutoCloseable {
         return b;
     }
 
+    /**
+     * Derives the puppet's next application write secret after a KeyUpdate it "sent" (RFC 8446 §7.2:
+     * application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "",
+     * Hash.length)).
+     *
+     * @return the label of the next epoch
+     */
+    String nextApplicationEpoch(String label) {
+        int n = Integer.parseInt(label.substring(label.lastIndexOf('_') + 1));
+        String next = label.substring(0, label.lastIndexOf('_') + 1) + (n + 1);
+        secrets.putIfAbsent(next, Epoch.expandLabel(secret(label), "traffic upd", 32));
+        return next;
+    }
+
     /** Whether the key log holds {@code label}'s secret. */
     boolean hasSecret(String label) {
         return secrets.containsKey(label);
@@ -204,6 +235,11 @@ final class Duel implements AutoCloseable {
     /** The label of the puppet's handshake write secret. */
     String puppetHandshakeLabel() {
         return victimIsClient ? "SERVER_HANDSHAKE_TRAFFIC_SECRET" : "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
+    }
+
+    /** Makes {@code epoch} the one {@link #lastEpoch()} reports, for scripts that seal in "the current" epoch. */
+    void sealInnerEpoch(String epoch) {
+        lastEpoch = epoch;
     }
 
     /** The epoch of the last unit delivered to the victim. */
