@@ -66,7 +66,7 @@ final class Duel implements AutoCloseable {
     }
 
     final boolean victimIsClient;
-    final TlsConnection victim;
+    final Victim victim;
     final TlsConnection puppet;
     final End victimEnd = new End();
     final End puppetEnd = new End();
@@ -118,34 +118,54 @@ final class Duel implements AutoCloseable {
         }
     }
 
-    private Duel(boolean victimIsClient, Tls13Context client, Tls13Context server) {
+    private Duel(boolean victimIsClient, Tls13Context client, Tls13Context server, boolean handler) {
         this.victimIsClient = victimIsClient;
-        TlsConnection c = client.newConnection(PooledByteBufAllocator.DEFAULT, HOST,
-                victimIsClient ? victimEnd : puppetEnd);
-        TlsConnection s = server.newConnection(PooledByteBufAllocator.DEFAULT, null,
-                victimIsClient ? puppetEnd : victimEnd);
-        victim = victimIsClient ? c : s;
-        puppet = victimIsClient ? s : c;
+        Tls13Context victimContext = victimIsClient ? client : server;
+        String victimPeer = victimIsClient ? HOST : null;
+        if (handler) {
+            CURRENT.set(this);
+            victim = new Victim.Handler(victimContext, victimPeer);
+        } else {
+            victim = new Victim.Connection(victimContext, victimPeer, victimEnd);
+        }
+        puppet = (victimIsClient ? server : client).newConnection(PooledByteBufAllocator.DEFAULT,
+                victimIsClient ? null : HOST, puppetEnd);
         fromPuppet = new Reader(!victimIsClient);
         fromVictim = new Reader(victimIsClient);
     }
 
     /** Starts a duel with the default contexts of {@code profile}; the client's ClientHello is queued. */
     static Duel start(boolean victimIsClient, Profile profile) {
+        return start(victimIsClient, profile, false);
+    }
+
+    /** Starts a duel whose victim is the Netty handler ({@code handler}) or the sans-IO connection. */
+    static Duel start(boolean victimIsClient, Profile profile, boolean handler) {
         Tls13Context[] pair;
         synchronized (CONTEXTS) {
-            pair = CONTEXTS.computeIfAbsent(profile, p -> new Tls13Context[] {clientContext(p).build(),
-                serverContext(p).build()});
+            pair = CONTEXTS.computeIfAbsent(profile, p -> new Tls13Context[] {
+                clientContext(p).keyLog(Duel::logVictimKey).build(),
+                serverContext(p).keyLog(Duel::logVictimKey).build()});
         }
-        return start(victimIsClient, pair[0], pair[1]);
+        return start(victimIsClient, pair[0], pair[1], handler);
     }
+
+    private static void logVictimKey(io.netty.channel.Channel channel, String line) {
+        Duel d = CURRENT.get();
+        if (d != null) {
+            d.victimEnd.keyLog(line);
+        }
+    }
+
+    /** The duel whose handler victim is logging keys on this thread. */
+    private static final ThreadLocal<Duel> CURRENT = new ThreadLocal<>();
 
     /** Contexts are immutable and reusable: building them (keys, certificates) is the slow part. */
     private static final Map<Profile, Tls13Context[]> CONTEXTS = new java.util.EnumMap<>(Profile.class);
 
     /** Starts a duel between the given contexts. */
-    static Duel start(boolean victimIsClient, Tls13Context client, Tls13Context server) {
-        Duel d = new Duel(victimIsClient, client, server);
+    static Duel start(boolean victimIsClient, Tls13Context client, Tls13Context server, boolean handler) {
+        Duel d = new Duel(victimIsClient, client, server, handler);
         try {
             d.victim.start();
             d.puppet.start();
@@ -420,6 +440,7 @@ final class Duel implements AutoCloseable {
             assertEquals(0x15, lastRecord[0] & 0xFF, "a plaintext alert before keys");
         }
         assertEquals(null, victim.pollOutput(), "one alert, then silence");
+        victim.assertFailureReported(e);
     }
 
     /** Whether the victim had write keys, which an alert sent now must use. */
@@ -432,6 +453,7 @@ final class Duel implements AutoCloseable {
     public void close() {
         victim.release();
         puppet.release();
+        CURRENT.remove();
         victimIn.release();
         puppetIn.release();
     }

@@ -322,15 +322,29 @@ class MalformedMessageTest {
     List<DynamicTest> lyingMessagesGetTheAlertRfc8446Names() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Lie lie : lies()) {
-            tests.add(lie(lie));
+            tests.add(lie(lie, false));
+        }
+        return tests;
+    }
+
+    /** The same lies against the Netty handler: the future, the event and the close report them too. */
+    @TestFactory
+    List<DynamicTest> throughTheNettyHandlerLyingMessagesGetTheAlertRfc8446Names() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Lie lie : lies()) {
+            tests.add(lie(lie, true));
         }
         return tests;
     }
 
     private static DynamicTest lie(Lie lie) {
-        return DynamicTest.dynamicTest((lie.victimIsClient() ? "client " : "server ") + lie.profile() + " "
-                + lie.name() + " -> " + lie.alert(), () -> {
-                    try (Duel d = Duel.start(lie.victimIsClient(), lie.profile())) {
+        return lie(lie, false);
+    }
+
+    private static DynamicTest lie(Lie lie, boolean handler) {
+        return DynamicTest.dynamicTest((handler ? "handler " : "") + (lie.victimIsClient() ? "client " : "server ")
+                + lie.profile() + " " + lie.name() + " -> " + lie.alert(), () -> {
+                    try (Duel d = Duel.start(lie.victimIsClient(), lie.profile(), handler)) {
                         d.advance(lie.step());
                         Unit honest = d.queue.poll();
                         boolean encrypted = d.victimHasWriteKeys();

@@ -196,21 +196,31 @@ class RecordAbuseTest {
 
     @TestFactory
     List<DynamicTest> hostileRecordsEndInTheNamedFatalAlert() {
+        return all(false);
+    }
+
+    /** The same records against the Netty handler: the future, the event and the close report it too. */
+    @TestFactory
+    List<DynamicTest> throughTheNettyHandlerHostileRecordsEndInTheNamedFatalAlert() {
+        return all(true);
+    }
+
+    private static List<DynamicTest> all(boolean handler) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Case c : cases()) {
             for (boolean victimIsClient : new boolean[] {false, true}) {
                 if (victimIsClient && !c.bothRoles()) {
                     continue;
                 }
-                tests.add(DynamicTest.dynamicTest((victimIsClient ? "client" : "server") + " " + c.moment() + " "
-                        + c.name() + " -> " + c.alert(), () -> run(c, victimIsClient)));
+                tests.add(DynamicTest.dynamicTest((handler ? "handler " : "") + (victimIsClient ? "client" : "server") + " " + c.moment() + " "
+                        + c.name() + " -> " + c.alert(), () -> run(c, victimIsClient, handler)));
             }
         }
         return tests;
     }
 
-    private static void run(Case c, boolean victimIsClient) {
-        try (Duel d = Duel.start(victimIsClient, Profile.PLAIN)) {
+    private static void run(Case c, boolean victimIsClient, boolean handler) {
+        try (Duel d = Duel.start(victimIsClient, Profile.PLAIN, handler)) {
             switch (c.moment()) {
                 case FIRST_FLIGHT:
                     d.queue.clear();

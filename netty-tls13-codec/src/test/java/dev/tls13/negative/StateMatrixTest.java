@@ -117,10 +117,20 @@ class StateMatrixTest {
 
     @TestFactory
     List<DynamicTest> everyStateRejectsEveryMessageItDoesNotAcceptWithUnexpectedMessage() {
+        return matrix(false, Profile.values());
+    }
+
+    /** The plain profile's states again with the Netty handler as the victim: future, event and close too. */
+    @TestFactory
+    List<DynamicTest> throughTheNettyHandlerEveryStateRejectsEveryMessageItDoesNotAccept() {
+        return matrix(true, new Profile[] {Profile.PLAIN});
+    }
+
+    private static List<DynamicTest> matrix(boolean handler, Profile[] profiles) {
         Map<String, byte[]> samples = samples();
         List<DynamicTest> tests = new ArrayList<>();
         for (boolean victimIsClient : new boolean[] {true, false}) {
-            for (Profile profile : Profile.values()) {
+            for (Profile profile : profiles) {
                 List<Integer> script = script(victimIsClient, profile);
                 // Connected: after the last handshake message of the puppet (and its tickets).
                 for (int k = 0; k <= script.size(); k++) {
@@ -135,11 +145,11 @@ class StateMatrixTest {
                             continue;
                         }
                         int messages = k;
-                        String name = (victimIsClient ? "client" : "server") + " " + profile + " awaiting "
+                        String name = (handler ? "handler " : "") + (victimIsClient ? "client" : "server") + " " + profile + " awaiting "
                                 + (head == CONNECTED ? "nothing (connected)" : "type " + head) + " <- "
                                 + sample.getKey();
                         tests.add(DynamicTest.dynamicTest(name,
-                                () -> inject(victimIsClient, profile, messages, head, sample.getValue())));
+                                () -> inject(handler, victimIsClient, profile, messages, head, sample.getValue())));
                     }
                 }
             }
@@ -147,8 +157,9 @@ class StateMatrixTest {
         return tests;
     }
 
-    private static void inject(boolean victimIsClient, Profile profile, int messages, int head, byte[] message) {
-        try (Duel d = Duel.start(victimIsClient, profile)) {
+    private static void inject(boolean handler, boolean victimIsClient, Profile profile, int messages, int head,
+                               byte[] message) {
+        try (Duel d = Duel.start(victimIsClient, profile, handler)) {
             String epoch;
             if (head == CONNECTED) {
                 d.completeHandshake();
