@@ -118,6 +118,32 @@ class HandlerAndLimitsTest {
         Tally.count(AlertDescription.PROTOCOL_VERSION.toString());
     }
 
+    @Test
+    void serverWhosePeerStopsMidHandshakeTimesOutFailsTheFutureAndCloses() {
+        try (Duel d = Duel.start(false, Profile.PLAIN, true)) {
+            Victim.Handler victim = (Victim.Handler) d.victim;
+            victim.channel.freezeTime();
+            d.deliverNext();
+            ByteBuf flight = victim.pollOutput();
+            assertNotNull(flight, "the server answered the ClientHello");
+            flight.release();
+            // The client now goes silent instead of sending its Finished.
+            victim.channel.advanceTimeBy(victim.handler.getHandshakeTimeoutMillis() + 1,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            victim.channel.runPendingTasks();
+            victim.channel.runScheduledPendingTasks();
+            assertFalse(victim.channel.isOpen(), "closed after the timeout");
+            assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, victim.handler.handshakeFuture().cause());
+            assertTrue(victim.events.stream().anyMatch(e -> e instanceof SslHandshakeCompletionEvent
+                    && !((SslHandshakeCompletionEvent) e).isSuccess()));
+            ByteBuf rest = victim.pollOutput();
+            if (rest != null) {
+                rest.release();
+            }
+        }
+        Tally.count("handshake timeout");
+    }
+
     /** Counts the largest buffer anyone asked for, including growth through ensureWritable. */
     private static final class CountingAllocator extends AbstractByteBufAllocator {
         private final UnpooledByteBufAllocator delegate = new UnpooledByteBufAllocator(false);
