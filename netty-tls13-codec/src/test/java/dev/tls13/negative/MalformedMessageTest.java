@@ -182,6 +182,17 @@ class MalformedMessageTest {
             one[0] = 1; // u = 1 has order 4: the shared secret is all zero (RFC 7748 §6.1)
             return replaceKeyShare(m, NamedGroup.X25519, one);
         }));
+        // RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random "DOWNGRD\x01" / "\x00" mark a downgrade.
+        for (int last : new int[] {0, 1}) {
+            l.add(new Lie("serverHelloWithTheDowngradeSentinel0" + last, true, Profile.PLAIN, 0, illegal, m -> {
+                ServerHello s = sh(m);
+                byte[] random = s.random().clone();
+                byte[] sentinel = {0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, (byte) last};
+                System.arraycopy(sentinel, 0, random, 24, 8);
+                return enc(new ServerHello(s.legacyVersion(), random, s.legacySessionIdEcho(), s.cipherSuite(),
+                        s.extensions()));
+            }));
+        }
         l.add(new Lie("serverHelloSelectingTls12", true, Profile.PLAIN, 0, illegal, m -> {
             ServerHello s = sh(m);
             List<Extension> x = without(s.extensions(), ExtensionType.SUPPORTED_VERSIONS);
