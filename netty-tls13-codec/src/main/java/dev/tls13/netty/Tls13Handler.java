@@ -11,8 +11,10 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
@@ -103,6 +105,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private ChannelHandlerContext ctx;
     private TlsConnection connection;
     private long pendingBytes;
+    /**
+     * The user-defined writability bit of the channel's outbound buffer that reflects the plaintext this
+     * handler holds (written, not yet flushed or before the handshake): without it a slow reader's
+     * application would see the channel writable while that plaintext grows (DESIGN.md §10).
+     */
+    private static final int HELD_PLAINTEXT_WRITABILITY = 29;
     private boolean handshakeStarted;
     private boolean flushedBeforeHandshake;
     private boolean needsFlush;
@@ -614,6 +622,21 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         pendingWrites.add(new PendingWrite(buf, promise));
         pendingBytes += bytes;
+        updateWritability();
+    }
+
+    /** Turns the channel unwritable above the high water mark of held plaintext, writable below the low. */
+    private void updateWritability() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null) {
+            return;
+        }
+        WriteBufferWaterMark marks = ctx.channel().config().getWriteBufferWaterMark();
+        if (pendingBytes > marks.high()) {
+            out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, false);
+        } else if (pendingBytes < marks.low()) {
+            out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, true);
+        }
     }
 
     @Override
@@ -660,6 +683,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         try {
             pendingBytes = 0;
+            updateWritability();
             connection.writeApplicationData(plaintext, wrapDataSize);
         } catch (TlsException e) {
             for (ChannelPromise p : promises) {
@@ -724,6 +748,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             w.promise.tryFailure(cause);
         }
         pendingBytes = 0;
+        updateWritability();
     }
 
     /**
