@@ -2,7 +2,6 @@ package dev.tls13.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -145,9 +144,8 @@ public abstract class Tls13ProtocolNegotiationHandler extends ChannelInboundHand
     }
 
     private void removeSelfIfPresent(ChannelHandlerContext ctx) {
-        ChannelPipeline pipeline = ctx.pipeline();
         if (!ctx.isRemoved()) {
-            pipeline.remove(this);
+            ctx.pipeline().remove(this);
         }
     }
 

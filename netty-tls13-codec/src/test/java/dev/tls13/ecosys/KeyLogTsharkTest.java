@@ -125,8 +125,11 @@ class KeyLogTsharkTest {
                 if (started.isEmpty()) {
                     ExternalProcess.unavailable("tshark cannot capture on loopback here:\n" + capturing.output());
                 }
-                exchange(group, clientContext, port, marker);
-                awaitBothFins(capture, port);
+                // "Capturing on" may precede the live capture: wait until a probe connection is in the file.
+                awaitPackets(capture, port, probe(port), Flag.ANY, 1);
+                int clientPort = exchange(group, clientContext, port, marker);
+                // dumpcap writes asynchronously: stopping it before both FINs are on disk could lose records.
+                awaitPackets(capture, port, clientPort, Flag.FIN, 2);
                 assertTrue(capturing.terminate(), "tshark stops on SIGTERM");
             }
         } finally {
@@ -153,7 +156,7 @@ class KeyLogTsharkTest {
     }
 
     /** One TLS connection: a request, a KeyUpdate both ways, another request, close. */
-    private static void exchange(EventLoopGroup group, Tls13Context context, int port, String marker)
+    private static int exchange(EventLoopGroup group, Tls13Context context, int port, String marker)
             throws Exception {
         Responses responses = new Responses();
         Tls13Handler tls = context.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT, "localhost", port);
@@ -174,9 +177,22 @@ class KeyLogTsharkTest {
             assertTrue(tls.updateKeys(true).await(20, TimeUnit.SECONDS));
             client.writeAndFlush(request(marker + "/after-key-update"));
             assertEquals("served /" + marker + "/after-key-update", responses.bodies.poll(20, TimeUnit.SECONDS));
+            return ((InetSocketAddress) client.localAddress()).getPort();
         } finally {
             client.close().sync();
         }
+    }
+
+    /** Opens and closes a plain TCP connection to the port; returns its local port. */
+    private static int probe(int port) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Which TCP segments {@link #count} counts. */
+    enum Flag {
+        ANY, FIN
     }
 
     private static ByteBuf request(String path) {
@@ -197,30 +213,35 @@ class KeyLogTsharkTest {
     }
 
     /**
-     * Bounded wait until the capture file holds a FIN in each direction of the test connection: dumpcap
-     * writes packets asynchronously, and stopping it earlier could lose the last records.
+     * Bounded wait (30 s) until the capture file holds {@code expected} segments of the connection between
+     * {@code port} and {@code peerPort}; fails with what it found otherwise.
      */
-    private static void awaitBothFins(Path capture, int port) throws IOException, InterruptedException {
+    private static void awaitPackets(Path capture, int port, int peerPort, Flag flag, int expected)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Object monitor = new Object();
+        int found = 0;
         while (System.nanoTime() < deadline) {
-            if (Files.exists(capture) && finsFrom(Files.readAllBytes(capture), port) >= 2) {
+            found = Files.exists(capture) ? count(Files.readAllBytes(capture), port, peerPort, flag) : 0;
+            if (found >= expected) {
                 return;
             }
             synchronized (monitor) {
-                // A bounded poll (no busy spin): dumpcap flushes its file about every 100 ms.
+                // A bounded poll, not a sleep on a guess: dumpcap flushes its file about every 100 ms.
                 TimeUnit.MILLISECONDS.timedWait(monitor, 50);
             }
         }
+        throw new AssertionError("the capture holds " + found + " of " + expected + " " + flag
+                + " segments between ports " + port + " and " + peerPort);
     }
 
     /**
-     * Counts TCP segments with FIN to or from {@code port} in a little-endian pcapng file of Ethernet
-     * (Linux loopback) IPv4 frames; incomplete trailing blocks are ignored.
+     * Counts the TCP segments between two ports (with FIN, or any) in a little-endian pcapng file of
+     * Ethernet (Linux loopback) IPv4 frames; an incomplete trailing block is ignored.
      */
-    static int finsFrom(byte[] pcapng, int port) {
+    static int count(byte[] pcapng, int port, int peerPort, Flag flag) {
         ByteBuffer in = ByteBuffer.wrap(pcapng).order(ByteOrder.LITTLE_ENDIAN);
-        int fins = 0;
+        int found = 0;
         int offset = 0;
         while (offset + 12 <= pcapng.length) {
             int type = in.getInt(offset);
@@ -237,13 +258,15 @@ class KeyLogTsharkTest {
                     int tcp = ip + (pcapng[ip] & 0x0F) * 4;
                     int source = ((pcapng[tcp] & 0xFF) << 8) | (pcapng[tcp + 1] & 0xFF);
                     int destination = ((pcapng[tcp + 2] & 0xFF) << 8) | (pcapng[tcp + 3] & 0xFF);
-                    if ((source == port || destination == port) && (pcapng[tcp + 13] & 0x01) != 0) {
-                        fins++;
+                    boolean between = source == port && destination == peerPort
+                            || source == peerPort && destination == port;
+                    if (between && (flag == Flag.ANY || (pcapng[tcp + 13] & 0x01) != 0)) {
+                        found++;
                     }
                 }
             }
             offset += length;
         }
-        return fins;
+        return found;
     }
 }

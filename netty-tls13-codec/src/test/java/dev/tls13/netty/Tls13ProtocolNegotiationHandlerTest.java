@@ -112,7 +112,8 @@ class Tls13ProtocolNegotiationHandlerTest {
     private void serverNegotiatorFallback(String fallback) {
         serverNegotiator = new Negotiator(fallback, pair.serverApp);
         clientNegotiator = new Negotiator("http/1.1", pair.clientApp);
-        pair.serverHandler = ChannelPair.serverContext().applicationProtocols("h2").build().newHandler(pair.server.alloc());
+        pair.serverHandler = ChannelPair.serverContext().applicationProtocols("h2").build()
+                .newHandler(pair.server.alloc());
         pair.server.pipeline().addLast(pair.serverWire, pair.serverHandler, serverNegotiator);
         pair.clientHandler = ChannelPair.clientContext().build().newHandler(pair.client.alloc(), ChannelPair.HOST, 443);
         pair.client.pipeline().addLast(pair.clientWire, pair.clientHandler, clientNegotiator);
