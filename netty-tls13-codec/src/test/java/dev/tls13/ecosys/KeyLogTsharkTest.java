@@ -125,8 +125,8 @@ class KeyLogTsharkTest {
                 if (started.isEmpty()) {
                     ExternalProcess.unavailable("tshark cannot capture on loopback here:\n" + capturing.output());
                 }
-                // "Capturing on" may precede the live capture: wait until a probe connection is in the file.
-                awaitPackets(capture, port, probe(port), Flag.ANY, 1);
+                // "Capturing on" may precede the live capture: probe until a probe connection is in the file.
+                awaitPackets(capture, port, -1, Flag.ANY, 1);
                 int clientPort = exchange(group, clientContext, port, marker);
                 // dumpcap writes asynchronously: stopping it before both FINs are on disk could lose records.
                 awaitPackets(capture, port, clientPort, Flag.FIN, 2);
@@ -214,7 +214,8 @@ class KeyLogTsharkTest {
 
     /**
      * Bounded wait (30 s) until the capture file holds {@code expected} segments of the connection between
-     * {@code port} and {@code peerPort}; fails with what it found otherwise.
+     * {@code port} and {@code peerPort}; fails with what it found otherwise. With {@code peerPort} -1 it
+     * counts segments from any port and opens a probe connection before each look.
      */
     private static void awaitPackets(Path capture, int port, int peerPort, Flag flag, int expected)
             throws IOException, InterruptedException {
@@ -222,6 +223,9 @@ class KeyLogTsharkTest {
         Object monitor = new Object();
         int found = 0;
         while (System.nanoTime() < deadline) {
+            if (peerPort < 0) {
+                probe(port);
+            }
             found = Files.exists(capture) ? count(Files.readAllBytes(capture), port, peerPort, flag) : 0;
             if (found >= expected) {
                 return;
@@ -258,8 +262,8 @@ class KeyLogTsharkTest {
                     int tcp = ip + (pcapng[ip] & 0x0F) * 4;
                     int source = ((pcapng[tcp] & 0xFF) << 8) | (pcapng[tcp + 1] & 0xFF);
                     int destination = ((pcapng[tcp + 2] & 0xFF) << 8) | (pcapng[tcp + 3] & 0xFF);
-                    boolean between = source == port && destination == peerPort
-                            || source == peerPort && destination == port;
+                    boolean between = source == port && (destination == peerPort || peerPort < 0)
+                            || (source == peerPort || peerPort < 0) && destination == port;
                     if (between && (flag == Flag.ANY || (pcapng[tcp + 13] & 0x01) != 0)) {
                         found++;
                     }
