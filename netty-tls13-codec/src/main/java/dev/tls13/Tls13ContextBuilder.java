@@ -643,13 +643,15 @@ public final class Tls13ContextBuilder {
 
     /**
      * Logs every connection's secrets in the NSS key log format (RFC 9850); {@code null} (the default)
-     * logs nothing. For debugging only: the lines decrypt the traffic.
+     * logs nothing. For debugging only: the lines decrypt the traffic. See {@link Tls13KeyLog#toFile} and
+     * {@link Tls13KeyLog#fromEnvironment()} for an {@code SSLKEYLOGFILE} writer.
      *
-     * @param keyLog the consumer of the lines, or {@code null}
+     * @param keyLog the consumer of the lines, or {@code null} / {@link Tls13KeyLog#disabled()} for none
      * @return this builder
      */
     public Tls13ContextBuilder keyLog(Tls13KeyLog keyLog) {
-        this.keyLog = keyLog;
+        // Tls13KeyLog.disabled() (e.g. fromEnvironment() without SSLKEYLOGFILE) formats no secret at all.
+        this.keyLog = keyLog == Tls13KeyLog.disabled() ? null : keyLog;
         return this;
     }
 

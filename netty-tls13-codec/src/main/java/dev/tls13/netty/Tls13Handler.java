@@ -217,6 +217,49 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return s == null ? null : s.applicationProtocol();
     }
 
+    /**
+     * Exports keying material from this connection (RFC 8446 §7.5): {@code HKDF-Expand-Label(
+     * Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context_value), length)}. Both
+     * sides of a connection export the same bytes for the same arguments; OpenSSL calls this
+     * {@code SSL_export_keying_material}.
+     *
+     * <p>Runs on the channel's event loop; from another thread it waits for the event loop.
+     *
+     * @param label the label (RFC 5705 §4), e.g. {@code "EXPORTER-my-protocol"}
+     * @param context the context value, or {@code null}: TLS 1.3 treats "no context" exactly like an
+     *        empty context (RFC 8446 §7.5), so both give the same bytes
+     * @param length the number of bytes, at most 255 times the hash length
+     * @return the keying material, owned by the caller
+     * @throws IllegalStateException before the handshake completed or after the connection was closed
+     * @throws IllegalArgumentException when the label or length is out of range
+     */
+    public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+        Objects.requireNonNull(label, "label");
+        byte[] contextValue = context == null ? new byte[0] : context.clone();
+        ChannelHandlerContext c = requireContext();
+        if (c.executor().inEventLoop()) {
+            return exportKeyingMaterial0(label, contextValue, length);
+        }
+        // TlsConnection is confined to the event loop, and release() destroys the exporter secret there.
+        Future<byte[]> f = c.executor().submit(() -> exportKeyingMaterial0(label, contextValue, length));
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IllegalStateException("keying material export failed", cause);
+        }
+        return f.getNow();
+    }
+
+    private byte[] exportKeyingMaterial0(String label, byte[] context, int length) {
+        if (released || connection == null || !connection.isHandshakeComplete()) {
+            throw new IllegalStateException("keying material needs a completed TLS handshake on an open connection");
+        }
+        return connection.exportKeyingMaterial(label, context, length);
+    }
+
     /** @return the handshake timeout in milliseconds (0: none) */
     public long getHandshakeTimeoutMillis() {
         return handshakeTimeoutMillis;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * every record it reads until our answer arrives, so with much data in flight towards it (here a 1 MiB echo
  * it streams, limit 64 KiB; with the default limit after 2^37 bytes) it sends a burst of KeyUpdates and no
  * application data; TlsConnection failed when Limits.maxKeyUpdates was 8. RFC 8446 §4.6.3 expects several
- * KeyUpdates to reach a silent peer; the default is now 32, BoringSSL's own limit.
+ * KeyUpdates to reach a silent peer; the default is now 128 (a burst is as long as our records in flight).
  */
 class KeyUpdateFloodRegressionTest {
 
