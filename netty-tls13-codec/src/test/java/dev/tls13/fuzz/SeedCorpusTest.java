@@ -46,7 +46,8 @@ class SeedCorpusTest {
                 continue;
             }
             try (InputStream in = SeedCorpusTest.class.getResourceAsStream(e.getKey())) {
-                assertNotNull(in, "seed " + e.getKey() + " is committed (regenerate with -Dtls13.fuzz.writeSeeds=true)");
+                assertNotNull(in, "seed " + e.getKey()
+                        + " is committed (regenerate with -Dtls13.fuzz.writeSeeds=true)");
                 assertArrayEquals(e.getValue(), in.readAllBytes(), "seed " + e.getKey() + " is current");
             }
         }
