@@ -1,0 +1,271 @@
+package dev.tls13.fuzz;
+
+import dev.tls13.connection.TlsConnection;
+import dev.tls13.crypto.Aead;
+import dev.tls13.crypto.AeadAlgorithm;
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.DeterministicCryptoProvider;
+import dev.tls13.crypto.HashAlgorithm;
+import dev.tls13.crypto.Hkdf;
+import dev.tls13.crypto.KeyExchange;
+import dev.tls13.crypto.KeyExchangeAlgorithm;
+import dev.tls13.crypto.SignatureAlgorithm;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
+import dev.tls13.handshake.CertificateSelector;
+import dev.tls13.handshake.CertifiedKey;
+import dev.tls13.handshake.ClientAuth;
+import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ServerConfig;
+import dev.tls13.handshake.SessionInfo;
+import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.testing.Rfc8448;
+import dev.tls13.testing.TestPki;
+import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.NamedGroup;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import java.math.BigInteger;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * What the state-machine fuzz targets share: a deterministic crypto provider with a {@link NullAead},
+ * fixed client and server configurations (the RFC 8448 RSA certificate and key, so the server's
+ * CertificateVerify and hence every transcript is the same on every run), and the crash rule.
+ *
+ * <p>Determinism matters: the committed seeds are whole conversations recorded from our client and
+ * server, and they stay valid (Finished included) only while each side's own messages are the same
+ * bytes on every run.
+ */
+final class FuzzSupport {
+
+    /** Unpooled and heap: the fuzz loop must not depend on pool state; leaks still show in paranoid mode. */
+    static final ByteBufAllocator ALLOC = new UnpooledByteBufAllocator(false);
+
+    static final List<CipherSuite> SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
+            CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
+
+    private static final X509Certificate CERTIFICATE;
+    private static final PrivateKey KEY;
+
+    static {
+        try {
+            byte[] m = Rfc8448.one(Rfc8448.Trace.SIMPLE_1RTT, "server", "construct a Certificate handshake")
+                    .bytes("Certificate");
+            // header(4) context length(1)=0 list length(3) cert_data length(3) cert_data
+            int length = (m[8] & 0xFF) << 16 | (m[9] & 0xFF) << 8 | m[10] & 0xFF;
+            CERTIFICATE = TestPki.toJdk(Arrays.copyOfRange(m, 11, 11 + length));
+            Map<String, String> k = Rfc8448.rsaServerKey();
+            KEY = KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(n(k, "modulus"),
+                    n(k, "public exponent"), n(k, "private exponent"), n(k, "prime1"), n(k, "prime2"),
+                    n(k, "exponent1"), n(k, "exponent2"), n(k, "coefficient")));
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private FuzzSupport() {
+    }
+
+    private static BigInteger n(Map<String, String> key, String name) {
+        return new BigInteger(key.get(name), 16);
+    }
+
+    /** @return a fresh provider: the same randoms and keys on every run, and the null AEAD */
+    static CryptoProvider crypto() {
+        return new NullAeadProvider(DeterministicCryptoProvider.builder().build());
+    }
+
+    /**
+     * The client: offers x25519 only in its first key share (so a server preferring P-256 sends a
+     * HelloRetryRequest), accepts any certificate, and has a certificate for client authentication.
+     *
+     * @param mode bit 0: middlebox compatibility mode
+     */
+    static ClientConfig clientConfig(int mode) {
+        return new ClientConfig(crypto(), SUITES, List.of(NamedGroup.X25519, NamedGroup.SECP256R1), 1,
+                SignatureSchemes.DEFAULT, List.of(), List.of("h2", "http/1.1"), AcceptAll.INSTANCE, null,
+                (mode & 1) != 0, List.of(CertifiedKey.of(KEY, CERTIFICATE)));
+    }
+
+    /**
+     * The server.
+     *
+     * @param mode bit 0: request a client certificate (optional); bit 1: prefer P-256 (HelloRetryRequest
+     *        for our client); bit 2: HelloRetryRequest cookie
+     */
+    static ServerConfig serverConfig(int mode) {
+        List<NamedGroup> groups = (mode & 2) != 0
+                ? List.of(NamedGroup.SECP256R1, NamedGroup.X25519)
+                : List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
+        return new ServerConfig(crypto(), SUITES, groups, SignatureSchemes.DEFAULT,
+                new CertificateSelector(List.of(CertifiedKey.of(KEY, CERTIFICATE))), List.of("http/1.1"), false,
+                (mode & 4) != 0, (mode & 1) != 0 ? ClientAuth.OPTIONAL : ClientAuth.NONE, AcceptAll.INSTANCE,
+                false);
+    }
+
+    /** @return a started client connection (its ClientHello is queued) */
+    static TlsConnection startClient(int mode, Sink sink) throws TlsException {
+        TlsConnection c = TlsConnection.client(clientConfig(mode), "server", null, ALLOC, sink);
+        c.start();
+        return c;
+    }
+
+    /** @return a started server connection */
+    static TlsConnection startServer(int mode, Sink sink) throws TlsException {
+        TlsConnection c = TlsConnection.server(serverConfig(mode), ALLOC, sink);
+        c.start();
+        return c;
+    }
+
+    /**
+     * The crash rule: a peer may make the connection fail only with a typed failure. An internal
+     * error caused by a runtime exception (the connection's catch-all for bugs) is a crash.
+     */
+    static void checkFailure(TlsException e) {
+        Throwable cause = e.getCause();
+        if (e.failure() instanceof TlsFailure.Internal
+                && (cause instanceof RuntimeException || cause instanceof Error)) {
+            throw new AssertionError("crash inside the connection: " + e.getMessage(), cause);
+        }
+    }
+
+    /** Takes and releases everything the connection queued; returns it as bytes. */
+    static byte[] drain(TlsConnection c) {
+        ByteBuf out = c.pollOutput();
+        if (out == null) {
+            return new byte[0];
+        }
+        try {
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return bytes;
+        } finally {
+            out.release();
+        }
+    }
+
+    /** A listener that counts and releases. */
+    static final class Sink implements TlsConnection.Listener {
+        boolean complete;
+        boolean closeNotify;
+        long applicationBytes;
+
+        @Override
+        public void handshakeComplete(SessionInfo session) {
+            complete = true;
+        }
+
+        @Override
+        public void applicationData(ByteBuf data) {
+            applicationBytes += data.readableBytes();
+            data.release();
+        }
+
+        @Override
+        public void closeNotifyReceived() {
+            closeNotify = true;
+        }
+    }
+
+    /** Delegates everything but {@link #aead}, which returns a {@link NullAead}. */
+    static final class NullAeadProvider implements CryptoProvider {
+        private final CryptoProvider delegate;
+
+        NullAeadProvider(CryptoProvider delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Hkdf hkdf(HashAlgorithm hash) {
+            return delegate.hkdf(hash);
+        }
+
+        @Override
+        public MessageDigest digest(HashAlgorithm hash) {
+            return delegate.digest(hash);
+        }
+
+        @Override
+        public Aead aead(AeadAlgorithm algorithm, byte[] key) {
+            return new NullAead(algorithm);
+        }
+
+        @Override
+        public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
+            return delegate.generateKeyExchange(algorithm);
+        }
+
+        @Override
+        public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message)
+                throws GeneralSecurityException {
+            return delegate.sign(algorithm, key, message);
+        }
+
+        @Override
+        public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
+                throws GeneralSecurityException {
+            return delegate.verify(algorithm, key, message, signature);
+        }
+
+        @Override
+        public void nextBytes(byte[] out) {
+            delegate.nextBytes(out);
+        }
+
+        @Override
+        public Clock clock() {
+            return delegate.clock();
+        }
+    }
+
+    /** Trusts every chain: the fuzzer's certificates are its own. */
+    static final class AcceptAll extends X509ExtendedTrustManager {
+        static final AcceptAll INSTANCE = new AcceptAll();
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.tls13.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tls13.error.TlsException;
+import dev.tls13.testing.Hex;
+import dev.tls13.testing.Rfc8448.Step;
+import dev.tls13.testing.Rfc8448.Trace;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed seed corpus of the fuzz targets is generated, and this test proves it is current:
+ * it regenerates every seed (the RFC 8448 messages and records, and conversations recorded between
+ * our client and server with the fuzzing providers) and compares it with the committed file. Run with
+ * {@code -Dtls13.fuzz.writeSeeds=true} to rewrite the files under src/test/resources.
+ */
+class SeedCorpusTest {
+
+    static final String RESOURCES = "src/test/resources/dev/tls13/fuzz/";
+
+    @Test
+    void committedSeedsAreTheGeneratedOnes() throws Exception {
+        Map<String, byte[]> seeds = seeds();
+        boolean write = Boolean.getBoolean("tls13.fuzz.writeSeeds");
+        for (Map.Entry<String, byte[]> e : seeds.entrySet()) {
+            if (write) {
+                Path p = Path.of(RESOURCES + e.getKey());
+                Files.createDirectories(p.getParent());
+                Files.write(p, e.getValue());
+                continue;
+            }
+            try (InputStream in = SeedCorpusTest.class.getResourceAsStream(e.getKey())) {
+                assertNotNull(in, "seed " + e.getKey()
+                        + " is committed (regenerate with -Dtls13.fuzz.writeSeeds=true)");
+                assertArrayEquals(e.getValue(), in.readAllBytes(), "seed " + e.getKey() + " is current");
+            }
+        }
+    }
+
+    @Test
+    void recordedConversationsCompleteEveryConfiguration() throws Exception {
+        for (int c = 0; c < StateMachineTarget.CLIENT_MODES; c++) {
+            for (int s = 0; s < StateMachineTarget.SERVER_MODES; s++) {
+                assertTrue(StateMachineTarget.converse(c, s).completed(),
+                        "client mode " + c + ", server mode " + s + ": handshake, data and close_notify both ways");
+            }
+        }
+    }
+
+    /** Every seed, by resource path relative to this package. */
+    static Map<String, byte[]> seeds() throws TlsException, IOException {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        // Each seed costs a leak check (several GCs) in regression mode: one seed per distinct message and
+        // per trace and direction, not every combination.
+        Set<String> distinctMessages = new HashSet<>();
+        for (Trace trace : Trace.values()) {
+            String name = "rfc8448-" + trace.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            for (String who : List.of("client", "server")) {
+                List<byte[]> records = new ArrayList<>();
+                List<byte[]> messages = new ArrayList<>();
+                for (Step s : trace.steps()) {
+                    if (!s.who().equals(who)) {
+                        continue;
+                    }
+                    if (s.has("complete record")) {
+                        records.add(s.bytes("complete record"));
+                    }
+                    if (s.step().startsWith("construct a")) {
+                        for (String field : s.fields().keySet()) {
+                            messages.add(s.bytes(field));
+                            if (distinctMessages.add(Hex.encode(s.bytes(field)))) {
+                                seeds.put("HandshakeCodecFuzzTestInputs/fuzz/" + name + "-" + who + "-"
+                                        + messages.size() + "-" + field, s.bytes(field));
+                            }
+                        }
+                    }
+                }
+                byte[] allRecords = concat(records);
+                byte[] allMessages = concat(messages);
+                if (who.equals("server")) {
+                    seeds.put("DeframerFuzzTestInputs/fuzz/" + name + "-server-chunk256", prefix(255, allRecords));
+                    seeds.put("HandshakeJoinerFuzzTestInputs/fuzz/" + name + "-server-fragments255",
+                            fragments(allMessages, 255));
+                    if (trace != Trace.COMPAT_MODE) {
+                        seeds.put("ClientFuzzTestInputs/fuzz/" + name + "-server-records", prefix(0, allRecords));
+                    }
+                } else {
+                    seeds.put("ServerFuzzTestInputs/fuzz/" + name + "-client-records", prefix(0, allRecords));
+                    if (trace == Trace.SIMPLE_1RTT) {
+                        seeds.put("DeframerFuzzTestInputs/fuzz/" + name + "-client-chunk7", prefix(6, allRecords));
+                        seeds.put("HandshakeJoinerFuzzTestInputs/fuzz/" + name + "-client-fragments5",
+                                fragments(allMessages, 5));
+                    }
+                }
+            }
+        }
+        // KeyUpdate is the one message type RFC 8448 does not show.
+        seeds.put("HandshakeCodecFuzzTestInputs/fuzz/key-update-requested", new byte[] {0x18, 0, 0, 1, 1});
+        // Server modes: 0 plain, 1 client auth, 2 HelloRetryRequest, 6 HelloRetryRequest with cookie; and
+        // the client in middlebox compatibility mode against the plain server.
+        int[][] pairs = {{0, 0}, {0, 1}, {0, 2}, {0, 6}, {1, 0}};
+        for (int[] pair : pairs) {
+            StateMachineTarget.Conversation conversation = StateMachineTarget.converse(pair[0], pair[1]);
+            String name = "conversation-client" + pair[0] + "-server" + pair[1];
+            seeds.put("ClientFuzzTestInputs/fuzz/" + name, prefix(pair[0], conversation.serverSent()));
+            seeds.put("ServerFuzzTestInputs/fuzz/" + name, prefix(pair[1], conversation.clientSent()));
+        }
+        return seeds;
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+
+    private static byte[] prefix(int first, byte[] rest) {
+        byte[] out = new byte[rest.length + 1];
+        out[0] = (byte) first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+
+    /** The joiner target's format: a length byte, then that many bytes, repeated. */
+    private static byte[] fragments(byte[] stream, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int off = 0; off < stream.length; off += size) {
+            int n = Math.min(size, stream.length - off);
+            out.write(n);
+            out.write(stream, off, n);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tls13.fuzz;
+
+import dev.tls13.connection.TlsConnection;
+import dev.tls13.error.TlsException;
+import io.netty.buffer.ByteBuf;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Drives a client or server {@link TlsConnection} with raw peer bytes. The input's first byte selects
+ * the configuration (see {@link FuzzSupport#clientConfig} and {@link FuzzSupport#serverConfig}); the
+ * rest is what the peer sent, fed in one piece. When the handshake completes, the connection also
+ * sends application data, a KeyUpdate and close_notify, so those paths run on fuzzed state too.
+ */
+final class StateMachineTarget {
+
+    static final int CLIENT_MODES = 2;
+    static final int SERVER_MODES = 8;
+    private static final byte[] REQUEST = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESPONSE = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private StateMachineTarget() {
+    }
+
+    /**
+     * Runs one input; only a {@link TlsException} that is not a hidden crash may come out of the
+     * connection, and everything is released.
+     */
+    static void run(boolean client, byte[] input) {
+        if (input.length == 0) {
+            return;
+        }
+        int mode = (input[0] & 0xFF) % (client ? CLIENT_MODES : SERVER_MODES);
+        FuzzSupport.Sink sink = new FuzzSupport.Sink();
+        TlsConnection c = null;
+        ByteBuf in = FuzzSupport.ALLOC.buffer(input.length - 1).writeBytes(input, 1, input.length - 1);
+        try {
+            c = client ? FuzzSupport.startClient(mode, sink) : FuzzSupport.startServer(mode, sink);
+            FuzzSupport.drain(c);
+            c.receive(in);
+            FuzzSupport.drain(c);
+            if (c.isHandshakeComplete() && !c.isOutboundClosed()) {
+                ByteBuf data = FuzzSupport.ALLOC.buffer().writeBytes(client ? REQUEST : RESPONSE);
+                try {
+                    c.writeApplicationData(data, 7);
+                } finally {
+                    data.release();
+                }
+                c.updateKeys(true);
+                c.closeOutbound();
+                FuzzSupport.drain(c);
+            }
+        } catch (TlsException e) {
+            FuzzSupport.checkFailure(e);
+            if (c != null) {
+                // The fatal alert, queued by the failure, must be takeable and releasable.
+                FuzzSupport.drain(c);
+            }
+        } finally {
+            in.release();
+            if (c != null) {
+                c.release();
+            }
+        }
+    }
+
+    /** A recorded conversation between our client and server: what each side sent, in order. */
+    record Conversation(byte[] clientSent, byte[] serverSent, boolean completed) {
+    }
+
+    /**
+     * Runs our client (mode {@code clientMode}) against our server (mode {@code serverMode}) with the
+     * fuzzing providers: handshake, a request and a response, a KeyUpdate each way and close_notify.
+     */
+    static Conversation converse(int clientMode, int serverMode) throws TlsException {
+        FuzzSupport.Sink cs = new FuzzSupport.Sink();
+        FuzzSupport.Sink ss = new FuzzSupport.Sink();
+        TlsConnection c = FuzzSupport.startClient(clientMode, cs);
+        TlsConnection s = FuzzSupport.startServer(serverMode, ss);
+        ByteArrayOutputStream toServer = new ByteArrayOutputStream();
+        ByteArrayOutputStream toClient = new ByteArrayOutputStream();
+        try {
+            boolean sentData = false;
+            for (int round = 0; round < 8; round++) {
+                if (!sentData && c.isHandshakeComplete() && s.isHandshakeComplete()) {
+                    sentData = true;
+                    write(c, REQUEST);
+                    c.updateKeys(true);
+                    write(s, RESPONSE);
+                    s.updateKeys(false);
+                }
+                shuttle(c, s, toServer);
+                shuttle(s, c, toClient);
+                if (sentData && round >= 5) {
+                    c.closeOutbound();
+                    s.closeOutbound();
+                }
+            }
+            return new Conversation(toServer.toByteArray(), toClient.toByteArray(),
+                    cs.complete && ss.complete && cs.closeNotify && ss.closeNotify);
+        } finally {
+            c.release();
+            s.release();
+        }
+    }
+
+    private static void write(TlsConnection c, byte[] bytes) throws TlsException {
+        ByteBuf data = FuzzSupport.ALLOC.buffer().writeBytes(bytes);
+        try {
+            c.writeApplicationData(data, 16384);
+        } finally {
+            data.release();
+        }
+    }
+
+    private static void shuttle(TlsConnection from, TlsConnection to, ByteArrayOutputStream record)
+            throws TlsException {
+        byte[] bytes = FuzzSupport.drain(from);
+        if (bytes.length == 0) {
+            return;
+        }
+        record.writeBytes(bytes);
+        ByteBuf in = FuzzSupport.ALLOC.buffer(bytes.length).writeBytes(bytes);
+        try {
+            to.receive(in);
+        } finally {
+            in.release();
+        }
+    }
+}
