@@ -21,7 +21,7 @@ public final class ExamplesServerForPeers implements AutoCloseable {
         certificate = SelfSigned.generate();
         certificate.writeCertificate(certificateFile);
         server = HttpsServer.start(new HttpsServer.Config("127.0.0.1", 0, null, null, certificate,
-                List.of("http/1.1"), cipherSuites, List.of()), log::add);
+                certificateFile, List.of("http/1.1"), cipherSuites, List.of()), log::add);
     }
 
     /**
