@@ -55,39 +55,14 @@ public final class SignatureSchemes {
      * The schemes we accept in certificate chains ({@code signature_algorithms_cert}): {@link #DEFAULT}
      * plus RSASSA-PKCS1-v1_5 with SHA-2, which most CAs still use (RFC 8446 §4.2.3). No SHA-1.
      */
-    public static final List<SignatureScheme> DEFAULT_CERT = List.of(
-            SignatureScheme.ECDSA_SECP256R1_SHA256,
-            SignatureScheme.ECDSA_SECP384R1_SHA384,
-            SignatureScheme.ECDSA_SECP521R1_SHA512,
-            SignatureScheme.ED25519,
-            SignatureScheme.ED448,
-            SignatureScheme.RSA_PSS_RSAE_SHA256,
-            SignatureScheme.RSA_PSS_RSAE_SHA384,
-            SignatureScheme.RSA_PSS_RSAE_SHA512,
-            SignatureScheme.RSA_PSS_PSS_SHA256,
-            SignatureScheme.RSA_PSS_PSS_SHA384,
-            SignatureScheme.RSA_PSS_PSS_SHA512,
+    public static final List<SignatureScheme> DEFAULT_CERT = concat(DEFAULT, List.of(
             SignatureScheme.RSA_PKCS1_SHA256,
             SignatureScheme.RSA_PKCS1_SHA384,
-            SignatureScheme.RSA_PKCS1_SHA512);
+            SignatureScheme.RSA_PKCS1_SHA512));
 
-    private static final List<SignatureScheme> KNOWN = List.of(
-            SignatureScheme.ECDSA_SECP256R1_SHA256,
-            SignatureScheme.ECDSA_SECP384R1_SHA384,
-            SignatureScheme.ECDSA_SECP521R1_SHA512,
-            SignatureScheme.ED25519,
-            SignatureScheme.ED448,
-            SignatureScheme.RSA_PSS_RSAE_SHA256,
-            SignatureScheme.RSA_PSS_RSAE_SHA384,
-            SignatureScheme.RSA_PSS_RSAE_SHA512,
-            SignatureScheme.RSA_PSS_PSS_SHA256,
-            SignatureScheme.RSA_PSS_PSS_SHA384,
-            SignatureScheme.RSA_PSS_PSS_SHA512,
-            SignatureScheme.RSA_PKCS1_SHA256,
-            SignatureScheme.RSA_PKCS1_SHA384,
-            SignatureScheme.RSA_PKCS1_SHA512,
+    private static final List<SignatureScheme> KNOWN = concat(DEFAULT_CERT, List.of(
             SignatureScheme.RSA_PKCS1_SHA1,
-            SignatureScheme.ECDSA_SHA1);
+            SignatureScheme.ECDSA_SHA1));
 
     private static final ECParameterSpec P256 = namedCurve("secp256r1");
     private static final ECParameterSpec P384 = namedCurve("secp384r1");
@@ -450,5 +425,11 @@ public final class SignatureSchemes {
         } catch (GeneralSecurityException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    private static List<SignatureScheme> concat(List<SignatureScheme> first, List<SignatureScheme> second) {
+        List<SignatureScheme> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
     }
 }
