@@ -309,6 +309,12 @@ final class OurEnds {
                 steps.add("peer got ping=" + peer.await("ping-from-our-client", WAIT_SECONDS));
                 peer.write("pong-from-peer\n");
                 steps.add("we got pong=" + collector.awaitText("pong-from-peer", WAIT_SECONDS));
+                if (o.containsKey("ourKeyUpdate")) {
+                    // The peer answers our update_requested before its next data (RFC 8446 §4.6.3); wait
+                    // until its trace shows it, so the check does not race the end of its output.
+                    steps.add("peer answered KeyUpdate=" + peer.await(
+                            ">>> TLS 1.3, Handshake [length 0005], KeyUpdate", WAIT_SECONDS));
+                }
                 if ("peer".equals(o.get("close"))) {
                     peer.write("Q\n");
                     collector.awaitInactive(WAIT_SECONDS);
