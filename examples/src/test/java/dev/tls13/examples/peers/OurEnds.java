@@ -383,7 +383,19 @@ final class OurEnds {
      */
     static Map<String, String> againstPeerServer(Map<String, String> options, List<String> command, File dir,
                                                  String ready) throws Exception {
-        int port = freePort();
+        // A free port can be taken again before the peer binds it (a peer of the previous case may
+        // still hold it while it exits): start again on another port when the bind fails.
+        for (int attempt = 1; ; attempt++) {
+            Map<String, String> out = againstPeerServerOnce(options, command, dir, ready, freePort());
+            String error = out.get("error");
+            if (attempt == 3 || error == null || !error.contains("Address already in use")) {
+                return out;
+            }
+        }
+    }
+
+    private static Map<String, String> againstPeerServerOnce(Map<String, String> options, List<String> command,
+                                                             File dir, String ready, int port) throws Exception {
         List<String> cmd = new ArrayList<>();
         for (String arg : command) {
             cmd.add(arg.replace("PORT", String.valueOf(port)));
