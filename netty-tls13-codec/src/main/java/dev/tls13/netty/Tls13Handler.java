@@ -708,14 +708,17 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         int count = pendingWrites.size();
-        List<ChannelPromise> promises = new ArrayList<>(count);
         ByteBuf plaintext;
+        // The common case, one write per flush, allocates no list: only coalesced writes need one.
+        ChannelPromise single = null;
+        List<ChannelPromise> promises = null;
         if (count == 1) {
             PendingWrite w = pendingWrites.poll();
             plaintext = w.buf;
-            promises.add(w.promise);
+            single = w.promise;
         } else {
             // Writes are coalesced: records span the buffers of several writes, up to the wrap size.
+            promises = new ArrayList<>(count);
             CompositeByteBuf composite = alloc.compositeBuffer(count);
             PendingWrite w;
             while ((w = pendingWrites.poll()) != null) {
@@ -729,8 +732,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             updateWritability();
             connection.writeApplicationData(plaintext, wrapDataSize);
         } catch (TlsException e) {
-            for (ChannelPromise p : promises) {
-                p.tryFailure(e);
+            if (single != null) {
+                single.tryFailure(e);
+            } else {
+                for (ChannelPromise p : promises) {
+                    p.tryFailure(e);
+                }
             }
             fail(e);
             throw e;
@@ -739,12 +746,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         ByteBuf output = connection.pollOutput();
         ChannelPromise writePromise;
-        if (promises.size() == 1 && !promises.get(0).isVoid()) {
-            writePromise = promises.get(0);
+        if (single != null && !single.isVoid()) {
+            writePromise = single;
         } else {
+            List<ChannelPromise> all = single != null ? List.of(single) : promises;
             writePromise = ctx.newPromise();
             writePromise.addListener(f -> {
-                for (ChannelPromise p : promises) {
+                for (ChannelPromise p : all) {
                     if (f.isSuccess()) {
                         p.trySuccess();
                     } else {
