@@ -757,6 +757,12 @@ public final class TlsConnection {
         public void handshakeComplete(SessionInfo info) {
             session = info;
             completionToReport = info;
+            // The flights are sealed; an idle connection keeps no handshake buffer (a KeyUpdate or a
+            // NewSessionTicket allocates one again when it needs it).
+            if (handshakeOut != null && !handshakeOut.isReadable()) {
+                handshakeOut.release();
+                handshakeOut = null;
+            }
         }
 
         @Override
