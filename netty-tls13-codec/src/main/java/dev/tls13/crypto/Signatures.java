@@ -3,6 +3,7 @@ package dev.tls13.crypto;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.ProviderException;
 import java.security.PublicKey;
@@ -10,6 +11,7 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
@@ -34,8 +36,9 @@ import java.util.Map;
  *       independent of secrets. Signatures must be exactly 64/114 bytes: Java 17's SunEC would
  *       accept trailing bytes.</li>
  * </ul>
- * A {@link Signature} is created per call (it is stateful and not thread-safe); the PSS parameters
- * are shared immutable constants.
+ * ECDSA P-256 verification, the most common CertificateVerify check, runs on {@link P256Verifier}
+ * instead of the JCA. A {@link Signature} is created per call (it is stateful and not thread-safe); the PSS
+ * parameters are shared immutable constants.
  */
 final class Signatures {
 
@@ -173,6 +176,11 @@ final class Signatures {
             // RFC 8032 §5.1.7/§5.2.7: an EdDSA signature is exactly 64/114 bytes. Java 17's SunEC
             // ignores bytes after them, which would make signatures malleable.
             return false;
+        }
+        if (algorithm == SignatureAlgorithm.ECDSA_SECP256R1_SHA256 && key instanceof ECPublicKey) {
+            // Public inputs only, six times faster than SunEC on Java 17 with a tenth of its garbage
+            // (see P256Verifier).
+            return P256Verifier.verify((ECPublicKey) key, message, signature, MessageDigest.getInstance("SHA-256"));
         }
         Signature verifier = Signature.getInstance(spec.jcaName);
         verifier.initVerify(key);
