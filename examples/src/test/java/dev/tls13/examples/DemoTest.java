@@ -65,8 +65,7 @@ class DemoTest {
     }
 
     @Test
-    void demoWithoutKeylogOrSslKeyLogFileWritesNoSecrets() throws Exception {
-        // Only meaningful where the variable is unset, as in CI; elsewhere the demo rightly logs to it.
+    void demoWithoutKeylogAnnouncesAKeyLogOnlyWhenSslKeyLogFileIsSet() throws Exception {
         String variable = System.getenv("SSLKEYLOGFILE");
         CommandLineTest.Run run = CommandLineTest.Run.of("demo");
         assertEquals(0, run.status(), run.out() + run.err());
