@@ -14,8 +14,9 @@ final class Demo {
     static final Options OPTIONS = new Options("demo", "",
             "Starts the HTTPS server (self-signed certificate, random port on 127.0.0.1) and the client\n"
             + "(trusting exactly that certificate, verifying the host name localhost) in this process,\n"
-            + "does one request over TLS 1.3, prints what both sides negotiated and the page, and exits.",
-            List.of());
+            + "does one request over TLS 1.3, prints what both sides negotiated and the page, and exits.\n"
+            + "With --keylog (or $SSLKEYLOGFILE) the client writes the key log, as curl and the browsers do.",
+            List.of(new Options.Spec("keylog", "FILE", HttpsServer.KEYLOG_HELP)));
 
     private Demo() {
     }
@@ -26,13 +27,18 @@ final class Demo {
             throw Main.usageError(OPTIONS,
                     new Options.UsageException("unexpected argument: " + options.positionals().get(0)), err);
         }
+        // Only the client logs: the server would append the same lines a second time.
+        Tls.KeyLog keyLog = Tls.KeyLog.option(options.get("keylog"));
+        if (keyLog.target() != null) {
+            err.println(keyLog.warning());
+        }
         SelfSigned certificate = SelfSigned.generate();
         out.println("server certificate: self-signed ECDSA P-256 for localhost, SHA-256 " + certificate.fingerprint());
         HttpsServer.Config config = new HttpsServer.Config("127.0.0.1", 0, null, null, certificate, null,
                 List.of("http/1.1"), List.of(), List.of());
         try (HttpsServer server = HttpsServer.start(config, line -> out.println("[server] " + line))) {
             Tls.ClientSettings tls = new Tls.ClientSettings(Tls.Trust.CERTIFICATES, null,
-                    List.of(certificate.certificate()), List.of("http/1.1"), null, List.of(), List.of());
+                    List.of(certificate.certificate()), List.of("http/1.1"), null, List.of(), List.of(), null, keyLog);
             HttpsClient.Config client = new HttpsClient.Config("localhost", server.port(),
                     new InetSocketAddress("127.0.0.1", server.port()), tls);
             out.println("[client] connecting to https://localhost:" + server.port()

@@ -65,7 +65,8 @@ final class HttpsClient {
                     new Options.Spec("ciphersuites", "LIST", "TLS 1.3 cipher suites to offer, e.g."
                             + " TLS_AES_256_GCM_SHA384"),
                     new Options.Spec("groups", "LIST", "key exchange groups in preference order, e.g. x25519:secp256r1"
-                            + " (OpenSSL names X25519, P-256, P-384, P-521 work too)")));
+                            + " (OpenSSL names X25519, P-256, P-384, P-521 work too)"),
+                    new Options.Spec("keylog", "FILE", HttpsServer.KEYLOG_HELP)));
 
     /**
      * A connection to make.
@@ -106,6 +107,9 @@ final class HttpsClient {
         if (config.tls().trust() == Tls.Trust.INSECURE) {
             err.println("WARNING: --insecure: the server's certificate and host name are NOT verified;"
                     + " anyone on the path can read and change this connection.");
+        }
+        if (config.tls().keyLog().target() != null) {
+            err.println(config.tls().keyLog().warning());
         }
         try {
             Result result = fetch(config, out);
@@ -154,7 +158,7 @@ final class HttpsClient {
                     ? new Tls.PemChain(null, new File(options.get("cert")), new File(options.get("key"))) : null;
             Tls.ClientSettings tls = new Tls.ClientSettings(trust, trustPem, List.of(), options.list("alpn"),
                     options.get("servername"), Names.cipherSuites(options.list("ciphersuites")),
-                    Names.groups(options.list("groups")), clientChain);
+                    Names.groups(options.list("groups")), clientChain, Tls.KeyLog.option(options.get("keylog")));
             return new Config(host, port, null, tls);
         } catch (Options.UsageException e) {
             throw Main.usageError(OPTIONS, e, err);

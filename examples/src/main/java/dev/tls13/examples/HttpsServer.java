@@ -47,6 +47,10 @@ final class HttpsServer implements AutoCloseable {
 
     static final int DEFAULT_PORT = 8443;
 
+    /** The help of {@code --keylog}, shared by the commands that have it. */
+    static final String KEYLOG_HELP = "append the TLS secrets to FILE in the NSS key log format, for Wireshark"
+            + " (default: $SSLKEYLOGFILE if set); for debugging only: the file decrypts the traffic";
+
     static final Options OPTIONS = new Options("server", "[options]",
             "HTTPS/1.1 server on the TLS 1.3 handler. Every request gets a text/plain page describing the\n"
             + "negotiated parameters. Logs one line per connection; runs until stopped (Ctrl-C).\n"
@@ -70,7 +74,8 @@ final class HttpsServer implements AutoCloseable {
                     new Options.Spec("ciphersuites", "LIST", "TLS 1.3 cipher suites, e.g."
                             + " TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"),
                     new Options.Spec("groups", "LIST", "key exchange groups in preference order, e.g."
-                            + " x25519:secp256r1 (OpenSSL names X25519, P-256, P-384, P-521 work too)")));
+                            + " x25519:secp256r1 (OpenSSL names X25519, P-256, P-384, P-521 work too)"),
+                    new Options.Spec("keylog", "FILE", KEYLOG_HELP)));
 
     /**
      * What to start.
@@ -88,15 +93,17 @@ final class HttpsServer implements AutoCloseable {
      * @param byServerName the chains of --sni
      * @param clientAuth {@code none}, {@code optional} or {@code require}
      * @param trustPem the CA certificates for client certificates, or {@code null}
+     * @param keyLog where the TLS secrets go
      */
     record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                   List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
-                  List<Tls.PemChain> moreChains, List<Tls.PemChain> byServerName, String clientAuth, File trustPem) {
-        /** A server with one chain, no SNI chains and no client authentication. */
+                  List<Tls.PemChain> moreChains, List<Tls.PemChain> byServerName, String clientAuth, File trustPem,
+                  Tls.KeyLog keyLog) {
+        /** A server with one chain, no SNI chains, no client authentication and no key log. */
         Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
             this(host, port, certChainPem, keyPem, selfSigned, selfSignedPem, applicationProtocols, cipherSuites,
-                    groups, List.of(), List.of(), "none", null);
+                    groups, List.of(), List.of(), "none", null, Tls.KeyLog.NONE);
         }
     }
 
@@ -111,6 +118,9 @@ final class HttpsServer implements AutoCloseable {
     /** Runs the {@code server} command until the process is stopped. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Config config = parse(args, out, err);
+        if (config.keyLog().target() != null) {
+            err.println(config.keyLog().warning());
+        }
         HttpsServer server;
         try {
             server = start(config, out::println);
@@ -160,9 +170,10 @@ final class HttpsServer implements AutoCloseable {
             if (alpn.contains("h2")) {
                 err.println("note: this server speaks HTTP/1.1 only; a client that negotiates h2 will fail");
             }
+            Tls.KeyLog keyLog = Tls.KeyLog.option(options.get("keylog"));
             Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, null, alpn,
                     Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")),
-                    moreChains, byServerName, clientAuth, trust);
+                    moreChains, byServerName, clientAuth, trust, keyLog);
             if (cert == null) {
                 SelfSigned selfSigned = SelfSigned.generate();
                 Path file = Files.createTempFile("netty-tls13-server-", ".pem");
@@ -172,7 +183,7 @@ final class HttpsServer implements AutoCloseable {
                 out.println("  SHA-256 fingerprint: " + selfSigned.fingerprint());
                 out.println("  saved to " + file + " for clients to trust");
                 config = new Config(config.host(), port, null, null, selfSigned, file, alpn, config.cipherSuites(),
-                        config.groups(), moreChains, byServerName, clientAuth, trust);
+                        config.groups(), moreChains, byServerName, clientAuth, trust, keyLog);
             }
             return config;
         } catch (Options.UsageException e) {
@@ -204,7 +215,7 @@ final class HttpsServer implements AutoCloseable {
                 config.selfSigned() == null ? null : config.selfSigned().key(),
                 config.selfSigned() == null ? List.of() : List.of(config.selfSigned().certificate()),
                 config.applicationProtocols(), config.cipherSuites(), config.groups(), config.moreChains(),
-                config.byServerName(), config.clientAuth(), config.trustPem()));
+                config.byServerName(), config.clientAuth(), config.trustPem(), config.keyLog()));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Channel channel = new ServerBootstrap()

@@ -2,6 +2,7 @@ package dev.tls13.examples;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ContextBuilder;
+import dev.tls13.Tls13KeyLog;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.handshake.SessionInfo;
@@ -17,6 +18,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import java.io.File;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -43,6 +45,52 @@ final class Tls {
     }
 
     /**
+     * Where a context appends the secrets of its connections as NSS key log lines, for Wireshark.
+     *
+     * @param file the file {@code --keylog} named, or {@code null}
+     * @param fromEnvironment without a file: whether the file named by {@code $SSLKEYLOGFILE}, if set, is used
+     */
+    record KeyLog(Path file, boolean fromEnvironment) {
+        /** No key log, whatever the environment says. */
+        static final KeyLog NONE = new KeyLog(null, false);
+
+        /**
+         * The key log of a command: the file of {@code --keylog}, else {@code $SSLKEYLOGFILE} as curl and the
+         * browsers understand it.
+         *
+         * @param file the value of {@code --keylog}, or {@code null} when it was not given
+         * @return the setting
+         */
+        static KeyLog option(String file) {
+            return file == null ? new KeyLog(null, true) : new KeyLog(Path.of(file), false);
+        }
+
+        /** @return the file the lines go to, or {@code null} when there is no key log */
+        String target() {
+            if (file != null) {
+                return file.toString();
+            }
+            String variable = fromEnvironment ? System.getenv(Tls13KeyLog.SSLKEYLOGFILE) : null;
+            return variable == null || variable.isBlank() ? null : variable;
+        }
+
+        /** The warning a command prints when it logs secrets: they decrypt every connection. */
+        String warning() {
+            return "WARNING: appending the TLS secrets to the key log " + target() + " ("
+                    + (file != null ? "--keylog" : Tls13KeyLog.SSLKEYLOGFILE) + "): anyone who can read it can"
+                    + " decrypt these connections.";
+        }
+
+        Tls13KeyLog writer() {
+            if (file != null) {
+                return Tls13KeyLog.toFile(file);
+            }
+            // disabled() when the variable is unset: the builder then treats it as no key log at all.
+            return fromEnvironment ? Tls13KeyLog.fromEnvironment() : Tls13KeyLog.disabled();
+        }
+    }
+
+    /**
      * Server settings.
      *
      * @param certChainPem the certificate chain file, or {@code null} to use {@code key}/{@code chain}
@@ -57,16 +105,17 @@ final class Tls {
      * @param byServerName chains served only to clients whose SNI matches their {@code serverName}
      * @param clientAuth {@code none}, {@code optional} or {@code require}
      * @param trustPem the CA certificates that validate client certificates, or {@code null} for the system's
+     * @param keyLog where the secrets go, {@link KeyLog#NONE} for nowhere
      */
     record ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
                           List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
                           List<PemChain> moreChains, List<PemChain> byServerName, String clientAuth,
-                          File trustPem) {
-        /** Settings with one chain, no chains by server name and no client authentication. */
+                          File trustPem, KeyLog keyLog) {
+        /** Settings with one chain, no chains by server name, no client authentication and no key log. */
         ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
                        List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
             this(certChainPem, keyPem, key, chain, applicationProtocols, cipherSuites, groups, List.of(), List.of(),
-                    "none", null);
+                    "none", null, KeyLog.NONE);
         }
     }
 
@@ -91,15 +140,16 @@ final class Tls {
      * @param cipherSuites the cipher suites, empty for the defaults
      * @param groups the groups, empty for the defaults
      * @param clientChain the client certificate chain and key to present when asked, or {@code null}
+     * @param keyLog where the secrets go, {@link KeyLog#NONE} for nowhere
      */
     record ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
                           List<String> applicationProtocols, String serverName,
-                          List<String> cipherSuites, List<String> groups, PemChain clientChain) {
-        /** Settings without a client certificate. */
+                          List<String> cipherSuites, List<String> groups, PemChain clientChain, KeyLog keyLog) {
+        /** Settings without a client certificate and without a key log. */
         ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
                        List<String> applicationProtocols, String serverName,
                        List<String> cipherSuites, List<String> groups) {
-            this(trust, trustPem, trusted, applicationProtocols, serverName, cipherSuites, groups, null);
+            this(trust, trustPem, trusted, applicationProtocols, serverName, cipherSuites, groups, null, KeyLog.NONE);
         }
     }
 
@@ -128,7 +178,7 @@ final class Tls {
         }
         builder.clientAuth(clientAuth(settings.clientAuth()));
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
-                settings.groups()).build();
+                settings.groups(), settings.keyLog()).build();
         return context::newHandler;
     }
 
@@ -153,7 +203,7 @@ final class Tls {
                 break;
         }
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
-                settings.groups()).build();
+                settings.groups(), settings.keyLog()).build();
         return context::newHandler;
     }
 
@@ -173,7 +223,8 @@ final class Tls {
     }
 
     private static Tls13ContextBuilder common(Tls13ContextBuilder builder, List<String> alpn, List<String> suites,
-                                              List<String> groups) {
+                                              List<String> groups, KeyLog keyLog) {
+        builder.keyLog(keyLog.writer());
         if (!alpn.isEmpty()) {
             builder.applicationProtocols(alpn);
         }

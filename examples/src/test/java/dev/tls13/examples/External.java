@@ -48,7 +48,17 @@ final class External {
                 }
             }
         }
-        String message = binary + " is not installed (not found on PATH): this interop test cannot run";
+        unavailable(binary + " is not installed (not found on PATH): this interop test cannot run", environment);
+    }
+
+    /**
+     * Fails (CI) or skips (elsewhere) a test whose external program cannot do its part here, e.g. a
+     * {@code tshark} without the privileges to capture.
+     *
+     * @param message why the test cannot run
+     * @param environment the environment ({@code CI})
+     */
+    static void unavailable(String message, Map<String, String> environment) {
         if ("true".equalsIgnoreCase(environment.get("CI"))) {
             fail(message + "; CI=true, so this is a failure, not a skip");
         }
@@ -158,6 +168,19 @@ final class External {
 
         /** Waits, bounded, for a line of output starting with {@code prefix}, and returns it. */
         String awaitLine(String prefix) throws InterruptedException {
+            String found = lineOrNull(prefix);
+            if (found == null) {
+                fail("peer did not print '" + prefix + "' within " + TIMEOUT_SECONDS + " s:\n" + output);
+            }
+            return found;
+        }
+
+        /**
+         * Waits, bounded, for a line of output starting with {@code prefix}.
+         *
+         * @return the line, or {@code null} when the process ended or the time ran out first
+         */
+        String lineOrNull(String prefix) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             while (true) {
                 String found = findLine(prefix);
@@ -165,7 +188,7 @@ final class External {
                     return found;
                 }
                 if (ended.isDone() || System.nanoTime() > deadline) {
-                    fail("peer did not print '" + prefix + "' within " + TIMEOUT_SECONDS + " s:\n" + output);
+                    return null;
                 }
                 CompletableFuture<Void> next = new CompletableFuture<>();
                 waiting.add(next);
@@ -188,6 +211,16 @@ final class External {
                 }
             }
             return null;
+        }
+
+        /** Waits at most {@code millis} for the process to end (its output to close); returns whether it did. */
+        boolean endsWithin(long millis) throws InterruptedException {
+            try {
+                ended.get(millis, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
         }
 
         /** Stops the process gently (SIGTERM) and returns its exit status, or -1 if it did not end. */

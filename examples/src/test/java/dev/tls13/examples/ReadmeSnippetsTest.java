@@ -29,7 +29,7 @@ class ReadmeSnippetsTest {
     /** The sections the issue asks for, each with at least one quoted snippet. */
     private static final Set<String> REQUIRED_TAGS = Set.of("netty-server", "netty-client", "reactor-native",
             "reactor-client", "reactor-adapter", "grpc-server", "grpc-channel", "grpc-adapter-server", "dropin-server",
-            "dropin-client");
+            "dropin-client", "alpn", "optional-tls", "key-log", "exporter");
 
     @Test
     void everyReadmeSnippetEqualsTheTestedCode() throws IOException {
