@@ -6,20 +6,56 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HKDF (RFC 5869) over the JCA's HMAC. The {@link Mac} is created once and re-keyed per call, so
- * an instance is not thread-safe; the key schedule owns one per connection.
+ * HKDF (RFC 5869) over the JCA's HMAC.
+ *
+ * <p>The {@link Mac} objects live per thread and hash, not per connection: a Mac is re-keyed on every
+ * call anyway, and one per connection kept about 600 bytes (the Mac, its digest and its two key pads)
+ * alive in every idle connection for the rare KeyUpdate. After each call the Mac is re-keyed with an
+ * all-zero key, so its pads (the secret XOR a constant) do not outlive the call. Calls do not nest, so
+ * one Mac per thread suffices; instances of this class hold no state and are thread-safe.
  */
 final class JcaHkdf implements Hkdf {
 
+    private static final ThreadLocal<Mac[]> MACS =
+            ThreadLocal.withInitial(() -> new Mac[HashAlgorithm.values().length]);
+
+    /** Per hash, the all-zero key a Mac is left keyed with between calls. */
+    private static final SecretKeySpec[] SCRUB_KEYS = new SecretKeySpec[HashAlgorithm.values().length];
+
+    static {
+        for (HashAlgorithm hash : HashAlgorithm.values()) {
+            SCRUB_KEYS[hash.ordinal()] = new SecretKeySpec(new byte[hash.length()], hash.hmacName());
+        }
+    }
+
     private final HashAlgorithm hash;
-    private final Mac mac;
 
     JcaHkdf(HashAlgorithm hash) {
         this.hash = hash;
+        mac();
+    }
+
+    /** This thread's Mac for the hash, created on first use. */
+    private Mac mac() {
+        Mac[] macs = MACS.get();
+        Mac mac = macs[hash.ordinal()];
+        if (mac == null) {
+            try {
+                mac = Mac.getInstance(hash.hmacName());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JCA lacks " + hash.hmacName(), e);
+            }
+            macs[hash.ordinal()] = mac;
+        }
+        return mac;
+    }
+
+    /** Overwrites the key pads the Mac derived from the last key. */
+    private void scrub(Mac mac) {
         try {
-            this.mac = Mac.getInstance(hash.hmacName());
+            mac.init(SCRUB_KEYS[hash.ordinal()]);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JCA lacks " + hash.hmacName(), e);
+            throw new IllegalStateException("HMAC failed", e);
         }
     }
 
@@ -46,6 +82,7 @@ final class JcaHkdf implements Hkdf {
         }
         byte[] out = new byte[length];
         byte[] t = new byte[0];
+        Mac mac = mac();
         try {
             mac.init(new SecretKeySpec(prk, hash.hmacName()));
             int done = 0;
@@ -64,17 +101,21 @@ final class JcaHkdf implements Hkdf {
             throw new IllegalStateException("HMAC failed", e);
         } finally {
             Arrays.fill(t, (byte) 0);
+            scrub(mac);
         }
         return out;
     }
 
     @Override
     public byte[] hmac(byte[] key, byte[] data) {
+        Mac mac = mac();
         try {
             mac.init(new SecretKeySpec(key, hash.hmacName()));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC failed", e);
+        } finally {
+            scrub(mac);
         }
     }
 }

@@ -15,7 +15,6 @@ final class KeyDerivation {
     private final CryptoProvider provider;
     private final HashAlgorithm hash;
     private final Hkdf hkdf;
-    private MessageDigest digest;
     private byte[] emptyHash;
 
     KeyDerivation(CryptoProvider provider, HashAlgorithm hash) {
@@ -62,10 +61,12 @@ final class KeyDerivation {
         return hkdf.hmac(key, data);
     }
 
+    /**
+     * Hash(data). The digest is not kept: this runs once or twice per connection (Hash("") and each
+     * exporter's context), and a kept digest cost every idle connection about 230 bytes.
+     */
     byte[] digest(byte[] data) {
-        if (digest == null) {
-            digest = provider.digest(hash);
-        }
+        MessageDigest digest = provider.digest(hash);
         return digest.digest(data);
     }
 
