@@ -390,7 +390,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /**
      * Sends close_notify after the data written so far, without closing the channel (TLS half-close,
-     * RFC 8446 §6.1). Later writes fail.
+     * RFC 8446 §6.1). Later writes fail, and so does the rest of a region the channel has not taken yet
+     * (as with {@code close()}).
      *
      * @return the future of the close_notify write
      */
