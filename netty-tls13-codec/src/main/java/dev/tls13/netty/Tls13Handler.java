@@ -771,7 +771,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         if (queuedRegions != 0) {
             flushedEntries = pendingWrites.size();
-            drainWithRegions();
+            // Called back from inside a drain (a listener of a write it made flushes): that drain goes on
+            // with the entries flushed now.
+            if (!draining) {
+                drainWithRegions();
+            }
             return;
         }
         wrapBuffers(pendingWrites.size());
@@ -888,6 +892,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         // At least one chunk is always in flight, however low the mark is set.
         long highWaterMark = ctx.channel().config().getWriteBufferHighWaterMark();
         while (w.remaining > 0) {
+            if (pendingWrites.peek() != w) {
+                // A listener of a write made here closed the connection, which failed the queue.
+                return false;
+            }
             if (w.writeFailed) {
                 // The transport failed a chunk (the promise carries why): the rest is not worth reading.
                 pendingBytes -= w.remaining;
@@ -929,6 +937,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             } else {
                 ctx.write(output, chunkPromise);
             }
+        }
+        if (pendingWrites.peek() != w) {
+            return false;
         }
         w.releaseRegion();
         if (w.total == 0) {

@@ -361,6 +361,58 @@ class Tls13HandlerFileRegionTest {
         assertEquals(0, region.refCnt());
     }
 
+    @Test
+    void aListenerOfTheRegionThatWritesAndFlushesWhileTheRegionIsSentKeepsTheOrder() throws IOException {
+        // Completes every write as it is made, so the region's promise completes inside the handler's drain.
+        pair.client.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ctx.write(msg);
+                promise.setSuccess();
+            }
+        });
+        pair.start();
+        pair.shuttle();
+        int size = 3 * Tls13Handler.REGION_CHUNK + 1;
+        byte[] content = random(size, 17);
+        DefaultFileRegion region = region(file(content), size);
+        ChannelFuture[] next = new ChannelFuture[1];
+        ChannelFuture sent = pair.client.write(region).addListener(f ->
+                next[0] = pair.client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'!'})));
+        ChannelFuture last = pair.client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'.'}));
+        pair.shuttle();
+        assertTrue(sent.isSuccess());
+        assertTrue(next[0].isSuccess());
+        assertTrue(last.isSuccess());
+        assertEquals(0, region.refCnt());
+        byte[] expected = java.util.Arrays.copyOf(content, size + 2);
+        expected[size] = '.';
+        expected[size + 1] = '!';
+        assertArrayEquals(expected, ByteBufUtil.getBytes(pair.serverApp.received));
+    }
+
+    @Test
+    void aListenerThatClosesWhileTheNextRegionIsSentFailsItAndReleasesIt() throws IOException {
+        pair.client.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ctx.write(msg);
+                promise.setSuccess();
+            }
+        });
+        pair.start();
+        pair.shuttle();
+        DefaultFileRegion first = region(file(random(100, 18)), 100);
+        DefaultFileRegion second = region(file(random(1 << 20, 19)), 1 << 20);
+        ChannelFuture firstSent = pair.client.write(first).addListener(f -> pair.client.close());
+        ChannelFuture secondSent = pair.client.writeAndFlush(second);
+        assertTrue(firstSent.isSuccess());
+        assertFalse(secondSent.isSuccess());
+        assertEquals(0, first.refCnt());
+        assertEquals(0, second.refCnt());
+        assertFalse(pair.client.isOpen());
+    }
+
     /** Holds the handler's writes (a peer that does not read); passes them on when told to. */
     private static final class Holder extends ChannelOutboundHandlerAdapter {
         final ArrayDeque<Object[]> held = new ArrayDeque<>();
