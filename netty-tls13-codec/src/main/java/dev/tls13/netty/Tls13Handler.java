@@ -13,7 +13,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
@@ -30,8 +32,11 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,16 +56,24 @@ import javax.net.ssl.SSLHandshakeException;
  *       first decrypted {@code channelRead};</li>
  *   <li>the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
  *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are
- *       coalesced into records of up to the wrap size (16 KiB); non-{@link ByteBuf} writes are released
- *       and their promise failed with {@link UnsupportedMessageTypeException}; a write's promise completes
- *       when its encrypted bytes are written;</li>
+ *       coalesced into records of up to the wrap size (16 KiB); a write's promise completes when its
+ *       encrypted bytes are written;</li>
+ *   <li>{@link FileRegion} writes (e.g. {@code DefaultFileRegion}, which Reactor Netty's {@code sendFile}
+ *       writes when it finds no {@code SslHandler}) are encrypted too, in order with the buffers around
+ *       them: the region is read in chunks only as fast as the channel takes the records, so a large
+ *       file on a slow reader holds no more than about the write-buffer high water mark in memory;
+ *       other message types are released and their promise failed with
+ *       {@link UnsupportedMessageTypeException};</li>
  *   <li>handshake flights produced while reading are flushed once per read batch; with
  *       {@code AUTO_READ=false} the handler calls {@code ctx.read()} while the handshake needs input;</li>
  *   <li>inbound TLS errors reach {@code exceptionCaught} as {@code DecoderException(SSLException)}, after
  *       the fatal alert was written and flushed, the handshake failed and everything released; the
  *       channel is then closed;</li>
- *   <li>{@code close()} sends close_notify first (waiting at most the flush timeout, 3 s); the peer's
- *       close_notify completes {@link #sslCloseFuture()} and fires {@link SslCloseCompletionEvent#SUCCESS};</li>
+ *   <li>{@code close()} sends close_notify first (waiting at most the flush timeout, 3 s), after the
+ *       writes made so far; but the rest of a region the channel has not taken yet is not sent: its
+ *       promise fails, as with Netty's transports or {@code SslHandler} under a {@code ChunkedWriteHandler}
+ *       (close in the write's listener to send it all); the peer's close_notify completes
+ *       {@link #sslCloseFuture()} and fires {@link SslCloseCompletionEvent#SUCCESS};</li>
  *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException}.</li>
  * </ul>
  * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
@@ -93,7 +106,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private final LazyChannelPromise sslClosePromise = new LazyChannelPromise();
     /** {@link #fail} failed {@link #sslClosePromise}; channelInactive fires its event. */
     private boolean closeFailedByError;
-    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pendingWrites = new ArrayDeque<>();
 
     private volatile long handshakeTimeoutMillis;
     private volatile long closeNotifyFlushTimeoutMillis;
@@ -104,13 +117,33 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     private ChannelHandlerContext ctx;
     private TlsConnection connection;
+    /** Plaintext held: queued buffers plus what queued regions still have to read. */
     private long pendingBytes;
+    /**
+     * The part of {@link #pendingBytes} that regions have still to read: it counts against writability
+     * but not against {@link #maxPendingWriteBytes}, which bounds memory, and a queued region holds none.
+     */
+    private long pendingRegionBytes;
+    /** How many regions {@link #pendingWrites} holds; while none, flushes take the buffers-only path. */
+    private int queuedRegions;
+    /** With regions queued: how many entries at the head of {@link #pendingWrites} have been flushed. */
+    private int flushedEntries;
+    /** Region plaintext encrypted and written to the channel whose write has not completed yet. */
+    private long regionBytesInFlight;
+    /** {@link #drainWithRegions} is running: a write completing inside it must not start it again. */
+    private boolean draining;
     /**
      * The user-defined writability bit of the channel's outbound buffer that reflects the plaintext this
      * handler holds (written, not yet flushed or before the handshake): without it a slow reader's
      * application would see the channel writable while that plaintext grows (DESIGN.md §10).
      */
     private static final int HELD_PLAINTEXT_WRITABILITY = 29;
+    /**
+     * Plaintext read from a {@link FileRegion} per step: four full records. Each chunk costs a promise,
+     * an output buffer, and in {@code transferTo} an 8 KiB bounce buffer and one 8 KiB file read more
+     * than it keeps (see {@code RegionWrite#write}); 64 KiB spreads that over eight useful reads.
+     */
+    static final int REGION_CHUNK = 64 * 1024;
     private boolean handshakeStarted;
     private boolean flushedBeforeHandshake;
     private boolean needsFlush;
@@ -357,7 +390,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /**
      * Sends close_notify after the data written so far, without closing the channel (TLS half-close,
-     * RFC 8446 §6.1). Later writes fail.
+     * RFC 8446 §6.1). Later writes fail, and so does the rest of a region the channel has not taken yet
+     * (as with {@code close()}).
      *
      * @return the future of the close_notify write
      */
@@ -645,7 +679,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (!(msg instanceof ByteBuf)) {
-            UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class);
+            if (msg instanceof FileRegion) {
+                writeRegion((FileRegion) msg, promise);
+                return;
+            }
+            UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class,
+                    FileRegion.class);
             ReferenceCountUtil.safeRelease(msg);
             promise.setFailure(cause);
             return;
@@ -657,7 +696,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         int bytes = buf.readableBytes();
-        if (!connection.isHandshakeComplete() && pendingBytes + bytes > maxPendingWriteBytes) {
+        if (!connection.isHandshakeComplete() && pendingBytes - pendingRegionBytes + bytes > maxPendingWriteBytes) {
             buf.release();
             promise.setFailure(new SSLException("more than " + maxPendingWriteBytes
                     + " bytes written before the TLS handshake completed"));
@@ -665,6 +704,26 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         pendingWrites.add(new PendingWrite(buf, promise));
         pendingBytes += bytes;
+        updateWritability();
+    }
+
+    /**
+     * Queues a region like a buffer; its bytes are read only when it is flushed and the channel takes
+     * them ({@link #streamRegion}). Its remaining bytes count against writability, so the application
+     * sees back-pressure while a large file is sent, but not against the cap before the handshake: the
+     * cap bounds memory and a queued region holds none.
+     */
+    private void writeRegion(FileRegion region, ChannelPromise promise) {
+        if (released || connection == null || connection.isOutboundClosed()) {
+            ReferenceCountUtil.safeRelease(region);
+            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
+            return;
+        }
+        RegionWrite w = new RegionWrite(region, promise);
+        pendingWrites.add(w);
+        queuedRegions++;
+        pendingBytes += w.remaining;
+        pendingRegionBytes += w.remaining;
         updateWritability();
     }
 
@@ -702,33 +761,52 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         ctx.flush();
     }
 
-    /** Encrypts every queued write into one output buffer and writes it; each promise follows that write. */
+    /**
+     * Encrypts every queued write and writes it. Buffers only (the common case): one output buffer, each
+     * promise follows that write. With regions queued, see {@link #drainWithRegions}.
+     */
     private void wrapPending() throws TlsException {
         if (pendingWrites.isEmpty() || released) {
             return;
         }
-        int count = pendingWrites.size();
+        if (queuedRegions != 0) {
+            flushedEntries = pendingWrites.size();
+            // Called back from inside a drain (a listener of a write it made flushes): that drain goes on
+            // with the entries flushed now.
+            if (!draining) {
+                drainWithRegions();
+            }
+            return;
+        }
+        wrapBuffers(pendingWrites.size());
+    }
+
+    /**
+     * Encrypts the {@code count} buffers at the head of the queue into one output buffer and writes it;
+     * each promise follows that write.
+     */
+    private void wrapBuffers(int count) throws TlsException {
         ByteBuf plaintext;
         // The common case, one write per flush, allocates no list: only coalesced writes need one.
         ChannelPromise single = null;
         List<ChannelPromise> promises = null;
         if (count == 1) {
-            PendingWrite w = pendingWrites.poll();
+            PendingWrite w = (PendingWrite) pendingWrites.poll();
             plaintext = w.buf;
             single = w.promise;
         } else {
             // Writes are coalesced: records span the buffers of several writes, up to the wrap size.
             promises = new ArrayList<>(count);
             CompositeByteBuf composite = alloc.compositeBuffer(count);
-            PendingWrite w;
-            while ((w = pendingWrites.poll()) != null) {
+            for (int i = 0; i < count; i++) {
+                PendingWrite w = (PendingWrite) pendingWrites.poll();
                 composite.addComponent(true, w.buf);
                 promises.add(w.promise);
             }
             plaintext = composite;
         }
         try {
-            pendingBytes = 0;
+            pendingBytes = pendingWrites.isEmpty() ? 0 : pendingBytes - plaintext.readableBytes();
             updateWritability();
             connection.writeApplicationData(plaintext, wrapDataSize);
         } catch (TlsException e) {
@@ -768,6 +846,151 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
     }
 
+    /**
+     * Sends the flushed writes in order while regions are queued: runs of buffers as by
+     * {@link #wrapBuffers}, regions chunk by chunk. Stops at a region while its chunks in flight reach
+     * the channel's high water mark; the completion of a chunk's write continues
+     * ({@link #regionChunkWritten}), so reading the file keeps pace with the transport.
+     */
+    private void drainWithRegions() throws TlsException {
+        draining = true;
+        try {
+            while (flushedEntries > 0 && !released) {
+                Pending head = pendingWrites.peek();
+                if (head instanceof RegionWrite) {
+                    if (!streamRegion((RegionWrite) head)) {
+                        return;
+                    }
+                    pendingWrites.poll();
+                    queuedRegions--;
+                    flushedEntries--;
+                } else {
+                    int run = 0;
+                    for (Pending p : pendingWrites) {
+                        if (run == flushedEntries || p instanceof RegionWrite) {
+                            break;
+                        }
+                        run++;
+                    }
+                    flushedEntries -= run;
+                    wrapBuffers(run);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    /**
+     * Reads, encrypts and writes the next chunks of a region while the channel takes them.
+     *
+     * @return {@code true} when the region is done (read to its end, released) and leaves the queue;
+     *         {@code false} when it waits for chunk writes to complete, or reading it failed and the
+     *         queue was failed
+     */
+    private boolean streamRegion(RegionWrite w) throws TlsException {
+        // At least one chunk is always in flight, however low the mark is set.
+        long highWaterMark = ctx.channel().config().getWriteBufferHighWaterMark();
+        while (w.remaining > 0) {
+            if (pendingWrites.peek() != w) {
+                // A listener of a write made here closed the connection, which failed the queue.
+                return false;
+            }
+            if (w.writeFailed) {
+                // The transport failed a chunk (the promise carries why): the rest is not worth reading.
+                pendingBytes -= w.remaining;
+                pendingRegionBytes -= w.remaining;
+                updateWritability();
+                w.releaseRegion();
+                return true;
+            }
+            if (regionBytesInFlight > 0 && regionBytesInFlight >= highWaterMark) {
+                return false;
+            }
+            int size = (int) Math.min(REGION_CHUNK, w.remaining);
+            ByteBuf chunk = alloc.heapBuffer(size);
+            ByteBuf output;
+            try {
+                try {
+                    w.read(chunk, size);
+                } catch (IOException | RuntimeException e) {
+                    failUnreadableRegion(e);
+                    return false;
+                }
+                w.remaining -= size;
+                pendingBytes -= size;
+                pendingRegionBytes -= size;
+                updateWritability();
+                connection.writeApplicationData(chunk, wrapDataSize);
+            } catch (TlsException e) {
+                fail(e);
+                throw e;
+            } finally {
+                chunk.release();
+            }
+            output = connection.pollOutput();
+            regionBytesInFlight += size;
+            ChannelPromise chunkPromise = ctx.newPromise();
+            chunkPromise.addListener(f -> regionChunkWritten(w, size, f));
+            if (output == null) {
+                chunkPromise.trySuccess();
+            } else {
+                ctx.write(output, chunkPromise);
+            }
+        }
+        if (pendingWrites.peek() != w) {
+            return false;
+        }
+        w.releaseRegion();
+        if (w.total == 0) {
+            w.promise.trySuccess();
+        }
+        return true;
+    }
+
+    /**
+     * A region ended before its count (the file was truncated) or could not be read. Like Netty's own
+     * transports, which fail the write with the IOException and close the channel: the peer has part of
+     * the region and every later byte would be misplaced. The channel is closed without close_notify,
+     * so the peer sees a truncated stream and not a clean end (RFC 8446 §6.1).
+     */
+    private void failUnreadableRegion(Exception e) {
+        IOException cause = e instanceof IOException ? (IOException) e
+                : new IOException("FileRegion could not be read", e);
+        RegionWrite w = (RegionWrite) pendingWrites.poll();
+        queuedRegions--;
+        w.fail(cause);
+        failPendingWrites(new IOException("not sent: a FileRegion written before it could not be read", cause));
+        ctx.close();
+    }
+
+    /** A chunk's write completed: account for it, complete the region's promise, send more. */
+    private void regionChunkWritten(RegionWrite w, int size, Future<?> f) {
+        regionBytesInFlight -= size;
+        if (!f.isSuccess()) {
+            w.writeFailed = true;
+            w.promise.tryFailure(f.cause());
+            return;
+        }
+        w.acknowledged += size;
+        if (w.promise instanceof ChannelProgressivePromise) {
+            ((ChannelProgressivePromise) w.promise).tryProgress(w.acknowledged, w.total);
+        }
+        if (w.acknowledged == w.total) {
+            w.promise.trySuccess();
+        }
+        if (draining || released || flushedEntries == 0 || connection == null) {
+            return;
+        }
+        try {
+            drainWithRegions();
+        } catch (TlsException e) {
+            ctx.fireExceptionCaught(e);
+            return;
+        }
+        ctx.flush();
+    }
+
     /** Writes the records the connection has queued (flights, alerts); flushes now or at read complete. */
     private void writeOutput(boolean flush) {
         if (connection == null || released) {
@@ -793,11 +1016,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     private void failPendingWrites(Throwable cause) {
-        PendingWrite w;
+        Pending w;
         while ((w = pendingWrites.poll()) != null) {
-            w.buf.release();
-            w.promise.tryFailure(cause);
+            w.fail(cause);
         }
+        queuedRegions = 0;
+        flushedEntries = 0;
+        pendingRegionBytes = 0;
         pendingBytes = 0;
         updateWritability();
     }
@@ -871,6 +1096,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                 wrapPending();
             } catch (TlsException e) {
                 return null;
+            }
+            if (!pendingWrites.isEmpty()) {
+                // A region still waits for the channel to take its chunks: reading the rest into memory
+                // now would defeat the back-pressure, so the rest is aborted, as a transport's close()
+                // fails a region it has not written yet.
+                failPendingWrites(new SslClosedEngineException("TLS connection closed before the write was sent"));
             }
         } else {
             failPendingWrites(new SslClosedEngineException("TLS connection closed before the handshake completed"));
@@ -958,8 +1189,105 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         ctx.read();
     }
 
+    /** A queued write: a buffer or a region. */
+    private sealed interface Pending permits PendingWrite, RegionWrite {
+        /** Releases what the write holds and fails its promise. */
+        void fail(Throwable cause);
+    }
+
     /** A queued plaintext write and its promise. */
-    private record PendingWrite(ByteBuf buf, ChannelPromise promise) {
+    private record PendingWrite(ByteBuf buf, ChannelPromise promise) implements Pending {
+        @Override
+        public void fail(Throwable cause) {
+            buf.release();
+            promise.tryFailure(cause);
+        }
+    }
+
+    /**
+     * A queued region and how far it was sent. It is released once, when read to its end or when it
+     * fails; its promise completes when the writes of all its chunks have.
+     */
+    private static final class RegionWrite implements Pending, WritableByteChannel {
+        final FileRegion region;
+        final ChannelPromise promise;
+        /** Bytes to send: from what the region reports transferred already, as Netty's transports do. */
+        final long total;
+        long remaining;
+        /** The next position to read, relative to the region's start. */
+        long position;
+        /** Bytes whose encrypted chunk was written. */
+        long acknowledged;
+        boolean writeFailed;
+        private boolean regionReleased;
+        private ByteBuf target;
+        private int targetLimit;
+
+        RegionWrite(FileRegion region, ChannelPromise promise) {
+            this.region = region;
+            this.promise = promise;
+            this.position = region.transferred();
+            this.total = Math.max(0, region.count() - position);
+            this.remaining = total;
+        }
+
+        /** Appends the next {@code size} bytes of the region to {@code chunk}. */
+        void read(ByteBuf chunk, int size) throws IOException {
+            target = chunk;
+            targetLimit = chunk.writerIndex() + size;
+            try {
+                while (chunk.writerIndex() < targetLimit) {
+                    long n = region.transferTo(this, position);
+                    if (n <= 0) {
+                        // DefaultFileRegion throws for a truncated file itself; other regions may return 0
+                        // or -1, which must not make the loop spin.
+                        throw new IOException("FileRegion ended at byte " + position + " of " + region.count());
+                    }
+                    position += n;
+                }
+            } finally {
+                target = null;
+            }
+        }
+
+        /**
+         * Accepts what fits into the chunk being filled. A short write is what makes the JDK's
+         * {@code FileChannel.transferTo} into a non-file, non-socket channel stop (it reads the file in
+         * 8 KiB steps until the target takes less than it read), so filling a chunk costs at most one
+         * read of the file beyond the chunk's bytes.
+         */
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(src.remaining(), targetLimit - target.writerIndex());
+            int limit = src.limit();
+            src.limit(src.position() + n);
+            target.writeBytes(src);
+            src.limit(limit);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            // Only the region's reads go through this channel; there is nothing to close.
+        }
+
+        void releaseRegion() {
+            if (!regionReleased) {
+                regionReleased = true;
+                region.release();
+            }
+        }
+
+        @Override
+        public void fail(Throwable cause) {
+            releaseRegion();
+            promise.tryFailure(cause);
+        }
     }
 
     /**

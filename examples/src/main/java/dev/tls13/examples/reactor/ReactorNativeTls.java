@@ -44,9 +44,8 @@ public final class ReactorNativeTls {
                 // Our TLS handler first, under Reactor's HTTP codecs (not on the HTTP/2 stream channels).
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     if (!(channel instanceof Http2StreamChannel)) {
-                        channel.pipeline().addFirst("tls13", tls.newHandler(channel.alloc()))
-                                // sendFile writes FileRegions when Reactor sees no SslHandler.
-                                .addAfter("tls13", "tls13.files", new FileRegionEncoder());
+                        // sendFile writes FileRegions when Reactor sees no SslHandler; Tls13Handler encrypts them.
+                        channel.pipeline().addFirst("tls13", tls.newHandler(channel.alloc()));
                     }
                 })
                 // Reactor derives the scheme from SslHandler, which is absent here.

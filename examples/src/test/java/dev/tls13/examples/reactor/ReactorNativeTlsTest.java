@@ -36,7 +36,7 @@ import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
  */
 class ReactorNativeTlsTest {
 
-    /** Served at /file: larger than one FileRegionEncoder chunk and not a multiple of it. */
+    /** Served at /file (a FileRegion): larger than one Tls13Handler chunk (64 KiB) and not a multiple of it. */
     static final String FILE_CONTENT = "0123456789abcdef".repeat(12_800) + "end";
 
     private static DisposableServer server;
