@@ -40,6 +40,32 @@ public interface Aead {
             throws GeneralSecurityException;
 
     /**
+     * Encrypts the concatenation of {@code in[inOff, inOff + inLen)} and {@code trailer[0, trailerLen)}
+     * into {@code out} at {@code outOff} and appends the tag: a TLSInnerPlaintext is the content followed
+     * by its type and padding (RFC 8446 §5.2), and this seals it straight from the application's buffer
+     * without first copying the content next to its trailer. The output must not overlap the input.
+     * The default copies both parts into {@code out} and seals in place.
+     *
+     * @param nonce the 12-byte per-record nonce; read during the call only
+     * @param aad additional authenticated data (the record header), all of it
+     * @param in the content array
+     * @param inOff where the content starts
+     * @param inLen the content length
+     * @param trailer the bytes after the content
+     * @param trailerLen how many of them
+     * @param out the output array; needs {@code inLen + trailerLen + tagLength()} bytes from {@code outOff}
+     * @param outOff where the ciphertext starts
+     * @return the number of bytes written, {@code inLen + trailerLen + tagLength()}
+     * @throws GeneralSecurityException if the provider fails
+     */
+    default int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] trailer, int trailerLen,
+                     byte[] out, int outOff) throws GeneralSecurityException {
+        System.arraycopy(in, inOff, out, outOff, inLen);
+        System.arraycopy(trailer, 0, out, outOff + inLen, trailerLen);
+        return seal(nonce, aad, out, outOff, inLen + trailerLen, out, outOff);
+    }
+
+    /**
      * Decrypts and authenticates {@code in[inOff, inOff + inLen)} (ciphertext and tag) into {@code out}
      * at {@code outOff}. In-place use ({@code in == out && inOff == outOff}) is allowed. On failure the
      * output range holds no usable plaintext.

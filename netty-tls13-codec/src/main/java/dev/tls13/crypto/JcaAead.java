@@ -41,6 +41,13 @@ final class JcaAead implements Aead {
      * JDK 25 has no such copy (measured), so there the input is used where it is.
      */
     private static final boolean CHACHA_NEEDS_ZERO_OFFSET = Runtime.version().feature() < 25;
+    /**
+     * Whether the JDK's AES-GCM decrypts in place (input and output in one array) at full speed: on
+     * JDK 17 it does (3.55 us per 16 KiB record, against 3.78 us through another array and back,
+     * measured); on JDK 25 it is 1.8 times slower than out of place. Versions in between were not
+     * measured and take the JDK 25 path, whose worst case is the 0.2 us copy.
+     */
+    private static final boolean GCM_IN_PLACE_FAST = Runtime.version().feature() <= 17;
     private static final String GCM = "AES/GCM/NoPadding";
     /** This thread's AES-GCM cipher for sealing, shared by every key. */
     private static final ThreadLocal<Shared> GCM_SEAL = ThreadLocal.withInitial(Shared::new);
@@ -89,15 +96,28 @@ final class JcaAead implements Aead {
         return init(Cipher.ENCRYPT_MODE, nonce, aad).doFinal(in, inOff, inLen, out, outOff);
     }
 
+    /**
+     * One cipher pass over both parts: {@code update} the content, {@code doFinal} the trailer. Saves the
+     * copy of the content into the record (0.18 us of 1.9 us per 16 KiB AES-GCM record on JDK 25,
+     * measured), and the JDK's GCM and ChaCha20-Poly1305 are as fast this way as in one call.
+     */
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] trailer, int trailerLen,
+                    byte[] out, int outOff) throws GeneralSecurityException {
+        Cipher c = init(Cipher.ENCRYPT_MODE, nonce, aad);
+        int n = c.update(in, inOff, inLen, out, outOff);
+        return n + c.doFinal(trailer, 0, trailerLen, out, outOff + n);
+    }
+
     @Override
     public int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
             throws GeneralSecurityException {
         checkTag(inLen);
         Cipher c = init(Cipher.DECRYPT_MODE, nonce, aad);
-        if (gcm && in == out) {
+        if (gcm && in == out && !GCM_IN_PLACE_FAST) {
             // When input and output share an array, the JDK's GCM decrypts without its fastest
-            // intrinsic (JDK 25: 4.3 us instead of 2.3 us per 16 KiB record measured here; JDK 17:
-            // no difference). Decrypting into another array and copying back costs about 0.2 us.
+            // intrinsic (JDK 25: 3.5 us instead of 1.8 us per 16 KiB record measured here). Decrypting
+            // into another array and copying back costs about 0.2 us.
             byte[] tmp = scratch(inLen);
             int n = c.doFinal(in, inOff, inLen, tmp, 0);
             System.arraycopy(tmp, 0, out, outOff, n);

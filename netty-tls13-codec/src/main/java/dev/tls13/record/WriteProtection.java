@@ -33,6 +33,8 @@ public final class WriteProtection {
     private final int legacyVersion;
     private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private final byte[] header = new byte[Records.HEADER_LENGTH];
+    /** The content type and zero padding after the content; only byte 0 is ever written. */
+    private byte[] trailer = new byte[1];
     private long sequenceNumber;
 
     private WriteProtection(Aead aead, byte[] iv, PaddingPolicy padding, int legacyVersion) {
@@ -231,7 +233,17 @@ public final class WriteProtection {
         int body = w + Records.HEADER_LENGTH;
         int src = plaintext.readerIndex();
         try {
-            if (out.hasArray()) {
+            if (out.hasArray() && plaintext.hasArray()
+                    && sealableApart(plaintext.array(), plaintext.arrayOffset() + src, length, out.array(),
+                            out.arrayOffset() + w, Records.HEADER_LENGTH + recordLength)) {
+                // Heap to heap: sealed straight from the content's array, no copy of it into the record.
+                byte[] a = out.array();
+                int off = out.arrayOffset() + body;
+                System.arraycopy(header, 0, a, off - Records.HEADER_LENGTH, Records.HEADER_LENGTH);
+                byte[] t = trailer(type, pad);
+                aead.seal(nonce, header, plaintext.array(), plaintext.arrayOffset() + src, length, t, 1 + pad,
+                        a, off);
+            } else if (out.hasArray()) {
                 byte[] a = out.array();
                 int off = out.arrayOffset() + body;
                 System.arraycopy(header, 0, a, off - Records.HEADER_LENGTH, Records.HEADER_LENGTH);
@@ -255,6 +267,28 @@ public final class WriteProtection {
         out.writerIndex(body + recordLength);
         plaintext.skipBytes(length);
         sequenceNumber++;
+    }
+
+    /**
+     * Whether content at {@code a[aOff, aOff + aLen)} can be sealed straight into a record at
+     * {@code b[bOff, bOff + bLen)}: different arrays, or (pooled heap buffers of one chunk share an array)
+     * the content after the record. Content before the record in the same array must not go this way: the
+     * JDK's AES-GCM (17 and 25) then encrypts into a fresh array as long as the whole shared array (4 MiB
+     * for a pooled chunk, measured with -prof gc) and copies it back.
+     */
+    private static boolean sealableApart(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
+        return a != b || aOff >= bOff + bLen;
+    }
+
+    /** The type byte and {@code pad} zeros that end a TLSInnerPlaintext (RFC 8446 §5.2). */
+    private byte[] trailer(ContentType type, int pad) {
+        byte[] t = trailer;
+        if (t.length < 1 + pad) {
+            t = new byte[1 + pad];
+            trailer = t;
+        }
+        t[0] = (byte) type.code();
+        return t;
     }
 
     private void computeNonce() {

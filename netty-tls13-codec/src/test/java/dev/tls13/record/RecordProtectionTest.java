@@ -294,6 +294,41 @@ class RecordProtectionTest {
         }
     }
 
+    /**
+     * Content and record in one shared array (as pooled heap buffers of one chunk are), content after and
+     * before the record, with and without padding: the record opens to the content either way.
+     */
+    @ParameterizedTest
+    @MethodSource("suitesAndPadding")
+    void sealsContentSharingTheRecordsArray(CipherSuiteParams suite, boolean pad) throws Exception {
+        PaddingPolicy padding = pad ? PaddingPolicy.toMultipleOf(64) : PaddingPolicy.none();
+        byte[] content = new byte[3000];
+        new Random(9).nextBytes(content);
+        for (boolean contentFirst : new boolean[] {true, false}) {
+            try (Pair p = new Pair(suite, padding, 10)) {
+                ByteBuf shared = Unpooled.buffer(16384, 16384);
+                try {
+                    int contentAt = contentFirst ? 0 : 8192;
+                    int recordAt = contentFirst ? 4096 : 0;
+                    ByteBuf plaintext = shared.slice(contentAt, content.length).clear();
+                    plaintext.writeBytes(content);
+                    ByteBuf out = shared.slice(recordAt, 4096).clear();
+                    p.writer.seal(ContentType.APPLICATION_DATA, plaintext, out);
+                    assertEquals(content.length, plaintext.readerIndex());
+                    ByteBuf record = Unpooled.copiedBuffer(out);
+                    try {
+                        assertEquals(ContentType.APPLICATION_DATA, p.reader.open(record));
+                        assertTrue(sameBytes(record, content, content.length), "content first: " + contentFirst);
+                    } finally {
+                        record.release();
+                    }
+                } finally {
+                    shared.release();
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsInnerPlaintextWithoutContentType() throws Exception {
         assertInner(new byte[20], PaddingPolicy.none(), InvalidMessage.NO_CONTENT_TYPE);
