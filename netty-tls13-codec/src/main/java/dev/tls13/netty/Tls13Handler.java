@@ -107,6 +107,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     /** {@link #fail} failed {@link #sslClosePromise}; channelInactive fires its event. */
     private boolean closeFailedByError;
     private final ArrayDeque<Pending> pendingWrites = new ArrayDeque<>();
+    /** An emptied {@link PendingWrite} for the next write, so that writes allocate no holder. */
+    private PendingWrite spareWrite;
 
     private volatile long handshakeTimeoutMillis;
     private volatile long closeNotifyFlushTimeoutMillis;
@@ -702,7 +704,15 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                     + " bytes written before the TLS handshake completed"));
             return;
         }
-        pendingWrites.add(new PendingWrite(buf, promise));
+        PendingWrite w = spareWrite;
+        if (w == null) {
+            w = new PendingWrite();
+        } else {
+            spareWrite = null;
+        }
+        w.buf = buf;
+        w.promise = promise;
+        pendingWrites.add(w);
         pendingBytes += bytes;
         updateWritability();
     }
@@ -781,6 +791,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         wrapBuffers(pendingWrites.size());
     }
 
+    /** Keeps a dequeued write's holder, emptied, for the next write. */
+    private void recycle(PendingWrite w) {
+        w.buf = null;
+        w.promise = null;
+        spareWrite = w;
+    }
+
     /**
      * Encrypts the {@code count} buffers at the head of the queue into one output buffer and writes it;
      * each promise follows that write.
@@ -794,6 +811,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             PendingWrite w = (PendingWrite) pendingWrites.poll();
             plaintext = w.buf;
             single = w.promise;
+            recycle(w);
         } else {
             // Writes are coalesced: records span the buffers of several writes, up to the wrap size.
             promises = new ArrayList<>(count);
@@ -802,6 +820,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                 PendingWrite w = (PendingWrite) pendingWrites.poll();
                 composite.addComponent(true, w.buf);
                 promises.add(w.promise);
+                recycle(w);
             }
             plaintext = composite;
         }
@@ -1195,8 +1214,14 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         void fail(Throwable cause);
     }
 
-    /** A queued plaintext write and its promise. */
-    private record PendingWrite(ByteBuf buf, ChannelPromise promise) implements Pending {
+    /**
+     * A queued plaintext write and its promise. Mutable so that the handler can reuse one instance
+     * ({@link #spareWrite}): with one write per flush, the record path then allocates no object of ours.
+     */
+    private static final class PendingWrite implements Pending {
+        ByteBuf buf;
+        ChannelPromise promise;
+
         @Override
         public void fail(Throwable cause) {
             buf.release();
