@@ -233,24 +233,27 @@ public final class WriteProtection {
         int body = w + Records.HEADER_LENGTH;
         int src = plaintext.readerIndex();
         try {
-            if (out.hasArray() && plaintext.hasArray()
-                    && sealableApart(plaintext.array(), plaintext.arrayOffset() + src, length, out.array(),
-                            out.arrayOffset() + w, Records.HEADER_LENGTH + recordLength)) {
-                // Heap to heap: sealed straight from the content's array, no copy of it into the record.
+            if (out.hasArray()) {
+                // Each array()/arrayOffset() call checks the buffer's reference count: fetched once.
                 byte[] a = out.array();
-                int off = out.arrayOffset() + body;
-                System.arraycopy(header, 0, a, off - Records.HEADER_LENGTH, Records.HEADER_LENGTH);
-                byte[] t = trailer(type, pad);
-                aead.seal(nonce, header, plaintext.array(), plaintext.arrayOffset() + src, length, t, 1 + pad,
-                        a, off);
-            } else if (out.hasArray()) {
-                byte[] a = out.array();
-                int off = out.arrayOffset() + body;
-                System.arraycopy(header, 0, a, off - Records.HEADER_LENGTH, Records.HEADER_LENGTH);
-                plaintext.getBytes(src, a, off, length);
-                a[off + length] = (byte) type.code();
-                Arrays.fill(a, off + length + 1, off + innerLength, (byte) 0);
-                aead.seal(nonce, header, a, off, innerLength, a, off);
+                int recordStart = out.arrayOffset() + w;
+                int off = recordStart + Records.HEADER_LENGTH;
+                System.arraycopy(header, 0, a, recordStart, Records.HEADER_LENGTH);
+                byte[] p = plaintext.hasArray() ? plaintext.array() : null;
+                int pOff = p == null ? 0 : plaintext.arrayOffset() + src;
+                if (p != null && sealableApart(p, pOff, length, a, recordStart, Records.HEADER_LENGTH + recordLength)) {
+                    // Heap to heap: sealed straight from the content's array, no copy of it into the record.
+                    aead.seal(nonce, header, p, pOff, length, trailer(type, pad), 1 + pad, a, off);
+                } else {
+                    if (p != null) {
+                        System.arraycopy(p, pOff, a, off, length);
+                    } else {
+                        plaintext.getBytes(src, a, off, length);
+                    }
+                    a[off + length] = (byte) type.code();
+                    Arrays.fill(a, off + length + 1, off + innerLength, (byte) 0);
+                    aead.seal(nonce, header, a, off, innerLength, a, off);
+                }
             } else {
                 // Direct or composite memory: through this thread's array (see Scratch for why).
                 byte[] buf = Scratch.array(recordLength);
