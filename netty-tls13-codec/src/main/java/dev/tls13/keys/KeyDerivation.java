@@ -6,9 +6,9 @@ import dev.tls13.crypto.Hkdf;
 import java.security.MessageDigest;
 
 /**
- * The primitives one connection's key schedule shares from stage to stage: HKDF and the digest of
- * the negotiated hash. Not thread-safe (the {@link Hkdf} re-keys one {@code Mac}); confined to the
- * connection's thread like the stages that hold it.
+ * The primitives one connection's key schedule shares from stage to stage: HKDF and the negotiated
+ * hash. Confined to the connection's thread like the stages that hold it (a provider's {@link Hkdf}
+ * need not be thread-safe).
  */
 final class KeyDerivation {
 
