@@ -3,6 +3,7 @@ package dev.tls13.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.tls13.testing.Pcapng;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -104,7 +105,7 @@ final class LoopbackCapture implements AutoCloseable {
             if (peerPort < 0) {
                 new Socket(InetAddress.getLoopbackAddress(), port).close();
             }
-            found = Files.exists(file) ? segments(Files.readAllBytes(file), port, peerPort, endsOnly) : 0;
+            found = Files.exists(file) ? Pcapng.tcpSegments(Files.readAllBytes(file), port, peerPort, endsOnly) : 0;
             if (found >= expected) {
                 return;
             }
@@ -115,49 +116,6 @@ final class LoopbackCapture implements AutoCloseable {
         }
         throw new AssertionError("the capture holds " + found + " of " + expected + (endsOnly ? " FIN or RST" : "")
                 + " segments between ports " + port + " and " + peerPort + "\n" + tshark.output());
-    }
-
-    /**
-     * Counts TCP segments between two ports (only those with FIN or RST, or all) in the complete blocks of a
-     * little-endian pcapng file of Ethernet frames carrying IPv4, which is what dumpcap writes for
-     * Linux's loopback here; a block still being written at the end is left out.
-     */
-    static int segments(byte[] pcapng, int port, int peerPort, boolean endsOnly) {
-        int count = 0;
-        int block = 0;
-        while (block + 12 <= pcapng.length) {
-            int type = int32(pcapng, block);
-            int length = int32(pcapng, block + 4);
-            if (length < 12 || length > pcapng.length - block) {
-                break;
-            }
-            // Enhanced Packet Block (type 6): a 28 byte header, then the Ethernet frame.
-            int frame = block + 28;
-            int ip = frame + 14;
-            if (type == 6 && length >= 28 + 14 + 20 + 20 && uint16(pcapng, frame + 12) == 0x0800
-                    && pcapng[ip + 9] == 6) {
-                int tcp = ip + (pcapng[ip] & 0x0F) * 4;
-                int source = uint16(pcapng, tcp);
-                int destination = uint16(pcapng, tcp + 2);
-                boolean ours = source == port && (peerPort < 0 || destination == peerPort)
-                        || destination == port && (peerPort < 0 || source == peerPort);
-                // The flags: FIN 0x01, RST 0x04.
-                if (ours && (!endsOnly || (pcapng[tcp + 13] & 0x05) != 0)) {
-                    count++;
-                }
-            }
-            block += length;
-        }
-        return count;
-    }
-
-    private static int int32(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16 | bytes[at + 3] << 24;
-    }
-
-    /** A field of the frame's headers: network byte order. */
-    private static int uint16(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
     }
 
     @Override

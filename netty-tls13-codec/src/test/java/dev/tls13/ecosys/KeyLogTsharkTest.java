@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13KeyLog;
 import dev.tls13.netty.Tls13Handler;
+import dev.tls13.testing.Pcapng;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
@@ -26,8 +27,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,10 +125,10 @@ class KeyLogTsharkTest {
                     ExternalProcess.unavailable("tshark cannot capture on loopback here:\n" + capturing.output());
                 }
                 // "Capturing on" may precede the live capture: probe until a probe connection is in the file.
-                awaitPackets(capture, port, -1, Flag.ANY, 1);
+                awaitPackets(capture, port, -1, false, 1);
                 int clientPort = exchange(group, clientContext, port, marker);
                 // dumpcap writes asynchronously: stopping it before both FINs are on disk could lose records.
-                awaitPackets(capture, port, clientPort, Flag.FIN, 2);
+                awaitPackets(capture, port, clientPort, true, 2);
                 assertTrue(capturing.terminate(), "tshark stops on SIGTERM");
             }
         } finally {
@@ -190,11 +189,6 @@ class KeyLogTsharkTest {
         }
     }
 
-    /** Which TCP segments {@link #count} counts. */
-    enum Flag {
-        ANY, FIN
-    }
-
     private static ByteBuf request(String path) {
         return Unpooled.copiedBuffer("GET /" + path + " HTTP/1.1\r\nHost: localhost" + HEADER_END,
                 StandardCharsets.US_ASCII);
@@ -217,7 +211,7 @@ class KeyLogTsharkTest {
      * {@code port} and {@code peerPort}; fails with what it found otherwise. With {@code peerPort} -1 it
      * counts segments from any port and opens a probe connection before each look.
      */
-    private static void awaitPackets(Path capture, int port, int peerPort, Flag flag, int expected)
+    private static void awaitPackets(Path capture, int port, int peerPort, boolean endsOnly, int expected)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Object monitor = new Object();
@@ -226,7 +220,8 @@ class KeyLogTsharkTest {
             if (peerPort < 0) {
                 probe(port);
             }
-            found = Files.exists(capture) ? count(Files.readAllBytes(capture), port, peerPort, flag) : 0;
+            found = Files.exists(capture)
+                    ? Pcapng.tcpSegments(Files.readAllBytes(capture), port, peerPort, endsOnly) : 0;
             if (found >= expected) {
                 return;
             }
@@ -235,42 +230,7 @@ class KeyLogTsharkTest {
                 TimeUnit.MILLISECONDS.timedWait(monitor, 50);
             }
         }
-        throw new AssertionError("the capture holds " + found + " of " + expected + " " + flag
+        throw new AssertionError("the capture holds " + found + " of " + expected + (endsOnly ? " FIN or RST" : "")
                 + " segments between ports " + port + " and " + peerPort);
-    }
-
-    /**
-     * Counts the TCP segments between two ports (with FIN, or any) in a little-endian pcapng file of
-     * Ethernet (Linux loopback) IPv4 frames; an incomplete trailing block is ignored.
-     */
-    static int count(byte[] pcapng, int port, int peerPort, Flag flag) {
-        ByteBuffer in = ByteBuffer.wrap(pcapng).order(ByteOrder.LITTLE_ENDIAN);
-        int found = 0;
-        int offset = 0;
-        while (offset + 12 <= pcapng.length) {
-            int type = in.getInt(offset);
-            int length = in.getInt(offset + 4);
-            if (length < 12 || offset + length > pcapng.length) {
-                break;
-            }
-            // Enhanced Packet Block: 28 bytes of header, then the frame.
-            if (type == 6 && length >= 28 + 14 + 20 + 20) {
-                int frame = offset + 28;
-                int ethertype = ((pcapng[frame + 12] & 0xFF) << 8) | (pcapng[frame + 13] & 0xFF);
-                int ip = frame + 14;
-                if (ethertype == 0x0800 && (pcapng[ip + 9] & 0xFF) == 6) {
-                    int tcp = ip + (pcapng[ip] & 0x0F) * 4;
-                    int source = ((pcapng[tcp] & 0xFF) << 8) | (pcapng[tcp + 1] & 0xFF);
-                    int destination = ((pcapng[tcp + 2] & 0xFF) << 8) | (pcapng[tcp + 3] & 0xFF);
-                    boolean between = source == port && (destination == peerPort || peerPort < 0)
-                            || (source == peerPort || peerPort < 0) && destination == port;
-                    if (between && (flag == Flag.ANY || (pcapng[tcp + 13] & 0x01) != 0)) {
-                        found++;
-                    }
-                }
-            }
-            offset += length;
-        }
-        return found;
     }
 }

@@ -24,6 +24,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -127,7 +128,7 @@ class Tls13HandlerFileRegionLoopbackTest {
                 Channel child = serverChild.get(20, TimeUnit.SECONDS);
                 // The client's handler reads only until the handshake is done and data arrived: then the
                 // sockets fill and the server's chunk writes stop completing.
-                long transferred = awaitStable(region);
+                long transferred = stalled(child, region).get(10, TimeUnit.SECONDS);
                 assertFalse(sent.get().isDone(), "the reader has not taken the file yet");
                 assertTrue(transferred < 2 << 20, "read ahead of a paused reader: " + transferred);
                 assertFalse(child.isWritable(), "the unread file keeps the sender unwritable");
@@ -146,17 +147,23 @@ class Tls13HandlerFileRegionLoopbackTest {
         }
     }
 
-    /** Waits until the region's read position stays put for a while; returns it. */
-    private static long awaitStable(DefaultFileRegion region) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long last = -1;
-        int stableFor = 0;
-        while (System.nanoTime() < deadline && stableFor < 5) {
-            Thread.sleep(100);
+    /**
+     * Completes with the region's read position once it has stayed put for five checks 20 ms apart, made
+     * on the channel's event loop (the loop that reads the region), so the test thread only awaits.
+     */
+    private static CompletableFuture<Long> stalled(Channel channel, DefaultFileRegion region) {
+        CompletableFuture<Long> stalled = new CompletableFuture<>();
+        long[] last = {-1};
+        int[] stableFor = {0};
+        ScheduledFuture<?> check = channel.eventLoop().scheduleAtFixedRate(() -> {
             long now = region.transferred();
-            stableFor = now == last && now > 0 ? stableFor + 1 : 0;
-            last = now;
-        }
-        return last;
+            stableFor[0] = now == last[0] && now > 0 ? stableFor[0] + 1 : 0;
+            last[0] = now;
+            if (stableFor[0] == 5) {
+                stalled.complete(now);
+            }
+        }, 20, 20, TimeUnit.MILLISECONDS);
+        stalled.whenComplete((v, e) -> check.cancel(false));
+        return stalled;
     }
 }
