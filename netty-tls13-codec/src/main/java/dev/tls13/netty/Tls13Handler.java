@@ -536,33 +536,59 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
-        SSLException cause = new SSLException("Tls13Handler removed before the TLS connection was closed");
-        failPendingWrites(new SSLException("pending write on removal of Tls13Handler"));
-        if (handshakePromise.tryFailure(cause)) {
-            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+        // The exceptions (stack traces included) are created only when a promise or a write needs them:
+        // after a completed handshake and close with nothing pending, none is.
+        failPendingWrites(pendingWrites.isEmpty() ? null
+                : new SSLException("pending write on removal of Tls13Handler"));
+        SSLException cause = null;
+        if (!handshakePromise.isDone()) {
+            cause = removedCause();
+            if (handshakePromise.tryFailure(cause)) {
+                ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+            }
         }
-        if (sslClosePromise.tryFailure(cause)) {
-            ctx.fireUserEventTriggered(new SslCloseCompletionEvent(cause));
+        if (!sslClosePromise.isDone()) {
+            if (cause == null) {
+                cause = removedCause();
+            }
+            if (sslClosePromise.tryFailure(cause)) {
+                ctx.fireUserEventTriggered(new SslCloseCompletionEvent(cause));
+            }
         }
         releaseAll();
     }
 
+    private static SSLException removedCause() {
+        return new SSLException("Tls13Handler removed before the TLS connection was closed");
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        ClosedChannelException closed = new ClosedChannelException();
+        // Each exception (stack trace included) is created only when a promise or a write needs it: after
+        // a completed handshake and close with nothing pending, none is.
+        ClosedChannelException closed = null;
         if (!handshakePromise.isDone()) {
+            closed = new ClosedChannelException();
             closed.addSuppressed(new SSLHandshakeException(
                     "Connection closed while the TLS handshake was in progress"));
             if (handshakePromise.tryFailure(closed)) {
                 ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(closed));
             }
         }
-        ClosedChannelException closeCause = new ClosedChannelException();
-        if (sslClosePromise.tryFailure(closeCause)) {
-            ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
-        } else if (closeFailedByError) {
+        boolean closeFailedNow = false;
+        if (!sslClosePromise.isDone()) {
+            ClosedChannelException closeCause = new ClosedChannelException();
+            closeFailedNow = sslClosePromise.tryFailure(closeCause);
+            if (closeFailedNow) {
+                ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
+            }
+        }
+        if (!closeFailedNow && closeFailedByError) {
             closeFailedByError = false;
             ctx.fireUserEventTriggered(new SslCloseCompletionEvent(sslClosePromise.cause()));
+        }
+        if (closed == null && !pendingWrites.isEmpty()) {
+            closed = new ClosedChannelException();
         }
         failPendingWrites(closed);
         releaseAll();
@@ -1034,6 +1060,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
     }
 
+    /**
+     * Fails every queued write with {@code cause} and resets the counts; {@code cause} may be null only
+     * when nothing is queued.
+     */
     private void failPendingWrites(Throwable cause) {
         Pending w;
         while ((w = pendingWrites.poll()) != null) {
