@@ -21,6 +21,10 @@ public final class HkdfLabel {
     private static final int MAX_LABEL = 255;
     private static final int MAX_CONTEXT = 255;
     private static final int MAX_LENGTH = 0xFFFF;
+    private static final int MAX_INFO = 2 + 1 + MAX_LABEL + 1 + MAX_CONTEXT;
+
+    /** Per thread, the buffer {@link #expand} serializes the HkdfLabel into. */
+    private static final ThreadLocal<byte[]> INFO = ThreadLocal.withInitial(() -> new byte[MAX_INFO]);
 
     // The labels of RFC 8446 §7.1, §7.2, §7.3, §4.4.4, §4.6.1 and §7.5, encoded once.
     static final byte[] EXT_BINDER = label("ext binder");
@@ -77,10 +81,15 @@ public final class HkdfLabel {
         return expand(hkdf, secret, label(label), transcriptHash, hashLen);
     }
 
-    /** HKDF-Expand-Label with a label already encoded by {@link #label(String)}. */
+    /**
+     * HKDF-Expand-Label with a label already encoded by {@link #label(String)}. The HkdfLabel is serialized
+     * into a per-thread buffer rather than a new array per call (a handshake expands about 20 labels);
+     * it holds the label and a transcript hash, no secret, and is not used after the call.
+     */
     static byte[] expand(Hkdf hkdf, byte[] secret, byte[] fullLabel, byte[] context, int length) {
-        byte[] info = info(fullLabel, context, length);
-        return hkdf.expand(secret, info, length);
+        byte[] info = INFO.get();
+        int infoLength = writeInfo(fullLabel, context, length, info);
+        return hkdf.expand(secret, info, 0, infoLength, length);
     }
 
     /**
@@ -88,6 +97,12 @@ public final class HkdfLabel {
      * opaque context<0..255>}, serialized.
      */
     static byte[] info(byte[] fullLabel, byte[] context, int length) {
+        byte[] info = new byte[MAX_INFO];
+        return Arrays.copyOf(info, writeInfo(fullLabel, context, length, info));
+    }
+
+    /** Writes the HkdfLabel struct to the start of {@code info}, which has room for the longest; returns its length. */
+    private static int writeInfo(byte[] fullLabel, byte[] context, int length, byte[] info) {
         if (fullLabel.length < PREFIX.length + 1 || fullLabel.length > MAX_LABEL) {
             throw new IllegalArgumentException("label must be 7..255 bytes with its prefix: " + fullLabel.length);
         }
@@ -97,7 +112,6 @@ public final class HkdfLabel {
         if (length < 0 || length > MAX_LENGTH) {
             throw new IllegalArgumentException("length out of range: " + length);
         }
-        byte[] info = new byte[2 + 1 + fullLabel.length + 1 + context.length];
         int i = 0;
         info[i++] = (byte) (length >>> 8);
         info[i++] = (byte) length;
@@ -106,7 +120,7 @@ public final class HkdfLabel {
         i += fullLabel.length;
         info[i++] = (byte) context.length;
         System.arraycopy(context, 0, info, i, context.length);
-        return info;
+        return i + context.length;
     }
 
     /** Encodes {@code "tls13 " + label}; the label must be printable ASCII (RFC 8446 §7.1, RFC 5705 §4). */
