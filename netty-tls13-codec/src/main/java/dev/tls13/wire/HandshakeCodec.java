@@ -4,6 +4,7 @@ import dev.tls13.error.InvalidMessage;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
@@ -22,6 +23,16 @@ public final class HandshakeCodec {
 
     /** Size of a handshake message header: msg_type (u8) and length (u24). */
     public static final int HEADER_LENGTH = 4;
+
+    private static final int INITIAL_SCRATCH = 1024;
+    /** A thread keeps a buffer grown for a long certificate chain up to this size, not beyond. */
+    private static final int MAX_KEPT_SCRATCH = 64 * 1024;
+    /**
+     * Per thread, the buffer {@link #encode(HandshakeMessage)} encodes into; empty between calls. An
+     * unpooled heap buffer, left to the garbage collector with its thread. It holds handshake messages
+     * only, which hold no secret.
+     */
+    private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(INITIAL_SCRATCH));
 
     private HandshakeCodec() {
     }
@@ -221,14 +232,23 @@ public final class HandshakeCodec {
      * @throws IllegalArgumentException as {@link #encode(HandshakeMessage, ByteBuf)}
      */
     public static byte[] encode(HandshakeMessage m) {
-        ByteBuf out = Unpooled.buffer(256);
+        return encode(m, 0);
+    }
+
+    /** Encodes {@code m} and returns its bytes without the last {@code omitted}. */
+    private static byte[] encode(HandshakeMessage m, int omitted) {
+        // Encoded into this thread's buffer and copied out once at the exact size: a new buffer per
+        // message grew by reallocation for the larger messages (a Certificate is 1 KB or more).
+        ByteBuf out = SCRATCH.get();
         try {
             encode(m, out);
-            byte[] b = new byte[out.readableBytes()];
-            out.readBytes(b);
-            return b;
+            return ByteBufUtil.getBytes(out, out.readerIndex(), out.readableBytes() - omitted);
         } finally {
-            out.release();
+            if (out.capacity() > MAX_KEPT_SCRATCH) {
+                SCRATCH.set(Unpooled.buffer(INITIAL_SCRATCH));
+            } else {
+                out.clear();
+            }
         }
     }
 
@@ -251,10 +271,7 @@ public final class HandshakeCodec {
             throw new IllegalArgumentException("ClientHello does not end with pre_shared_key");
         }
         Extension.PreSharedKeyClientHello psk = (Extension.PreSharedKeyClientHello) list.get(list.size() - 1);
-        byte[] full = encode(hello);
-        byte[] prefix = new byte[full.length - psk.bindersLength()];
-        System.arraycopy(full, 0, prefix, 0, prefix.length);
-        return prefix;
+        return encode(hello, psk.bindersLength());
     }
 
     private static void encodeBody(HandshakeMessage m, ByteBuf out) {
