@@ -29,15 +29,17 @@ public final class Transcript {
     private static final int CLIENT_HELLO = 1;
     private static final int SERVER_HELLO = 2;
     private static final int HEADER_LENGTH = 4;
-    /** A ClientHello is a few hundred bytes; the buffer grows by doubling if needed. */
-    private static final int INITIAL_BUFFER = 512;
+    private static final byte[] EMPTY = new byte[0];
 
     private final CryptoProvider provider;
     private HashAlgorithm hash;
     /** The running digest once the hash is known and the digest can be cloned; else null. */
     private MessageDigest running;
-    /** The bytes fed so far, while no running digest is in use; allocated on first use. */
-    private byte[] buffer = new byte[0];
+    /**
+     * The bytes fed so far, while no running digest is in use. Allocated at the exact size of the first
+     * add (usually the whole ClientHello, the only message a client buffers), then grown by doubling.
+     */
+    private byte[] buffer = EMPTY;
     private int buffered;
     /** The first header fed and the total fed, to check the HelloRetryRequest precondition. */
     private final byte[] firstHeader = new byte[HEADER_LENGTH];
@@ -91,7 +93,7 @@ public final class Transcript {
         if (isCloneable(digest)) {
             digest.update(buffer, 0, buffered);
             running = digest;
-            buffer = new byte[0];
+            buffer = EMPTY;
             buffered = 0;
         }
     }
@@ -219,7 +221,7 @@ public final class Transcript {
             throw new IllegalStateException("transcript too long");
         }
         if (needed > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(needed, Math.max(INITIAL_BUFFER, buffer.length * 2)));
+            buffer = Arrays.copyOf(buffer, Math.max(needed, buffer.length * 2));
         }
         System.arraycopy(bytes, offset, buffer, buffered, length);
         buffered = needed;
