@@ -29,7 +29,6 @@ import dev.tls13.wire.KeyUpdate;
 import dev.tls13.wire.NewSessionTicket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.Objects;
@@ -102,6 +101,14 @@ public final class TlsConnection {
 
     private static final int MAX_FRAGMENT = Records.MAX_PLAINTEXT_LENGTH;
     private static final byte[] CHANGE_CIPHER_SPEC = {1};
+    /** A thread keeps a copy buffer grown for a long handshake message up to this size, not beyond. */
+    private static final int MAX_KEPT_MESSAGE_COPY = 16 * 1024;
+    /**
+     * Per thread, the buffer a handshake message in a direct buffer is copied to for the state machine,
+     * which reads arrays; null until first needed and while in use. It holds received handshake
+     * messages only, which hold no secret.
+     */
+    private static final ThreadLocal<byte[]> MESSAGE_COPY = new ThreadLocal<>();
 
     private final boolean client;
     private final CryptoProvider crypto;
@@ -341,26 +348,51 @@ public final class TlsConnection {
             if (message == null) {
                 return;
             }
-            byte[] encoded;
-            HandshakeMessage decoded;
             try {
-                encoded = ByteBufUtil.getBytes(message);
-                decoded = HandshakeCodec.decode(message);
+                HandshakeMessage decoded = HandshakeCodec.decode(message);
+                if (decoded instanceof KeyUpdate && ++keyUpdates > limits.maxKeyUpdates()) {
+                    throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_KEY_UPDATES);
+                }
+                onMessage(decoded, message);
             } finally {
                 message.release();
             }
-            if (decoded instanceof KeyUpdate && ++keyUpdates > limits.maxKeyUpdates()) {
-                throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_KEY_UPDATES);
-            }
-            try {
-                state = state.on(decoded, encoded, effects);
-            } catch (RuntimeException e) {
-                if (e instanceof SealFailed) {
-                    throw e;
-                }
-                throw TlsException.internal("handshake state failed on " + decoded.type() + ": " + e, e);
-            }
             reportCompletion();
+        }
+    }
+
+    /**
+     * Hands a message to the state with its bytes (for the transcript), which the state reads during
+     * the call only: a heap message's own array, else this thread's copy buffer, not a copy per message.
+     */
+    private void onMessage(HandshakeMessage decoded, ByteBuf message) throws TlsException {
+        int length = message.readableBytes();
+        boolean copied = !message.hasArray();
+        byte[] borrowed = null;
+        byte[] bytes;
+        int offset;
+        if (copied) {
+            // Taken out of the thread's slot while in use, so a nested use on this thread gets its own.
+            borrowed = MESSAGE_COPY.get();
+            MESSAGE_COPY.set(null);
+            bytes = borrowed != null && borrowed.length >= length ? borrowed : new byte[length];
+            message.getBytes(message.readerIndex(), bytes, 0, length);
+            offset = 0;
+        } else {
+            bytes = message.array();
+            offset = message.arrayOffset() + message.readerIndex();
+        }
+        try {
+            state = state.on(decoded, bytes, offset, length, effects);
+        } catch (RuntimeException e) {
+            if (e instanceof SealFailed) {
+                throw e;
+            }
+            throw TlsException.internal("handshake state failed on " + decoded.type() + ": " + e, e);
+        } finally {
+            if (copied) {
+                MESSAGE_COPY.set(bytes.length <= MAX_KEPT_MESSAGE_COPY ? bytes : borrowed);
+            }
         }
     }
 
@@ -794,8 +826,8 @@ public final class TlsConnection {
         static final FailedState INSTANCE = new FailedState();
 
         @Override
-        public HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out)
-                throws TlsException {
+        public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length,
+                                 HandshakeOutput out) throws TlsException {
             throw new TlsException(new TlsFailure.Internal("connection already failed"));
         }
 

@@ -127,7 +127,13 @@ public final class ClientHandshake {
     /** A client state (DESIGN.md §5). */
     sealed interface ClientState extends HandshakeState {
         @Override
-        ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException;
+        ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException;
+
+        @Override
+        default ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            return on(message, encoded, 0, encoded.length, out);
+        }
     }
 
     /**
@@ -177,10 +183,11 @@ public final class ClientHandshake {
     /** Waits for the ServerHello or a HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
     record ExpectServerHello(Hello hs, List<KeyExchange> shares) implements ClientState, Handshaking {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             ServerHello sh = Messages.expect(message, ServerHello.class);
             if (!sh.isHelloRetryRequest()) {
-                return serverHello(hs, shares, sh, encoded, out, false);
+                return serverHello(hs, shares, sh, encoded, offset, length, out, false);
             }
             CipherSuiteParams params = hs.checkHello(sh);
             for (Extension e : sh.extensions()) {
@@ -215,7 +222,7 @@ public final class ClientHandshake {
             }
 
             hs.transcript().selectHash(params.hash());
-            hs.transcript().addHelloRetryRequest(encoded);
+            hs.transcript().addHelloRetryRequest(encoded, offset, length);
             List<KeyExchange> newShares = shares;
             if (algorithm.isPresent()) {
                 destroyAll(shares);
@@ -262,7 +269,8 @@ public final class ClientHandshake {
     record ExpectServerHelloAfterRetry(Hello hs, List<KeyExchange> shares, CipherSuite retrySuite)
             implements ClientState, Handshaking {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             ServerHello sh = Messages.expect(message, ServerHello.class);
             if (sh.isHelloRetryRequest()) {
                 // RFC 8446 §4.1.4: "If a client receives a second HelloRetryRequest in the same connection
@@ -274,7 +282,7 @@ public final class ClientHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.HELLO_RETRY_REQUEST_SUITE_CHANGED,
                         retrySuite + " then " + sh.cipherSuite());
             }
-            return serverHello(hs, shares, sh, encoded, out, true);
+            return serverHello(hs, shares, sh, encoded, offset, length, out, true);
         }
 
         @Override
@@ -284,7 +292,8 @@ public final class ClientHandshake {
     }
 
     private static ClientState serverHello(Hello hs, List<KeyExchange> shares, ServerHello sh, byte[] encoded,
-                                           HandshakeOutput out, boolean retried) throws TlsException {
+                                           int offset, int length, HandshakeOutput out, boolean retried)
+            throws TlsException {
         CipherSuiteParams params = hs.checkHello(sh);
         // RFC 8446 §4.2: only extensions the ClientHello asked for may appear (unsupported_extension).
         Messages.checkSolicited(sh.extensions(), hs.hello().extensions(), "ServerHello");
@@ -308,7 +317,7 @@ public final class ClientHandshake {
         destroyAll(shares);
         Transcript transcript = hs.transcript();
         transcript.selectHash(params.hash());
-        transcript.add(encoded);
+        transcript.add(encoded, offset, length);
         Secrets.HandshakeTraffic secrets = Secrets.handshake(hs.config().crypto(), params.hash(), shared,
                 transcript.currentHash(), hs.hello().random(), out);
         out.installReadKeys(secrets.server().keys(params.aead()));
@@ -350,7 +359,8 @@ public final class ClientHandshake {
     /** Waits for EncryptedExtensions (RFC 8446 §4.3.1). */
     record ExpectEncryptedExtensions(Keyed k) implements KeyedState {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             EncryptedExtensions ee = Messages.expect(message, EncryptedExtensions.class);
             Extensions sent = k.hs().hello().extensions();
             Messages.checkSolicited(ee.extensions(), sent, "EncryptedExtensions");
@@ -371,7 +381,7 @@ public final class ClientHandshake {
                 // RFC 6066 §3: the server's server_name "SHALL be empty".
                 throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty server_name reply");
             }
-            k.transcript().add(encoded);
+            k.transcript().add(encoded, offset, length);
             return new ExpectCertificateOrCertificateRequest(k, alpn);
         }
     }
@@ -379,10 +389,11 @@ public final class ClientHandshake {
     /** Waits for CertificateRequest or the server Certificate (RFC 8446 §4.3.2, §4.4.2). */
     record ExpectCertificateOrCertificateRequest(Keyed k, Optional<String> alpn) implements KeyedState {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             if (!(message instanceof CertificateRequest)) {
                 // Anything else must be the server Certificate; ExpectCertificate enforces that.
-                return new ExpectCertificate(k, alpn, Optional.empty()).on(message, encoded, out);
+                return new ExpectCertificate(k, alpn, Optional.empty()).on(message, encoded, offset, length, out);
             }
             CertificateRequest request = (CertificateRequest) message;
             // RFC 8446 §4.3.2: the context "SHALL be zero length unless used for the post-handshake
@@ -396,7 +407,7 @@ public final class ClientHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION,
                         "CertificateRequest without signature_algorithms");
             }
-            k.transcript().add(encoded);
+            k.transcript().add(encoded, offset, length);
             return new ExpectCertificate(k, alpn, Optional.of(request));
         }
     }
@@ -405,7 +416,8 @@ public final class ClientHandshake {
     record ExpectCertificate(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request)
             implements KeyedState {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             Certificate certificate = Messages.expect(message, Certificate.class);
             // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
             if (certificate.certificateRequestContext().length != 0) {
@@ -419,7 +431,7 @@ public final class ClientHandshake {
             Messages.checkCertificateExtensions(certificate, k.hs().hello().extensions());
             CertificateVerified chain = Proofs.verifyServerChain(certificate, k.hs().config(),
                     k.hs().peerHost().orElse(null));
-            k.transcript().add(encoded);
+            k.transcript().add(encoded, offset, length);
             return new ExpectCertificateVerify(k, alpn, request, chain);
         }
     }
@@ -428,11 +440,12 @@ public final class ClientHandshake {
     record ExpectCertificateVerify(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
                                    CertificateVerified chain) implements KeyedState {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
             SignatureVerified signature = Proofs.verifySignature(k.hs().config().crypto(), verify, chain,
                     k.hs().offeredSchemes(), true, k.transcript().currentHash());
-            k.transcript().add(encoded);
+            k.transcript().add(encoded, offset, length);
             return new ExpectFinished(k, alpn, request, chain, signature);
         }
     }
@@ -441,14 +454,15 @@ public final class ClientHandshake {
     record ExpectFinished(Keyed k, Optional<String> alpn, Optional<CertificateRequest> request,
                           CertificateVerified chain, SignatureVerified signature) implements KeyedState {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
             Transcript transcript = k.transcript();
             FinishedVerified verified = Proofs.verifyFinished(finished, k.secrets().server(), transcript.currentHash());
             Optional<CertificateSelector.Selection> credential = request.isPresent()
                     ? selectCredential(k.hs().config(), request.get()) : Optional.empty();
 
-            transcript.add(encoded);
+            transcript.add(encoded, offset, length);
             ClientConfig config = k.hs().config();
             byte[] clientRandom = k.hs().hello().random();
             Secrets.ApplicationTraffic application = Secrets.application(k.secrets().master(),
@@ -547,7 +561,8 @@ public final class ClientHandshake {
     record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished, CertificateVerified chain,
                      SignatureVerified signature) implements ClientState {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             return new Connected(traffic.on(message, out), session, finished, chain, signature);
         }
 

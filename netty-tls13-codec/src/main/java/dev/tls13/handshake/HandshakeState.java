@@ -6,7 +6,7 @@ import dev.tls13.wire.HandshakeMessage;
 /**
  * One state of a handshake state machine (DESIGN.md §5). The client's states implement the sealed
  * {@code ClientState}, the server's the sealed {@code ServerState}; the driver holds the only
- * reference and performs every state change: {@code state = state.on(message, encoded, out)}.
+ * reference and performs every state change: {@code state = state.on(message, encoded, offset, length, out)}.
  */
 public interface HandshakeState {
 
@@ -16,12 +16,31 @@ public interface HandshakeState {
      * transcript, derives keys, emits effects through {@code out}, and returns the next state.
      *
      * @param message the decoded message
-     * @param encoded its exact bytes, 4-byte header included, as received (for the transcript)
+     * @param encoded the array holding its exact bytes, 4-byte header included, as received (for the
+     *        transcript); borrowed, and valid only during the call (the driver passes the received record's
+     *        array or a reused buffer rather than a copy per message)
+     * @param offset where the message starts in {@code encoded}
+     * @param length the message's length, header included
      * @param out where effects go
      * @return the next state
      * @throws TlsException on any protocol failure; the driver then replaces the state with a failed one
      */
-    HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException;
+    HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+            throws TlsException;
+
+    /**
+     * Handles one handshake message given as an array of exactly its bytes; see
+     * {@link #on(HandshakeMessage, byte[], int, int, HandshakeOutput)}.
+     *
+     * @param message the decoded message
+     * @param encoded its exact bytes, 4-byte header included; borrowed
+     * @param out where effects go
+     * @return the next state
+     * @throws TlsException on any protocol failure
+     */
+    default HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        return on(message, encoded, 0, encoded.length, out);
+    }
 
     /**
      * Whether the handshake is complete in this state, so application data may be sent and received.

@@ -68,7 +68,13 @@ public final class ServerHandshake {
     /** A server state (DESIGN.md §5). */
     sealed interface ServerState extends HandshakeState {
         @Override
-        ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException;
+        ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException;
+
+        @Override
+        default ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+            return on(message, encoded, 0, encoded.length, out);
+        }
     }
 
     /**
@@ -140,13 +146,14 @@ public final class ServerHandshake {
     /** Waits for the first ClientHello (RFC 8446 §4.1.2). */
     record ExpectClientHello(ServerConfig config) implements ServerState, Handshaking {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             ClientHello hello = Messages.expect(message, ClientHello.class);
             Choice choice = Choice.of(config, hello);
             Optional<Extension.KeyShareEntry> share = choice.share(hello);
 
             Transcript transcript = Transcript.of(config.crypto(), choice.params().hash());
-            transcript.add(encoded);
+            transcript.add(encoded, offset, length);
             if (share.isPresent()) {
                 return respond(config, hello, choice, share.get(), transcript, false, out);
             }
@@ -195,7 +202,8 @@ public final class ServerHandshake {
     record ExpectSecondClientHello(ServerConfig config, ClientHello first, Transcript transcript, Choice choice,
                                    byte[] cookie) implements ServerState, Handshaking {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             ClientHello second = Messages.expect(message, ClientHello.class);
             // RFC 8446 §4.1.2: the client "MUST send the same ClientHello without modification, except" the
             // key_share, early_data, cookie, pre_shared_key and padding extensions.
@@ -221,7 +229,7 @@ public final class ServerHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED, "cookie");
             }
             Choice again = Choice.of(config, second);
-            transcript.add(encoded);
+            transcript.add(encoded, offset, length);
             return respond(config, second, again, shares.get(0), transcript, true, out);
         }
 
@@ -357,7 +365,8 @@ public final class ServerHandshake {
     /** Waits for the client's Certificate (RFC 8446 §4.4.2). */
     record ExpectClientCertificate(Sent s, CertificateRequest request) implements SentState {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             Certificate certificate = Messages.expect(message, Certificate.class);
             // RFC 8446 §4.4.2: the context echoes the CertificateRequest's.
             if (!MessageDigest.isEqual(certificate.certificateRequestContext(), request.certificateRequestContext())) {
@@ -365,7 +374,7 @@ public final class ServerHandshake {
             }
             Messages.checkCertificateExtensions(certificate, request.extensions());
             CertificateVerified chain = Proofs.verifyClientChain(certificate, s.config());
-            s.transcript().add(encoded);
+            s.transcript().add(encoded, offset, length);
             if (chain.chain().isEmpty()) {
                 return new ExpectClientFinished(s, Optional.of(chain), Optional.empty());
             }
@@ -376,11 +385,12 @@ public final class ServerHandshake {
     /** Waits for the client's CertificateVerify (RFC 8446 §4.4.3). */
     record ExpectClientCertificateVerify(Sent s, CertificateVerified chain) implements SentState {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             CertificateVerify verify = Messages.expect(message, CertificateVerify.class);
             SignatureVerified signature = Proofs.verifySignature(s.config().crypto(), verify, chain,
                     s.config().signatureSchemes(), false, s.transcript().currentHash());
-            s.transcript().add(encoded);
+            s.transcript().add(encoded, offset, length);
             return new ExpectClientFinished(s, Optional.of(chain), Optional.of(signature));
         }
     }
@@ -395,13 +405,14 @@ public final class ServerHandshake {
     record ExpectClientFinished(Sent s, Optional<CertificateVerified> chain, Optional<SignatureVerified> signature)
             implements SentState {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
             Transcript transcript = s.transcript();
             FinishedVerified verified = Proofs.verifyFinished(finished, s.secrets().client(),
                     transcript.currentHash());
 
-            transcript.add(encoded);
+            transcript.add(encoded, offset, length);
             ResumptionMasterSecret resumption = s.secrets().master().resumptionMasterSecret(transcript.currentHash());
             s.secrets().destroy();
             out.installReadKeys(s.application().client().keys(s.params().aead()));
@@ -430,7 +441,8 @@ public final class ServerHandshake {
     record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished,
                      Optional<SignatureVerified> clientSignature) implements ServerState {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             return new Connected(traffic.on(message, out), session, finished, clientSignature);
         }
 

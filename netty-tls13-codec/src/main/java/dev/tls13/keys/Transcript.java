@@ -188,12 +188,26 @@ public final class Transcript {
      * @throws IllegalArgumentException if the message is not a ServerHello-typed message
      */
     public void addHelloRetryRequest(byte[] helloRetryRequest) {
+        addHelloRetryRequest(helloRetryRequest, 0, helloRetryRequest.length);
+    }
+
+    /**
+     * {@link #addHelloRetryRequest(byte[])} with the HelloRetryRequest at {@code offset} in {@code bytes}.
+     *
+     * @param bytes the array holding the whole HelloRetryRequest with its header; borrowed
+     * @param offset where the message starts
+     * @param length the message's length
+     * @throws IllegalStateException if no hash is selected or the transcript is not exactly one ClientHello
+     * @throws IllegalArgumentException if the message is not a ServerHello-typed message
+     */
+    public void addHelloRetryRequest(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         HashAlgorithm h = hash();
         if (total < HEADER_LENGTH || (firstHeader[0] & 0xFF) != CLIENT_HELLO
                 || total != HEADER_LENGTH + uint24(firstHeader, 1)) {
             throw new IllegalStateException("the transcript must hold exactly ClientHello1 before a HelloRetryRequest");
         }
-        if (helloRetryRequest.length < HEADER_LENGTH || (helloRetryRequest[0] & 0xFF) != SERVER_HELLO) {
+        if (length < HEADER_LENGTH || (bytes[offset] & 0xFF) != SERVER_HELLO) {
             throw new IllegalArgumentException("a HelloRetryRequest is a server_hello handshake message");
         }
         byte[] clientHello1Hash = currentHash();
@@ -206,7 +220,7 @@ public final class Transcript {
         byte[] header = {(byte) MESSAGE_HASH, 0, 0, (byte) h.length()};
         add(header);
         add(clientHello1Hash);
-        add(helloRetryRequest);
+        add(bytes, offset, length);
     }
 
     /** @return the selected hash only */

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The record layer of {@link TlsConnection}, driven by {@link ToyHandshake}, without Netty channels. */
 class TlsConnectionTest {
@@ -40,7 +42,7 @@ class TlsConnectionTest {
     /** One end: its connection, its receive cumulation and what its listener saw. */
     private static final class Side implements TlsConnection.Listener {
         TlsConnection connection;
-        final ByteBuf inbound = Unpooled.buffer();
+        ByteBuf inbound = Unpooled.buffer();
         final List<String> events = new ArrayList<>();
         final ByteBuf received = Unpooled.buffer();
         SessionInfo session;
@@ -414,6 +416,30 @@ class TlsConnectionTest {
 
     @Test
     void realHandshakeAndDataThroughTheSansIoApiAlone() throws TlsException {
+        realHandshakeAndData();
+    }
+
+    /**
+     * The states read each received handshake message from the record's own array (heap, pooled heap
+     * at a non-zero array offset) or from a per-thread copy (direct); a wrong offset or length would
+     * corrupt the transcript and fail the Finished check.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"unpooled heap", "pooled heap", "direct"})
+    void realHandshakeCompletesWithRecordsInHeapPooledHeapOrDirectBuffers(String kind) throws TlsException {
+        for (Side side : List.of(client, server)) {
+            side.inbound.release();
+            side.inbound = switch (kind) {
+                case "unpooled heap" -> Unpooled.buffer();
+                case "pooled heap" -> PooledByteBufAllocator.DEFAULT.heapBuffer();
+                default -> Unpooled.directBuffer();
+            };
+        }
+        realHandshakeAndData();
+        assertEquals(List.of("handshake", "data 16384", "data 16384", "data 16384", "data 848"), server.events);
+    }
+
+    private void realHandshakeAndData() throws TlsException {
         TestPki.Issued leaf = TestPki.leaf(TestPki.KeyType.EC_P256).issuer(TestPki.ca(TestPki.KeyType.EC_P256))
                 .dns("localhost").build();
         Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),

@@ -84,7 +84,8 @@ final class ToyHandshake {
         }
 
         @Override
-        public HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             if (!(message instanceof Finished)) {
                 throw TlsException.unexpected("Finished", message.type().toString());
             }
@@ -132,7 +133,8 @@ final class ToyHandshake {
         }
 
         @Override
-        public HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
             if (message instanceof NewSessionTicket) {
                 return this;
             }
