@@ -237,6 +237,23 @@ final class Negotiation {
         if (name.indexOf(':') >= 0) {
             return true;
         }
-        return name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+        // [0-9]{1,3}(\.[0-9]{1,3}){3}, checked by hand: String.matches compiled the pattern on every
+        // client handshake, which allocated more than encoding the ClientHello.
+        int dots = 0;
+        int digits = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0 && dots < 3) {
+                dots++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return dots == 3 && digits > 0;
     }
 }

@@ -15,6 +15,7 @@ import dev.tls13.wire.NamedGroup;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,5 +72,33 @@ class NegotiationTest {
         assertTrue(Negotiation.isIpLiteral("2001:db8::1"));
         assertFalse(Negotiation.isIpLiteral("example.com"));
         assertFalse(Negotiation.isIpLiteral("1.2.3.example"));
+    }
+
+    @Test
+    void ipv4LiteralIsExactlyFourGroupsOfOneToThreeDigits() {
+        Pattern dottedQuad = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+        char[] alphabet = {'0', '9', '.', 'a'};
+        int positives = 0;
+        // Every string of up to 9 characters over the alphabet, then longer quads.
+        for (int length = 0; length <= 9; length++) {
+            int count = 1 << (2 * length);
+            for (int n = 0; n < count; n++) {
+                StringBuilder sb = new StringBuilder(length);
+                for (int i = 0, v = n; i < length; i++, v >>= 2) {
+                    sb.append(alphabet[v & 3]);
+                }
+                String name = sb.toString();
+                boolean expected = dottedQuad.matcher(name).matches();
+                positives += expected ? 1 : 0;
+                assertEquals(expected, Negotiation.isIpLiteral(name), name);
+            }
+        }
+        assertTrue(positives > 0);
+        assertTrue(Negotiation.isIpLiteral("255.255.255.255"));
+        assertFalse(Negotiation.isIpLiteral("1255.255.255.255"));
+        assertFalse(Negotiation.isIpLiteral("1.2.3.4.5"));
+        assertFalse(Negotiation.isIpLiteral("1.2.3."));
+        assertFalse(Negotiation.isIpLiteral(".1.2.3"));
+        assertFalse(Negotiation.isIpLiteral(""));
     }
 }
