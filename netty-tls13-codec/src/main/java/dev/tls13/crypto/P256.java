@@ -285,11 +285,17 @@ final class P256 {
         } catch (RuntimeException e) {
             return null;
         }
-        if (s == null || s.signum() <= 0 || s.compareTo(N_VALUE) >= 0) {
+        // The JCA hands the scalar out as a BigInteger (SunEC converts the same way internally); only
+        // its length in bytes can show in the time of this conversion. The range check is constant-time.
+        if (s == null || s.signum() <= 0 || s.bitLength() > 8 * LENGTH) {
             return null;
         }
         byte[] d = new byte[LENGTH];
         EcCurve.writeFixed(s, d, 0, LENGTH);
+        if (!isValidScalar(d)) {
+            Arrays.fill(d, (byte) 0);
+            return null;
+        }
         return d;
     }
 

@@ -216,6 +216,51 @@ class P256Test {
         assertTrue(verifier.verify(signature));
     }
 
+    /** An EC private key that hands out whatever scalar it is given. */
+    private record ScalarKey(BigInteger s) implements ECPrivateKey {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BigInteger getS() {
+            return s;
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "EC";
+        }
+
+        @Override
+        public String getFormat() {
+            return null;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return null;
+        }
+
+        @Override
+        public java.security.spec.ECParameterSpec getParams() {
+            return CURVE.params();
+        }
+    }
+
+    @Test
+    void readsTheScalarOfKeysThatGiveItOutAndLeavesOthersToTheJca() throws Exception {
+        BigInteger d = new BigInteger("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721", 16);
+        assertArrayEquals(scalar(d), P256.privateScalar(new ScalarKey(d)));
+        assertArrayEquals(scalar(BigInteger.ONE), P256.privateScalar(new ScalarKey(BigInteger.ONE)));
+        // Out of [1, n - 1] or not given out: the JCA signs (and refuses what it must).
+        assertEquals(null, P256.privateScalar(new ScalarKey(N)));
+        assertEquals(null, P256.privateScalar(new ScalarKey(BigInteger.ZERO)));
+        assertEquals(null, P256.privateScalar(new ScalarKey(BigInteger.ONE.shiftLeft(256))));
+        assertEquals(null, P256.privateScalar(new ScalarKey(null)));
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(1024);
+        assertEquals(null, P256.privateScalar(rsa.generateKeyPair().getPrivate()));
+    }
+
     @Test
     void refusesInvalidPeerPoints() {
         byte[] k = scalar(BigInteger.valueOf(7));
