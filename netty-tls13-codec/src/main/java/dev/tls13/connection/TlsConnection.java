@@ -301,7 +301,12 @@ public final class TlsConnection {
     /** Takes ownership of {@code record} (a whole record from the deframer). */
     private void processRecord(ByteBuf record) throws TlsException {
         try {
-            ContentType type = read.open(record);
+            ByteBuf content = read.open(record, alloc);
+            if (content != record) {
+                record.release();
+                record = content;
+            }
+            ContentType type = read.contentType();
             int code = type.code();
             joiner.checkNotInterleaved(type);
             if (code == ContentType.APPLICATION_DATA.code()) {

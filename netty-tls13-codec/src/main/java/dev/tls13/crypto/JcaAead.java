@@ -132,6 +132,16 @@ final class JcaAead implements Aead {
         return c.doFinal(in, inOff, inLen, out, outOff);
     }
 
+    /**
+     * On JDK 18 and later (measured on 25) the JDK's AES-GCM decrypts with its combined AES and GHASH
+     * intrinsic only when output and input are different arrays, so the record layer decrypts into a new
+     * buffer rather than through {@link #SCRATCH} and back.
+     */
+    @Override
+    public boolean opensFasterOutOfPlace() {
+        return gcm && !GCM_IN_PLACE_FAST;
+    }
+
     private static byte[] scratch(int length) {
         byte[] a = SCRATCH.get();
         if (a.length < length) {

@@ -21,7 +21,7 @@ import org.bouncycastle.math.raw.Nat256;
  *
  * <p>Side channels: verification handles only public values (the peer's public key, the signed
  * content, the signature), so this code branches and indexes freely on them. It must never be used with
- * a secret scalar; signing stays on the JCA, whose P-256 arithmetic is written not to branch on secrets.
+ * a secret scalar; signing and ECDHE use {@link P256}, which is written to run in constant time.
  *
  * <p>Instances are not thread-safe (they hold the scratch words); {@link #verify} creates one per call.
  */

@@ -16,6 +16,7 @@ import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -36,8 +37,9 @@ import java.util.Map;
  *       independent of secrets. Signatures must be exactly 64/114 bytes: Java 17's SunEC would
  *       accept trailing bytes.</li>
  * </ul>
- * ECDSA P-256 verification, the most common CertificateVerify check, runs on {@link P256Verifier}
- * instead of the JCA. A {@link Signature} is created per call (it is stateful and not thread-safe); the PSS
+ * ECDSA P-256, the most common CertificateVerify scheme, runs on our own code instead: verification on
+ * {@link P256Verifier} (public inputs only), signing on {@link P256} (constant-time, for keys whose scalar
+ * the key object gives out; others, such as hardware keys, stay on the JCA). A {@link Signature} is created per call (it is stateful and not thread-safe); the PSS
  * parameters are shared immutable constants.
  */
 final class Signatures {
@@ -148,6 +150,16 @@ final class Signatures {
             throw new IllegalArgumentException("TLS 1.3 never signs with " + algorithm);
         }
         checkKey(algorithm, spec, key);
+        if (algorithm == SignatureAlgorithm.ECDSA_SECP256R1_SHA256) {
+            byte[] d = P256.privateScalar(key);
+            if (d != null) {
+                try {
+                    return P256.sign(d, MessageDigest.getInstance("SHA-256").digest(message), random);
+                } finally {
+                    Arrays.fill(d, (byte) 0);
+                }
+            }
+        }
         Signature signature = Signature.getInstance(spec.jcaName);
         signature.initSign(key, random);
         if (spec.pss != null) {
