@@ -752,20 +752,11 @@ final class P256 {
             r4 = r5 + carry(r4, c, sum);
         }
         // r < 2m: subtract m once if r >= m, by mask.
-        long d0 = r0 - m0;
-        long borrow = borrow(r0, m0, d0);
-        long d1 = r1 - m1 - borrow;
-        borrow = borrow3(r1, m1, borrow, d1);
-        long d2 = r2 - m2 - borrow;
-        borrow = borrow3(r2, m2, borrow, d2);
-        long d3 = r3 - m3 - borrow;
-        borrow = borrow3(r3, m3, borrow, d3);
-        // Keep r (mask all ones) when the subtraction went below zero: a borrow not covered by r4.
-        long keep = -(borrow & ~r4 & 1);
-        out[0] = (r0 & keep) | (d0 & ~keep);
-        out[1] = (r1 & keep) | (d1 & ~keep);
-        out[2] = (r2 & keep) | (d2 & ~keep);
-        out[3] = (r3 & keep) | (d3 & ~keep);
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
+        conditionalSubtract(out, r4, m);
     }
 
     /**
@@ -851,19 +842,11 @@ final class P256 {
             r3 = sum;
             r4 = r5 + carry(r4, c, sum);
         }
-        long d0 = r0 + 1;
-        long borrow = carry(r0, 1, d0) ^ 1;
-        long d1 = r1 - m1 - borrow;
-        borrow = borrow3(r1, m1, borrow, d1);
-        long d2 = r2 - borrow;
-        borrow = borrow(r2, borrow, d2);
-        long d3 = r3 - m3 - borrow;
-        borrow = borrow3(r3, m3, borrow, d3);
-        long keep = -(borrow & ~r4 & 1);
-        out[0] = (r0 & keep) | (d0 & ~keep);
-        out[1] = (r1 & keep) | (d1 & ~keep);
-        out[2] = (r2 & keep) | (d2 & ~keep);
-        out[3] = (r3 & keep) | (d3 & ~keep);
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
+        conditionalSubtract(out, r4, P.m);
     }
 
     /** The high 64 bits of the unsigned 128-bit product (Math.unsignedMultiplyHigh is Java 18+). */
