@@ -575,15 +575,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                 ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(closed));
             }
         }
-        boolean closeFailedNow = false;
         if (!sslClosePromise.isDone()) {
+            // Only this handler completes the promise, on the event loop: not done means it fails now.
             ClosedChannelException closeCause = new ClosedChannelException();
-            closeFailedNow = sslClosePromise.tryFailure(closeCause);
-            if (closeFailedNow) {
+            if (sslClosePromise.tryFailure(closeCause)) {
                 ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
             }
-        }
-        if (!closeFailedNow && closeFailedByError) {
+        } else if (closeFailedByError) {
             closeFailedByError = false;
             ctx.fireUserEventTriggered(new SslCloseCompletionEvent(sslClosePromise.cause()));
         }

@@ -241,7 +241,7 @@ public final class WriteProtection {
                 System.arraycopy(header, 0, a, recordStart, Records.HEADER_LENGTH);
                 byte[] p = plaintext.hasArray() ? plaintext.array() : null;
                 int pOff = p == null ? 0 : plaintext.arrayOffset() + src;
-                if (p != null && sealableApart(p, pOff, length, a, recordStart, Records.HEADER_LENGTH + recordLength)) {
+                if (p != null && sealableApart(p, pOff, a, recordStart, Records.HEADER_LENGTH + recordLength)) {
                     // Heap to heap: sealed straight from the content's array, no copy of it into the record.
                     aead.seal(nonce, header, p, pOff, length, trailer(type, pad), 1 + pad, a, off);
                 } else {
@@ -273,13 +273,13 @@ public final class WriteProtection {
     }
 
     /**
-     * Whether content at {@code a[aOff, aOff + aLen)} can be sealed straight into a record at
+     * Whether content starting at {@code a[aOff]} can be sealed straight into a record at
      * {@code b[bOff, bOff + bLen)}: different arrays, or (pooled heap buffers of one chunk share an array)
      * the content after the record. Content before the record in the same array must not go this way: the
      * JDK's AES-GCM (17 and 25) then encrypts into a fresh array as long as the whole shared array (4 MiB
      * for a pooled chunk, measured with -prof gc) and copies it back.
      */
-    private static boolean sealableApart(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
+    private static boolean sealableApart(byte[] a, int aOff, byte[] b, int bOff, int bLen) {
         return a != b || aOff >= bOff + bLen;
     }
 

@@ -245,6 +245,7 @@ public final class HandshakeCodec {
             return ByteBufUtil.getBytes(out, out.readerIndex(), out.readableBytes() - omitted);
         } finally {
             if (out.capacity() > MAX_KEPT_SCRATCH) {
+                out.release();
                 SCRATCH.set(Unpooled.buffer(INITIAL_SCRATCH));
             } else {
                 out.clear();
