@@ -1,5 +1,6 @@
 package dev.tls13.examples;
 
+import dev.tls13.netty.Tls13Handler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -36,6 +37,7 @@ import java.security.spec.ECParameterSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code client}: connects with the TLS 1.3 handler, prints what the handshake negotiated and the server's
@@ -183,6 +185,9 @@ final class HttpsClient {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Promise<FullHttpResponse> response = group.next().newPromise();
+            // Kept from initChannel: a server that refuses the handshake closes the channel, and its
+            // pipeline may be torn down before this thread looks at the handshake.
+            AtomicReference<Tls13Handler> tlsHandler = new AtomicReference<>();
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channel(NioSocketChannel.class)
@@ -190,7 +195,9 @@ final class HttpsClient {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), config.host(), config.port()))
+                            Tls13Handler handler = tls.newHandler(ch.alloc(), config.host(), config.port());
+                            tlsHandler.set(handler);
+                            ch.pipeline().addLast(handler)
                                     .addLast(new HttpClientCodec())
                                     .addLast(new HttpObjectAggregator(1024 * 1024))
                                     .addLast(new ResponseHandler(response));
@@ -205,7 +212,7 @@ final class HttpsClient {
             }
             Channel channel = connect.channel();
             try {
-                Future<Channel> handshake = Tls.handshakeFuture(channel.pipeline());
+                Future<Channel> handshake = tlsHandler.get().handshakeFuture();
                 if (!handshake.awaitUninterruptibly(TIMEOUT_SECONDS + 1, TimeUnit.SECONDS)) {
                     throw new Failure("TLS handshake with " + target + " timed out");
                 }
@@ -213,7 +220,7 @@ final class HttpsClient {
                     throw new Failure("TLS handshake with " + target + " failed: "
                             + Tls.describeFailure(handshake.cause()));
                 }
-                Negotiated session = Tls.negotiated(channel.pipeline());
+                Negotiated session = Tls.negotiated(tlsHandler.get());
                 printSession(session, out);
                 FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
                 request.headers().set(HttpHeaderNames.HOST, hostHeader(config.host(), config.port()))

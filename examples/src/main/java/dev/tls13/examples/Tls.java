@@ -9,13 +9,11 @@ import dev.tls13.handshake.SessionInfo;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.util.concurrent.Future;
 import java.io.File;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
@@ -160,7 +158,7 @@ final class Tls {
 
     /** Makes one client handler per connection. */
     interface ClientFactory {
-        ChannelHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort);
+        Tls13Handler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort);
     }
 
     static ServerFactory server(ServerSettings settings) {
@@ -237,12 +235,11 @@ final class Tls {
         return builder;
     }
 
-    static Future<Channel> handshakeFuture(ChannelPipeline pipeline) {
-        return pipeline.get(Tls13Handler.class).handshakeFuture();
+    static Negotiated negotiated(ChannelPipeline pipeline) {
+        return negotiated(pipeline.get(Tls13Handler.class));
     }
 
-    static Negotiated negotiated(ChannelPipeline pipeline) {
-        Tls13Handler handler = pipeline.get(Tls13Handler.class);
+    static Negotiated negotiated(Tls13Handler handler) {
         SessionInfo session = handler.session();
         boolean server = handler.context().isServer();
         SignatureScheme scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
