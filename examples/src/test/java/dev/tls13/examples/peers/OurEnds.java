@@ -315,6 +315,12 @@ final class OurEnds {
                     steps.add("peer answered KeyUpdate=" + peer.await(
                             ">>> TLS 1.3, Handshake [length 0005], KeyUpdate", WAIT_SECONDS));
                 }
+                if ("K".equals(o.get("peerKeyUpdate"))) {
+                    // Our answer to the peer's update_requested can follow our ping when the ping crossed the
+                    // peer's KeyUpdate on the wire; wait until the peer's trace shows it, as above.
+                    steps.add("we answered KeyUpdate=" + peer.await(
+                            "<<< TLS 1.3, Handshake [length 0005], KeyUpdate", WAIT_SECONDS));
+                }
                 if ("peer".equals(o.get("close"))) {
                     peer.write("Q\n");
                     collector.awaitInactive(WAIT_SECONDS);
