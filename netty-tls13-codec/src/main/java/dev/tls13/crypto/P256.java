@@ -13,18 +13,19 @@ import java.util.Arrays;
  * <p>Why not the JCA: on Java 17 SunEC spends about 0.5 ms and 27 KB of garbage on a P-256 key pair,
  * 1.1 ms and 43 KB on an agreement and 0.6 ms and 24 KB on a signature (measured on the benchmark
  * machine, benchmarks/README.md); a secp256r1 handshake paid 3.2 of its 4 ms there. This class takes
- * 0.12-0.15 ms and 1.1 KB per key pair, 0.5 ms and 3.7 KB per agreement and 0.2 ms and 1.5 KB per
- * signature, on JDK 17 and 25 alike (JDK 25's SunEC is about as fast, with ten times the garbage).
+ * about 0.07 ms and 1.4 KB per key pair, 0.25 ms and 4.5 KB per agreement and 0.11 ms and 1.8 KB per
+ * signature, on JDK 17 and 25 alike (JDK 25's SunEC: 0.13, 0.67 and 0.15 ms, with ten times the garbage).
  *
  * <p>Side channels: written to run in constant time with respect to secrets (scalars, nonces, private
- * keys, shared points). Field and scalar arithmetic is Montgomery multiplication on four 64-bit limbs
- * with branch-free carries and a masked final subtraction; points are projective and added with the
- * complete formulas of Renes, Costello and Batina (EUROCRYPT 2016, Algorithm 4 for a = -3), which have no
- * exceptional cases, so the identity and doublings take the same path as any addition (doublings use
- * the same paper's Algorithm 6); a scalar is consumed four bits at a time, and the table entry for each
- * window is read by scanning the whole table with masks: for a peer's point a table of its 16 multiples
- * with four doublings per window, for G a static table of 15 multiples per window ({@link Base}) and no
- * doublings. Inversions are exponentiations by the public exponents p - 2 and n - 2.
+ * keys, shared points). Field arithmetic is {@link P256Field} (Montgomery multiplication on five 52-bit
+ * limbs, no carry flags, masked final subtractions); scalar arithmetic mod n is Montgomery multiplication
+ * on four 64-bit limbs with branch-free carries and a masked final subtraction; points are projective and
+ * added with the complete formulas of Renes, Costello and Batina (EUROCRYPT 2016, Algorithm 4 for a = -3),
+ * which have no exceptional cases, so the identity and doublings take the same path as any addition
+ * (doublings use the same paper's Algorithm 6); a scalar is consumed four bits at a time, and the table
+ * entry for each window is read by scanning the whole table with masks: for a peer's point a table of its
+ * 16 multiples with four doublings per window, for G a static table of 15 multiples per window
+ * ({@link Base}) and no doublings. Inversions are exponentiations by the public exponents p - 2 and n - 2.
  * Only public values decide branches: a rejected random candidate, the output's validity, the peer's
  * point. The JIT is trusted not to turn masked arithmetic into branches, as every Java implementation of
  * constant-time code (BouncyCastle's X25519 among them) must.
@@ -38,7 +39,7 @@ final class P256 {
     /** Length of an uncompressed point: 0x04 || x || y (RFC 8446 §4.2.8.2). */
     static final int POINT_LENGTH = 1 + 2 * LENGTH;
 
-    /** A modulus in little-endian 64-bit limbs with its Montgomery constants (R = 2^256). */
+    /** The group order in little-endian 64-bit limbs with its Montgomery constants (R = 2^256). */
     private record Modulus(long[] m, long inv, long[] rSquared, long[] one, long[] minusTwo) {
         static Modulus of(BigInteger value) {
             BigInteger r = BigInteger.ONE.shiftLeft(256);
@@ -57,18 +58,18 @@ final class P256 {
             new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
     private static final BigInteger N_VALUE =
             new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
-    /** The field prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1. */
-    private static final Modulus P = Modulus.of(P_VALUE);
+    /** The field prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1 in 64-bit limbs, for range checks. */
+    private static final long[] P_LIMBS = limbs(P_VALUE);
     /** The group order n. */
     private static final Modulus N = Modulus.of(N_VALUE);
     /** The integer 1, which multiplies a Montgomery-form value back to plain form. */
     private static final long[] ONE = {1, 0, 0, 0};
     /** The curve coefficient b (a = -3), Montgomery form. */
-    private static final long[] B = toMontgomeryConstant(
+    private static final long[] B = P256Field.montgomeryConstant(
             new BigInteger("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16));
-    private static final long[] GX = toMontgomeryConstant(
+    private static final long[] GX = P256Field.montgomeryConstant(
             new BigInteger("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296", 16));
-    private static final long[] GY = toMontgomeryConstant(
+    private static final long[] GY = P256Field.montgomeryConstant(
             new BigInteger("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5", 16));
 
     /** Thrown inside when a secret-dependent result turned out unusable; callers map it. */
@@ -80,28 +81,34 @@ final class P256 {
         }
     }
 
-    /** A projective point (X : Y : Z), coordinates in Montgomery form; Z = 0 is the identity. */
+    /** 1 in the field's Montgomery form. */
+    private static final long[] FIELD_ONE = P256Field.montgomeryConstant(BigInteger.ONE);
+    private static final int LIMBS = P256Field.LIMBS;
+
+    /**
+     * A projective point (X : Y : Z), coordinates as {@link P256Field} elements; Z = 0 is the identity.
+     */
     private static final class Point {
-        final long[] x = new long[4];
-        final long[] y = new long[4];
-        final long[] z = new long[4];
+        final long[] x = P256Field.create();
+        final long[] y = P256Field.create();
+        final long[] z = P256Field.create();
 
         void setIdentity() {
             Arrays.fill(x, 0);
-            System.arraycopy(P.one, 0, y, 0, 4);
+            System.arraycopy(FIELD_ONE, 0, y, 0, LIMBS);
             Arrays.fill(z, 0);
         }
 
         void setAffine(long[] ax, long[] ay) {
-            System.arraycopy(ax, 0, x, 0, 4);
-            System.arraycopy(ay, 0, y, 0, 4);
-            System.arraycopy(P.one, 0, z, 0, 4);
+            System.arraycopy(ax, 0, x, 0, LIMBS);
+            System.arraycopy(ay, 0, y, 0, LIMBS);
+            System.arraycopy(FIELD_ONE, 0, z, 0, LIMBS);
         }
 
         void set(Point other) {
-            System.arraycopy(other.x, 0, x, 0, 4);
-            System.arraycopy(other.y, 0, y, 0, 4);
-            System.arraycopy(other.z, 0, z, 0, 4);
+            System.arraycopy(other.x, 0, x, 0, LIMBS);
+            System.arraycopy(other.y, 0, y, 0, LIMBS);
+            System.arraycopy(other.z, 0, z, 0, LIMBS);
         }
 
         void wipe() {
@@ -111,16 +118,20 @@ final class P256 {
         }
     }
 
-    // Scratch words of the formulas, reused by every operation of this instance.
-    private final long[] t0 = new long[4];
-    private final long[] t1 = new long[4];
-    private final long[] t2 = new long[4];
-    private final long[] t3 = new long[4];
-    private final long[] t4 = new long[4];
-    private final long[] x3 = new long[4];
-    private final long[] y3 = new long[4];
-    private final long[] z3 = new long[4];
-    private final long[] w = new long[4];
+    // Field scratch of the formulas, reused by every operation of this instance.
+    private final long[] t0 = P256Field.create();
+    private final long[] t1 = P256Field.create();
+    private final long[] t2 = P256Field.create();
+    private final long[] t3 = P256Field.create();
+    private final long[] t4 = P256Field.create();
+    private final long[] x3 = P256Field.create();
+    private final long[] y3 = P256Field.create();
+    private final long[] z3 = P256Field.create();
+    private final long[] w = P256Field.create();
+    // Scratch of the arithmetic mod n (signing), four 64-bit limbs.
+    private final long[] nw = new long[4];
+    private final long[] n0 = new long[4];
+    private final long[] n1 = new long[4];
     /** Multiples 0·Q to 15·Q of a variable base Q, created by {@link #table}. */
     private Point[] table;
     private final Point acc = new Point();
@@ -186,8 +197,8 @@ final class P256 {
     static byte[] agree(byte[] scalar, byte[] peer) throws InvalidKeyShareException {
         P256 p = new P256();
         try {
-            long[] qx = new long[4];
-            long[] qy = new long[4];
+            long[] qx = P256Field.create();
+            long[] qy = P256Field.create();
             p.decodePoint(peer, qx, qy);
             p.table(qx, qy);
             p.multiply(scalar);
@@ -243,15 +254,15 @@ final class P256 {
                     continue;
                 }
                 // s = k^-1 (e + r d) mod n, in Montgomery form mod n.
-                p.toMontgomery(k, k, N);
-                p.invert(k, k, N);
-                p.toMontgomery(d, s, N);
-                p.toMontgomery(r, p.w, N);
-                montMul(s, p.w, s, N);
-                p.toMontgomery(e, p.w, N);
-                addMod(s, p.w, s, N.m);
+                toMontgomery(k, k);
+                p.invert(k, k);
+                toMontgomery(d, s);
+                toMontgomery(r, p.nw);
+                montMul(s, p.nw, s, N);
+                toMontgomery(e, p.nw);
+                addMod(s, p.nw, s, N.m);
                 montMul(s, k, s, N);
-                p.fromMontgomery(s, s, N);
+                fromMontgomery(s, s);
                 if (isZeroMask(s) != 0) {
                     continue;
                 }
@@ -327,23 +338,30 @@ final class P256 {
         if (encoded[0] != 4) {
             throw invalid("point not in uncompressed form");
         }
-        fromBytes(encoded, 1, x);
-        fromBytes(encoded, 1 + LENGTH, y);
         // RFC 8446 §4.2.8.2: both coordinates in [0, p) and on the curve. The identity has no uncompressed
         // encoding, and (0, 0) fails the equation since b != 0. Cofactor 1: on the curve is in the group.
-        if (subtractBorrow(x, P.m) == 0 || subtractBorrow(y, P.m) == 0) {
+        long[] words = new long[4];
+        fromBytes(encoded, 1, words);
+        long xBelow = subtractBorrow(words, P_LIMBS);
+        fromBytes(encoded, 1 + LENGTH, words);
+        long yBelow = subtractBorrow(words, P_LIMBS);
+        if (xBelow == 0 || yBelow == 0) {
             throw invalid("coordinate not below the field prime");
         }
-        toMontgomery(x, x, P);
-        toMontgomery(y, y, P);
-        // y^2 = x^3 - 3x + b
-        montMul(y, y, t0, P);
-        montMul(x, x, t1, P);
-        montMul(t1, x, t1, P);
-        addMod(x, x, t2, P.m);
-        addMod(t2, x, t2, P.m);
-        subMod(t1, t2, t1, P.m);
-        addMod(t1, B, t1, P.m);
+        P256Field.fromBytes(encoded, 1, x);
+        P256Field.fromBytes(encoded, 1 + LENGTH, y);
+        P256Field.toMontgomery(x, x);
+        P256Field.toMontgomery(y, y);
+        // y^2 = x^3 - 3x + b, compared in [0, p)
+        P256Field.sqr(y, t0);
+        P256Field.sqr(x, t1);
+        P256Field.mul(t1, x, t1);
+        P256Field.add(x, x, t2);
+        P256Field.add(t2, x, t2);
+        P256Field.sub(t1, t2, t1);
+        P256Field.add(t1, B, t1);
+        P256Field.canonical(t0, t0);
+        P256Field.canonical(t1, t1);
         if (!Arrays.equals(t0, t1)) {
             throw invalid("point not on secp256r1");
         }
@@ -403,41 +421,43 @@ final class P256 {
     private void selectBase(int window, int digit) {
         entry.wipe();
         long[] t = Base.TABLE;
-        int offset = window * 15 * 8;
+        int offset = window * 15 * Base.ENTRY;
         for (int j = 1; j <= 15; j++) {
             long mask = ((j ^ digit) - 1) >> 31;
-            int o = offset + (j - 1) * 8;
-            for (int k = 0; k < 4; k++) {
+            int o = offset + (j - 1) * Base.ENTRY;
+            for (int k = 0; k < LIMBS; k++) {
                 entry.x[k] |= t[o + k] & mask;
-                entry.y[k] |= t[o + 4 + k] & mask;
+                entry.y[k] |= t[o + LIMBS + k] & mask;
             }
         }
         // Affine entries have Z = 1; for digit 0 no entry matched and (0 : 1 : 0) is the identity.
         long zero = (digit - 1) >> 31;
-        for (int k = 0; k < 4; k++) {
-            entry.y[k] |= P.one[k] & zero;
-            entry.z[k] = P.one[k] & ~zero;
+        for (int k = 0; k < LIMBS; k++) {
+            entry.y[k] |= FIELD_ONE[k] & zero;
+            entry.z[k] = FIELD_ONE[k] & ~zero;
         }
     }
 
     /**
      * The fixed-base table: for each of the 64 windows i and each j in 1..15, j · 16^i · G in affine
-     * Montgomery form (x then y, 8 words), 60 KB computed once on first use (14 ms measured, most of it
-     * before the JIT has compiled the arithmetic). Public values only.
+     * Montgomery form (x then y, 10 words), 77 KB computed once on first use. Public values only.
      */
     private static final class Base {
         static final int WINDOWS = 2 * LENGTH;
+        static final int ENTRY = 2 * LIMBS;
         static final long[] TABLE = compute();
 
         private static long[] compute() {
-            long[] table = new long[WINDOWS * 15 * 8];
+            long[] table = new long[WINDOWS * 15 * ENTRY];
             P256 p = new P256();
             Point base = new Point();
             base.setAffine(GX, GY);
             Point[] multiples = new Point[15];
-            long[][] prefix = new long[15][4];
-            long[] inverse = new long[4];
-            long[] zInverse = new long[4];
+            long[][] prefix = new long[15][LIMBS];
+            long[] inverse = P256Field.create();
+            long[] zInverse = P256Field.create();
+            long[] x = P256Field.create();
+            long[] y = P256Field.create();
             for (int i = 0; i < WINDOWS; i++) {
                 for (int j = 0; j < 15; j++) {
                     multiples[j] = new Point();
@@ -448,25 +468,23 @@ final class P256 {
                     }
                 }
                 // One inversion per window (Montgomery's trick): prefix products, invert the last, unwind.
-                System.arraycopy(multiples[0].z, 0, prefix[0], 0, 4);
+                System.arraycopy(multiples[0].z, 0, prefix[0], 0, LIMBS);
                 for (int j = 1; j < 15; j++) {
-                    montMul(prefix[j - 1], multiples[j].z, prefix[j], P);
+                    P256Field.mul(prefix[j - 1], multiples[j].z, prefix[j]);
                 }
-                p.invert(prefix[14], inverse, P);
+                P256Field.invert(prefix[14], inverse, p.t0, p.t1, p.t2);
                 for (int j = 14; j >= 0; j--) {
                     if (j > 0) {
-                        montMul(inverse, prefix[j - 1], zInverse, P);
-                        montMul(inverse, multiples[j].z, inverse, P);
+                        P256Field.mul(inverse, prefix[j - 1], zInverse);
+                        P256Field.mul(inverse, multiples[j].z, inverse);
                     } else {
-                        System.arraycopy(inverse, 0, zInverse, 0, 4);
+                        System.arraycopy(inverse, 0, zInverse, 0, LIMBS);
                     }
-                    int o = (i * 15 + j) * 8;
-                    long[] x = new long[4];
-                    long[] y = new long[4];
-                    montMul(multiples[j].x, zInverse, x, P);
-                    montMul(multiples[j].y, zInverse, y, P);
-                    System.arraycopy(x, 0, table, o, 4);
-                    System.arraycopy(y, 0, table, o + 4, 4);
+                    int o = (i * 15 + j) * ENTRY;
+                    P256Field.mul(multiples[j].x, zInverse, x);
+                    P256Field.mul(multiples[j].y, zInverse, y);
+                    System.arraycopy(x, 0, table, o, LIMBS);
+                    System.arraycopy(y, 0, table, o + LIMBS, LIMBS);
                 }
                 for (int d = 0; d < 4; d++) {
                     p.twice(base);
@@ -483,7 +501,7 @@ final class P256 {
             // All ones when i == digit: (i ^ digit) - 1 is negative only for 0 (both are below 16).
             long mask = ((i ^ digit) - 1) >> 31;
             Point t = table[i];
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < LIMBS; j++) {
                 entry.x[j] |= t.x[j] & mask;
                 entry.y[j] |= t.y[j] & mask;
                 entry.z[j] |= t.z[j] & mask;
@@ -496,52 +514,52 @@ final class P256 {
      * correct for every pair of points, identity and doubling included. {@code r} may alias either input.
      */
     private void add(Point a, Point b, Point r) {
-        montMul(a.x, b.x, t0, P);          // t0 = X1 X2
-        montMul(a.y, b.y, t1, P);          // t1 = Y1 Y2
-        montMul(a.z, b.z, t2, P);          // t2 = Z1 Z2
-        addMod(a.x, a.y, t3, P.m);
-        addMod(b.x, b.y, t4, P.m);
-        montMul(t3, t4, t3, P);            // t3 = (X1 + Y1)(X2 + Y2)
-        addMod(t0, t1, t4, P.m);
-        subMod(t3, t4, t3, P.m);           // t3 = X1 Y2 + X2 Y1
-        addMod(a.y, a.z, t4, P.m);
-        addMod(b.y, b.z, x3, P.m);
-        montMul(t4, x3, t4, P);
-        addMod(t1, t2, x3, P.m);
-        subMod(t4, x3, t4, P.m);           // t4 = Y1 Z2 + Y2 Z1
-        addMod(a.x, a.z, x3, P.m);
-        addMod(b.x, b.z, y3, P.m);
-        montMul(x3, y3, x3, P);
-        addMod(t0, t2, y3, P.m);
-        subMod(x3, y3, y3, P.m);           // y3 = X1 Z2 + X2 Z1
-        montMul(B, t2, z3, P);
-        subMod(y3, z3, x3, P.m);
-        addMod(x3, x3, z3, P.m);
-        addMod(x3, z3, x3, P.m);
-        subMod(t1, x3, z3, P.m);
-        addMod(t1, x3, x3, P.m);
-        montMul(B, y3, y3, P);
-        addMod(t2, t2, t1, P.m);
-        addMod(t1, t2, t2, P.m);
-        subMod(y3, t2, y3, P.m);
-        subMod(y3, t0, y3, P.m);
-        addMod(y3, y3, t1, P.m);
-        addMod(t1, y3, y3, P.m);
-        addMod(t0, t0, t1, P.m);
-        addMod(t1, t0, t0, P.m);
-        subMod(t0, t2, t0, P.m);
-        montMul(t4, y3, t1, P);
-        montMul(t0, y3, t2, P);
-        montMul(x3, z3, y3, P);
-        addMod(y3, t2, y3, P.m);
-        montMul(x3, t3, x3, P);
-        subMod(x3, t1, x3, P.m);
-        montMul(t4, z3, z3, P);
-        montMul(t3, t0, t1, P);
-        addMod(z3, t1, z3, P.m);
-        System.arraycopy(x3, 0, r.x, 0, 4);
-        System.arraycopy(y3, 0, r.y, 0, 4);
-        System.arraycopy(z3, 0, r.z, 0, 4);
+        P256Field.mul(a.x, b.x, t0);            // t0 = X1 X2
+        P256Field.mul(a.y, b.y, t1);            // t1 = Y1 Y2
+        P256Field.mul(a.z, b.z, t2);            // t2 = Z1 Z2
+        P256Field.add(a.x, a.y, t3);
+        P256Field.add(b.x, b.y, t4);
+        P256Field.mul(t3, t4, t3);              // t3 = (X1 + Y1)(X2 + Y2)
+        P256Field.add(t0, t1, t4);
+        P256Field.sub(t3, t4, t3);              // t3 = X1 Y2 + X2 Y1
+        P256Field.add(a.y, a.z, t4);
+        P256Field.add(b.y, b.z, x3);
+        P256Field.mul(t4, x3, t4);
+        P256Field.add(t1, t2, x3);
+        P256Field.sub(t4, x3, t4);              // t4 = Y1 Z2 + Y2 Z1
+        P256Field.add(a.x, a.z, x3);
+        P256Field.add(b.x, b.z, y3);
+        P256Field.mul(x3, y3, x3);
+        P256Field.add(t0, t2, y3);
+        P256Field.sub(x3, y3, y3);              // y3 = X1 Z2 + X2 Z1
+        P256Field.mul(B, t2, z3);
+        P256Field.sub(y3, z3, x3);
+        P256Field.add(x3, x3, z3);
+        P256Field.add(x3, z3, x3);
+        P256Field.sub(t1, x3, z3);
+        P256Field.add(t1, x3, x3);
+        P256Field.mul(B, y3, y3);
+        P256Field.add(t2, t2, t1);
+        P256Field.add(t1, t2, t2);
+        P256Field.sub(y3, t2, y3);
+        P256Field.sub(y3, t0, y3);
+        P256Field.add(y3, y3, t1);
+        P256Field.add(t1, y3, y3);
+        P256Field.add(t0, t0, t1);
+        P256Field.add(t1, t0, t0);
+        P256Field.sub(t0, t2, t0);
+        P256Field.mul(t4, y3, t1);
+        P256Field.mul(t0, y3, t2);
+        P256Field.mul(x3, z3, y3);
+        P256Field.add(y3, t2, y3);
+        P256Field.mul(x3, t3, x3);
+        P256Field.sub(x3, t1, x3);
+        P256Field.mul(t4, z3, z3);
+        P256Field.mul(t3, t0, t1);
+        P256Field.add(z3, t1, z3);
+        System.arraycopy(x3, 0, r.x, 0, LIMBS);
+        System.arraycopy(y3, 0, r.y, 0, LIMBS);
+        System.arraycopy(z3, 0, r.z, 0, LIMBS);
     }
 
     /**
@@ -550,41 +568,41 @@ final class P256 {
      * {@link #add}.
      */
     private void twice(Point p) {
-        montMul(p.x, p.x, t0, P);          // t0 = X^2
-        montMul(p.y, p.y, t1, P);          // t1 = Y^2
-        montMul(p.z, p.z, t2, P);          // t2 = Z^2
-        montMul(p.x, p.y, t3, P);
-        addMod(t3, t3, t3, P.m);           // t3 = 2XY
-        montMul(p.x, p.z, z3, P);
-        addMod(z3, z3, z3, P.m);           // z3 = 2XZ
-        montMul(B, t2, y3, P);
-        subMod(y3, z3, y3, P.m);
-        addMod(y3, y3, x3, P.m);
-        addMod(x3, y3, y3, P.m);
-        subMod(t1, y3, x3, P.m);
-        addMod(t1, y3, y3, P.m);
-        montMul(x3, y3, y3, P);
-        montMul(x3, t3, x3, P);
-        addMod(t2, t2, t3, P.m);
-        addMod(t2, t3, t2, P.m);
-        montMul(B, z3, z3, P);
-        subMod(z3, t2, z3, P.m);
-        subMod(z3, t0, z3, P.m);
-        addMod(z3, z3, t3, P.m);
-        addMod(z3, t3, z3, P.m);
-        addMod(t0, t0, t3, P.m);
-        addMod(t3, t0, t0, P.m);
-        subMod(t0, t2, t0, P.m);
-        montMul(t0, z3, t0, P);
-        addMod(y3, t0, y3, P.m);
-        montMul(p.y, p.z, t0, P);
-        addMod(t0, t0, t0, P.m);
-        montMul(t0, z3, z3, P);
-        subMod(x3, z3, p.x, P.m);
-        montMul(t0, t1, z3, P);
-        addMod(z3, z3, z3, P.m);
-        addMod(z3, z3, p.z, P.m);
-        System.arraycopy(y3, 0, p.y, 0, 4);
+        P256Field.sqr(p.x, t0);                 // t0 = X^2
+        P256Field.sqr(p.y, t1);                 // t1 = Y^2
+        P256Field.sqr(p.z, t2);                 // t2 = Z^2
+        P256Field.mul(p.x, p.y, t3);
+        P256Field.add(t3, t3, t3);              // t3 = 2XY
+        P256Field.mul(p.x, p.z, z3);
+        P256Field.add(z3, z3, z3);              // z3 = 2XZ
+        P256Field.mul(B, t2, y3);
+        P256Field.sub(y3, z3, y3);
+        P256Field.add(y3, y3, x3);
+        P256Field.add(x3, y3, y3);
+        P256Field.sub(t1, y3, x3);
+        P256Field.add(t1, y3, y3);
+        P256Field.mul(x3, y3, y3);
+        P256Field.mul(x3, t3, x3);
+        P256Field.add(t2, t2, t3);
+        P256Field.add(t2, t3, t2);
+        P256Field.mul(B, z3, z3);
+        P256Field.sub(z3, t2, z3);
+        P256Field.sub(z3, t0, z3);
+        P256Field.add(z3, z3, t3);
+        P256Field.add(z3, t3, z3);
+        P256Field.add(t0, t0, t3);
+        P256Field.add(t3, t0, t0);
+        P256Field.sub(t0, t2, t0);
+        P256Field.mul(t0, z3, t0);
+        P256Field.add(y3, t0, y3);
+        P256Field.mul(p.y, p.z, t0);
+        P256Field.add(t0, t0, t0);
+        P256Field.mul(t0, z3, z3);
+        P256Field.sub(x3, z3, p.x);
+        P256Field.mul(t0, t1, z3);
+        P256Field.add(z3, z3, z3);
+        P256Field.add(z3, z3, p.z);
+        System.arraycopy(y3, 0, p.y, 0, LIMBS);
     }
 
     /**
@@ -593,16 +611,16 @@ final class P256 {
      * @throws PointAtInfinity if q is the identity (decided after the secret arithmetic is done)
      */
     private void affine(Point q, byte[] xOut, int xOff, byte[] yOut, int yOff) throws PointAtInfinity {
-        invert(q.z, w, P);
-        montMul(q.x, w, t0, P);
-        fromMontgomery(t0, t0, P);
-        toBytes(t0, xOut, xOff);
+        P256Field.invert(q.z, w, t2, t3, t4);
+        P256Field.mul(q.x, w, t0);
+        P256Field.fromMontgomery(t0, t0);
+        P256Field.toBytes(t0, xOut, xOff);
         if (yOut != null) {
-            montMul(q.y, w, t1, P);
-            fromMontgomery(t1, t1, P);
-            toBytes(t1, yOut, yOff);
+            P256Field.mul(q.y, w, t1);
+            P256Field.fromMontgomery(t1, t1);
+            P256Field.toBytes(t1, yOut, yOff);
         }
-        if (isZeroMask(q.z) != 0) {
+        if (P256Field.isZero(q.z, t0) != 0) {
             throw new PointAtInfinity();
         }
     }
@@ -624,37 +642,35 @@ final class P256 {
         Arrays.fill(y3, 0);
         Arrays.fill(z3, 0);
         Arrays.fill(w, 0);
+        Arrays.fill(nw, 0);
+        Arrays.fill(n0, 0);
+        Arrays.fill(n1, 0);
     }
 
-    // ---- modular arithmetic on 4 x 64-bit little-endian limbs ----
+    // ---- arithmetic mod n on 4 x 64-bit little-endian limbs (the field is P256Field) ----
 
-    /** out = a^(m - 2) = a^-1 mod m (Fermat; 0 for 0), Montgomery form in and out. */
-    private void invert(long[] a, long[] out, Modulus m) {
-        long[] r = t3;
-        long[] base = t4;
+    /** out = a^(n - 2) = a^-1 mod n (Fermat; 0 for 0), Montgomery form in and out. */
+    private void invert(long[] a, long[] out) {
+        long[] r = n0;
+        long[] base = n1;
         System.arraycopy(a, 0, base, 0, 4);
-        System.arraycopy(m.one, 0, r, 0, 4);
-        // Square and multiply over the public exponent m - 2, from the top bit.
+        System.arraycopy(N.one, 0, r, 0, 4);
+        // Square and multiply over the public exponent n - 2, from the top bit.
         for (int bit = 255; bit >= 0; bit--) {
-            montMul(r, r, r, m);
-            if (((m.minusTwo[bit >> 6] >>> (bit & 63)) & 1) != 0) {
-                montMul(r, base, r, m);
+            montMul(r, r, r, N);
+            if (((N.minusTwo[bit >> 6] >>> (bit & 63)) & 1) != 0) {
+                montMul(r, base, r, N);
             }
         }
         System.arraycopy(r, 0, out, 0, 4);
     }
 
-    private void toMontgomery(long[] a, long[] out, Modulus m) {
-        montMul(a, m.rSquared, out, m);
+    private static void toMontgomery(long[] a, long[] out) {
+        montMul(a, N.rSquared, out, N);
     }
 
-    private void fromMontgomery(long[] a, long[] out, Modulus m) {
-        montMul(a, ONE, out, m);
-    }
-
-    private static long[] toMontgomeryConstant(BigInteger value) {
-        BigInteger r = BigInteger.ONE.shiftLeft(256);
-        return limbs(value.multiply(r).mod(P_VALUE));
+    private static void fromMontgomery(long[] a, long[] out) {
+        montMul(a, ONE, out, N);
     }
 
     /**
@@ -662,10 +678,6 @@ final class P256 {
      * local). Inputs below m; out may alias either.
      */
     private static void montMul(long[] a, long[] b, long[] out, Modulus mod) {
-        if (mod == P) {
-            montMulP(a, b, out);
-            return;
-        }
         long[] m = mod.m;
         long m0 = m[0];
         long m1 = m[1];
@@ -762,96 +774,6 @@ final class P256 {
         conditionalSubtract(out, r4, m);
     }
 
-    /**
-     * {@link #montMul} for p, whose shape makes the reduction cheaper: -p^-1 mod 2^64 is 1, so q is the
-     * lowest word; its lowest limb (2^64 - 1) turns that word into a carry of q, and its third limb is 0.
-     */
-    private static void montMulP(long[] a, long[] b, long[] out) {
-        final long m1 = 0x00000000FFFFFFFFL;
-        final long m3 = 0xFFFFFFFF00000001L;
-        long b0 = b[0];
-        long b1 = b[1];
-        long b2 = b[2];
-        long b3 = b[3];
-        long r0 = 0;
-        long r1 = 0;
-        long r2 = 0;
-        long r3 = 0;
-        long r4 = 0;
-        long lo;
-        long hi;
-        long sum;
-        long c;
-        for (int i = 0; i < 4; i++) {
-            long ai = a[i];
-            // r += ai b
-            lo = ai * b0;
-            hi = unsignedMultiplyHigh(ai, b0);
-            sum = lo + r0;
-            hi += carry(lo, r0, sum);
-            r0 = sum;
-            c = hi;
-            lo = ai * b1;
-            hi = unsignedMultiplyHigh(ai, b1);
-            sum = lo + r1;
-            hi += carry(lo, r1, sum);
-            lo = sum + c;
-            hi += carry(sum, c, lo);
-            r1 = lo;
-            c = hi;
-            lo = ai * b2;
-            hi = unsignedMultiplyHigh(ai, b2);
-            sum = lo + r2;
-            hi += carry(lo, r2, sum);
-            lo = sum + c;
-            hi += carry(sum, c, lo);
-            r2 = lo;
-            c = hi;
-            lo = ai * b3;
-            hi = unsignedMultiplyHigh(ai, b3);
-            sum = lo + r3;
-            hi += carry(lo, r3, sum);
-            lo = sum + c;
-            hi += carry(sum, c, lo);
-            r3 = lo;
-            c = hi;
-            sum = r4 + c;
-            long r5 = carry(r4, c, sum);
-            r4 = sum;
-            // q = r0; r0 + q (2^64 - 1) = q 2^64: the word becomes 0 and carries q.
-            long q = r0;
-            c = q;
-            lo = q * m1;
-            hi = unsignedMultiplyHigh(q, m1);
-            sum = lo + r1;
-            hi += carry(lo, r1, sum);
-            lo = sum + c;
-            hi += carry(sum, c, lo);
-            r0 = lo;
-            c = hi;
-            // the third limb of p is 0: only the carry
-            sum = r2 + c;
-            c = carry(r2, c, sum);
-            r1 = sum;
-            lo = q * m3;
-            hi = unsignedMultiplyHigh(q, m3);
-            sum = lo + r3;
-            hi += carry(lo, r3, sum);
-            lo = sum + c;
-            hi += carry(sum, c, lo);
-            r2 = lo;
-            c = hi;
-            sum = r4 + c;
-            r3 = sum;
-            r4 = r5 + carry(r4, c, sum);
-        }
-        out[0] = r0;
-        out[1] = r1;
-        out[2] = r2;
-        out[3] = r3;
-        conditionalSubtract(out, r4, P.m);
-    }
-
     /** The high 64 bits of the unsigned 128-bit product (Math.unsignedMultiplyHigh is Java 18+). */
     private static long unsignedMultiplyHigh(long a, long b) {
         return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
@@ -894,31 +816,6 @@ final class P256 {
     private static long carry3(long x, long y, long c, long sum) {
         long s = x + y;
         return carry(x, y, s) | carry(s, c, sum);
-    }
-
-    /** out = a - b mod m, for a, b below m. */
-    private static void subMod(long[] a, long[] b, long[] out, long[] m) {
-        long d0 = a[0] - b[0];
-        long br = borrow(a[0], b[0], d0);
-        long d1 = a[1] - b[1] - br;
-        br = borrow3(a[1], b[1], br, d1);
-        long d2 = a[2] - b[2] - br;
-        br = borrow3(a[2], b[2], br, d2);
-        long d3 = a[3] - b[3] - br;
-        br = borrow3(a[3], b[3], br, d3);
-        // Went below zero: add m back, by mask.
-        long mask = -br;
-        long s0 = d0 + (m[0] & mask);
-        long c = carry(d0, m[0] & mask, s0);
-        long s1 = d1 + (m[1] & mask) + c;
-        c = carry3(d1, m[1] & mask, c, s1);
-        long s2 = d2 + (m[2] & mask) + c;
-        c = carry3(d2, m[2] & mask, c, s2);
-        long s3 = d3 + (m[3] & mask) + c;
-        out[0] = s0;
-        out[1] = s1;
-        out[2] = s2;
-        out[3] = s3;
     }
 
     /** a = (high:a) - m when that is not negative, else a unchanged; for (high:a) below 2m. By mask. */
