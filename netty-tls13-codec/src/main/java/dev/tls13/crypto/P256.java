@@ -255,7 +255,7 @@ final class P256 {
                 }
                 // s = k^-1 (e + r d) mod n, in Montgomery form mod n.
                 toMontgomery(k, k);
-                p.invert(k, k);
+                invert(k, k, p.n0, p.n1);
                 toMontgomery(d, s);
                 toMontgomery(r, p.nw);
                 montMul(s, p.nw, s, N);
@@ -323,9 +323,143 @@ final class P256 {
         }
         long[] limbs = new long[4];
         fromBytes(scalar, 0, limbs);
-        long valid = subtractBorrow(limbs, N.m) & ~isZeroMask(limbs) & 1;
+        boolean valid = isScalar(limbs);
         Arrays.fill(limbs, 0);
-        return valid != 0;
+        return valid;
+    }
+
+    /**
+     * @param limbs a value in little-endian 64-bit limbs
+     * @return whether it is in [1, n - 1]; constant time
+     */
+    static boolean isScalar(long[] limbs) {
+        return (subtractBorrow(limbs, N.m) & ~isZeroMask(limbs) & 1) != 0;
+    }
+
+    /**
+     * ECDSA verification's scalars (FIPS 186-5 §6.4.2 steps 1, 4 and 5) for {@link P256Verifier}, on public
+     * values. Little-endian 64-bit limbs.
+     *
+     * @param e the digest as an integer below 2^256
+     * @param r the signature's r
+     * @param s the signature's s
+     * @param u1 receives e s^-1 mod n
+     * @param u2 receives r s^-1 mod n
+     * @return false, leaving u1 and u2 unset, if r or s is outside [1, n - 1]
+     */
+    static boolean verificationScalars(long[] e, long[] r, long[] s, long[] u1, long[] u2) {
+        if (!isScalar(r) || !isScalar(s)) {
+            return false;
+        }
+        long[] w = new long[4];
+        long[] sInverse = new long[4];
+        // s is public: the variable-time inversion (a tenth of Fermat's time) may be used.
+        invertPublic(s, sInverse);
+        toMontgomery(sInverse, sInverse);
+        // A Montgomery product of a plain value and s^-1 R is the plain e s^-1; e < 2^256 < 2n.
+        System.arraycopy(e, 0, w, 0, 4);
+        conditionalSubtract(w, 0, N.m);
+        montMul(w, sInverse, u1, N);
+        montMul(r, sInverse, u2, N);
+        return true;
+    }
+
+    /**
+     * out = a^-1 mod n for a public a in [1, n - 1], by the binary extended Euclidean algorithm
+     * (invariants u = x1 a and v = x2 a mod n): branches and loop counts depend on a, so never for secrets.
+     */
+    private static void invertPublic(long[] a, long[] out) {
+        long[] u = a.clone();
+        long[] v = N.m.clone();
+        long[] x1 = {1, 0, 0, 0};
+        long[] x2 = new long[4];
+        while (!isOne(u) && !isOne(v)) {
+            while ((u[0] & 1) == 0) {
+                shiftRight(u, 0);
+                halveModN(x1);
+            }
+            while ((v[0] & 1) == 0) {
+                shiftRight(v, 0);
+                halveModN(x2);
+            }
+            // Both odd now; the larger minus the smaller is even and keeps the gcd.
+            if (subtractBorrow(u, v) == 0) {
+                subtract(u, v);
+                subtractModN(x1, x2);
+            } else {
+                subtract(v, u);
+                subtractModN(x2, x1);
+            }
+        }
+        System.arraycopy(isOne(u) ? x1 : x2, 0, out, 0, 4);
+    }
+
+    private static boolean isOne(long[] a) {
+        return a[0] == 1 && (a[1] | a[2] | a[3]) == 0;
+    }
+
+    /** a = (carry:a) / 2 for a carry bit in {0, 1}. */
+    private static void shiftRight(long[] a, long carry) {
+        a[0] = (a[0] >>> 1) | (a[1] << 63);
+        a[1] = (a[1] >>> 1) | (a[2] << 63);
+        a[2] = (a[2] >>> 1) | (a[3] << 63);
+        a[3] = (a[3] >>> 1) | (carry << 63);
+    }
+
+    /** x = x / 2 mod n for x below n: x + n when x is odd (n is odd), then a shift. */
+    private static void halveModN(long[] x) {
+        if ((x[0] & 1) == 0) {
+            shiftRight(x, 0);
+            return;
+        }
+        long[] m = N.m;
+        long s0 = x[0] + m[0];
+        long c = carry(x[0], m[0], s0);
+        long s1 = x[1] + m[1] + c;
+        c = carry3(x[1], m[1], c, s1);
+        long s2 = x[2] + m[2] + c;
+        c = carry3(x[2], m[2], c, s2);
+        long s3 = x[3] + m[3] + c;
+        c = carry3(x[3], m[3], c, s3);
+        x[0] = s0;
+        x[1] = s1;
+        x[2] = s2;
+        x[3] = s3;
+        shiftRight(x, c);
+    }
+
+    /** a = a - b for a at least b. */
+    private static void subtract(long[] a, long[] b) {
+        long d0 = a[0] - b[0];
+        long br = borrow(a[0], b[0], d0);
+        long d1 = a[1] - b[1] - br;
+        br = borrow3(a[1], b[1], br, d1);
+        long d2 = a[2] - b[2] - br;
+        br = borrow3(a[2], b[2], br, d2);
+        a[0] = d0;
+        a[1] = d1;
+        a[2] = d2;
+        a[3] = a[3] - b[3] - br;
+    }
+
+    /** x = x - y mod n for x, y below n. */
+    private static void subtractModN(long[] x, long[] y) {
+        if (subtractBorrow(x, y) == 0) {
+            subtract(x, y);
+        } else {
+            // x - y + n = n - (y - x)
+            long[] d = y.clone();
+            subtract(d, x);
+            System.arraycopy(N.m, 0, x, 0, 4);
+            subtract(x, d);
+        }
+    }
+
+    /**
+     * @param x a value below 2n (an x coordinate, below p), little-endian 64-bit limbs; replaced by x mod n
+     */
+    static void reduceModN(long[] x) {
+        conditionalSubtract(x, 0, N.m);
     }
 
     // ---- points ----
@@ -649,10 +783,10 @@ final class P256 {
 
     // ---- arithmetic mod n on 4 x 64-bit little-endian limbs (the field is P256Field) ----
 
-    /** out = a^(n - 2) = a^-1 mod n (Fermat; 0 for 0), Montgomery form in and out. */
-    private void invert(long[] a, long[] out) {
-        long[] r = n0;
-        long[] base = n1;
+    /**
+     * out = a^(n - 2) = a^-1 mod n (Fermat; 0 for 0), Montgomery form in and out; r and base are scratch.
+     */
+    private static void invert(long[] a, long[] out, long[] r, long[] base) {
         System.arraycopy(a, 0, base, 0, 4);
         System.arraycopy(N.one, 0, r, 0, 4);
         // Square and multiply over the public exponent n - 2, from the top bit.

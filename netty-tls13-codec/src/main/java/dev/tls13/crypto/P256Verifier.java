@@ -4,8 +4,7 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECPoint;
-import org.bouncycastle.math.ec.custom.sec.SecP256R1Field;
-import org.bouncycastle.math.raw.Nat256;
+import java.util.Arrays;
 
 /**
  * ECDSA verification on NIST P-256 with SHA-256 (FIPS 186-5 §6.4.2), the check behind
@@ -16,8 +15,8 @@ import org.bouncycastle.math.raw.Nat256;
  * Java 25 still 0.4 ms. BouncyCastle's {@code ECDSASigner} takes 0.18 ms but allocates 160 KB (an
  * immutable object per field operation). This class computes u1·G + u2·Q with Straus' method over
  * width-w NAF digits (a static table of 32 affine odd multiples of G, 8 Jacobian odd multiples of Q
- * per call) on BouncyCastle's P-256 field arithmetic ({@link SecP256R1Field}, 8 x 32-bit words, fully
- * reduced results) into pre-allocated words: about 0.1 ms and 3 KB per signature.
+ * per call) on {@link P256Field} into pre-allocated words, and the scalars mod n with {@link P256}'s
+ * Montgomery arithmetic: no {@code BigInteger} arithmetic per signature.
  *
  * <p>Side channels: verification handles only public values (the peer's public key, the signed
  * content, the signature), so this code branches and indexes freely on them. It must never be used with
@@ -33,13 +32,16 @@ final class P256Verifier {
     /** The field prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1. */
     private static final BigInteger P =
             new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
-    /** The coefficient b (a = -3). */
-    private static final int[] B = SecP256R1Field.fromBigInteger(
+    /** The coefficient b (a = -3), Montgomery form. */
+    private static final long[] B = P256Field.montgomeryConstant(
             new BigInteger("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16));
     private static final BigInteger GX =
             new BigInteger("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296", 16);
     private static final BigInteger GY =
             new BigInteger("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5", 16);
+    /** 1 in Montgomery form, the Z of an affine point. */
+    private static final long[] ONE = P256Field.montgomeryConstant(BigInteger.ONE);
+    private static final long[] ZERO = P256Field.create();
 
     /** NAF width for the fixed base G: 2^(7-2) = 32 precomputed odd multiples. */
     private static final int G_WIDTH = 7;
@@ -47,16 +49,15 @@ final class P256Verifier {
     private static final int Q_WIDTH = 5;
     /** Digits of a scalar below n < 2^256 in width-w NAF: at most 257. */
     private static final int DIGITS = 257;
+    private static final int LENGTH = 32;
 
-    /** x and y of G, 3G, 5G, ..., 63G, affine. */
-    private static final int[][] G_X = new int[1 << (G_WIDTH - 2)][];
-    private static final int[][] G_Y = new int[1 << (G_WIDTH - 2)][];
+    /** x and y of G, 3G, 5G, ..., 63G, affine, Montgomery form. */
+    private static final long[][] G_X = new long[1 << (G_WIDTH - 2)][];
+    private static final long[][] G_Y = new long[1 << (G_WIDTH - 2)][];
 
     static {
         P256Verifier scratch = new P256Verifier();
-        int[] gx = SecP256R1Field.fromBigInteger(GX);
-        int[] gy = SecP256R1Field.fromBigInteger(GY);
-        Jacobian g = Jacobian.affine(gx, gy);
+        Jacobian g = Jacobian.affine(P256Field.montgomeryConstant(GX), P256Field.montgomeryConstant(GY));
         Jacobian twoG = g.copy();
         scratch.twice(twoG);
         Jacobian multiple = g.copy();
@@ -64,23 +65,21 @@ final class P256Verifier {
             if (i > 0) {
                 scratch.add(multiple, twoG);
             }
-            int[][] xy = scratch.toAffine(multiple);
-            G_X[i] = xy[0];
-            G_Y[i] = xy[1];
+            G_X[i] = P256Field.create();
+            G_Y[i] = P256Field.create();
+            scratch.toAffine(multiple, G_X[i], G_Y[i]);
         }
     }
 
     /** A point in Jacobian coordinates (X/Z^2, Y/Z^3); Z = 0 is the point at infinity. */
     private static final class Jacobian {
-        final int[] x = Nat256.create();
-        final int[] y = Nat256.create();
-        final int[] z = Nat256.create();
+        final long[] x = P256Field.create();
+        final long[] y = P256Field.create();
+        final long[] z = P256Field.create();
 
-        static Jacobian affine(int[] x, int[] y) {
+        static Jacobian affine(long[] x, long[] y) {
             Jacobian p = new Jacobian();
-            Nat256.copy(x, p.x);
-            Nat256.copy(y, p.y);
-            p.z[0] = 1;
+            p.setAffine(x, y);
             return p;
         }
 
@@ -91,32 +90,33 @@ final class P256Verifier {
         }
 
         void set(Jacobian other) {
-            Nat256.copy(other.x, x);
-            Nat256.copy(other.y, y);
-            Nat256.copy(other.z, z);
+            System.arraycopy(other.x, 0, x, 0, P256Field.LIMBS);
+            System.arraycopy(other.y, 0, y, 0, P256Field.LIMBS);
+            System.arraycopy(other.z, 0, z, 0, P256Field.LIMBS);
         }
 
-        boolean isInfinity() {
-            return Nat256.isZero(z);
+        void setAffine(long[] ax, long[] ay) {
+            System.arraycopy(ax, 0, x, 0, P256Field.LIMBS);
+            System.arraycopy(ay, 0, y, 0, P256Field.LIMBS);
+            System.arraycopy(ONE, 0, z, 0, P256Field.LIMBS);
         }
 
         void setInfinity() {
-            Nat256.zero(x);
-            Nat256.zero(y);
-            Nat256.zero(z);
-            x[0] = 1;
-            y[0] = 1;
+            System.arraycopy(ONE, 0, x, 0, P256Field.LIMBS);
+            System.arraycopy(ONE, 0, y, 0, P256Field.LIMBS);
+            Arrays.fill(z, 0);
         }
     }
 
-    private final int[] tt = Nat256.createExt();
-    private final int[] t1 = Nat256.create();
-    private final int[] t2 = Nat256.create();
-    private final int[] t3 = Nat256.create();
-    private final int[] t4 = Nat256.create();
-    private final int[] t5 = Nat256.create();
-    private final int[] t6 = Nat256.create();
-    private final int[] t7 = Nat256.create();
+    private final long[] t1 = P256Field.create();
+    private final long[] t2 = P256Field.create();
+    private final long[] t3 = P256Field.create();
+    private final long[] t4 = P256Field.create();
+    private final long[] t5 = P256Field.create();
+    private final long[] t6 = P256Field.create();
+    private final long[] t7 = P256Field.create();
+    /** Scratch of {@link #isZero}. */
+    private final long[] zs = P256Field.create();
 
     private P256Verifier() {
     }
@@ -132,17 +132,22 @@ final class P256Verifier {
      *         point of P-256 is {@code false}
      */
     static boolean verify(ECPublicKey key, byte[] message, byte[] signature, MessageDigest sha256) {
-        BigInteger[] rs = decodeSignature(signature);
-        if (rs == null) {
+        long[] r = new long[4];
+        long[] s = new long[4];
+        if (!decodeSignature(signature, r, s)) {
             return false;
         }
         ECPoint w = key.getW();
-        if (w == ECPoint.POINT_INFINITY) {
+        if (w == ECPoint.POINT_INFINITY || !isFieldElement(w.getAffineX()) || !isFieldElement(w.getAffineY())) {
             return false;
         }
+        byte[] q = new byte[2 * LENGTH];
+        EcCurve.writeFixed(w.getAffineX(), q, 0, LENGTH);
+        EcCurve.writeFixed(w.getAffineY(), q, LENGTH, LENGTH);
         // SHA-256 output is exactly as long as n, so e is the whole digest (FIPS 186-5 §6.4.2 step 3).
-        BigInteger e = new BigInteger(1, sha256.digest(message));
-        return verifyDigest(w.getAffineX(), w.getAffineY(), e, rs[0], rs[1]);
+        long[] e = new long[4];
+        words(sha256.digest(message), 0, LENGTH, e);
+        return new P256Verifier().verify(q, e, r, s);
     }
 
     /**
@@ -156,31 +161,45 @@ final class P256Verifier {
      * @return whether x(u1·G + u2·Q) mod n equals r, false for a key that is not a point of P-256
      */
     static boolean verifyDigest(BigInteger qx, BigInteger qy, BigInteger e, BigInteger r, BigInteger s) {
-        if (qx.signum() < 0 || qy.signum() < 0 || qx.compareTo(P) >= 0 || qy.compareTo(P) >= 0
-                || !inRange(r) || !inRange(s)) {
+        if (!isFieldElement(qx) || !isFieldElement(qy) || !inRange(r) || !inRange(s)) {
             return false;
         }
-        return new P256Verifier().verify(SecP256R1Field.fromBigInteger(qx), SecP256R1Field.fromBigInteger(qy),
-                e, r, s);
+        byte[] q = new byte[2 * LENGTH];
+        EcCurve.writeFixed(qx, q, 0, LENGTH);
+        EcCurve.writeFixed(qy, q, LENGTH, LENGTH);
+        return new P256Verifier().verify(q, words(e), words(r), words(s));
     }
 
-    private boolean verify(int[] qx, int[] qy, BigInteger e, BigInteger r, BigInteger s) {
+    private static boolean isFieldElement(BigInteger v) {
+        return v.signum() >= 0 && v.compareTo(P) < 0;
+    }
+
+    /** @param q x || y of the public key, each 32 bytes big-endian and below p */
+    private boolean verify(byte[] q, long[] e, long[] r, long[] s) {
+        long[] qx = P256Field.create();
+        long[] qy = P256Field.create();
+        P256Field.fromBytes(q, 0, qx);
+        P256Field.fromBytes(q, LENGTH, qy);
+        P256Field.toMontgomery(qx, qx);
+        P256Field.toMontgomery(qy, qy);
         if (!onCurve(qx, qy)) {
             // The identity has no affine form, and the curve has cofactor 1: a point on the curve is in
             // the group of order n (SEC 1 v2 §3.2.2.1).
             return false;
         }
-        BigInteger sInverse = s.modInverse(N);
-        BigInteger u1 = e.multiply(sInverse).mod(N);
-        BigInteger u2 = r.multiply(sInverse).mod(N);
+        long[] u1 = new long[4];
+        long[] u2 = new long[4];
+        if (!P256.verificationScalars(e, r, s, u1, u2)) {
+            return false;
+        }
         byte[] nafG = naf(u1, G_WIDTH);
         byte[] nafQ = naf(u2, Q_WIDTH);
 
-        Jacobian q = Jacobian.affine(qx, qy);
+        Jacobian point = Jacobian.affine(qx, qy);
         Jacobian[] qTable = new Jacobian[1 << (Q_WIDTH - 2)];
-        Jacobian twoQ = q.copy();
+        Jacobian twoQ = point.copy();
         twice(twoQ);
-        qTable[0] = q;
+        qTable[0] = point;
         for (int i = 1; i < qTable.length; i++) {
             qTable[i] = qTable[i - 1].copy();
             add(qTable[i], twoQ);
@@ -189,14 +208,14 @@ final class P256Verifier {
         Jacobian sum = new Jacobian();
         sum.setInfinity();
         Jacobian negated = new Jacobian();
-        int[] negatedY = Nat256.create();
+        long[] negatedY = P256Field.create();
         for (int i = DIGITS - 1; i >= 0; i--) {
             twice(sum);
             int g = nafG[i];
             if (g != 0) {
-                int[] y = G_Y[Math.abs(g) >> 1];
+                long[] y = G_Y[Math.abs(g) >> 1];
                 if (g < 0) {
-                    SecP256R1Field.negate(y, negatedY);
+                    P256Field.sub(ZERO, y, negatedY);
                     y = negatedY;
                 }
                 addAffine(sum, G_X[Math.abs(g) >> 1], y);
@@ -206,18 +225,25 @@ final class P256Verifier {
                 Jacobian t = qTable[Math.abs(d) >> 1];
                 if (d < 0) {
                     negated.set(t);
-                    SecP256R1Field.negate(t.y, negated.y);
+                    P256Field.sub(ZERO, t.y, negated.y);
                     t = negated;
                 }
                 add(sum, t);
             }
         }
-        if (sum.isInfinity()) {
+        if (isInfinity(sum)) {
             return false;
         }
-        // Step 7-8: v = x(R) mod n must equal r.
-        BigInteger x = Nat256.toBigInteger(toAffine(sum)[0]);
-        return x.mod(N).equals(r);
+        // Steps 7-8: v = x(R) mod n must equal r.
+        long[] x = P256Field.create();
+        toAffine(sum, x, null);
+        P256Field.fromMontgomery(x, x);
+        byte[] xBytes = new byte[LENGTH];
+        P256Field.toBytes(x, xBytes, 0);
+        long[] v = new long[4];
+        words(xBytes, 0, LENGTH, v);
+        P256.reduceModN(v);
+        return Arrays.equals(v, r);
     }
 
     /**
@@ -229,28 +255,40 @@ final class P256Verifier {
      * @return r and s, or {@code null}
      */
     static BigInteger[] decodeSignature(byte[] der) {
-        if (der.length < 8 || der[0] != 0x30 || (der[1] & 0xff) != der.length - 2) {
+        long[] r = new long[4];
+        long[] s = new long[4];
+        if (!decodeSignature(der, r, s)) {
             return null;
+        }
+        return new BigInteger[] {integer(r), integer(s)};
+    }
+
+    /** {@link #decodeSignature(byte[])} into little-endian 64-bit limbs; false if it is not a signature. */
+    private static boolean decodeSignature(byte[] der, long[] r, long[] s) {
+        if (der.length < 8 || der[0] != 0x30 || (der[1] & 0xff) != der.length - 2) {
+            return false;
         }
         int rEnd = integerEnd(der, 2);
         if (rEnd < 0) {
-            return null;
+            return false;
         }
         int sEnd = integerEnd(der, rEnd);
         if (sEnd != der.length) {
-            return null;
+            return false;
         }
-        BigInteger r = new BigInteger(1, der, 4, rEnd - 4);
-        BigInteger s = new BigInteger(1, der, rEnd + 2, sEnd - rEnd - 2);
-        if (!inRange(r) || !inRange(s)) {
-            return null;
+        if (!words(der, 4, rEnd - 4, r) || !words(der, rEnd + 2, sEnd - rEnd - 2, s)) {
+            return false;
         }
-        return new BigInteger[] {r, s};
+        return inRange(r) && inRange(s);
     }
 
     /** FIPS 186-5 §6.4.2 step 1: r and s in [1, n-1]. */
     private static boolean inRange(BigInteger value) {
         return value.signum() > 0 && value.compareTo(N) < 0;
+    }
+
+    private static boolean inRange(long[] value) {
+        return P256.isScalar(value);
     }
 
     /** The end of the DER INTEGER at {@code offset}, or -1 if it is not a minimal non-negative one. */
@@ -272,34 +310,71 @@ final class P256Verifier {
         return start + length;
     }
 
-    /** y^2 = x^3 - 3x + b (mod p), on reduced coordinates. */
-    private boolean onCurve(int[] x, int[] y) {
-        SecP256R1Field.square(y, t1, tt);
-        SecP256R1Field.square(x, t2, tt);
-        SecP256R1Field.multiply(t2, x, t2, tt);
-        SecP256R1Field.twice(x, t3);
-        SecP256R1Field.add(t3, x, t3);
-        SecP256R1Field.subtract(t2, t3, t2);
-        SecP256R1Field.add(t2, B, t2);
-        return Nat256.eq(t1, t2);
+    /**
+     * Reads the unsigned big-endian integer of {@code length} bytes at {@code offset} into little-endian
+     * 64-bit limbs; false if it does not fit in 256 bits.
+     */
+    static boolean words(byte[] in, int offset, int length, long[] out) {
+        Arrays.fill(out, 0);
+        for (int i = 0; i < length; i++) {
+            int b = in[offset + length - 1 - i] & 0xff;
+            if (i >= LENGTH) {
+                if (b != 0) {
+                    return false;
+                }
+                continue;
+            }
+            out[i >> 3] |= (long) b << ((i & 7) << 3);
+        }
+        return true;
+    }
+
+    private static long[] words(BigInteger v) {
+        byte[] bytes = new byte[LENGTH];
+        EcCurve.writeFixed(v, bytes, 0, LENGTH);
+        long[] out = new long[4];
+        words(bytes, 0, LENGTH, out);
+        return out;
+    }
+
+    private static BigInteger integer(long[] words) {
+        byte[] bytes = new byte[LENGTH];
+        for (int i = 0; i < LENGTH; i++) {
+            bytes[LENGTH - 1 - i] = (byte) (words[i >> 3] >>> ((i & 7) << 3));
+        }
+        return new BigInteger(1, bytes);
+    }
+
+    /** y^2 = x^3 - 3x + b (mod p). */
+    private boolean onCurve(long[] x, long[] y) {
+        P256Field.sqr(y, t1);
+        P256Field.sqr(x, t2);
+        P256Field.mul(t2, x, t2);
+        P256Field.add(x, x, t3);
+        P256Field.add(t3, x, t3);
+        P256Field.sub(t2, t3, t2);
+        P256Field.add(t2, B, t2);
+        P256Field.canonical(t1, t1);
+        P256Field.canonical(t2, t2);
+        return Arrays.equals(t1, t2);
     }
 
     /**
-     * Width-w non-adjacent form of {@code k} (0 &lt;= k &lt; 2^256): digits odd and below 2^(w-1) in
-     * absolute value, any two non-zero digits at least w positions apart, least significant first.
+     * Width-w non-adjacent form of {@code k} (0 &lt;= k &lt; 2^256, little-endian 64-bit limbs): digits odd
+     * and below 2^(w-1) in absolute value, any two non-zero digits at least w positions apart, least
+     * significant first.
      */
-    static byte[] naf(BigInteger k, int width) {
+    static byte[] naf(long[] k, int width) {
         byte[] digits = new byte[DIGITS];
-        int[] words = Nat256.fromBigInteger(k);
         int carry = 0;
         int bit = 0;
         while (bit < DIGITS) {
-            if (bitAt(words, bit) == carry) {
+            if (bitAt(k, bit) == carry) {
                 bit++;
                 continue;
             }
             int window = Math.min(width, DIGITS - bit);
-            int digit = bitsAt(words, bit, window) + carry;
+            int digit = bitsAt(k, bit, window) + carry;
             carry = (digit >> (width - 1)) & 1;
             digit -= carry << width;
             digits[bit] = (byte) digit;
@@ -308,11 +383,11 @@ final class P256Verifier {
         return digits;
     }
 
-    private static int bitAt(int[] words, int bit) {
-        return bit >= 256 ? 0 : (words[bit >>> 5] >>> (bit & 31)) & 1;
+    private static int bitAt(long[] words, int bit) {
+        return bit >= 256 ? 0 : (int) (words[bit >>> 6] >>> (bit & 63)) & 1;
     }
 
-    private static int bitsAt(int[] words, int bit, int count) {
+    private static int bitsAt(long[] words, int bit, int count) {
         int value = 0;
         for (int i = count - 1; i >= 0; i--) {
             value = (value << 1) | bitAt(words, bit + i);
@@ -320,90 +395,95 @@ final class P256Verifier {
         return value;
     }
 
+    private boolean isZero(long[] a) {
+        return P256Field.isZero(a, zs) != 0;
+    }
+
+    private boolean isInfinity(Jacobian p) {
+        return isZero(p.z);
+    }
+
     /** p = 2p, "dbl-2001-b" for a = -3: 3M + 5S. */
     private void twice(Jacobian p) {
-        if (p.isInfinity() || Nat256.isZero(p.y)) {
+        if (isInfinity(p) || isZero(p.y)) {
             p.setInfinity();
             return;
         }
-        int[] delta = t1;
-        int[] gamma = t2;
-        int[] beta = t3;
-        int[] alpha = t4;
-        SecP256R1Field.square(p.z, delta, tt);
-        SecP256R1Field.square(p.y, gamma, tt);
-        SecP256R1Field.multiply(p.x, gamma, beta, tt);
-        SecP256R1Field.subtract(p.x, delta, t5);
-        SecP256R1Field.add(p.x, delta, t6);
-        SecP256R1Field.multiply(t5, t6, alpha, tt);
-        SecP256R1Field.twice(alpha, t5);
-        SecP256R1Field.add(alpha, t5, alpha);
+        long[] delta = t1;
+        long[] gamma = t2;
+        long[] beta = t3;
+        long[] alpha = t4;
+        P256Field.sqr(p.z, delta);
+        P256Field.sqr(p.y, gamma);
+        P256Field.mul(p.x, gamma, beta);
+        P256Field.sub(p.x, delta, t5);
+        P256Field.add(p.x, delta, t6);
+        P256Field.mul(t5, t6, alpha);
+        P256Field.add(alpha, alpha, t5);
+        P256Field.add(alpha, t5, alpha);
         // Z3 = (Y + Z)^2 - gamma - delta, before Y changes.
-        SecP256R1Field.add(p.y, p.z, t5);
-        SecP256R1Field.square(t5, t5, tt);
-        SecP256R1Field.subtract(t5, gamma, t5);
-        SecP256R1Field.subtract(t5, delta, p.z);
+        P256Field.add(p.y, p.z, t5);
+        P256Field.sqr(t5, t5);
+        P256Field.sub(t5, gamma, t5);
+        P256Field.sub(t5, delta, p.z);
         // X3 = alpha^2 - 8 beta
-        SecP256R1Field.square(alpha, t5, tt);
-        SecP256R1Field.twice(beta, beta);
-        SecP256R1Field.twice(beta, beta);
-        SecP256R1Field.twice(beta, t6);
-        SecP256R1Field.subtract(t5, t6, p.x);
+        P256Field.sqr(alpha, t5);
+        P256Field.add(beta, beta, beta);
+        P256Field.add(beta, beta, beta);
+        P256Field.add(beta, beta, t6);
+        P256Field.sub(t5, t6, p.x);
         // Y3 = alpha (4 beta - X3) - 8 gamma^2
-        SecP256R1Field.subtract(beta, p.x, t5);
-        SecP256R1Field.multiply(alpha, t5, t5, tt);
-        SecP256R1Field.square(gamma, t6, tt);
-        SecP256R1Field.twice(t6, t6);
-        SecP256R1Field.twice(t6, t6);
-        SecP256R1Field.twice(t6, t6);
-        SecP256R1Field.subtract(t5, t6, p.y);
+        P256Field.sub(beta, p.x, t5);
+        P256Field.mul(alpha, t5, t5);
+        P256Field.sqr(gamma, t6);
+        P256Field.add(t6, t6, t6);
+        P256Field.add(t6, t6, t6);
+        P256Field.add(t6, t6, t6);
+        P256Field.sub(t5, t6, p.y);
     }
 
     /** p = p + (x2, y2) with the second point affine ("madd"): 7M + 4S. */
-    private void addAffine(Jacobian p, int[] x2, int[] y2) {
-        if (p.isInfinity()) {
-            Nat256.copy(x2, p.x);
-            Nat256.copy(y2, p.y);
-            Nat256.zero(p.z);
-            p.z[0] = 1;
+    private void addAffine(Jacobian p, long[] x2, long[] y2) {
+        if (isInfinity(p)) {
+            p.setAffine(x2, y2);
             return;
         }
-        int[] z1z1 = t1;
-        int[] h = t2;
-        int[] r = t3;
-        SecP256R1Field.square(p.z, z1z1, tt);
-        SecP256R1Field.multiply(x2, z1z1, h, tt);
-        SecP256R1Field.subtract(h, p.x, h);
-        SecP256R1Field.multiply(p.z, z1z1, r, tt);
-        SecP256R1Field.multiply(y2, r, r, tt);
-        SecP256R1Field.subtract(r, p.y, r);
+        long[] z1z1 = t1;
+        long[] h = t2;
+        long[] r = t3;
+        P256Field.sqr(p.z, z1z1);
+        P256Field.mul(x2, z1z1, h);
+        P256Field.sub(h, p.x, h);
+        P256Field.mul(p.z, z1z1, r);
+        P256Field.mul(y2, r, r);
+        P256Field.sub(r, p.y, r);
         finishAdd(p, p.x, p.y, h, r, null);
     }
 
     /** p = p + q, both Jacobian: 11M + 5S. */
     private void add(Jacobian p, Jacobian q) {
-        if (q.isInfinity()) {
+        if (isInfinity(q)) {
             return;
         }
-        if (p.isInfinity()) {
+        if (isInfinity(p)) {
             p.set(q);
             return;
         }
-        int[] u1 = t1;
-        int[] s1 = t2;
-        int[] h = t3;
-        int[] r = t4;
+        long[] u1 = t1;
+        long[] s1 = t2;
+        long[] h = t3;
+        long[] r = t4;
         // U1 = X1 Z2^2, S1 = Y1 Z2^3, U2 = X2 Z1^2, S2 = Y2 Z1^3
-        SecP256R1Field.square(q.z, t5, tt);
-        SecP256R1Field.multiply(p.x, t5, u1, tt);
-        SecP256R1Field.multiply(q.z, t5, t5, tt);
-        SecP256R1Field.multiply(p.y, t5, s1, tt);
-        SecP256R1Field.square(p.z, t5, tt);
-        SecP256R1Field.multiply(q.x, t5, h, tt);
-        SecP256R1Field.subtract(h, u1, h);
-        SecP256R1Field.multiply(p.z, t5, t5, tt);
-        SecP256R1Field.multiply(q.y, t5, r, tt);
-        SecP256R1Field.subtract(r, s1, r);
+        P256Field.sqr(q.z, t5);
+        P256Field.mul(p.x, t5, u1);
+        P256Field.mul(q.z, t5, t5);
+        P256Field.mul(p.y, t5, s1);
+        P256Field.sqr(p.z, t5);
+        P256Field.mul(q.x, t5, h);
+        P256Field.sub(h, u1, h);
+        P256Field.mul(p.z, t5, t5);
+        P256Field.mul(q.y, t5, r);
+        P256Field.sub(r, s1, r);
         finishAdd(p, u1, s1, h, r, q.z);
     }
 
@@ -412,47 +492,46 @@ final class P256Verifier {
      * Y3 = R (U1 H^2 - X3) - S1 H^3, Z3 = Z1 Z2 H (Z2 = 1 when {@code z2} is null). Equal x coordinates
      * mean the two points are equal (then double) or opposite (then the sum is the identity).
      */
-    private void finishAdd(Jacobian p, int[] u1, int[] s1, int[] h, int[] r, int[] z2) {
-        if (Nat256.isZero(h)) {
-            if (Nat256.isZero(r)) {
+    private void finishAdd(Jacobian p, long[] u1, long[] s1, long[] h, long[] r, long[] z2) {
+        if (isZero(h)) {
+            if (isZero(r)) {
                 twice(p);
             } else {
                 p.setInfinity();
             }
             return;
         }
-        int[] hh = t5;
-        int[] hhh = t6;
-        int[] v = t7;
-        SecP256R1Field.square(h, hh, tt);
-        SecP256R1Field.multiply(h, hh, hhh, tt);
-        SecP256R1Field.multiply(u1, hh, v, tt);
+        long[] hh = t5;
+        long[] hhh = t6;
+        long[] v = t7;
+        P256Field.sqr(h, hh);
+        P256Field.mul(h, hh, hhh);
+        P256Field.mul(u1, hh, v);
         // Z3 first: it reads Z1 (and Z2), which nothing below needs.
-        SecP256R1Field.multiply(p.z, h, p.z, tt);
+        P256Field.mul(p.z, h, p.z);
         if (z2 != null) {
-            SecP256R1Field.multiply(p.z, z2, p.z, tt);
+            P256Field.mul(p.z, z2, p.z);
         }
         // S1 H^3 goes into h, which nothing reads any more.
-        SecP256R1Field.multiply(s1, hhh, h, tt);
-        SecP256R1Field.square(r, p.x, tt);
-        SecP256R1Field.subtract(p.x, hhh, p.x);
-        SecP256R1Field.subtract(p.x, v, p.x);
-        SecP256R1Field.subtract(p.x, v, p.x);
-        SecP256R1Field.subtract(v, p.x, v);
-        SecP256R1Field.multiply(r, v, p.y, tt);
-        SecP256R1Field.subtract(p.y, h, p.y);
+        P256Field.mul(s1, hhh, h);
+        P256Field.sqr(r, p.x);
+        P256Field.sub(p.x, hhh, p.x);
+        P256Field.sub(p.x, v, p.x);
+        P256Field.sub(p.x, v, p.x);
+        P256Field.sub(v, p.x, v);
+        P256Field.mul(r, v, p.y);
+        P256Field.sub(p.y, h, p.y);
     }
 
-    /** The affine coordinates of a finite point: x = X / Z^2, y = Y / Z^3. */
-    private int[][] toAffine(Jacobian p) {
-        int[] zInverse = Nat256.create();
-        SecP256R1Field.inv(p.z, zInverse);
-        int[] x = Nat256.create();
-        int[] y = Nat256.create();
-        SecP256R1Field.square(zInverse, t1, tt);
-        SecP256R1Field.multiply(p.x, t1, x, tt);
-        SecP256R1Field.multiply(t1, zInverse, t1, tt);
-        SecP256R1Field.multiply(p.y, t1, y, tt);
-        return new int[][] {x, y};
+    /** The affine coordinates of a finite point, x = X / Z^2 and y = Y / Z^3 (when y is not null). */
+    private void toAffine(Jacobian p, long[] x, long[] y) {
+        long[] zInverse = t7;
+        P256Field.invert(p.z, zInverse, t4, t5, t6);
+        P256Field.sqr(zInverse, t1);
+        P256Field.mul(p.x, t1, x);
+        if (y != null) {
+            P256Field.mul(t1, zInverse, t1);
+            P256Field.mul(p.y, t1, y);
+        }
     }
 }

@@ -294,4 +294,43 @@ class P256Test {
         InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> P256.agree(scalar, point));
         assertEquals(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE, e.kind());
     }
+
+    @Test
+    void verificationScalarsEqualBigIntegerArithmetic() {
+        Random random = new Random(3);
+        BigInteger[] edges = {BigInteger.ONE, BigInteger.TWO, N.subtract(BigInteger.ONE), N.subtract(BigInteger.TWO),
+            N.shiftRight(1), BigInteger.ONE.shiftLeft(255).mod(N)};
+        long[] u1 = new long[4];
+        long[] u2 = new long[4];
+        for (int i = 0; i < 300; i++) {
+            BigInteger s = i < edges.length ? edges[i] : new BigInteger(256, random).mod(N.subtract(BigInteger.ONE))
+                    .add(BigInteger.ONE);
+            BigInteger r = new BigInteger(256, random).mod(N.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+            // e is any 256-bit digest, also at or above n.
+            BigInteger e = i % 5 == 0 ? N.add(BigInteger.valueOf(i)) : new BigInteger(256, random);
+            assertTrue(P256.verificationScalars(limbs(e), limbs(r), limbs(s), u1, u2));
+            BigInteger inverse = s.modInverse(N);
+            assertEquals(e.multiply(inverse).mod(N), value(u1), "u1 for s = " + s.toString(16));
+            assertEquals(r.multiply(inverse).mod(N), value(u2), "u2 for s = " + s.toString(16));
+        }
+        assertFalse(P256.verificationScalars(limbs(BigInteger.ONE), limbs(BigInteger.ZERO), limbs(BigInteger.ONE),
+                u1, u2), "r = 0");
+        assertFalse(P256.verificationScalars(limbs(BigInteger.ONE), limbs(BigInteger.ONE), limbs(N), u1, u2), "s = n");
+    }
+
+    private static long[] limbs(BigInteger v) {
+        long[] out = new long[4];
+        for (int i = 0; i < 4; i++) {
+            out[i] = v.shiftRight(64 * i).longValue();
+        }
+        return out;
+    }
+
+    private static BigInteger value(long[] limbs) {
+        BigInteger v = BigInteger.ZERO;
+        for (int i = 3; i >= 0; i--) {
+            v = v.shiftLeft(64).or(new BigInteger(Long.toUnsignedString(limbs[i])));
+        }
+        return v;
+    }
 }
