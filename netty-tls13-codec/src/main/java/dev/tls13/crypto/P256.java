@@ -30,7 +30,8 @@ import java.util.Arrays;
  * point. The JIT is trusted not to turn masked arithmetic into branches, as every Java implementation of
  * constant-time code (BouncyCastle's X25519 among them) must.
  *
- * <p>Not thread-safe: each instance holds its scratch words; the static entry points create one per call.
+ * <p>Not thread-safe: each instance holds its scratch words; the static entry points use one per thread
+ * and wipe it before they return.
  */
 final class P256 {
 
@@ -128,6 +129,9 @@ final class P256 {
     private final long[] y3 = P256Field.create();
     private final long[] z3 = P256Field.create();
     private final long[] w = P256Field.create();
+    /** A peer's point, affine. */
+    private final long[] qx = P256Field.create();
+    private final long[] qy = P256Field.create();
     // Scratch of the arithmetic mod n (signing), four 64-bit limbs.
     private final long[] nw = new long[4];
     private final long[] n0 = new long[4];
@@ -136,6 +140,12 @@ final class P256 {
     private Point[] table;
     private final Point acc = new Point();
     private final Point entry = new Point();
+
+    /**
+     * One instance per thread, so that an operation allocates almost nothing (the peer's table alone was
+     * 3 KB per agreement); every entry point wipes it before returning, so no secret stays in it.
+     */
+    private static final ThreadLocal<P256> LOCAL = ThreadLocal.withInitial(P256::new);
 
     private P256() {
     }
@@ -172,7 +182,7 @@ final class P256 {
      * @return 0x04 || x || y
      */
     static byte[] publicKey(byte[] scalar) {
-        P256 p = new P256();
+        P256 p = LOCAL.get();
         try {
             p.multiplyBase(scalar);
             byte[] out = new byte[POINT_LENGTH];
@@ -195,12 +205,10 @@ final class P256 {
      * @throws InvalidKeyShareException if the peer's value is not a valid uncompressed point
      */
     static byte[] agree(byte[] scalar, byte[] peer) throws InvalidKeyShareException {
-        P256 p = new P256();
+        P256 p = LOCAL.get();
         try {
-            long[] qx = P256Field.create();
-            long[] qy = P256Field.create();
-            p.decodePoint(peer, qx, qy);
-            p.table(qx, qy);
+            p.decodePoint(peer, p.qx, p.qy);
+            p.table(p.qx, p.qy);
             p.multiply(scalar);
             byte[] out = new byte[LENGTH];
             p.affine(p.acc, out, 0, null, 0);
@@ -227,7 +235,7 @@ final class P256 {
         if (digest.length != LENGTH) {
             throw new IllegalArgumentException("SHA-256 digest expected");
         }
-        P256 p = new P256();
+        P256 p = LOCAL.get();
         long[] e = new long[4];
         long[] d = new long[4];
         long[] k = new long[4];
@@ -506,13 +514,15 @@ final class P256 {
     }
 
     /** Fills the table with 0·Q, 1·Q, ..., 15·Q. */
-    private void table(long[] qx, long[] qy) {
-        table = new Point[16];
-        for (int i = 0; i < table.length; i++) {
-            table[i] = new Point();
+    private void table(long[] x, long[] y) {
+        if (table == null) {
+            table = new Point[16];
+            for (int i = 0; i < table.length; i++) {
+                table[i] = new Point();
+            }
         }
         table[0].setIdentity();
-        table[1].setAffine(qx, qy);
+        table[1].setAffine(x, y);
         for (int i = 2; i < table.length; i++) {
             add(table[i - 1], table[1], table[i]);
         }
@@ -776,6 +786,8 @@ final class P256 {
         Arrays.fill(y3, 0);
         Arrays.fill(z3, 0);
         Arrays.fill(w, 0);
+        Arrays.fill(qx, 0);
+        Arrays.fill(qy, 0);
         Arrays.fill(nw, 0);
         Arrays.fill(n0, 0);
         Arrays.fill(n1, 0);

@@ -117,8 +117,31 @@ final class P256Verifier {
     private final long[] t7 = P256Field.create();
     /** Scratch of {@link #isZero}. */
     private final long[] zs = P256Field.create();
+    // The per-signature state, overwritten by each verification (all of it public).
+    private final long[] qx = P256Field.create();
+    private final long[] qy = P256Field.create();
+    private final long[] u1 = new long[4];
+    private final long[] u2 = new long[4];
+    private final byte[] nafG = new byte[DIGITS];
+    private final byte[] nafQ = new byte[DIGITS];
+    private final Jacobian[] qTable = new Jacobian[1 << (Q_WIDTH - 2)];
+    private final Jacobian twoQ = new Jacobian();
+    private final Jacobian sum = new Jacobian();
+    private final Jacobian negated = new Jacobian();
+    private final long[] negatedY = P256Field.create();
+    private final byte[] xBytes = new byte[LENGTH];
+    private final long[] v = new long[4];
+
+    /**
+     * One instance per thread: a verification then allocates almost nothing (its points and digits were
+     * 4 KB per signature). Verification handles public values only, so nothing needs wiping.
+     */
+    private static final ThreadLocal<P256Verifier> LOCAL = ThreadLocal.withInitial(P256Verifier::new);
 
     private P256Verifier() {
+        for (int i = 0; i < qTable.length; i++) {
+            qTable[i] = new Jacobian();
+        }
     }
 
     /**
@@ -147,7 +170,7 @@ final class P256Verifier {
         // SHA-256 output is exactly as long as n, so e is the whole digest (FIPS 186-5 §6.4.2 step 3).
         long[] e = new long[4];
         words(sha256.digest(message), 0, LENGTH, e);
-        return new P256Verifier().verify(q, e, r, s);
+        return LOCAL.get().verify(q, e, r, s);
     }
 
     /**
@@ -167,7 +190,7 @@ final class P256Verifier {
         byte[] q = new byte[2 * LENGTH];
         EcCurve.writeFixed(qx, q, 0, LENGTH);
         EcCurve.writeFixed(qy, q, LENGTH, LENGTH);
-        return new P256Verifier().verify(q, words(e), words(r), words(s));
+        return LOCAL.get().verify(q, words(e), words(r), words(s));
     }
 
     private static boolean isFieldElement(BigInteger v) {
@@ -176,8 +199,6 @@ final class P256Verifier {
 
     /** @param q x || y of the public key, each 32 bytes big-endian and below p */
     private boolean verify(byte[] q, long[] e, long[] r, long[] s) {
-        long[] qx = P256Field.create();
-        long[] qy = P256Field.create();
         P256Field.fromBytes(q, 0, qx);
         P256Field.fromBytes(q, LENGTH, qy);
         P256Field.toMontgomery(qx, qx);
@@ -187,28 +208,21 @@ final class P256Verifier {
             // the group of order n (SEC 1 v2 §3.2.2.1).
             return false;
         }
-        long[] u1 = new long[4];
-        long[] u2 = new long[4];
         if (!P256.verificationScalars(e, r, s, u1, u2)) {
             return false;
         }
-        byte[] nafG = naf(u1, G_WIDTH);
-        byte[] nafQ = naf(u2, Q_WIDTH);
+        naf(u1, G_WIDTH, nafG);
+        naf(u2, Q_WIDTH, nafQ);
 
-        Jacobian point = Jacobian.affine(qx, qy);
-        Jacobian[] qTable = new Jacobian[1 << (Q_WIDTH - 2)];
-        Jacobian twoQ = point.copy();
+        qTable[0].setAffine(qx, qy);
+        twoQ.set(qTable[0]);
         twice(twoQ);
-        qTable[0] = point;
         for (int i = 1; i < qTable.length; i++) {
-            qTable[i] = qTable[i - 1].copy();
+            qTable[i].set(qTable[i - 1]);
             add(qTable[i], twoQ);
         }
 
-        Jacobian sum = new Jacobian();
         sum.setInfinity();
-        Jacobian negated = new Jacobian();
-        long[] negatedY = P256Field.create();
         for (int i = DIGITS - 1; i >= 0; i--) {
             twice(sum);
             int g = nafG[i];
@@ -235,12 +249,10 @@ final class P256Verifier {
             return false;
         }
         // Steps 7-8: v = x(R) mod n must equal r.
-        long[] x = P256Field.create();
+        long[] x = qx;
         toAffine(sum, x, null);
         P256Field.fromMontgomery(x, x);
-        byte[] xBytes = new byte[LENGTH];
         P256Field.toBytes(x, xBytes, 0);
-        long[] v = new long[4];
         words(xBytes, 0, LENGTH, v);
         P256.reduceModN(v);
         return Arrays.equals(v, r);
@@ -362,10 +374,10 @@ final class P256Verifier {
     /**
      * Width-w non-adjacent form of {@code k} (0 &lt;= k &lt; 2^256, little-endian 64-bit limbs): digits odd
      * and below 2^(w-1) in absolute value, any two non-zero digits at least w positions apart, least
-     * significant first.
+     * significant first; into {@code digits} (length 257).
      */
-    static byte[] naf(long[] k, int width) {
-        byte[] digits = new byte[DIGITS];
+    static void naf(long[] k, int width, byte[] digits) {
+        Arrays.fill(digits, (byte) 0);
         int carry = 0;
         int bit = 0;
         while (bit < DIGITS) {
@@ -380,7 +392,6 @@ final class P256Verifier {
             digits[bit] = (byte) digit;
             bit += window;
         }
-        return digits;
     }
 
     private static int bitAt(long[] words, int bit) {
