@@ -16,6 +16,7 @@ import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
+import io.netty.channel.StacklessClosedChannelException;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
@@ -564,11 +565,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        // Each exception (stack trace included) is created only when a promise or a write needs it: after
-        // a completed handshake and close with nothing pending, none is.
+        // Each exception is created only when a promise or a write needs it, without a stack trace (the
+        // channel's close is the cause, not this frame): a peer that just closes costs no stack walk.
         ClosedChannelException closed = null;
         if (!handshakePromise.isDone()) {
-            closed = new ClosedChannelException();
+            closed = channelClosed();
             closed.addSuppressed(new SSLHandshakeException(
                     "Connection closed while the TLS handshake was in progress"));
             if (handshakePromise.tryFailure(closed)) {
@@ -577,7 +578,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         if (!sslClosePromise.isDone()) {
             // Only this handler completes the promise, on the event loop: not done means it fails now.
-            ClosedChannelException closeCause = new ClosedChannelException();
+            ClosedChannelException closeCause = channelClosed();
             if (sslClosePromise.tryFailure(closeCause)) {
                 ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
             }
@@ -586,11 +587,15 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             ctx.fireUserEventTriggered(new SslCloseCompletionEvent(sslClosePromise.cause()));
         }
         if (closed == null && !pendingWrites.isEmpty()) {
-            closed = new ClosedChannelException();
+            closed = channelClosed();
         }
         failPendingWrites(closed);
         releaseAll();
         super.channelInactive(ctx);
+    }
+
+    private static ClosedChannelException channelClosed() {
+        return StacklessClosedChannelException.newInstance(Tls13Handler.class, "channelInactive(...)");
     }
 
     @Override

@@ -28,7 +28,7 @@ final class ExtensionCodec {
      *         or a known extension the message may not carry (RFC 8446 §4.2: illegal_parameter)
      */
     static Extensions decodeBlock(ByteBuf in, ExtensionContext context, int min, int max) throws TlsException {
-        ByteBuf block = Codec.vector(in, 2, min, max, 1, context.rfcName() + " extensions");
+        ByteBuf block = Codec.vector(in, 2, min, max, 1, context.blockName());
         List<Extension> out = new ArrayList<>();
         Set<Integer> seen = null;
         while (block.isReadable()) {
@@ -250,7 +250,7 @@ final class ExtensionCodec {
             Codec.writeU16(out, e.type().code());
             int body = Codec.beginVector(out, 2);
             encodeBody(out, e);
-            Codec.endVector(out, body, 2, 0, 0xFFFF, "extension_data of " + e.type());
+            Codec.endVector(out, body, 2, 0, 0xFFFF, "extension_data");
         }
         Codec.endVector(out, mark, 2, min, max, "extensions");
     }

@@ -22,9 +22,12 @@ public enum ExtensionContext {
     NEW_SESSION_TICKET("NST");
 
     private final String rfcName;
+    /** The block's name in decoding errors, built once rather than per message. */
+    private final String blockName;
 
     ExtensionContext(String rfcName) {
         this.rfcName = rfcName;
+        this.blockName = rfcName + " extensions";
     }
 
     /**
@@ -34,5 +37,9 @@ public enum ExtensionContext {
      */
     public String rfcName() {
         return rfcName;
+    }
+
+    String blockName() {
+        return blockName;
     }
 }
