@@ -25,7 +25,8 @@ import java.util.Arrays;
  * (doublings use the same paper's Algorithm 6); a scalar is consumed four bits at a time, and the table
  * entry for each window is read by scanning the whole table with masks: for a peer's point a table of its
  * 16 multiples with four doublings per window, for G a static table of 15 multiples per window
- * ({@link Base}) and no doublings. Inversions are exponentiations by the public exponents p - 2 and n - 2.
+ * ({@link Base}) and no doublings. Field inversions are exponentiations by the public exponent p - 2; the
+ * signing nonce k is inverted blinded, as b (k b)^-1 for a fresh random b (see {@link #sign}).
  * Only public values decide branches: a rejected random candidate, the output's validity, the peer's
  * point. The JIT is trusted not to turn masked arithmetic into branches, as every Java implementation of
  * constant-time code (BouncyCastle's X25519 among them) must.
@@ -41,7 +42,7 @@ final class P256 {
     static final int POINT_LENGTH = 1 + 2 * LENGTH;
 
     /** The group order in little-endian 64-bit limbs with its Montgomery constants (R = 2^256). */
-    private record Modulus(long[] m, long inv, long[] rSquared, long[] one, long[] minusTwo) {
+    private record Modulus(long[] m, long inv, long[] rSquared) {
         static Modulus of(BigInteger value) {
             BigInteger r = BigInteger.ONE.shiftLeft(256);
             long m0 = value.longValue();
@@ -50,8 +51,7 @@ final class P256 {
             for (int i = 0; i < 6; i++) {
                 x *= 2 - m0 * x;
             }
-            return new Modulus(limbs(value), -x, limbs(r.multiply(r).mod(value)), limbs(r.mod(value)),
-                    limbs(value.subtract(BigInteger.TWO)));
+            return new Modulus(limbs(value), -x, limbs(r.multiply(r).mod(value)));
         }
     }
 
@@ -261,9 +261,20 @@ final class P256 {
                 if (isZeroMask(r) != 0) {
                     continue;
                 }
-                // s = k^-1 (e + r d) mod n, in Montgomery form mod n.
+                // s = k^-1 (e + r d) mod n, in Montgomery form mod n. k^-1 is b (k b)^-1 for a fresh secret
+                // random b: k b is uniform and independent of k, so its inversion may take the variable-time
+                // binary Euclid (as mbedTLS blinds its ECDSA inversion), a fifth of the time of the
+                // constant-time exponentiation by n - 2 it replaced.
+                byte[] blind = randomScalar(random);
+                fromBytes(blind, 0, p.n0);
+                Arrays.fill(blind, (byte) 0);
                 toMontgomery(k, k);
-                invert(k, k, p.n0, p.n1);
+                toMontgomery(p.n0, p.n0);
+                montMul(k, p.n0, p.n1, N);
+                fromMontgomery(p.n1, p.n1);
+                invertPublic(p.n1, p.n1);
+                toMontgomery(p.n1, p.n1);
+                montMul(p.n1, p.n0, k, N);
                 toMontgomery(d, s);
                 toMontgomery(r, p.nw);
                 montMul(s, p.nw, s, N);
@@ -373,8 +384,8 @@ final class P256 {
     }
 
     /**
-     * out = a^-1 mod n for a public a in [1, n - 1], by the binary extended Euclidean algorithm
-     * (invariants u = x1 a and v = x2 a mod n): branches and loop counts depend on a, so never for secrets.
+     * out = a^-1 mod n for a in [1, n - 1], by the binary extended Euclidean algorithm (invariants
+     * u = x1 a and v = x2 a mod n): branches and loop counts depend on a, so a must be public or blinded.
      */
     private static void invertPublic(long[] a, long[] out) {
         long[] u = a.clone();
@@ -794,22 +805,6 @@ final class P256 {
     }
 
     // ---- arithmetic mod n on 4 x 64-bit little-endian limbs (the field is P256Field) ----
-
-    /**
-     * out = a^(n - 2) = a^-1 mod n (Fermat; 0 for 0), Montgomery form in and out; r and base are scratch.
-     */
-    private static void invert(long[] a, long[] out, long[] r, long[] base) {
-        System.arraycopy(a, 0, base, 0, 4);
-        System.arraycopy(N.one, 0, r, 0, 4);
-        // Square and multiply over the public exponent n - 2, from the top bit.
-        for (int bit = 255; bit >= 0; bit--) {
-            montMul(r, r, r, N);
-            if (((N.minusTwo[bit >> 6] >>> (bit & 63)) & 1) != 0) {
-                montMul(r, base, r, N);
-            }
-        }
-        System.arraycopy(r, 0, out, 0, 4);
-    }
 
     private static void toMontgomery(long[] a, long[] out) {
         montMul(a, N.rSquared, out, N);
