@@ -13,20 +13,22 @@ import java.util.Arrays;
  * <p>Why not the JCA: on Java 17 SunEC spends about 0.5 ms and 27 KB of garbage on a P-256 key pair,
  * 1.1 ms and 43 KB on an agreement and 0.6 ms and 24 KB on a signature (measured on the benchmark
  * machine, benchmarks/README.md); a secp256r1 handshake paid 3.2 of its 4 ms there. This class takes
- * about 0.07 ms and 1.4 KB per key pair, 0.25 ms and 4.5 KB per agreement and 0.11 ms and 1.8 KB per
- * signature, on JDK 17 and 25 alike (JDK 25's SunEC: 0.13, 0.67 and 0.15 ms, with ten times the garbage).
+ * about 0.055 ms per key pair, 0.18 ms per agreement and 0.065 ms per signature on JDK 17 and 25 alike,
+ * with a few hundred bytes of garbage (JDK 25's SunEC: 0.13, 0.67 and 0.15 ms, with 14-30 KB).
  *
  * <p>Side channels: written to run in constant time with respect to secrets (scalars, nonces, private
  * keys, shared points). Field arithmetic is {@link P256Field} (Montgomery multiplication on five 52-bit
  * limbs, no carry flags, masked final subtractions); scalar arithmetic mod n is Montgomery multiplication
- * on four 64-bit limbs with branch-free carries and a masked final subtraction; points are projective and
- * added with the complete formulas of Renes, Costello and Batina (EUROCRYPT 2016, Algorithm 4 for a = -3),
- * which have no exceptional cases, so the identity and doublings take the same path as any addition
- * (doublings use the same paper's Algorithm 6); a scalar is consumed four bits at a time, and the table
- * entry for each window is read by scanning the whole table with masks: for a peer's point a table of its
- * 16 multiples with four doublings per window, for G a static table of 15 multiples per window
- * ({@link Base}) and no doublings. Field inversions are exponentiations by the public exponent p - 2; the
- * signing nonce k is inverted blinded, as b (k b)^-1 for a fresh random b (see {@link #sign}).
+ * on four 64-bit limbs with branch-free carries and a masked final subtraction. Points are in Jacobian
+ * coordinates: doubling by "dbl-2001-b" for a = -3, which has no exceptional case on this curve, and
+ * addition by the classic formula with the identity on either side handled by selecting the other input
+ * by mask; its one exception, adding a point to itself, cannot arise from the window structure (the
+ * argument is at {@link #multiply} and {@link #multiplyBase}, and P256Test checks the edge scalars against
+ * BouncyCastle). A scalar is consumed four bits at a time, and the table entry for each window is read by
+ * scanning the whole table with masks: for a peer's point a table of its 16 multiples with four doublings
+ * per window, for G a static table of 15 affine multiples per window ({@link Base}) and no doublings.
+ * Field inversions are exponentiations by the public exponent p - 2; the signing nonce k is inverted
+ * blinded, as b (k b)^-1 for a fresh random b (see {@link #sign}).
  * Only public values decide branches: a rejected random candidate, the output's validity, the peer's
  * point. The JIT is trusted not to turn masked arithmetic into branches, as every Java implementation of
  * constant-time code (BouncyCastle's X25519 among them) must.
@@ -524,7 +526,7 @@ final class P256 {
         return new InvalidKeyShareException(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE, message);
     }
 
-    /** Fills the table with 0·Q, 1·Q, ..., 15·Q. */
+    /** Fills the table with 0·Q, 1·Q, ..., 15·Q (public values: Q is the peer's point). */
     private void table(long[] x, long[] y) {
         if (table == null) {
             table = new Point[16];
@@ -534,7 +536,10 @@ final class P256 {
         }
         table[0].setIdentity();
         table[1].setAffine(x, y);
-        for (int i = 2; i < table.length; i++) {
+        table[2].set(table[1]);
+        twice(table[2]);
+        // i Q for i in 3..15 is never ±Q, the one input add() must not see twice.
+        for (int i = 3; i < table.length; i++) {
             add(table[i - 1], table[1], table[i]);
         }
     }
@@ -542,6 +547,10 @@ final class P256 {
     /**
      * acc = scalar · Q for the Q of {@link #table}: 4-bit windows from the top, four doublings and one
      * addition of a table entry read in constant time per window; no branch depends on the scalar.
+     *
+     * <p>{@link #add} must never see two equal points other than the identity: before window i the
+     * accumulator is 16 m Q for the scalar's leading digits m, and the entry is d Q with d below 16.
+     * As 16 m + d is at most the scalar, below n, 16 m ≡ d (mod n) only when m = d = 0, both identities.
      */
     private void multiply(byte[] scalar) {
         acc.setIdentity();
@@ -561,6 +570,9 @@ final class P256 {
     /**
      * acc = scalar · G: one addition per 4-bit window of a precomputed multiple of G ({@link Base}), read in
      * constant time; no doublings.
+     *
+     * <p>Before window i the accumulator is m G for the scalar's lower digits m, below 16^i, and the entry
+     * d 16^i G with d below 16 and d 16^i below n: equal only when both are 0, the identity.
      */
     private void multiplyBase(byte[] scalar) {
         acc.setIdentity();
@@ -568,7 +580,7 @@ final class P256 {
             // Window i holds bits 4i to 4i + 3, counted from the least significant.
             int digit = (scalar[LENGTH - 1 - (i >> 1)] >> ((i & 1) << 2)) & 0xF;
             selectBase(i, digit);
-            add(acc, entry, acc);
+            addAffine(acc, entry, acc);
         }
     }
 
@@ -608,19 +620,22 @@ final class P256 {
             Point base = new Point();
             base.setAffine(GX, GY);
             Point[] multiples = new Point[15];
+            for (int j = 0; j < multiples.length; j++) {
+                multiples[j] = new Point();
+            }
             long[][] prefix = new long[15][LIMBS];
             long[] inverse = P256Field.create();
             long[] zInverse = P256Field.create();
+            long[] zz = P256Field.create();
             long[] x = P256Field.create();
             long[] y = P256Field.create();
             for (int i = 0; i < WINDOWS; i++) {
-                for (int j = 0; j < 15; j++) {
-                    multiples[j] = new Point();
-                    if (j == 0) {
-                        multiples[j].set(base);
-                    } else {
-                        p.add(multiples[j - 1], base, multiples[j]);
-                    }
+                // B = 16^i G; 2B by doubling, then (j + 1) B = j B + B, never the doubling case of add().
+                multiples[0].set(base);
+                multiples[1].set(base);
+                p.twice(multiples[1]);
+                for (int j = 2; j < 15; j++) {
+                    p.add(multiples[j - 1], base, multiples[j]);
                 }
                 // One inversion per window (Montgomery's trick): prefix products, invert the last, unwind.
                 System.arraycopy(multiples[0].z, 0, prefix[0], 0, LIMBS);
@@ -635,9 +650,12 @@ final class P256 {
                     } else {
                         System.arraycopy(inverse, 0, zInverse, 0, LIMBS);
                     }
+                    // x = X / Z^2, y = Y / Z^3
+                    P256Field.sqr(zInverse, zz);
+                    P256Field.mul(multiples[j].x, zz, x);
+                    P256Field.mul(zz, zInverse, zz);
+                    P256Field.mul(multiples[j].y, zz, y);
                     int o = (i * 15 + j) * ENTRY;
-                    P256Field.mul(multiples[j].x, zInverse, x);
-                    P256Field.mul(multiples[j].y, zInverse, y);
                     System.arraycopy(x, 0, table, o, LIMBS);
                     System.arraycopy(y, 0, table, o + LIMBS, LIMBS);
                 }
@@ -665,113 +683,120 @@ final class P256 {
     }
 
     /**
-     * r = a + b, complete projective addition for a = -3 (Renes, Costello, Batina 2016, Algorithm 4):
-     * correct for every pair of points, identity and doubling included. {@code r} may alias either input.
+     * r = a + b in Jacobian coordinates (12M + 4S): with U1 = X1 Z2^2, U2 = X2 Z1^2, S1 = Y1 Z2^3,
+     * S2 = Y2 Z1^3, H = U2 - U1 and R = S2 - S1: X3 = R^2 - H^3 - 2 U1 H^2, Y3 = R (U1 H^2 - X3) - S1 H^3,
+     * Z3 = Z1 Z2 H. The identity on either side is handled by selecting the other input by mask; a = -b
+     * gives Z3 = 0, the identity. The formula is wrong only for a = b, not the identity (it gives the
+     * identity instead of 2a): the callers show that never happens. {@code r} may alias either input.
      */
     private void add(Point a, Point b, Point r) {
-        P256Field.mul(a.x, b.x, t0);            // t0 = X1 X2
-        P256Field.mul(a.y, b.y, t1);            // t1 = Y1 Y2
-        P256Field.mul(a.z, b.z, t2);            // t2 = Z1 Z2
-        P256Field.add(a.x, a.y, t3);
-        P256Field.add(b.x, b.y, t4);
-        P256Field.mul(t3, t4, t3);              // t3 = (X1 + Y1)(X2 + Y2)
-        P256Field.add(t0, t1, t4);
-        P256Field.sub(t3, t4, t3);              // t3 = X1 Y2 + X2 Y1
-        P256Field.add(a.y, a.z, t4);
-        P256Field.add(b.y, b.z, x3);
-        P256Field.mul(t4, x3, t4);
-        P256Field.add(t1, t2, x3);
-        P256Field.sub(t4, x3, t4);              // t4 = Y1 Z2 + Y2 Z1
-        P256Field.add(a.x, a.z, x3);
-        P256Field.add(b.x, b.z, y3);
-        P256Field.mul(x3, y3, x3);
-        P256Field.add(t0, t2, y3);
-        P256Field.sub(x3, y3, y3);              // y3 = X1 Z2 + X2 Z1
-        P256Field.mul(B, t2, z3);
-        P256Field.sub(y3, z3, x3);
-        P256Field.add(x3, x3, z3);
-        P256Field.add(x3, z3, x3);
-        P256Field.sub(t1, x3, z3);
-        P256Field.add(t1, x3, x3);
-        P256Field.mul(B, y3, y3);
-        P256Field.add(t2, t2, t1);
-        P256Field.add(t1, t2, t2);
-        P256Field.sub(y3, t2, y3);
-        P256Field.sub(y3, t0, y3);
-        P256Field.add(y3, y3, t1);
-        P256Field.add(t1, y3, y3);
-        P256Field.add(t0, t0, t1);
-        P256Field.add(t1, t0, t0);
-        P256Field.sub(t0, t2, t0);
-        P256Field.mul(t4, y3, t1);
-        P256Field.mul(t0, y3, t2);
-        P256Field.mul(x3, z3, y3);
-        P256Field.add(y3, t2, y3);
-        P256Field.mul(x3, t3, x3);
-        P256Field.sub(x3, t1, x3);
-        P256Field.mul(t4, z3, z3);
-        P256Field.mul(t3, t0, t1);
-        P256Field.add(z3, t1, z3);
-        System.arraycopy(x3, 0, r.x, 0, LIMBS);
-        System.arraycopy(y3, 0, r.y, 0, LIMBS);
-        System.arraycopy(z3, 0, r.z, 0, LIMBS);
+        long aIdentity = -P256Field.isZero(a.z, w);
+        long bIdentity = -P256Field.isZero(b.z, w);
+        P256Field.sqr(b.z, t0);
+        P256Field.mul(a.x, t0, t1);                 // t1 = U1
+        P256Field.mul(b.z, t0, t0);
+        P256Field.mul(a.y, t0, t2);                 // t2 = S1
+        P256Field.sqr(a.z, t0);
+        P256Field.mul(b.x, t0, t3);                 // t3 = U2
+        P256Field.mul(a.z, t0, t0);
+        P256Field.mul(b.y, t0, t4);                 // t4 = S2
+        P256Field.mul(a.z, b.z, z3);
+        finish(a, b, r, aIdentity, bIdentity);
     }
 
     /**
-     * p = 2p, complete projective doubling for a = -3 (Renes, Costello, Batina 2016, Algorithm 6): the
-     * identity doubles to itself with no special case. Eleven multiplications instead of the fourteen of
-     * {@link #add}.
+     * r = a + b for b affine (Z = 1) or the identity (Z = 0), 8M + 3S: {@link #add} with U1 = X1, S1 = Y1,
+     * Z2 = 1. The same exception (a = b) is ruled out by the caller. {@code r} may alias either input.
+     */
+    private void addAffine(Point a, Point b, Point r) {
+        long aIdentity = -P256Field.isZero(a.z, w);
+        long bIdentity = -P256Field.isZero(b.z, w);
+        System.arraycopy(a.x, 0, t1, 0, LIMBS);     // t1 = U1
+        System.arraycopy(a.y, 0, t2, 0, LIMBS);     // t2 = S1
+        P256Field.sqr(a.z, t0);
+        P256Field.mul(b.x, t0, t3);                 // t3 = U2
+        P256Field.mul(a.z, t0, t0);
+        P256Field.mul(b.y, t0, t4);                 // t4 = S2
+        System.arraycopy(a.z, 0, z3, 0, LIMBS);
+        finish(a, b, r, aIdentity, bIdentity);
+    }
+
+    /**
+     * The common end of {@link #add} and {@link #addAffine}: from U1 (t1), S1 (t2), U2 (t3), S2 (t4) and
+     * Z1 Z2 (z3), the sum into (x3, y3, z3), then r = b if a is the identity, a if b is, else the sum.
+     */
+    private void finish(Point a, Point b, Point r, long aIdentity, long bIdentity) {
+        P256Field.sub(t3, t1, t3);                  // t3 = H
+        P256Field.sub(t4, t2, t4);                  // t4 = R
+        P256Field.mul(z3, t3, z3);                  // z3 = Z1 Z2 H
+        P256Field.sqr(t3, t0);                      // t0 = H^2
+        P256Field.mul(t3, t0, t3);                  // t3 = H^3
+        P256Field.mul(t1, t0, t1);                  // t1 = U1 H^2
+        P256Field.mul(t2, t3, t2);                  // t2 = S1 H^3
+        P256Field.sqr(t4, x3);
+        P256Field.sub(x3, t3, x3);
+        P256Field.sub(x3, t1, x3);
+        P256Field.sub(x3, t1, x3);                  // x3 = R^2 - H^3 - 2 U1 H^2
+        P256Field.sub(t1, x3, y3);
+        P256Field.mul(t4, y3, y3);
+        P256Field.sub(y3, t2, y3);                  // y3 = R (U1 H^2 - X3) - S1 H^3
+        long sum = ~aIdentity & ~bIdentity;
+        long useA = ~aIdentity & bIdentity;
+        for (int k = 0; k < LIMBS; k++) {
+            r.x[k] = (b.x[k] & aIdentity) | (a.x[k] & useA) | (x3[k] & sum);
+            r.y[k] = (b.y[k] & aIdentity) | (a.y[k] & useA) | (y3[k] & sum);
+            r.z[k] = (b.z[k] & aIdentity) | (a.z[k] & useA) | (z3[k] & sum);
+        }
+    }
+
+    /**
+     * p = 2p in Jacobian coordinates for a = -3 ("dbl-2001-b", 3M + 5S): delta = Z^2, gamma = Y^2,
+     * beta = X gamma, alpha = 3 (X - delta)(X + delta); X3 = alpha^2 - 8 beta, Z3 = (Y + Z)^2 - gamma - delta,
+     * Y3 = alpha (4 beta - X3) - 8 gamma^2. Exception-free here: the identity (Z = 0) gives Z3 = 0, and
+     * P-256 has no point with Y = 0 (its order n is odd).
      */
     private void twice(Point p) {
-        P256Field.sqr(p.x, t0);                 // t0 = X^2
-        P256Field.sqr(p.y, t1);                 // t1 = Y^2
-        P256Field.sqr(p.z, t2);                 // t2 = Z^2
-        P256Field.mul(p.x, p.y, t3);
-        P256Field.add(t3, t3, t3);              // t3 = 2XY
-        P256Field.mul(p.x, p.z, z3);
-        P256Field.add(z3, z3, z3);              // z3 = 2XZ
-        P256Field.mul(B, t2, y3);
-        P256Field.sub(y3, z3, y3);
-        P256Field.add(y3, y3, x3);
-        P256Field.add(x3, y3, y3);
-        P256Field.sub(t1, y3, x3);
-        P256Field.add(t1, y3, y3);
-        P256Field.mul(x3, y3, y3);
-        P256Field.mul(x3, t3, x3);
-        P256Field.add(t2, t2, t3);
-        P256Field.add(t2, t3, t2);
-        P256Field.mul(B, z3, z3);
-        P256Field.sub(z3, t2, z3);
-        P256Field.sub(z3, t0, z3);
-        P256Field.add(z3, z3, t3);
-        P256Field.add(z3, t3, z3);
-        P256Field.add(t0, t0, t3);
-        P256Field.add(t3, t0, t0);
-        P256Field.sub(t0, t2, t0);
-        P256Field.mul(t0, z3, t0);
-        P256Field.add(y3, t0, y3);
-        P256Field.mul(p.y, p.z, t0);
-        P256Field.add(t0, t0, t0);
-        P256Field.mul(t0, z3, z3);
-        P256Field.sub(x3, z3, p.x);
-        P256Field.mul(t0, t1, z3);
-        P256Field.add(z3, z3, z3);
-        P256Field.add(z3, z3, p.z);
-        System.arraycopy(y3, 0, p.y, 0, LIMBS);
+        P256Field.sqr(p.z, t0);                     // t0 = delta
+        P256Field.sqr(p.y, t1);                     // t1 = gamma
+        P256Field.mul(p.x, t1, t2);                 // t2 = beta
+        P256Field.sub(p.x, t0, t3);
+        P256Field.add(p.x, t0, t4);
+        P256Field.mul(t3, t4, t3);
+        P256Field.add(t3, t3, t4);
+        P256Field.add(t3, t4, t3);                  // t3 = alpha
+        P256Field.add(p.y, p.z, t4);
+        P256Field.sqr(t4, t4);
+        P256Field.sub(t4, t1, t4);
+        P256Field.sub(t4, t0, p.z);                 // Z3
+        P256Field.add(t2, t2, t2);
+        P256Field.add(t2, t2, t2);                  // t2 = 4 beta
+        P256Field.sqr(t3, t4);
+        P256Field.sub(t4, t2, t4);
+        P256Field.sub(t4, t2, p.x);                 // X3 = alpha^2 - 8 beta
+        P256Field.sub(t2, p.x, t2);
+        P256Field.mul(t3, t2, t2);                  // alpha (4 beta - X3)
+        P256Field.sqr(t1, t1);
+        P256Field.add(t1, t1, t1);
+        P256Field.add(t1, t1, t1);
+        P256Field.add(t1, t1, t1);                  // 8 gamma^2
+        P256Field.sub(t2, t1, p.y);
     }
 
     /**
-     * Writes the affine x (and y, when {@code yOut} is not null) of {@code q} big-endian.
+     * Writes the affine x = X / Z^2 (and y = Y / Z^3, when {@code yOut} is not null) of {@code q}
+     * big-endian.
      *
      * @throws PointAtInfinity if q is the identity (decided after the secret arithmetic is done)
      */
     private void affine(Point q, byte[] xOut, int xOff, byte[] yOut, int yOff) throws PointAtInfinity {
         P256Field.invert(q.z, w, t2, t3, t4);
-        P256Field.mul(q.x, w, t0);
+        P256Field.sqr(w, t1);
+        P256Field.mul(q.x, t1, t0);
         P256Field.fromMontgomery(t0, t0);
         P256Field.toBytes(t0, xOut, xOff);
         if (yOut != null) {
-            P256Field.mul(q.y, w, t1);
+            P256Field.mul(t1, w, t1);
+            P256Field.mul(q.y, t1, t1);
             P256Field.fromMontgomery(t1, t1);
             P256Field.toBytes(t1, yOut, yOff);
         }

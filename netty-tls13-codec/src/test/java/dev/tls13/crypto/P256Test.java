@@ -66,6 +66,11 @@ class P256Test {
             BigInteger.ONE.shiftLeft(255).add(BigInteger.ONE), N.subtract(BigInteger.ONE), N.subtract(BigInteger.TWO),
             N.shiftRight(1), new BigInteger("f0f0f0f0" .repeat(8), 16).mod(N),
             new BigInteger("0f0f0f0f".repeat(8), 16), new BigInteger("00ff00ff".repeat(8), 16),
+            // Windows right after a single non-zero one, and the top window alone (16^63 = 2^252).
+            BigInteger.valueOf(0x10), BigInteger.valueOf(0x11), BigInteger.valueOf(0x1f), BigInteger.valueOf(0xff),
+            BigInteger.ONE.shiftLeft(252), BigInteger.ONE.shiftLeft(252).subtract(BigInteger.ONE),
+            BigInteger.valueOf(15).shiftLeft(252), N.subtract(BigInteger.valueOf(15)), N.subtract(BigInteger.valueOf(16)),
+            N.subtract(BigInteger.valueOf(17)),
         };
     }
 
@@ -117,6 +122,22 @@ class P256Test {
             assertArrayEquals(ab, ba);
             byte[] expected = Arrays.copyOfRange(bcPublicKey(a.multiply(b).mod(N)), 1, 33);
             assertArrayEquals(expected, ab);
+        }
+    }
+
+    @Test
+    void agreementEqualsBouncyCastlesPointMultiplicationForEdgeScalarsAndPoints() throws Exception {
+        // Peers' points with small and near-n discrete logs put equal or opposite points into the table and
+        // the accumulator as early as possible.
+        BigInteger[] peers = {BigInteger.ONE, BigInteger.TWO, BigInteger.valueOf(15), BigInteger.valueOf(16),
+            N.subtract(BigInteger.ONE), N.subtract(BigInteger.valueOf(15)), BigInteger.ONE.shiftLeft(252)};
+        for (BigInteger q : peers) {
+            byte[] peer = P256.publicKey(scalar(q));
+            assertArrayEquals(bcPublicKey(q), peer);
+            for (BigInteger k : edgeScalars()) {
+                byte[] expected = Arrays.copyOfRange(bcPublicKey(k.multiply(q).mod(N)), 1, 33);
+                assertArrayEquals(expected, P256.agree(scalar(k), peer), "k = " + k.toString(16) + ", q = " + q);
+            }
         }
     }
 
