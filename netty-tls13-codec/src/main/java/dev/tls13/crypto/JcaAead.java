@@ -12,8 +12,8 @@ import javax.crypto.spec.IvParameterSpec;
 
 /**
  * AES-GCM and ChaCha20-Poly1305 through the JCA. The key object is created once; each record
- * re-initialises a cipher with its key and nonce, which the JCA requires (a new parameter spec per record
- * is the only allocation of ours). AES-GCM ciphers live per thread (one encrypting, one decrypting), not
+ * re-initialises a cipher with its key and nonce, which the JCA requires (through a reused parameter spec,
+ * see {@link GcmNonce}). AES-GCM ciphers live per thread (one encrypting, one decrypting), not
  * per key: an idle connection then holds only its key bytes, not four JCA ciphers with their expanded AES
  * keys and GHASH state (about 0.9 KB each on JDK 17, measured with {@code IdleMemory}); the JDK re-expands
  * the AES key only when the key differs from the previous one on that cipher. ChaCha20-Poly1305 keeps a
@@ -57,15 +57,60 @@ final class JcaAead implements Aead {
     /** A per-thread AES-GCM cipher and the AEAD that last keyed it. */
     private static final class Shared {
         final Cipher cipher = newCipher(GCM);
+        final GcmNonce spec = new GcmNonce();
         /** Nonce of the next all-zero-key wipe, counting, so wipes never repeat a key and nonce. */
         final byte[] wipeNonce = new byte[AeadAlgorithm.NONCE_LENGTH];
         JcaAead owner;
+    }
+
+    /**
+     * A GCM parameter spec whose nonce is set per record. The JDK (17 and 25, read from their bytecode)
+     * takes a spec's nonce only through {@code getIV()} during {@code init}, which hands out a copy, so one
+     * instance serves every record; a new spec per record cost the object and the copy its constructor
+     * makes, 56 bytes twice per message.
+     */
+    private static final class GcmNonce extends GCMParameterSpec {
+        private byte[] nonce;
+
+        GcmNonce() {
+            super(GCM_TAG_BITS, new byte[AeadAlgorithm.NONCE_LENGTH]);
+        }
+
+        GcmNonce of(byte[] recordNonce) {
+            nonce = recordNonce;
+            return this;
+        }
+
+        @Override
+        public byte[] getIV() {
+            return nonce.clone();
+        }
+    }
+
+    /** {@link GcmNonce} for ChaCha20-Poly1305, whose nonce the JDK reads through {@code getIV()} alike. */
+    private static final class IvNonce extends IvParameterSpec {
+        private byte[] nonce;
+
+        IvNonce() {
+            super(new byte[AeadAlgorithm.NONCE_LENGTH]);
+        }
+
+        IvNonce of(byte[] recordNonce) {
+            nonce = recordNonce;
+            return this;
+        }
+
+        @Override
+        public byte[] getIV() {
+            return nonce.clone();
+        }
     }
 
     private final AeadAlgorithm algorithm;
     private final boolean gcm;
     private final RawSecretKey key;
     private final Cipher cipher;
+    private final IvNonce chachaSpec;
     /** The nonce of the last ChaCha20 initialisation, see {@link #init}. */
     private final byte[] lastNonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private boolean destroyed;
@@ -75,6 +120,7 @@ final class JcaAead implements Aead {
         this.gcm = algorithm != AeadAlgorithm.CHACHA20_POLY1305;
         this.key = new RawSecretKey(gcm ? "AES" : "ChaCha20", key);
         this.cipher = gcm ? null : newCipher("ChaCha20-Poly1305");
+        this.chachaSpec = gcm ? null : new IvNonce();
     }
 
     private static Cipher newCipher(String transformation) {
@@ -175,7 +221,7 @@ final class JcaAead implements Aead {
         if (gcm) {
             Shared shared = (mode == Cipher.ENCRYPT_MODE ? GCM_SEAL : GCM_OPEN).get();
             try {
-                shared.cipher.init(mode, key, spec(nonce));
+                shared.cipher.init(mode, key, shared.spec.of(nonce));
             } catch (InvalidAlgorithmParameterException e) {
                 if (shared.owner == this) {
                     throw e;
@@ -184,7 +230,7 @@ final class JcaAead implements Aead {
                 // AEAD with equal key bytes (deterministic tests, a connection to itself) that is not a
                 // reuse by this key: clear the cipher's memory of it and key it again.
                 wipe(shared);
-                shared.cipher.init(mode, key, spec(nonce));
+                shared.cipher.init(mode, key, shared.spec.of(nonce));
             }
             shared.owner = this;
             shared.cipher.updateAAD(aad);
@@ -196,10 +242,10 @@ final class JcaAead implements Aead {
             // data tries each record at the same sequence number, RFC 8446 §4.2.10), so step aside
             // through another nonce; encryption keeps the JDK's guard against nonce reuse.
             lastNonce[0] ^= 1;
-            cipher.init(mode, key, spec(lastNonce));
+            cipher.init(mode, key, chachaSpec.of(lastNonce));
         }
         System.arraycopy(nonce, 0, lastNonce, 0, AeadAlgorithm.NONCE_LENGTH);
-        cipher.init(mode, key, spec(nonce));
+        cipher.init(mode, key, chachaSpec.of(nonce));
         cipher.updateAAD(aad);
         return cipher;
     }
