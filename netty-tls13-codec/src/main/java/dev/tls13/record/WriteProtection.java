@@ -111,6 +111,10 @@ public final class WriteProtection {
      */
     public int sealedLength(ContentType type, int length, int maxFragment) {
         checkMaxFragment(maxFragment);
+        if (length <= maxFragment) {
+            // One record, the common case of a write per flush: no loop, one padding decision.
+            return length == 0 ? 0 : recordLength(type, length);
+        }
         int total = 0;
         int left = length;
         while (left > 0) {
@@ -221,7 +225,11 @@ public final class WriteProtection {
         int pad = paddingFor(type, length);
         int innerLength = length + 1 + pad;
         int recordLength = innerLength + tagLength;
-        out.ensureWritable(Records.HEADER_LENGTH + recordLength);
+        if (out.writableBytes() < Records.HEADER_LENGTH + recordLength) {
+            // Usually sized for the whole flush already (sealFragmented, TlsConnection): writableBytes()
+            // is a plain subtraction, ensureWritable() would check the reference count again.
+            out.ensureWritable(Records.HEADER_LENGTH + recordLength);
+        }
         // RFC 8446 §5.2: opaque_type application_data, legacy_record_version 0x0303; the header is the AAD.
         header[0] = Records.APPLICATION_DATA;
         header[1] = 0x03;
@@ -268,7 +276,8 @@ public final class WriteProtection {
             throw TlsException.internal("AEAD seal failed", e);
         }
         out.writerIndex(body + recordLength);
-        plaintext.skipBytes(length);
+        // Not skipBytes(), which checks the reference count again; seal() checked the length.
+        plaintext.readerIndex(src + length);
         sequenceNumber++;
     }
 
