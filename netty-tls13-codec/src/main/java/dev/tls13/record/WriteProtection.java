@@ -6,6 +6,7 @@ import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.ContentType;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -255,6 +256,11 @@ public final class WriteProtection {
                 } else {
                     if (p != null) {
                         System.arraycopy(p, pOff, a, off, length);
+                    } else if (plaintext.hasMemoryAddress()) {
+                        // Direct memory, as Netty's default allocator gives: getBytes() through a derived
+                        // buffer checks the reference count and bounds at every layer (about 2% of a 1 KiB
+                        // record's round trip on JDK 17, JFR); seal() has checked the length already.
+                        PlatformDependent.copyMemory(plaintext.memoryAddress() + src, a, off, length);
                     } else {
                         plaintext.getBytes(src, a, off, length);
                     }
