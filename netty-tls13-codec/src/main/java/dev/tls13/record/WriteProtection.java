@@ -28,6 +28,13 @@ public final class WriteProtection {
     private static final WriteProtection INITIAL_PLAINTEXT = new WriteProtection(null, null,
             PaddingPolicy.none(), Records.INITIAL_LEGACY_RECORD_VERSION);
 
+    /**
+     * Whether direct content may be copied by its memory address. Netty reports addresses without
+     * {@code sun.misc.Unsafe} too (JDK 25 by default), but then cannot copy from them: getBytes() is the
+     * way there.
+     */
+    private static final boolean COPY_BY_ADDRESS = PlatformDependent.hasUnsafe();
+
     private final Aead aead;
     private final byte[] iv;
     private final PaddingPolicy padding;
@@ -256,7 +263,7 @@ public final class WriteProtection {
                 } else {
                     if (p != null) {
                         System.arraycopy(p, pOff, a, off, length);
-                    } else if (plaintext.hasMemoryAddress()) {
+                    } else if (COPY_BY_ADDRESS && plaintext.hasMemoryAddress()) {
                         // Direct memory, as Netty's default allocator gives: getBytes() through a derived
                         // buffer checks the reference count and bounds at every layer (about 2% of a 1 KiB
                         // record's round trip on JDK 17, JFR); seal() has checked the length already.
