@@ -766,7 +766,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         updateWritability();
     }
 
-    /** Turns the channel unwritable above the high water mark of held plaintext, writable below the low. */
+    /**
+     * Turns the channel unwritable above the high water mark of held plaintext, writable below the low.
+     * The bit is read first and set only when it changes: setting it is a compare-and-set on the outbound
+     * buffer, and this runs on every write and flush.
+     */
     private void updateWritability() {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         if (out == null) {
@@ -774,8 +778,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         WriteBufferWaterMark marks = ctx.channel().config().getWriteBufferWaterMark();
         if (pendingBytes > marks.high()) {
-            out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, false);
-        } else if (pendingBytes < marks.low()) {
+            if (out.getUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY)) {
+                out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, false);
+            }
+        } else if (pendingBytes < marks.low() && !out.getUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY)) {
             out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, true);
         }
     }

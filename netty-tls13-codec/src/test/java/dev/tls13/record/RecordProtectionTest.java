@@ -18,6 +18,7 @@ import dev.tls13.wire.AlertDescription;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ContentType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -119,6 +120,44 @@ class RecordProtectionTest {
                 }
             } finally {
                 out.release();
+            }
+        }
+    }
+
+    /**
+     * Netty's default allocator hands out direct buffers that report a memory address; the writer copies
+     * from it by address where Netty can (with Unsafe) and through getBytes() where it cannot (JDK 25 by
+     * default): either way the record equals one sealed from a heap copy of the content.
+     */
+    @ParameterizedTest
+    @MethodSource("suites")
+    void sealsPooledDirectContentLikeHeapContent(CipherSuiteParams suite) throws Exception {
+        byte[] data = new byte[1500];
+        new Random(5).nextBytes(data);
+        try (Pair p = new Pair(suite, PaddingPolicy.none(), 6); Pair ref = new Pair(suite, PaddingPolicy.none(), 6)) {
+            for (int len : new int[] {1, 64, 1024, 1500}) {
+                ByteBuf pooled = ByteBufAllocator.DEFAULT.directBuffer(len).writeBytes(data, 0, len);
+                ByteBuf src = pooled.retainedDuplicate();
+                ByteBuf expected = Unpooled.buffer();
+                ByteBuf out = Unpooled.buffer();
+                try {
+                    seal(ref.writer, ContentType.APPLICATION_DATA, data, 0, len, expected);
+                    p.writer.seal(ContentType.APPLICATION_DATA, src, out);
+                    assertEquals(0, src.readableBytes(), "content consumed, len " + len);
+                    assertTrue(ByteBufUtil.equals(expected, out), "len " + len);
+                    ByteBuf record = new RecordDeframer().next(out);
+                    try {
+                        assertEquals(ContentType.APPLICATION_DATA, p.reader.open(record));
+                        assertTrue(sameBytes(record, data, len));
+                    } finally {
+                        record.release();
+                    }
+                } finally {
+                    pooled.release();
+                    src.release();
+                    expected.release();
+                    out.release();
+                }
             }
         }
     }
