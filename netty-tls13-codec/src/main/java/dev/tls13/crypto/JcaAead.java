@@ -241,6 +241,8 @@ final class JcaAead implements Aead {
                 wipe(shared);
                 shared.cipher.init(mode, key, shared.spec.of(nonce));
             }
+            // The spec keeps no connection's nonce once the JDK has copied it.
+            shared.spec.of(null);
             shared.owner = this;
             shared.cipher.updateAAD(aad);
             return shared.cipher;
@@ -255,6 +257,7 @@ final class JcaAead implements Aead {
         }
         System.arraycopy(nonce, 0, lastNonce, 0, AeadAlgorithm.NONCE_LENGTH);
         cipher.init(mode, key, chachaSpec.of(nonce));
+        chachaSpec.of(null);
         cipher.updateAAD(aad);
         return cipher;
     }
