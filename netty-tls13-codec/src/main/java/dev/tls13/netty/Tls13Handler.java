@@ -826,6 +826,16 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         wrapBuffers(pendingWrites.size());
     }
 
+    /**
+     * The failure of sealing application data. A RuntimeException there is our bug or a broken
+     * {@code CryptoProvider}; it fails the writes and the channel like a TLS failure (internal_error), so
+     * no write promise is left waiting.
+     */
+    private static TlsException sealFailure(Exception e) {
+        return e instanceof TlsException ? (TlsException) e
+                : TlsException.internal("sealing application data failed", e);
+    }
+
     /** Keeps a dequeued write's holder, emptied, for the next write. */
     private void recycle(PendingWrite w) {
         w.buf = null;
@@ -863,16 +873,17 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             pendingBytes = pendingWrites.isEmpty() ? 0 : pendingBytes - plaintext.readableBytes();
             updateWritability();
             connection.writeApplicationData(plaintext, wrapDataSize);
-        } catch (TlsException e) {
+        } catch (TlsException | RuntimeException e) {
+            TlsException failure = sealFailure(e);
             if (single != null) {
-                single.tryFailure(e);
+                single.tryFailure(failure);
             } else {
                 for (ChannelPromise p : promises) {
-                    p.tryFailure(e);
+                    p.tryFailure(failure);
                 }
             }
-            fail(e);
-            throw e;
+            fail(failure);
+            throw failure;
         } finally {
             plaintext.release();
         }
@@ -976,9 +987,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                 pendingRegionBytes -= size;
                 updateWritability();
                 connection.writeApplicationData(chunk, wrapDataSize);
-            } catch (TlsException e) {
-                fail(e);
-                throw e;
+            } catch (TlsException | RuntimeException e) {
+                TlsException failure = sealFailure(e);
+                fail(failure);
+                throw failure;
             } finally {
                 chunk.release();
             }
