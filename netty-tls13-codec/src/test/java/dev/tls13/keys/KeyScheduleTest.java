@@ -11,6 +11,7 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.crypto.Hkdf;
 import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Hex;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.Rfc8448.Trace;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.Rfc8448.Step;
 import dev.tls13.testing.Rfc8448.Trace;

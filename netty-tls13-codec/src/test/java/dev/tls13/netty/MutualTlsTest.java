@@ -8,18 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
-import dev.tls13.crypto.Aead;
-import dev.tls13.crypto.AeadAlgorithm;
-import dev.tls13.crypto.CryptoProvider;
-import dev.tls13.crypto.HashAlgorithm;
-import dev.tls13.crypto.Hkdf;
-import dev.tls13.crypto.JcaCryptoProvider;
-import dev.tls13.crypto.KeyExchange;
-import dev.tls13.crypto.KeyExchangeAlgorithm;
 import dev.tls13.crypto.SignatureAlgorithm;
 import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
+import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
@@ -36,12 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
@@ -296,51 +285,13 @@ class MutualTlsTest {
     }
 
     /** Signs CertificateVerify over other content: a well-formed signature that does not verify. */
-    private static final class WrongSigner implements CryptoProvider {
-        private final CryptoProvider delegate = JcaCryptoProvider.instance();
-
-        @Override
-        public Hkdf hkdf(HashAlgorithm hash) {
-            return delegate.hkdf(hash);
-        }
-
-        @Override
-        public MessageDigest digest(HashAlgorithm hash) {
-            return delegate.digest(hash);
-        }
-
-        @Override
-        public Aead aead(AeadAlgorithm algorithm, byte[] key) {
-            return delegate.aead(algorithm, key);
-        }
-
-        @Override
-        public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
-            return delegate.generateKeyExchange(algorithm);
-        }
-
+    private static final class WrongSigner extends ForwardingProvider {
         @Override
         public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message)
                 throws GeneralSecurityException {
             byte[] other = message.clone();
             other[other.length - 1] ^= 1;
-            return delegate.sign(algorithm, key, other);
-        }
-
-        @Override
-        public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
-                throws GeneralSecurityException {
-            return delegate.verify(algorithm, key, message, signature);
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            delegate.nextBytes(out);
-        }
-
-        @Override
-        public Clock clock() {
-            return delegate.clock();
+            return super.sign(algorithm, key, other);
         }
     }
 }

@@ -7,23 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
 import dev.tls13.crypto.CryptoProvider;
-import dev.tls13.crypto.HashAlgorithm;
-import dev.tls13.crypto.Hkdf;
-import dev.tls13.crypto.JcaCryptoProvider;
-import dev.tls13.crypto.KeyExchange;
-import dev.tls13.crypto.KeyExchangeAlgorithm;
-import dev.tls13.crypto.SignatureAlgorithm;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
+import dev.tls13.testing.ForwardingProvider;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,23 +68,12 @@ class Tls13HandlerSealFailureTest {
     }
 
     /** The JCA provider, whose AEADs throw IllegalStateException from every seal once broken. */
-    private static final class BreakableSeal implements CryptoProvider {
-        private final CryptoProvider delegate = JcaCryptoProvider.instance();
+    private static final class BreakableSeal extends ForwardingProvider {
         volatile boolean broken;
 
         @Override
-        public Hkdf hkdf(HashAlgorithm hash) {
-            return delegate.hkdf(hash);
-        }
-
-        @Override
-        public MessageDigest digest(HashAlgorithm hash) {
-            return delegate.digest(hash);
-        }
-
-        @Override
         public Aead aead(AeadAlgorithm algorithm, byte[] key) {
-            Aead aead = delegate.aead(algorithm, key);
+            Aead aead = super.aead(algorithm, key);
             return new Aead() {
                 @Override
                 public AeadAlgorithm algorithm() {
@@ -144,33 +124,6 @@ class Tls13HandlerSealFailureTest {
             if (broken) {
                 throw new IllegalStateException("broken AEAD");
             }
-        }
-
-        @Override
-        public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
-            return delegate.generateKeyExchange(algorithm);
-        }
-
-        @Override
-        public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message)
-                throws GeneralSecurityException {
-            return delegate.sign(algorithm, key, message);
-        }
-
-        @Override
-        public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
-                throws GeneralSecurityException {
-            return delegate.verify(algorithm, key, message, signature);
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            delegate.nextBytes(out);
-        }
-
-        @Override
-        public Clock clock() {
-            return delegate.clock();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tls13.keys;
+package dev.tls13.testing;
 
 import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
@@ -16,7 +16,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 
 /** The JCA provider, for tests to override one method of. */
-class ForwardingProvider implements CryptoProvider {
+public class ForwardingProvider implements CryptoProvider {
 
     private final CryptoProvider delegate = JcaCryptoProvider.instance();
 
