@@ -374,7 +374,7 @@ final class P256 {
         }
         long[] w = new long[4];
         long[] sInverse = new long[4];
-        // s is public: the variable-time inversion (a tenth of Fermat's time) may be used.
+        // s is public: the variable-time inversion (a fifth of Fermat's time) may be used.
         invertPublic(s, sInverse);
         toMontgomery(sInverse, sInverse);
         // A Montgomery product of a plain value and s^-1 R is the plain e s^-1; e < 2^256 < 2n.
@@ -413,6 +413,11 @@ final class P256 {
             }
         }
         System.arraycopy(isOne(u) ? x1 : x2, 0, out, 0, 4);
+        // Signing passes a blinded nonce: nothing of it stays behind.
+        Arrays.fill(u, 0);
+        Arrays.fill(v, 0);
+        Arrays.fill(x1, 0);
+        Arrays.fill(x2, 0);
     }
 
     private static boolean isOne(long[] a) {
@@ -473,6 +478,7 @@ final class P256 {
             subtract(d, x);
             System.arraycopy(N.m, 0, x, 0, 4);
             subtract(x, d);
+            Arrays.fill(d, 0);
         }
     }
 

@@ -326,7 +326,7 @@ final class P256Verifier {
      * Reads the unsigned big-endian integer of {@code length} bytes at {@code offset} into little-endian
      * 64-bit limbs; false if it does not fit in 256 bits.
      */
-    static boolean words(byte[] in, int offset, int length, long[] out) {
+    private static boolean words(byte[] in, int offset, int length, long[] out) {
         Arrays.fill(out, 0);
         for (int i = 0; i < length; i++) {
             int b = in[offset + length - 1 - i] & 0xff;
@@ -376,7 +376,7 @@ final class P256Verifier {
      * and below 2^(w-1) in absolute value, any two non-zero digits at least w positions apart, least
      * significant first; into {@code digits} (length 257).
      */
-    static void naf(long[] k, int width, byte[] digits) {
+    private static void naf(long[] k, int width, byte[] digits) {
         Arrays.fill(digits, (byte) 0);
         int carry = 0;
         int bit = 0;
