@@ -5,11 +5,6 @@ import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.DeterministicCryptoProvider;
-import dev.tls13.crypto.HashAlgorithm;
-import dev.tls13.crypto.Hkdf;
-import dev.tls13.crypto.KeyExchange;
-import dev.tls13.crypto.KeyExchangeAlgorithm;
-import dev.tls13.crypto.SignatureAlgorithm;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.handshake.CertificateSelector;
@@ -19,6 +14,7 @@ import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.SessionInfo;
 import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.TestPki;
 import dev.tls13.wire.CipherSuite;
@@ -31,12 +27,9 @@ import java.math.BigInteger;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.RSAPrivateCrtKeySpec;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -185,53 +178,14 @@ final class FuzzSupport {
     }
 
     /** Delegates everything but {@link #aead}, which returns a {@link NullAead}. */
-    static final class NullAeadProvider implements CryptoProvider {
-        private final CryptoProvider delegate;
-
+    static final class NullAeadProvider extends ForwardingProvider {
         NullAeadProvider(CryptoProvider delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Hkdf hkdf(HashAlgorithm hash) {
-            return delegate.hkdf(hash);
-        }
-
-        @Override
-        public MessageDigest digest(HashAlgorithm hash) {
-            return delegate.digest(hash);
+            super(delegate);
         }
 
         @Override
         public Aead aead(AeadAlgorithm algorithm, byte[] key) {
             return new NullAead(algorithm);
-        }
-
-        @Override
-        public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
-            return delegate.generateKeyExchange(algorithm);
-        }
-
-        @Override
-        public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message)
-                throws GeneralSecurityException {
-            return delegate.sign(algorithm, key, message);
-        }
-
-        @Override
-        public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
-                throws GeneralSecurityException {
-            return delegate.verify(algorithm, key, message, signature);
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            delegate.nextBytes(out);
-        }
-
-        @Override
-        public Clock clock() {
-            return delegate.clock();
         }
     }
 

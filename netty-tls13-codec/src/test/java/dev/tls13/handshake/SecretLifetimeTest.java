@@ -4,25 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tls13.crypto.Aead;
-import dev.tls13.crypto.AeadAlgorithm;
-import dev.tls13.crypto.CryptoProvider;
-import dev.tls13.crypto.HashAlgorithm;
-import dev.tls13.crypto.Hkdf;
 import dev.tls13.crypto.InvalidKeyShareException;
-import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
-import dev.tls13.crypto.SignatureAlgorithm;
 import dev.tls13.handshake.HandshakeHarness.Pair;
 import dev.tls13.keys.TrafficSecret;
+import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.wire.NamedGroup;
 
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,52 +21,14 @@ import org.junit.jupiter.api.Test;
 class SecretLifetimeTest {
 
     /** The JCA provider, recording every key exchange it hands out and whether it was destroyed. */
-    static final class TrackingProvider implements CryptoProvider {
-        private final CryptoProvider delegate = JcaCryptoProvider.instance();
+    static final class TrackingProvider extends ForwardingProvider {
         final List<Tracked> exchanges = new ArrayList<>();
 
         @Override
-        public Hkdf hkdf(HashAlgorithm hash) {
-            return delegate.hkdf(hash);
-        }
-
-        @Override
-        public MessageDigest digest(HashAlgorithm hash) {
-            return delegate.digest(hash);
-        }
-
-        @Override
-        public Aead aead(AeadAlgorithm algorithm, byte[] key) {
-            return delegate.aead(algorithm, key);
-        }
-
-        @Override
         public synchronized KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
-            Tracked t = new Tracked(delegate.generateKeyExchange(algorithm));
+            Tracked t = new Tracked(super.generateKeyExchange(algorithm));
             exchanges.add(t);
             return t;
-        }
-
-        @Override
-        public byte[] sign(SignatureAlgorithm algorithm, PrivateKey key, byte[] message)
-                throws GeneralSecurityException {
-            return delegate.sign(algorithm, key, message);
-        }
-
-        @Override
-        public boolean verify(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
-                throws GeneralSecurityException {
-            return delegate.verify(algorithm, key, message, signature);
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            delegate.nextBytes(out);
-        }
-
-        @Override
-        public Clock clock() {
-            return delegate.clock();
         }
     }
 

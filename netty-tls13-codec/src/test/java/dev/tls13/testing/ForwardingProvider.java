@@ -15,10 +15,20 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Clock;
 
-/** The JCA provider, for tests to override one method of. */
+/** A provider that forwards every call (to the JCA provider by default), for tests to override one method of. */
 public class ForwardingProvider implements CryptoProvider {
 
-    private final CryptoProvider delegate = JcaCryptoProvider.instance();
+    private final CryptoProvider delegate;
+
+    /** Forwards to {@link JcaCryptoProvider#instance()}. */
+    public ForwardingProvider() {
+        this(JcaCryptoProvider.instance());
+    }
+
+    /** @param delegate the provider every call goes to */
+    public ForwardingProvider(CryptoProvider delegate) {
+        this.delegate = delegate;
+    }
 
     @Override
     public Hkdf hkdf(HashAlgorithm hash) {
