@@ -828,8 +828,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /**
      * The failure of sealing application data. A RuntimeException there is our bug or a broken
-     * {@code CryptoProvider}; it fails the writes and the channel like a TLS failure (internal_error), so
-     * no write promise is left waiting.
+     * {@code CryptoProvider}; it becomes an internal TlsException that fails the writes and closes the
+     * channel (without an alert: the record layer's state is unknown), so no write promise is left waiting.
      */
     private static TlsException sealFailure(Exception e) {
         return e instanceof TlsException ? (TlsException) e
