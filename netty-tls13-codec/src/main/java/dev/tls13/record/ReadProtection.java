@@ -116,16 +116,11 @@ public final class ReadProtection {
     public ByteBuf open(ByteBuf record, ByteBufAllocator alloc) throws TlsException {
         int start = record.readerIndex();
         int length = record.readableBytes() - Records.HEADER_LENGTH;
-        if (aead != null && record.hasArray()) {
-            // Each array()/arrayOffset()/getByte() call of a (sliced) buffer checks its reference count,
-            // about 5% of a 1 KiB record's round trip on JDK 17 (JFR): the array is fetched once.
-            byte[] array = record.array();
-            int base = record.arrayOffset();
-            if (array[base + start] == Records.APPLICATION_DATA) {
-                return openInArray(record, array, base, start, length);
-            }
-        }
-        int type = record.getUnsignedByte(start);
+        // A heap record is read on its array, fetched once: each array()/arrayOffset()/getByte() call of a
+        // (sliced) buffer checks its reference count, about 5% of a 1 KiB record's round trip on JDK 17 (JFR).
+        byte[] array = record.hasArray() ? record.array() : null;
+        int base = array == null ? 0 : record.arrayOffset();
+        int type = array == null ? record.getUnsignedByte(start) : array[base + start] & 0xFF;
         if (aead == null || type != Records.APPLICATION_DATA) {
             contentType = openPlaintext(record, type, length);
             return record;
@@ -140,15 +135,23 @@ public final class ReadProtection {
             // RFC 8446 §5.2 answers with bad_record_mac.
             throw new TlsException(new TlsFailure.DecryptFailed());
         }
-        record.getBytes(start, aad);
+        if (array == null) {
+            record.getBytes(start, aad);
+        } else {
+            System.arraycopy(array, base + start, aad, 0, Records.HEADER_LENGTH);
+        }
         computeNonce();
         int body = start + Records.HEADER_LENGTH;
-        ByteBuf target = alloc == null ? null : outOfPlaceTarget(record, alloc, length - tagLength);
+        ByteBuf target = array != null || alloc == null ? null : outOfPlaceTarget(alloc, length - tagLength);
         try {
             ByteBuf content;
             int from;
             int innerLength;
-            if (target == null) {
+            if (array != null) {
+                innerLength = aeadOpen(array, base + body, length, array, base + body);
+                content = record;
+                from = body;
+            } else if (target == null) {
                 innerLength = decrypt(record, body, length);
                 content = record;
                 from = body;
@@ -161,11 +164,18 @@ public final class ReadProtection {
                 throw TlsException.invalid(InvalidMessage.RECORD_OVERFLOW,
                         "inner plaintext of " + innerLength + " bytes (RFC 8446 §5.2)");
             }
-            int typeIndex = lastNonZero(content, from, innerLength);
+            int typeIndex;
+            int innerType;
+            if (array != null) {
+                typeIndex = lastNonZero(array, base, from, innerLength);
+                innerType = typeIndex < 0 ? 0 : array[base + typeIndex] & 0xFF;
+            } else {
+                typeIndex = lastNonZero(content, from, innerLength);
+                innerType = typeIndex < 0 ? 0 : content.getUnsignedByte(typeIndex);
+            }
             if (typeIndex < 0) {
                 throw TlsException.invalid(InvalidMessage.NO_CONTENT_TYPE);
             }
-            int innerType = content.getUnsignedByte(typeIndex);
             int contentLength = typeIndex - from;
             if (innerType == Records.CHANGE_CIPHER_SPEC) {
                 throw TlsException.misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC,
@@ -184,71 +194,14 @@ public final class ReadProtection {
         }
     }
 
-    /**
-     * {@link #open(ByteBuf, ByteBufAllocator)} for a protected record in a heap buffer: decrypted in place,
-     * with every header, padding and type access on the array itself.
-     *
-     * @param base the record's {@code arrayOffset()}
-     * @param start the record's reader index, at its header
-     */
-    private ByteBuf openInArray(ByteBuf record, byte[] array, int base, int start, int length)
-            throws TlsException {
-        if (sequenceNumber == -1L) {
-            // RFC 8446 §5.3: the sequence number must not wrap; 2^64 - 1 records is where we stop.
-            throw new TlsException(new TlsFailure.Internal("read sequence number exhausted"));
-        }
-        if (length < aead.tagLength()) {
-            // RFC 8446 §5.2: too short for its tag, so it cannot be authenticated: bad_record_mac.
-            throw new TlsException(new TlsFailure.DecryptFailed());
-        }
-        int recordStart = base + start;
-        System.arraycopy(array, recordStart, aad, 0, Records.HEADER_LENGTH);
-        computeNonce();
-        int off = recordStart + Records.HEADER_LENGTH;
-        int innerLength;
-        try {
-            innerLength = aead.open(nonce, aad, array, off, length, array, off);
-        } catch (AEADBadTagException e) {
-            throw new TlsException(new TlsFailure.DecryptFailed());
-        } catch (GeneralSecurityException e) {
-            throw TlsException.internal("AEAD open failed", e);
-        }
-        if (innerLength > Records.MAX_INNER_PLAINTEXT_LENGTH) {
-            throw TlsException.invalid(InvalidMessage.RECORD_OVERFLOW,
-                    "inner plaintext of " + innerLength + " bytes (RFC 8446 §5.2)");
-        }
-        // RFC 8446 §5.4: the inner type is the last non-zero byte; everything after it is padding.
-        int typeAt = off + innerLength - 1;
-        while (typeAt >= off && array[typeAt] == 0) {
-            typeAt--;
-        }
-        if (typeAt < off) {
-            throw TlsException.invalid(InvalidMessage.NO_CONTENT_TYPE);
-        }
-        int innerType = array[typeAt] & 0xFF;
-        int contentLength = typeAt - off;
-        int from = start + Records.HEADER_LENGTH;
-        if (innerType != Records.APPLICATION_DATA) {
-            if (innerType == Records.CHANGE_CIPHER_SPEC) {
-                throw TlsException.misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC,
-                        "protected (RFC 8446 §5)");
-            }
-            Records.checkContent(innerType, record, from, contentLength);
-        }
-        sequenceNumber++;
-        record.setIndex(from, from + contentLength);
-        contentType = ContentType.of(innerType);
-        return record;
-    }
-
     /** @return the real content type of the record last opened */
     public ContentType contentType() {
         return contentType;
     }
 
-    /** A new heap buffer for the plaintext of a direct record when decrypting out of place pays, else null. */
-    private ByteBuf outOfPlaceTarget(ByteBuf record, ByteBufAllocator alloc, int capacity) {
-        if (record.hasArray() || !aead.opensFasterOutOfPlace()) {
+    /** A new heap buffer for the plaintext of a record without an array if decrypting out of place pays, else null. */
+    private ByteBuf outOfPlaceTarget(ByteBufAllocator alloc, int capacity) {
+        if (!aead.opensFasterOutOfPlace()) {
             return null;
         }
         ByteBuf target = alloc.heapBuffer(capacity);
@@ -273,14 +226,31 @@ public final class ReadProtection {
     }
 
     private int decrypt(ByteBuf record, int body, int length) throws TlsException {
+        // Direct or composite memory (heap records are opened on their array): through this thread's array
+        // (see Scratch for why).
+        byte[] buf = Scratch.array(length);
+        record.getBytes(body, buf, 0, length);
+        int n = aeadOpen(buf, 0, length, buf, 0);
+        record.setBytes(body, buf, 0, n);
+        return n;
+    }
+
+    /**
+     * Decrypts a record without an accessible array out of place: into this thread's array first (see
+     * Scratch for why), from there into {@code target}'s array from its index 0.
+     */
+    private int decryptInto(ByteBuf record, int body, int length, ByteBuf target) throws TlsException {
+        byte[] in = Scratch.array(length);
+        record.getBytes(body, in, 0, length);
+        int n = aeadOpen(in, 0, length, target.array(), target.arrayOffset());
+        target.writerIndex(n);
+        return n;
+    }
+
+    /** The AEAD's open with the nonce and header of this record; an authentication failure is bad_record_mac. */
+    private int aeadOpen(byte[] in, int inOff, int length, byte[] out, int outOff) throws TlsException {
         try {
-            // Direct or composite memory (heap records take openInArray): through this thread's array
-            // (see Scratch for why).
-            byte[] buf = Scratch.array(length);
-            record.getBytes(body, buf, 0, length);
-            int n = aead.open(nonce, aad, buf, 0, length, buf, 0);
-            record.setBytes(body, buf, 0, n);
-            return n;
+            return aead.open(nonce, aad, in, inOff, length, out, outOff);
         } catch (AEADBadTagException e) {
             throw new TlsException(new TlsFailure.DecryptFailed());
         } catch (GeneralSecurityException e) {
@@ -289,38 +259,27 @@ public final class ReadProtection {
     }
 
     /**
-     * Decrypts a record without an accessible array out of place: into this thread's array first (see
-     * Scratch for why), from there into {@code target}'s array from its index 0.
+     * RFC 8446 §5.4: the inner type is the last non-zero byte; everything after it is padding.
+     *
+     * @return the index of that byte in {@code content}, or -1 if all are zero
      */
-    private int decryptInto(ByteBuf record, int body, int length, ByteBuf target) throws TlsException {
-        try {
-            byte[] in = Scratch.array(length);
-            record.getBytes(body, in, 0, length);
-            int n = aead.open(nonce, aad, in, 0, length, target.array(), target.arrayOffset());
-            target.writerIndex(n);
-            return n;
-        } catch (AEADBadTagException e) {
-            throw new TlsException(new TlsFailure.DecryptFailed());
-        } catch (GeneralSecurityException e) {
-            throw TlsException.internal("AEAD open failed", e);
-        }
-    }
-
-    /** RFC 8446 §5.4: the inner type is the last non-zero byte; everything after it is padding. */
-    private static int lastNonZero(ByteBuf record, int body, int innerLength) {
-        if (record.hasArray()) {
-            byte[] array = record.array();
-            int base = record.arrayOffset();
-            for (int i = base + body + innerLength - 1; i >= base + body; i--) {
-                if (array[i] != 0) {
-                    return i - base;
-                }
-            }
-            return -1;
+    private static int lastNonZero(ByteBuf content, int body, int innerLength) {
+        if (content.hasArray()) {
+            return lastNonZero(content.array(), content.arrayOffset(), body, innerLength);
         }
         for (int i = body + innerLength - 1; i >= body; i--) {
-            if (record.getByte(i) != 0) {
+            if (content.getByte(i) != 0) {
                 return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #lastNonZero(ByteBuf, int, int)} on a heap buffer's array, at its {@code arrayOffset} base. */
+    private static int lastNonZero(byte[] array, int base, int body, int innerLength) {
+        for (int i = base + body + innerLength - 1; i >= base + body; i--) {
+            if (array[i] != 0) {
+                return i - base;
             }
         }
         return -1;
