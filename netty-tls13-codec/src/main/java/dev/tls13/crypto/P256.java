@@ -438,20 +438,7 @@ final class P256 {
             shiftRight(x, 0);
             return;
         }
-        long[] m = N.m;
-        long s0 = x[0] + m[0];
-        long c = carry(x[0], m[0], s0);
-        long s1 = x[1] + m[1] + c;
-        c = carry3(x[1], m[1], c, s1);
-        long s2 = x[2] + m[2] + c;
-        c = carry3(x[2], m[2], c, s2);
-        long s3 = x[3] + m[3] + c;
-        c = carry3(x[3], m[3], c, s3);
-        x[0] = s0;
-        x[1] = s1;
-        x[2] = s2;
-        x[3] = s3;
-        shiftRight(x, c);
+        shiftRight(x, addWords(x, N.m, x));
     }
 
     /** a = a - b for a at least b. */
@@ -969,6 +956,11 @@ final class P256 {
 
     /** out = a + b mod m, for a, b below m. */
     private static void addMod(long[] a, long[] b, long[] out, long[] m) {
+        conditionalSubtract(out, addWords(a, b, out), m);
+    }
+
+    /** out = a + b mod 2^256; returns the carry out, 0 or 1. out may alias either input. */
+    private static long addWords(long[] a, long[] b, long[] out) {
         long s0 = a[0] + b[0];
         long c = carry(a[0], b[0], s0);
         long s1 = a[1] + b[1] + c;
@@ -981,7 +973,7 @@ final class P256 {
         out[1] = s1;
         out[2] = s2;
         out[3] = s3;
-        conditionalSubtract(out, c, m);
+        return c;
     }
 
     /** Carry out of x + y + c = sum for c in {0, 1}. */

@@ -28,7 +28,8 @@ class P256FieldTest {
     private static List<BigInteger> values() {
         List<BigInteger> values = new ArrayList<>();
         BigInteger two256 = BigInteger.ONE.shiftLeft(256);
-        for (BigInteger v : new BigInteger[] {BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO, P.subtract(BigInteger.ONE),
+        for (BigInteger v : new BigInteger[] {BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO,
+                P.subtract(BigInteger.ONE),
                 P, P.add(BigInteger.ONE), P.shiftLeft(1), P.shiftLeft(1).subtract(BigInteger.ONE),
                 P.shiftLeft(1).add(BigInteger.ONE), two256.subtract(BigInteger.ONE), two256,
                 LIMIT.subtract(BigInteger.ONE), LIMIT.subtract(two256.shiftRight(32)),

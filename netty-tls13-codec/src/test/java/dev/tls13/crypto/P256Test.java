@@ -69,7 +69,8 @@ class P256Test {
             // Windows right after a single non-zero one, and the top window alone (16^63 = 2^252).
             BigInteger.valueOf(0x10), BigInteger.valueOf(0x11), BigInteger.valueOf(0x1f), BigInteger.valueOf(0xff),
             BigInteger.ONE.shiftLeft(252), BigInteger.ONE.shiftLeft(252).subtract(BigInteger.ONE),
-            BigInteger.valueOf(15).shiftLeft(252), N.subtract(BigInteger.valueOf(15)), N.subtract(BigInteger.valueOf(16)),
+            BigInteger.valueOf(15).shiftLeft(252), N.subtract(BigInteger.valueOf(15)),
+            N.subtract(BigInteger.valueOf(16)),
             N.subtract(BigInteger.valueOf(17)),
         };
     }
