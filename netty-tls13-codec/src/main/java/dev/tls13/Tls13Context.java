@@ -7,6 +7,7 @@ import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md §3: the core is sans-IO; only {@code dev.tls13.netty} and the root facade touch channels. */
+/** docs/architecture.md §3: the core is sans-IO; only {@code dev.tls13.netty} and the root facade touch channels. */
 class ArchitectureTest {
 
     private static final Path MAIN = Paths.get("src/main/java/dev/tls13");

@@ -3,7 +3,7 @@ package dev.tls13.connection;
 import dev.tls13.record.HandshakeJoiner;
 
 /**
- * The limits a {@link TlsConnection} enforces on its peer and on itself (DESIGN.md §10). Immutable.
+ * The limits a {@link TlsConnection} enforces on its peer and on itself (docs/architecture.md §10). Immutable.
  *
  * @param maxHandshakeMessageSize cap on any handshake message but Certificate, header included
  * @param maxCertificateMessageSize cap on a Certificate message, header included

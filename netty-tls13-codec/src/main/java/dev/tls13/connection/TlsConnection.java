@@ -34,16 +34,16 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One TLS 1.3 connection without I/O (DESIGN.md §3, §4): it is pushed received bytes and plaintext to
+ * One TLS 1.3 connection without I/O (docs/architecture.md §3, §4): it is pushed received bytes and plaintext to
  * send, and it produces decrypted application data (through its {@link Listener}) and records to send
  * (through {@link #pollOutput()}). It owns the record layer — deframing, the read and write
- * protections, the change_cipher_spec rule, alerts, the limits of DESIGN.md §10 — and drives a
+ * protections, the change_cipher_spec rule, alerts, the limits of docs/architecture.md §10 — and drives a
  * handshake state machine, whose effects it applies in order.
  *
  * <p>It never touches a channel, a socket or a thread, so the Netty handler and a future
  * {@code SSLEngine} adapter share it. Not thread-safe: one caller at a time.
  *
- * <p>Failure is sticky (DESIGN.md §7): the first {@link TlsException} queues the fatal alert it
+ * <p>Failure is sticky (docs/architecture.md §7): the first {@link TlsException} queues the fatal alert it
  * calls for (with the write keys in force), destroys the handshake state and is rethrown by every
  * later call that needs the connection; later input is discarded.
  */
@@ -315,7 +315,7 @@ public final class TlsConnection {
                 }
                 if (!record.isReadable()) {
                     // RFC 8446 §5.4 allows zero-length application data, but an endless stream of
-                    // them costs us work and yields nothing (DESIGN.md §10).
+                    // them costs us work and yields nothing (docs/architecture.md §10).
                     if (++emptyRecords > limits.maxEmptyRecords()) {
                         throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_EMPTY_RECORDS);
                     }
@@ -437,7 +437,7 @@ public final class TlsConnection {
      * peer's Finished "MUST simply be dropped". A peer may send one per flight (a JDK server in
      * middlebox compatibility mode sends one after its HelloRetryRequest and another after its
      * ServerHello), so only consecutive ones are limited: two in a row without a handshake record in
-     * between have no use (DESIGN.md §10).
+     * between have no use (docs/architecture.md §10).
      */
     private void onChangeCipherSpec() throws TlsException {
         if (state == null || !state.allowsChangeCipherSpec()) {
@@ -667,7 +667,7 @@ public final class TlsConnection {
 
     /**
      * Makes a failure sticky: drops the unsent part of the current flight, queues the fatal alert the
-     * failure calls for (DESIGN.md §7) and destroys the handshake state.
+     * failure calls for (docs/architecture.md §7) and destroys the handshake state.
      */
     private TlsException fail(TlsException e) {
         if (failure != null) {
@@ -729,7 +729,7 @@ public final class TlsConnection {
         }
     }
 
-    /** The effects of the state machine, applied in call order (DESIGN.md §5). */
+    /** The effects of the state machine, applied in call order (docs/architecture.md §5). */
     private final class Effects implements HandshakeOutput {
 
         @Override
@@ -826,7 +826,7 @@ public final class TlsConnection {
         }
     }
 
-    /** The state after a failure or release: refuses everything (DESIGN.md §5: failure is sticky). */
+    /** The state after a failure or release: refuses everything (docs/architecture.md §5: failure is sticky). */
     private static final class FailedState implements HandshakeState {
         static final FailedState INSTANCE = new FailedState();
 

@@ -3,7 +3,7 @@ package dev.tls13.crypto;
 /**
  * Creates the AEAD implementation for each algorithm: the JCA for AES-GCM and ChaCha20-Poly1305 (the
  * JDK's intrinsics are the fast path), BouncyCastle's lightweight API for AES-CCM, which the JDK lacks
- * (DESIGN.md §8).
+ * (docs/architecture.md §8).
  */
 final class Aeads {
     private Aeads() {

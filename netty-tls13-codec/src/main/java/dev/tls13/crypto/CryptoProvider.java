@@ -7,7 +7,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 
 /**
- * The cryptography the TLS core needs, and nothing else (DESIGN.md §8). The default implementation
+ * The cryptography the TLS core needs, and nothing else (docs/architecture.md §8). The default implementation
  * uses the JCA and BouncyCastle; tests use a deterministic one so RFC 8448 traces replay exactly.
  * Implementations are thread-safe; the objects they return are not.
  */

@@ -10,7 +10,7 @@ import java.time.Clock;
 
 /**
  * The default provider: the JCA where the JDK is fast and complete, BouncyCastle where it is not
- * (DESIGN.md §8). Thread-safe and shareable; use {@link #instance()}.
+ * (docs/architecture.md §8). Thread-safe and shareable; use {@link #instance()}.
  */
 public final class JcaCryptoProvider implements CryptoProvider {
 

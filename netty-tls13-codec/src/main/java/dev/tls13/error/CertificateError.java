@@ -6,7 +6,7 @@ import dev.tls13.wire.AlertDescription;
  * Why a certificate chain was rejected; each maps to the RFC 8446 §6.2 alert.
  *
  * <p>Each constant chooses its alert in {@link #alert()}, a {@code switch} with no {@code default}:
- * a new reason does not compile until it has one (DESIGN.md §7).
+ * a new reason does not compile until it has one (docs/architecture.md §7).
  */
 public enum CertificateError {
     /** Certificate is corrupt or its signature does not verify. */

@@ -6,7 +6,7 @@ import dev.tls13.wire.AlertDescription;
  * Ways bytes from the peer fail to decode (RFC 8446 §3, §4, §5).
  *
  * <p>Each constant chooses its alert in {@link #alert()}, a {@code switch} with no {@code default}:
- * a new reason does not compile until it has one (DESIGN.md §7).
+ * a new reason does not compile until it has one (docs/architecture.md §7).
  */
 public enum InvalidMessage {
     /** Message or vector ends before its declared length. */

@@ -6,7 +6,7 @@ import dev.tls13.wire.AlertDescription;
  * Ways a conforming peer shares nothing with our configuration.
  *
  * <p>Each constant chooses its alert in {@link #alert()}, a {@code switch} with no {@code default}:
- * a new reason does not compile until it has one (DESIGN.md §7).
+ * a new reason does not compile until it has one (docs/architecture.md §7).
  */
 public enum PeerIncompatible {
     /** Peer does not support TLS 1.3. */

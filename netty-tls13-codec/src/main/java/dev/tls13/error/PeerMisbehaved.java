@@ -6,7 +6,7 @@ import dev.tls13.wire.AlertDescription;
  * Ways a peer breaks the rules of RFC 8446 with well-formed messages.
  *
  * <p>Each constant chooses its alert in {@link #alert()}, a {@code switch} with no {@code default}:
- * a new reason does not compile until it has one (DESIGN.md §7).
+ * a new reason does not compile until it has one (docs/architecture.md §7).
  */
 public enum PeerMisbehaved {
     /** Extension not allowed in this message (RFC 8446 §4.2). */

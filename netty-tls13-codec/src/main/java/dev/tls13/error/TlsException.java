@@ -4,7 +4,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * The one checked exception of the TLS core. It carries a {@link TlsFailure}, from which the alert
- * to send is derived (DESIGN.md §7).
+ * to send is derived (docs/architecture.md §7).
  *
  * <p>Instances carry no stack trace: most are caused by peer input, which an attacker can trigger
  * cheaply and often. An underlying cause, when there is one, keeps its own trace.

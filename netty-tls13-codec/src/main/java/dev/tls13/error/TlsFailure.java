@@ -4,7 +4,7 @@ import dev.tls13.wire.AlertDescription;
 
 /**
  * Why a TLS connection failed. The alert we send is derived here and nowhere else
- * (DESIGN.md §7): call sites raise a reason, never an alert.
+ * (docs/architecture.md §7): call sites raise a reason, never an alert.
  */
 public sealed interface TlsFailure {
 

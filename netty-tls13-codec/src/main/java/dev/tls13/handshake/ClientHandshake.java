@@ -124,7 +124,7 @@ public final class ClientHandshake {
         return entries;
     }
 
-    /** A client state (DESIGN.md §5). */
+    /** A client state (docs/architecture.md §5). */
     sealed interface ClientState extends HandshakeState {
         @Override
         ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)

@@ -6,7 +6,7 @@ import dev.tls13.keys.TrafficKeys;
 import dev.tls13.wire.NewSessionTicket;
 
 /**
- * The effects of the handshake state machines (DESIGN.md §5). The connection driver implements it;
+ * The effects of the handshake state machines (docs/architecture.md §5). The connection driver implements it;
  * state-machine tests use a recording implementation.
  *
  * <p>Effects are recorded in call order and applied in that order: each handshake message is sealed

@@ -4,7 +4,7 @@ import dev.tls13.error.TlsException;
 import dev.tls13.wire.HandshakeMessage;
 
 /**
- * One state of a handshake state machine (DESIGN.md §5). The client's states implement the sealed
+ * One state of a handshake state machine (docs/architecture.md §5). The client's states implement the sealed
  * {@code ClientState}, the server's the sealed {@code ServerState}; the driver holds the only
  * reference and performs every state change: {@code state = state.on(message, encoded, offset, length, out)}.
  */

@@ -21,7 +21,7 @@ final class Messages {
     }
 
     /**
-     * The coordination step of every state (DESIGN.md §5): the message must be of the one type expected.
+     * The coordination step of every state (docs/architecture.md §5): the message must be of the one type expected.
      *
      * @param message the received message
      * @param type the expected type

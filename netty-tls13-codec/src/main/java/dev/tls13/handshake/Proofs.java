@@ -20,7 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The verifying steps of a handshake and the proof tokens they issue (DESIGN.md §5). A token's
+ * The verifying steps of a handshake and the proof tokens they issue (docs/architecture.md §5). A token's
  * constructor is private to this class, so only the methods here create them, and the connected
  * states require them: a state machine cannot reach Connected without having verified.
  */

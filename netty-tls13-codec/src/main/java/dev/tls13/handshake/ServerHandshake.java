@@ -65,7 +65,7 @@ public final class ServerHandshake {
         return new ExpectClientHello(config);
     }
 
-    /** A server state (DESIGN.md §5). */
+    /** A server state (docs/architecture.md §5). */
     sealed interface ServerState extends HandshakeState {
         @Override
         ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)

@@ -48,7 +48,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The TLS 1.3 handler of one channel: records in, plaintext out, and the reverse for writes. It keeps
- * the contract of Netty's {@code SslHandler} (DESIGN.md §9) so that frameworks keyed on its events and
+ * the contract of Netty's {@code SslHandler} (docs/architecture.md §9) so that frameworks keyed on its events and
  * behaviour work unchanged:
  * <ul>
  *   <li>the handshake starts when the handler is added to an active channel, else on channelActive (a
@@ -84,7 +84,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(Tls13Handler.class);
 
     /**
-     * Records are decrypted in place in the cumulation (DESIGN.md §6), so a read-only inbound buffer is
+     * Records are decrypted in place in the cumulation (docs/architecture.md §6), so a read-only inbound buffer is
      * copied first; everything else is merged as by {@link ByteToMessageDecoder#MERGE_CUMULATOR}.
      */
     private static final Cumulator WRITABLE_MERGE_CUMULATOR = (alloc, cumulation, in) -> {
@@ -138,7 +138,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     /**
      * The user-defined writability bit of the channel's outbound buffer that reflects the plaintext this
      * handler holds (written, not yet flushed or before the handshake): without it a slow reader's
-     * application would see the channel writable while that plaintext grows (DESIGN.md §10).
+     * application would see the channel writable while that plaintext grows (docs/architecture.md §10).
      */
     private static final int HELD_PLAINTEXT_WRITABILITY = 29;
     /**
@@ -623,7 +623,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             fail(e);
             throw e;
         }
-        // Flights produced while reading are flushed once, in channelReadComplete (DESIGN.md §4).
+        // Flights produced while reading are flushed once, in channelReadComplete (docs/architecture.md §4).
         writeOutput(false);
     }
 
@@ -1098,7 +1098,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     /**
-     * The failure path of DESIGN.md §7: write and flush the fatal alert the connection queued, fail the
+     * The failure path of docs/architecture.md §7: write and flush the fatal alert the connection queued, fail the
      * handshake and fire the failed event if it was running, release everything, close.
      */
     private void fail(Throwable cause) {

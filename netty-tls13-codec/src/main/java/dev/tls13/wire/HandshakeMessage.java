@@ -3,7 +3,7 @@ package dev.tls13.wire;
 /**
  * A TLS 1.3 handshake message (RFC 8446 §4), decoded and encoded by {@link HandshakeCodec}.
  * Implementations hold {@code byte[]}, lists and code points, never a {@code ByteBuf}
- * (DESIGN.md §6 rule 3). Records holding {@code byte[]} share the arrays: treat them as immutable.
+ * (docs/architecture.md §6 rule 3). Records holding {@code byte[]} share the arrays: treat them as immutable.
  */
 public sealed interface HandshakeMessage permits ClientHello, ServerHello, EncryptedExtensions, CertificateRequest,
         Certificate, CertificateVerify, Finished, NewSessionTicket, EndOfEarlyData, KeyUpdate, MessageHash {

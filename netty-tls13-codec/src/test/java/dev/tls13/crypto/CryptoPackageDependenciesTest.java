@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md §3: {@code dev.tls13.crypto} may import the JDK and BouncyCastle only. */
+/** docs/architecture.md §3: {@code dev.tls13.crypto} may import the JDK and BouncyCastle only. */
 class CryptoPackageDependenciesTest {
 
     private static final Path SOURCES = Paths.get("src/main/java/dev/tls13/crypto");

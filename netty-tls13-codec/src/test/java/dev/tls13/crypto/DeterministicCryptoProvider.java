@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * A {@link CryptoProvider} for tests that behaves the same on every run, so RFC 8448 traces and
- * state-machine transcripts replay byte for byte (DESIGN.md §8):
+ * state-machine transcripts replay byte for byte (docs/architecture.md §8):
  * <ul>
  *   <li>{@link #nextBytes} hands out the configured byte arrays in order, then a stream derived from
  *       the seed (SHA-256 of a label, the seed and a counter);</li>

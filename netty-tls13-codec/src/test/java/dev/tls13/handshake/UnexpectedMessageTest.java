@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The table test of DESIGN.md §11: every state of both machines, fed every handshake message type it
+ * The table test of docs/architecture.md §11: every state of both machines, fed every handshake message type it
  * does not accept, fails with unexpected_message.
  */
 class UnexpectedMessageTest {

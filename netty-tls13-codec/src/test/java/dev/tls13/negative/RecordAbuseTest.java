@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestFactory;
  * Hostile records, in both roles, in the handshake epoch (the victim awaits the peer's Finished, or its
  * EncryptedExtensions) and in the application epoch: change_cipher_spec where RFC 8446 §5 forbids it,
  * application data before the handshake, interleaving, all-zero padding, bad tags, overflows, unknown
- * types, malformed alerts, and the floods of DESIGN.md §10. Each must end in the named fatal alert on
+ * types, malformed alerts, and the floods of docs/architecture.md §10. Each must end in the named fatal alert on
  * the wire.
  */
 class RecordAbuseTest {
@@ -167,7 +167,7 @@ class RecordAbuseTest {
         // RFC 8446 §5: a change_cipher_spec received after the peer's Finished is unexpected.
         l.add(new Case("changeCipherSpecAfterThePeersFinished", Moment.CONNECTED, true, UNEXPECTED,
                 d -> d.deliverRaw(Duel.plainRecord(20, ccs))));
-        // DESIGN.md §10 floods: each stops after a small bound.
+        // docs/architecture.md §10 floods: each stops after a small bound.
         l.add(new Case("twoChangeCipherSpecsInARow", Moment.HANDSHAKE_EPOCH, true, UNEXPECTED,
                 d -> flood(d, () -> Duel.plainRecord(20, ccs), 2)));
         l.add(new Case("endlessEmptyApplicationDataRecords", Moment.CONNECTED, true, UNEXPECTED,

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The table of RFC 8446 §4 / DESIGN.md §11 through the real record layer, in both roles: in every
+ * The table of RFC 8446 §4 / docs/architecture.md §11 through the real record layer, in both roles: in every
  * state of every handshake profile (plain, client authentication, HelloRetryRequest), every handshake
  * message type the state does not accept — each TLS 1.3 type, the TLS 1.2 types §B.3 reserves,
  * message_hash and an unknown type — is sealed with the keys of that moment by the hostile peer and

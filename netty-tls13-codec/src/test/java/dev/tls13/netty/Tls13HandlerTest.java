@@ -39,7 +39,7 @@ import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link Tls13Handler} keeps the contract of Netty's SslHandler (DESIGN.md §9), on EmbeddedChannel pairs. */
+/** {@link Tls13Handler} keeps the contract of Netty's SslHandler (docs/architecture.md §9), on EmbeddedChannel pairs. */
 class Tls13HandlerTest {
 
     private ChannelPair pair = new ChannelPair();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test when Netty's leak detector reports a leak during it (DESIGN.md §6). Registered for
+ * Fails a test when Netty's leak detector reports a leak during it (docs/architecture.md §6). Registered for
  * every test by JUnit's extension auto-detection ({@code junit-platform.properties}).
  *
  * <p>Netty reports a leak only when a leaked buffer has been garbage-collected and a later

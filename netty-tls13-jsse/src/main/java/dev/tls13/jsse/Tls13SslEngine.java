@@ -75,7 +75,7 @@ public final class Tls13SslEngine extends SSLEngine {
     private static final int OVERHEAD = HEADER + 1 + 16;
     private static final int MAX_FRAGMENT = 1 << 14;
     private static final int MAX_CIPHERTEXT = MAX_FRAGMENT + 256;
-    /** A ClientHello larger than this is not waited for (DESIGN.md §10 bounds what a peer may make us hold). */
+    /** A ClientHello larger than this is not waited for (docs/architecture.md §10 bounds what a peer may make us hold). */
     private static final int MAX_CLIENT_HELLO = 1 << 16;
     private static final int HANDSHAKE = 22;
     private static final int APPLICATION_DATA = 23;

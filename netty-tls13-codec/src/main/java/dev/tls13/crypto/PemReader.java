@@ -1,4 +1,4 @@
-package dev.tls13;
+package dev.tls13.crypto;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -52,7 +52,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * configuration mistakes, not TLS failures. Streams are read as far as needed but not closed (the caller
  * owns them); passwords are not modified.
  */
-final class PemReader {
+public final class PemReader {
 
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
@@ -66,7 +66,7 @@ final class PemReader {
      * @return the certificates, never empty
      * @throws IllegalArgumentException if the file cannot be read or holds no valid certificate
      */
-    static List<X509Certificate> readCertificates(File file) {
+    public static List<X509Certificate> readCertificates(File file) {
         try (InputStream in = Files.newInputStream(file.toPath())) {
             return readCertificates(in, file.toString());
         } catch (IOException e) {
@@ -81,7 +81,7 @@ final class PemReader {
      * @return the certificates, never empty
      * @throws IllegalArgumentException if the stream holds no valid certificate
      */
-    static List<X509Certificate> readCertificates(InputStream in) {
+    public static List<X509Certificate> readCertificates(InputStream in) {
         return readCertificates(in, "the certificate stream");
     }
 
@@ -92,7 +92,7 @@ final class PemReader {
      * @return the certificates, never empty
      * @throws IllegalArgumentException if the text holds no valid certificate
      */
-    static List<X509Certificate> readCertificates(String pem) {
+    public static List<X509Certificate> readCertificates(String pem) {
         return certificates(new StringReader(pem), "the certificate PEM text");
     }
 
@@ -105,7 +105,7 @@ final class PemReader {
      * @throws IllegalArgumentException if the file cannot be read, holds no key, or the password is
      *         missing or wrong
      */
-    static PrivateKey readPrivateKey(File file, char[] password) {
+    public static PrivateKey readPrivateKey(File file, char[] password) {
         try (InputStream in = Files.newInputStream(file.toPath())) {
             return readPrivateKey(in, password, file.toString());
         } catch (IOException e) {
@@ -121,7 +121,7 @@ final class PemReader {
      * @return the key, as a JDK key object
      * @throws IllegalArgumentException if the stream holds no key, or the password is missing or wrong
      */
-    static PrivateKey readPrivateKey(InputStream in, char[] password) {
+    public static PrivateKey readPrivateKey(InputStream in, char[] password) {
         return readPrivateKey(in, password, "the private key stream");
     }
 
@@ -133,7 +133,7 @@ final class PemReader {
      * @return the key, as a JDK key object
      * @throws IllegalArgumentException if the text holds no key, or the password is missing or wrong
      */
-    static PrivateKey readPrivateKey(String pem, char[] password) {
+    public static PrivateKey readPrivateKey(String pem, char[] password) {
         return privateKey(new StringReader(pem), password, "the private key PEM text");
     }
 

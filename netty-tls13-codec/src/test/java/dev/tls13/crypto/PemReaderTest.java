@@ -1,4 +1,4 @@
-package dev.tls13;
+package dev.tls13.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
-package dev.tls13;
+package dev.tls13.handshake;
 
+import dev.tls13.crypto.PemReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,7 @@ import javax.net.ssl.X509TrustManager;
  * ({@link TrustManagerFactory#getDefaultAlgorithm()}). Configuration mistakes are
  * {@link IllegalArgumentException}s.
  */
-final class TrustManagers {
+public final class TrustManagers {
 
     private TrustManagers() {
     }
@@ -38,7 +39,7 @@ final class TrustManagers {
      * @return the trust manager
      * @throws IllegalArgumentException if the file cannot be read or holds no certificate
      */
-    static X509ExtendedTrustManager fromPem(File trustedCertificatesPem) {
+    public static X509ExtendedTrustManager fromPem(File trustedCertificatesPem) {
         return fromCertificates(PemReader.readCertificates(trustedCertificatesPem));
     }
 
@@ -49,7 +50,7 @@ final class TrustManagers {
      * @return the trust manager
      * @throws IllegalArgumentException if the stream holds no certificate
      */
-    static X509ExtendedTrustManager fromPem(InputStream trustedCertificatesPem) {
+    public static X509ExtendedTrustManager fromPem(InputStream trustedCertificatesPem) {
         return fromCertificates(PemReader.readCertificates(trustedCertificatesPem));
     }
 
@@ -60,7 +61,7 @@ final class TrustManagers {
      * @return the trust manager
      * @throws IllegalArgumentException if there is none
      */
-    static X509ExtendedTrustManager fromCertificates(X509Certificate... trustedCertificates) {
+    public static X509ExtendedTrustManager fromCertificates(X509Certificate... trustedCertificates) {
         return fromCertificates(List.of(trustedCertificates));
     }
 
@@ -71,7 +72,7 @@ final class TrustManagers {
      * @return the trust manager
      * @throws IllegalArgumentException if there is none
      */
-    static X509ExtendedTrustManager fromCertificates(Collection<X509Certificate> trustedCertificates) {
+    public static X509ExtendedTrustManager fromCertificates(Collection<X509Certificate> trustedCertificates) {
         if (trustedCertificates.isEmpty()) {
             throw new IllegalArgumentException("no trusted certificate given");
         }
@@ -95,7 +96,7 @@ final class TrustManagers {
      * @return the trust manager
      * @throws IllegalArgumentException if the key store cannot be used
      */
-    static X509ExtendedTrustManager fromKeyStore(KeyStore trustStore) {
+    public static X509ExtendedTrustManager fromKeyStore(KeyStore trustStore) {
         Objects.requireNonNull(trustStore, "trustStore");
         return defaultAlgorithm(trustStore);
     }
@@ -105,7 +106,7 @@ final class TrustManagers {
      *
      * @return the trust manager
      */
-    static X509ExtendedTrustManager systemDefault() {
+    public static X509ExtendedTrustManager systemDefault() {
         return defaultAlgorithm(null);
     }
 
@@ -116,7 +117,7 @@ final class TrustManagers {
      * @return its first X.509 trust manager, wrapped if it is not an {@link X509ExtendedTrustManager}
      * @throws IllegalArgumentException if it has no X.509 trust manager
      */
-    static X509ExtendedTrustManager fromFactory(TrustManagerFactory factory) {
+    public static X509ExtendedTrustManager fromFactory(TrustManagerFactory factory) {
         for (TrustManager manager : factory.getTrustManagers()) {
             if (manager instanceof X509TrustManager) {
                 return wrap((X509TrustManager) manager);
@@ -133,7 +134,7 @@ final class TrustManagers {
      * @param manager any X.509 trust manager
      * @return {@code manager} itself if already extended, else an adapter
      */
-    static X509ExtendedTrustManager wrap(X509TrustManager manager) {
+    public static X509ExtendedTrustManager wrap(X509TrustManager manager) {
         if (manager instanceof X509ExtendedTrustManager) {
             return (X509ExtendedTrustManager) manager;
         }
