@@ -12,7 +12,7 @@ import java.util.Arrays;
  * few places that need a label of their own. Labels are given without the {@code "tls13 "} prefix,
  * which is added here.
  */
-public final class HkdfLabel {
+final class HkdfLabel {
 
     /** The prefix every TLS 1.3 label carries (RFC 8446 §7.1). */
     private static final byte[] PREFIX = "tls13 ".getBytes(StandardCharsets.US_ASCII);

@@ -8,7 +8,7 @@ import dev.tls13.wire.ContentType;
  * deterministic so that {@link WriteProtection#sealedLength} is exact.
  */
 @FunctionalInterface
-public interface PaddingPolicy {
+interface PaddingPolicy {
 
     /**
      * @param type the real content type

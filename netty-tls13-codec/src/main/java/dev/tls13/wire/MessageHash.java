@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param hash Hash(ClientHello1)
  */
-public record MessageHash(byte[] hash) implements HandshakeMessage {
+record MessageHash(byte[] hash) implements HandshakeMessage {
 
     /** Checks for {@code null}. */
     public MessageHash {
