@@ -5,8 +5,8 @@ import java.security.GeneralSecurityException;
 
 /**
  * One AEAD key (RFC 5116), reused for every record of one direction. Implementations keep their
- * cipher objects and key objects across calls: nothing is created per record but the parameter
- * object the JCA insists on (docs/architecture.md §8). Not thread-safe.
+ * cipher objects, key objects and parameter specs across calls: nothing is created per record
+ * (docs/architecture.md §8). Not thread-safe.
  *
  * <p>Two shapes of every operation: {@code byte[]} with offsets, the fast path for heap memory (the
  * JCA's AES-GCM is fastest on arrays), and {@link ByteBuffer}s for direct memory. Both allow in-place

@@ -29,8 +29,8 @@
  *       {@link java.lang.IllegalArgumentException} or {@link java.lang.IllegalStateException}; peer
  *       input never reaches this package unchecked except Finished and binder values, whose checks
  *       return {@code false} in constant time for the handshake to turn into BAD_FINISHED/BAD_BINDER.</li>
- *   <li>One schedule shares one {@link dev.tls13.crypto.Hkdf} from stage to stage, so it is confined to
- *       its connection's thread like the connection itself.</li>
+ *   <li>Stages hold secrets of one connection and are confined to its thread like the connection
+ *       itself; the {@link dev.tls13.crypto.Hkdf} they share is stateless and thread-safe.</li>
  *   <li>{@code toString()} never shows secret bytes; {@code keyLogLine} is the one deliberate exit, for
  *       NSS key logs the user asked for.</li>
  * </ul>

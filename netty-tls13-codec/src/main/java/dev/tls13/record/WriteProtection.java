@@ -13,9 +13,10 @@ import java.util.Objects;
 
 /**
  * The sending half of the record layer for one key (RFC 8446 §5.1–§5.4): writes whole records
- * straight into the output buffer. For a protected record the content is copied once into the output,
- * followed by the inner type and the padding, and encrypted there in place; the nonce and header
- * arrays are reused, so nothing of ours is allocated per record.
+ * straight into the output buffer. For a protected record whose plaintext is on the heap, the AEAD
+ * reads it from its own array and writes the ciphertext into the output, with the inner type and the
+ * padding as a second input; other plaintext is copied once into the output and encrypted there in
+ * place. The nonce and header arrays are reused, so nothing of ours is allocated per record.
  *
  * <p>{@link #plaintext()} writes unprotected records (ClientHello, ServerHello, alerts before keys).
  * change_cipher_spec records are written in plaintext by every instance (RFC 8446 §5) and do not use a
