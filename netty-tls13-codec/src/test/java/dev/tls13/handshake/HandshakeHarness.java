@@ -292,8 +292,10 @@ final class HandshakeHarness {
         List<CertifiedKey> credentials = List.of();
 
         ClientConfig build() {
-            return new ClientConfig(crypto, suites, groups, shares, schemes, certSchemes, alpn, trust,
-                    endpointIdentification, middlebox, credentials);
+            return ClientConfig.builder(crypto, trust).cipherSuites(suites).namedGroups(groups).keyShareCount(shares)
+                    .signatureSchemes(schemes).signatureSchemesCert(certSchemes).applicationProtocols(alpn)
+                    .endpointIdentificationAlgorithm(endpointIdentification).middleboxCompatibility(middlebox)
+                    .clientCredentials(credentials).build();
         }
     }
 
@@ -312,8 +314,10 @@ final class HandshakeHarness {
         boolean certificateAuthorities;
 
         ServerConfig build() {
-            return new ServerConfig(crypto, suites, groups, schemes, new CertificateSelector(certificates), alpn,
-                    failOnAlpnMismatch, cookie, clientAuth, clientTrust, certificateAuthorities);
+            return ServerConfig.builder(crypto, new CertificateSelector(certificates)).cipherSuites(suites)
+                    .namedGroups(groups).signatureSchemes(schemes).applicationProtocols(alpn)
+                    .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
+                    .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities).build();
         }
     }
 
