@@ -42,4 +42,16 @@ public record SessionInfo(CipherSuite cipherSuite, NamedGroup namedGroup, Signat
     public String protocol() {
         return PROTOCOL;
     }
+
+    /**
+     * This session with the peer's authentication, which a server learns only after its own flight.
+     *
+     * @param scheme the scheme of the peer's CertificateVerify, or {@code null} when it sent none
+     * @param chain the peer's validated chain, leaf first; empty when it sent none
+     * @return the completed session
+     */
+    SessionInfo withPeerAuthentication(SignatureScheme scheme, List<X509Certificate> chain) {
+        return new SessionInfo(cipherSuite, namedGroup, scheme, localSignatureScheme, applicationProtocol,
+                serverName, chain, localCertificates, helloRetryRequest, resumed);
+    }
 }
