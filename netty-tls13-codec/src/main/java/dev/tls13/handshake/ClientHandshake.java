@@ -494,7 +494,7 @@ public final class ClientHandshake {
 
             String serverName = k.hs().hello().extensions().find(Extension.ServerName.class)
                     .flatMap(Extension.ServerName::hostName).orElse(null);
-            SessionInfo session = new SessionInfo(k.params().suite(), k.group(), signature.scheme(),
+            HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), signature.scheme(),
                     localScheme, alpn.orElse(null), serverName, chain.chain(), localChain, k.retried(), false);
             Traffic traffic = new Traffic(k.params().aead(), true, application.server(), application.client(),
                     resumption, clientRandom);
@@ -560,7 +560,7 @@ public final class ClientHandshake {
      * @param chain proof that the server chain was validated
      * @param signature proof that the server CertificateVerify verified
      */
-    record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished, CertificateVerified chain,
+    record Connected(Traffic traffic, HandshakeSummary session, FinishedVerified finished, CertificateVerified chain,
                      SignatureVerified signature) implements ClientState {
 
         /** Refuses a missing proof (docs/architecture.md §5): a client connects only to an authenticated server. */

@@ -304,7 +304,7 @@ public final class ServerHandshake {
                 hello.random(), out);
         out.installWriteKeys(application.server().keys(params.aead()));
 
-        SessionInfo session = new SessionInfo(params.suite(), choice.group(), null,
+        HandshakeSummary session = new HandshakeSummary(params.suite(), choice.group(), null,
                 choice.certificate().scheme(), choice.applicationProtocol().orElse(null),
                 choice.serverName().orElse(null), List.of(), chain, retried, false);
         Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session);
@@ -345,7 +345,7 @@ public final class ServerHandshake {
      * @param session what was negotiated, without the client's certificate yet
      */
     record Sent(ServerConfig config, Transcript transcript, CipherSuiteParams params, byte[] clientRandom,
-                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, SessionInfo session) {
+                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, HandshakeSummary session) {
         void destroy() {
             secrets.destroy();
             application.client().destroy();
@@ -415,7 +415,7 @@ public final class ServerHandshake {
             ResumptionMasterSecret resumption = s.secrets().master().resumptionMasterSecret(transcript.currentHash());
             s.secrets().destroy();
             out.installReadKeys(s.application().client().keys(s.params().aead()));
-            SessionInfo session = s.session().withPeerAuthentication(client.signatureScheme(), client.chain());
+            HandshakeSummary session = s.session().withPeerAuthentication(client.signatureScheme(), client.chain());
             Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
                     s.application().server(), resumption, s.clientRandom());
             Connected connected = new Connected(traffic, session, verified, s.config().clientAuth(), client);
@@ -435,7 +435,7 @@ public final class ServerHandshake {
      * @param clientAuth the server's client authentication setting
      * @param client how the client authenticated
      */
-    record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished, ClientAuth clientAuth,
+    record Connected(Traffic traffic, HandshakeSummary session, FinishedVerified finished, ClientAuth clientAuth,
                      ClientAuthentication client) implements ServerState {
 
         /** Refuses a missing proof, or a client authentication the setting refuses (docs/architecture.md §5). */

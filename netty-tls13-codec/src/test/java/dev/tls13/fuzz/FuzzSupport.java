@@ -1,5 +1,6 @@
 package dev.tls13.fuzz;
 
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
@@ -12,7 +13,6 @@ import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
-import dev.tls13.handshake.SessionInfo;
 import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.TestPki;

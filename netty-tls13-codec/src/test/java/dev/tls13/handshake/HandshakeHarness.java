@@ -61,7 +61,7 @@ final class HandshakeHarness {
     }
 
     /** handshakeComplete. */
-    record Complete(SessionInfo session) implements Effect {
+    record Complete(HandshakeSummary session) implements Effect {
     }
 
     /** sessionTicket. */
@@ -108,7 +108,7 @@ final class HandshakeHarness {
         }
 
         @Override
-        public void handshakeComplete(SessionInfo session) {
+        public void handshakeComplete(HandshakeSummary session) {
             effects.add(new Complete(session));
         }
 
@@ -156,8 +156,8 @@ final class HandshakeHarness {
             return effects.stream().filter(type::isInstance).count();
         }
 
-        SessionInfo session() {
-            List<SessionInfo> l = new ArrayList<>();
+        HandshakeSummary session() {
+            List<HandshakeSummary> l = new ArrayList<>();
             for (Effect e : effects) {
                 if (e instanceof Complete) {
                     l.add(((Complete) e).session());

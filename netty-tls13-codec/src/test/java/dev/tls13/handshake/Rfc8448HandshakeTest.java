@@ -180,7 +180,7 @@ class Rfc8448HandshakeTest {
         assertEquals(List.of(
                 flip(keys(false, "server", "derive read traffic keys for handshake data")),
                 keys(true, "client", "derive write traffic keys for application data")), out.keys(true));
-        SessionInfo session = out.session();
+        HandshakeSummary session = out.session();
         assertEquals(CipherSuite.TLS_AES_128_GCM_SHA256, session.cipherSuite());
         assertEquals(SignatureScheme.RSA_PSS_RSAE_SHA256, session.peerSignatureScheme());
         assertEquals("server", session.serverName());

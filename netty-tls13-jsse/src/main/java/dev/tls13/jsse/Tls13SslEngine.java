@@ -1,5 +1,6 @@
 package dev.tls13.jsse;
 
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.error.TlsException;
@@ -9,7 +10,6 @@ import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
-import dev.tls13.handshake.SessionInfo;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a completed TLS 1.3 handshake negotiated. Immutable.
+ * What a completed handshake negotiated, in wire types, as the state machines report it to the connection
+ * driver ({@link HandshakeOutput#handshakeComplete}). Not the users' view: the connection package turns it
+ * into the public {@code SessionInfo}, which names things with JDK types only, so this record can gain what
+ * later code needs without changing the API. Immutable.
  *
  * @param cipherSuite the negotiated cipher suite
  * @param namedGroup the (EC)DHE group
@@ -22,36 +25,28 @@ import java.util.Objects;
  * @param helloRetryRequest whether a HelloRetryRequest was part of the handshake
  * @param resumed whether the handshake resumed an earlier session with a PSK
  */
-public record SessionInfo(CipherSuite cipherSuite, NamedGroup namedGroup, SignatureScheme peerSignatureScheme,
-                          SignatureScheme localSignatureScheme, String applicationProtocol, String serverName,
-                          List<X509Certificate> peerCertificates, List<X509Certificate> localCertificates,
-                          boolean helloRetryRequest, boolean resumed) {
-
-    /** The protocol name, as {@code SSLSession.getProtocol()} spells it. */
-    public static final String PROTOCOL = "TLSv1.3";
+public record HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, SignatureScheme peerSignatureScheme,
+                               SignatureScheme localSignatureScheme, String applicationProtocol, String serverName,
+                               List<X509Certificate> peerCertificates, List<X509Certificate> localCertificates,
+                               boolean helloRetryRequest, boolean resumed) {
 
     /** Checks the required components and copies the lists. */
-    public SessionInfo {
+    public HandshakeSummary {
         Objects.requireNonNull(cipherSuite, "cipherSuite");
         Objects.requireNonNull(namedGroup, "namedGroup");
         peerCertificates = List.copyOf(peerCertificates);
         localCertificates = List.copyOf(localCertificates);
     }
 
-    /** @return {@value #PROTOCOL} */
-    public String protocol() {
-        return PROTOCOL;
-    }
-
     /**
-     * This session with the peer's authentication, which a server learns only after its own flight.
+     * This summary with the peer's authentication, which a server learns only after its own flight.
      *
      * @param scheme the scheme of the peer's CertificateVerify, or {@code null} when it sent none
      * @param chain the peer's validated chain, leaf first; empty when it sent none
-     * @return the completed session
+     * @return the completed summary
      */
-    SessionInfo withPeerAuthentication(SignatureScheme scheme, List<X509Certificate> chain) {
-        return new SessionInfo(cipherSuite, namedGroup, scheme, localSignatureScheme, applicationProtocol,
+    HandshakeSummary withPeerAuthentication(SignatureScheme scheme, List<X509Certificate> chain) {
+        return new HandshakeSummary(cipherSuite, namedGroup, scheme, localSignatureScheme, applicationProtocol,
                 serverName, chain, localCertificates, helloRetryRequest, resumed);
     }
 }
