@@ -6,7 +6,6 @@ import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
-import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.wire.CipherSuite;
@@ -73,15 +72,20 @@ public final class Tls13Context {
             X509ExtendedTrustManager clientTrust = b.clientAuth == ClientAuth.NONE ? b.trustManager
                     : b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
             CertificateSelector selector = new CertificateSelector(b.keys, b.keysByServerName, b.signatureSchemes);
-            serverConfig = new ServerConfig(b.cryptoProvider, b.cipherSuites, b.namedGroups, b.signatureSchemes,
-                    selector, b.applicationProtocols, b.failOnApplicationProtocolMismatch,
-                    b.helloRetryRequestCookie, b.clientAuth, clientTrust, b.certificateAuthorities);
+            serverConfig = ServerConfig.builder(b.cryptoProvider, selector).cipherSuites(b.cipherSuites)
+                    .namedGroups(b.namedGroups).signatureSchemes(b.signatureSchemes)
+                    .applicationProtocols(b.applicationProtocols)
+                    .failOnAlpnMismatch(b.failOnApplicationProtocolMismatch)
+                    .helloRetryRequestCookie(b.helloRetryRequestCookie).clientAuth(b.clientAuth)
+                    .clientTrustManager(clientTrust).certificateAuthorities(b.certificateAuthorities).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
-            clientConfig = new ClientConfig(b.cryptoProvider, b.cipherSuites, b.namedGroups, b.keyShares,
-                    b.signatureSchemes, SignatureSchemes.DEFAULT_CERT, b.applicationProtocols, trust,
-                    b.endpointIdentificationAlgorithm, b.middleboxCompatibility, b.keys);
+            clientConfig = ClientConfig.builder(b.cryptoProvider, trust).cipherSuites(b.cipherSuites)
+                    .namedGroups(b.namedGroups).keyShareCount(b.keyShares).signatureSchemes(b.signatureSchemes)
+                    .applicationProtocols(b.applicationProtocols)
+                    .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
+                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys).build();
             serverConfig = null;
         }
         serverName = b.serverName;

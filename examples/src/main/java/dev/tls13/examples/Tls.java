@@ -3,11 +3,10 @@ package dev.tls13.examples;
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ContextBuilder;
 import dev.tls13.Tls13KeyLog;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
-import dev.tls13.handshake.SessionInfo;
 import dev.tls13.netty.Tls13Handler;
-import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
@@ -242,9 +241,9 @@ final class Tls {
     static Negotiated negotiated(Tls13Handler handler) {
         SessionInfo session = handler.session();
         boolean server = handler.context().isServer();
-        SignatureScheme scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
-        return new Negotiated(session.protocol(), session.cipherSuite().toString(), session.namedGroup().toString(),
-                scheme == null ? null : scheme.toString(), session.applicationProtocol(), session.serverName(),
+        String scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
+        return new Negotiated(session.protocol(), session.cipherSuite(), session.namedGroup(),
+                scheme, session.applicationProtocol(), session.serverName(),
                 session.helloRetryRequest(), session.peerCertificates());
     }
 

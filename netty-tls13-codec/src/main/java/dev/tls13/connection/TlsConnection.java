@@ -8,9 +8,9 @@ import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ClientHandshake;
 import dev.tls13.handshake.HandshakeOutput;
 import dev.tls13.handshake.HandshakeState;
+import dev.tls13.handshake.HandshakeSummary;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.ServerHandshake;
-import dev.tls13.handshake.SessionInfo;
 import dev.tls13.keys.ExporterSecret;
 import dev.tls13.keys.TrafficKeys;
 import dev.tls13.record.Aligned;
@@ -791,9 +791,9 @@ public final class TlsConnection {
         }
 
         @Override
-        public void handshakeComplete(SessionInfo info) {
-            session = info;
-            completionToReport = info;
+        public void handshakeComplete(HandshakeSummary summary) {
+            session = SessionInfo.of(summary);
+            completionToReport = session;
             // The flights are sealed; an idle connection keeps no handshake buffer (a KeyUpdate or a
             // NewSessionTicket allocates one again when it needs it).
             if (handshakeOut != null && !handshakeOut.isReadable()) {

@@ -10,42 +10,278 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Everything a client handshake needs that is the same for every connection of one context.
- * Immutable; built by {@code Tls13Context}.
- *
- * @param crypto the crypto provider
- * @param cipherSuites the suites offered, in preference order (TLS 1.3 suites only)
- * @param namedGroups the groups offered in supported_groups, in preference order
- * @param keyShareCount how many of the first {@code namedGroups} get a key share in the first
- *        ClientHello (at least 1)
- * @param signatureSchemes offered in signature_algorithms (for CertificateVerify)
- * @param signatureSchemesCert offered in signature_algorithms_cert (for certificate chains); empty to omit
- * @param applicationProtocols ALPN protocols offered, in preference order; empty to omit
- * @param trustManager validates the server's chain
- * @param endpointIdentificationAlgorithm {@code "HTTPS"} to verify the host name, or {@code null} not to
- * @param middleboxCompatibility whether to use middlebox compatibility mode (RFC 8446 §D.4)
- * @param clientCredentials certificates we can present when the server asks; empty for none
+ * Immutable; built by {@link #builder(CryptoProvider, X509ExtendedTrustManager)}, so a new setting gets a
+ * default instead of changing every caller.
  */
-public record ClientConfig(CryptoProvider crypto, List<CipherSuite> cipherSuites, List<NamedGroup> namedGroups,
-                           int keyShareCount, List<SignatureScheme> signatureSchemes,
-                           List<SignatureScheme> signatureSchemesCert, List<String> applicationProtocols,
-                           X509ExtendedTrustManager trustManager, String endpointIdentificationAlgorithm,
-                           boolean middleboxCompatibility, List<CertifiedKey> clientCredentials) {
+public final class ClientConfig {
 
-    /** Checks and copies. */
-    public ClientConfig {
-        Objects.requireNonNull(crypto, "crypto");
-        Objects.requireNonNull(trustManager, "trustManager");
-        cipherSuites = List.copyOf(cipherSuites);
-        namedGroups = List.copyOf(namedGroups);
-        signatureSchemes = List.copyOf(signatureSchemes);
-        signatureSchemesCert = List.copyOf(signatureSchemesCert);
-        applicationProtocols = List.copyOf(applicationProtocols);
-        clientCredentials = List.copyOf(clientCredentials);
+    private final CryptoProvider crypto;
+    private final List<CipherSuite> cipherSuites;
+    private final List<NamedGroup> namedGroups;
+    private final int keyShareCount;
+    private final List<SignatureScheme> signatureSchemes;
+    private final List<SignatureScheme> signatureSchemesCert;
+    private final List<String> applicationProtocols;
+    private final X509ExtendedTrustManager trustManager;
+    private final String endpointIdentificationAlgorithm;
+    private final boolean middleboxCompatibility;
+    private final List<CertifiedKey> clientCredentials;
+
+    private ClientConfig(Builder b) {
+        crypto = Objects.requireNonNull(b.crypto, "crypto");
+        trustManager = Objects.requireNonNull(b.trustManager, "trustManager");
+        cipherSuites = List.copyOf(b.cipherSuites);
+        namedGroups = List.copyOf(b.namedGroups);
+        signatureSchemes = List.copyOf(b.signatureSchemes);
+        signatureSchemesCert = List.copyOf(b.signatureSchemesCert);
+        applicationProtocols = List.copyOf(b.applicationProtocols);
+        clientCredentials = List.copyOf(b.clientCredentials);
         if (cipherSuites.isEmpty() || namedGroups.isEmpty() || signatureSchemes.isEmpty()) {
             throw new IllegalArgumentException("cipher suites, groups and signature schemes must not be empty");
         }
-        if (keyShareCount < 1 || keyShareCount > namedGroups.size()) {
+        if (b.keyShareCount < 1 || b.keyShareCount > namedGroups.size()) {
             throw new IllegalArgumentException("keyShareCount must be between 1 and the number of groups");
+        }
+        keyShareCount = b.keyShareCount;
+        endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
+        middleboxCompatibility = b.middleboxCompatibility;
+    }
+
+    /**
+     * Starts a configuration with the defaults: the GCM and ChaCha20 suites, the groups x25519, secp256r1,
+     * secp384r1, secp521r1 and x448 with one key share, {@link SignatureSchemes#DEFAULT} and
+     * {@link SignatureSchemes#DEFAULT_CERT}, no ALPN, host name verification ({@code "HTTPS"}), middlebox
+     * compatibility mode, no client certificate.
+     *
+     * @param crypto the crypto provider
+     * @param trustManager validates the server's chain
+     * @return a new builder
+     */
+    public static Builder builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
+        return new Builder(crypto, trustManager);
+    }
+
+    /**
+     * Starts a builder holding this configuration's settings, to build a copy that differs in some.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder(crypto, trustManager).cipherSuites(cipherSuites).namedGroups(namedGroups)
+                .keyShareCount(keyShareCount).signatureSchemes(signatureSchemes)
+                .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
+                .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
+                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials);
+    }
+
+    /** @return the crypto provider */
+    public CryptoProvider crypto() {
+        return crypto;
+    }
+
+    /** @return the suites offered, in preference order (TLS 1.3 suites only) */
+    public List<CipherSuite> cipherSuites() {
+        return cipherSuites;
+    }
+
+    /** @return the groups offered in supported_groups, in preference order */
+    public List<NamedGroup> namedGroups() {
+        return namedGroups;
+    }
+
+    /** @return how many of the first {@link #namedGroups()} get a key share in the first ClientHello */
+    public int keyShareCount() {
+        return keyShareCount;
+    }
+
+    /** @return the schemes offered in signature_algorithms (for CertificateVerify) */
+    public List<SignatureScheme> signatureSchemes() {
+        return signatureSchemes;
+    }
+
+    /** @return the schemes offered in signature_algorithms_cert (for certificate chains); empty to omit */
+    public List<SignatureScheme> signatureSchemesCert() {
+        return signatureSchemesCert;
+    }
+
+    /** @return the ALPN protocols offered, in preference order; empty to omit */
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
+    }
+
+    /** @return the trust manager that validates the server's chain */
+    public X509ExtendedTrustManager trustManager() {
+        return trustManager;
+    }
+
+    /** @return {@code "HTTPS"} to verify the host name, or {@code null} not to */
+    public String endpointIdentificationAlgorithm() {
+        return endpointIdentificationAlgorithm;
+    }
+
+    /** @return whether to use middlebox compatibility mode (RFC 8446 §D.4) */
+    public boolean middleboxCompatibility() {
+        return middleboxCompatibility;
+    }
+
+    /** @return the certificates we can present when the server asks; empty for none */
+    public List<CertifiedKey> clientCredentials() {
+        return clientCredentials;
+    }
+
+    /**
+     * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
+     * and copies, so one builder can build several configurations.
+     */
+    public static final class Builder {
+        private CryptoProvider crypto;
+        private X509ExtendedTrustManager trustManager;
+        private List<CipherSuite> cipherSuites = ConfigDefaults.CIPHER_SUITES;
+        private List<NamedGroup> namedGroups = ConfigDefaults.NAMED_GROUPS;
+        private int keyShareCount = 1;
+        private List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
+        private List<SignatureScheme> signatureSchemesCert = SignatureSchemes.DEFAULT_CERT;
+        private List<String> applicationProtocols = List.of();
+        private String endpointIdentificationAlgorithm = CertificateChecks.HTTPS;
+        private boolean middleboxCompatibility = true;
+        private List<CertifiedKey> clientCredentials = List.of();
+
+        private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
+            this.crypto = crypto;
+            this.trustManager = trustManager;
+        }
+
+        /**
+         * Sets the crypto provider.
+         *
+         * @param crypto the provider
+         * @return this builder
+         */
+        public Builder crypto(CryptoProvider crypto) {
+            this.crypto = crypto;
+            return this;
+        }
+
+        /**
+         * Sets the trust manager that validates the server's chain.
+         *
+         * @param trustManager the trust manager
+         * @return this builder
+         */
+        public Builder trustManager(X509ExtendedTrustManager trustManager) {
+            this.trustManager = trustManager;
+            return this;
+        }
+
+        /**
+         * Sets the suites offered.
+         *
+         * @param cipherSuites TLS 1.3 suites, in preference order; not empty
+         * @return this builder
+         */
+        public Builder cipherSuites(List<CipherSuite> cipherSuites) {
+            this.cipherSuites = cipherSuites;
+            return this;
+        }
+
+        /**
+         * Sets the groups offered in supported_groups.
+         *
+         * @param namedGroups the groups, in preference order; not empty
+         * @return this builder
+         */
+        public Builder namedGroups(List<NamedGroup> namedGroups) {
+            this.namedGroups = namedGroups;
+            return this;
+        }
+
+        /**
+         * Sets how many of the first groups get a key share in the first ClientHello.
+         *
+         * @param keyShareCount between 1 and the number of groups
+         * @return this builder
+         */
+        public Builder keyShareCount(int keyShareCount) {
+            this.keyShareCount = keyShareCount;
+            return this;
+        }
+
+        /**
+         * Sets the schemes offered in signature_algorithms (for CertificateVerify).
+         *
+         * @param signatureSchemes the schemes, in preference order; not empty
+         * @return this builder
+         */
+        public Builder signatureSchemes(List<SignatureScheme> signatureSchemes) {
+            this.signatureSchemes = signatureSchemes;
+            return this;
+        }
+
+        /**
+         * Sets the schemes offered in signature_algorithms_cert (for certificate chains).
+         *
+         * @param signatureSchemesCert the schemes; empty to omit the extension
+         * @return this builder
+         */
+        public Builder signatureSchemesCert(List<SignatureScheme> signatureSchemesCert) {
+            this.signatureSchemesCert = signatureSchemesCert;
+            return this;
+        }
+
+        /**
+         * Sets the ALPN protocols offered (RFC 7301).
+         *
+         * @param applicationProtocols the protocols, in preference order; empty to omit ALPN
+         * @return this builder
+         */
+        public Builder applicationProtocols(List<String> applicationProtocols) {
+            this.applicationProtocols = applicationProtocols;
+            return this;
+        }
+
+        /**
+         * Sets whether the server's certificate is checked against the host name.
+         *
+         * @param endpointIdentificationAlgorithm {@code "HTTPS"} to verify the host name, or {@code null} not to
+         * @return this builder
+         */
+        public Builder endpointIdentificationAlgorithm(String endpointIdentificationAlgorithm) {
+            this.endpointIdentificationAlgorithm = endpointIdentificationAlgorithm;
+            return this;
+        }
+
+        /**
+         * Sets whether to use middlebox compatibility mode (RFC 8446 §D.4).
+         *
+         * @param middleboxCompatibility whether to send a session id and a change_cipher_spec
+         * @return this builder
+         */
+        public Builder middleboxCompatibility(boolean middleboxCompatibility) {
+            this.middleboxCompatibility = middleboxCompatibility;
+            return this;
+        }
+
+        /**
+         * Sets the certificates we can present when the server asks (RFC 8446 §4.4.2.3).
+         *
+         * @param clientCredentials the certificates and keys; empty for none
+         * @return this builder
+         */
+        public Builder clientCredentials(List<CertifiedKey> clientCredentials) {
+            this.clientCredentials = clientCredentials;
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the configuration.
+         *
+         * @return the configuration
+         * @throws NullPointerException when the crypto provider or the trust manager is missing
+         * @throws IllegalArgumentException when the suites, groups or schemes are empty, or the key share
+         *         count is out of range
+         */
+        public ClientConfig build() {
+            return new ClientConfig(this);
         }
     }
 }

@@ -31,6 +31,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -493,12 +494,13 @@ public final class ClientHandshake {
 
             String serverName = k.hs().hello().extensions().find(Extension.ServerName.class)
                     .flatMap(Extension.ServerName::hostName).orElse(null);
-            SessionInfo session = new SessionInfo(k.params().suite(), k.group(), signature.scheme(), localScheme,
-                    alpn.orElse(null), serverName, chain.chain(), localChain, k.retried(), false);
-            out.handshakeComplete(session);
+            HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), signature.scheme(),
+                    localScheme, alpn.orElse(null), serverName, chain.chain(), localChain, k.retried(), false);
             Traffic traffic = new Traffic(k.params().aead(), true, application.server(), application.client(),
                     resumption, clientRandom);
-            return new Connected(traffic, session, verified, chain, signature);
+            Connected connected = new Connected(traffic, session, verified, chain, signature);
+            out.handshakeComplete(session);
+            return connected;
         }
     }
 
@@ -558,8 +560,18 @@ public final class ClientHandshake {
      * @param chain proof that the server chain was validated
      * @param signature proof that the server CertificateVerify verified
      */
-    record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished, CertificateVerified chain,
+    record Connected(Traffic traffic, HandshakeSummary session, FinishedVerified finished, CertificateVerified chain,
                      SignatureVerified signature) implements ClientState {
+
+        /** Refuses a missing proof (docs/architecture.md §5): a client connects only to an authenticated server. */
+        Connected {
+            Objects.requireNonNull(traffic, "traffic");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(finished, "finished");
+            Objects.requireNonNull(chain, "chain");
+            Objects.requireNonNull(signature, "signature");
+        }
+
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException {

@@ -48,9 +48,9 @@ public interface HandshakeOutput {
     /**
      * The handshake has completed (the state is now a connected state). Called once.
      *
-     * @param session what was negotiated
+     * @param summary what was negotiated
      */
-    void handshakeComplete(SessionInfo session);
+    void handshakeComplete(HandshakeSummary summary);
 
     /**
      * The exporter master secret of the connection (RFC 8446 §7.5), for exportKeyingMaterial.

@@ -10,43 +10,293 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Everything a server handshake needs that is the same for every connection of one context.
- * Immutable; built by {@code Tls13Context}.
- *
- * @param crypto the crypto provider
- * @param cipherSuites the suites accepted, in the server's preference order
- * @param namedGroups the groups accepted, in the server's preference order; a client that offers a
- *        preferred group without a key share for it gets a HelloRetryRequest
- * @param signatureSchemes the schemes we are willing to sign with, and accept from clients
- * @param certificates the server's certificates and keys, and the selection among them
- * @param applicationProtocols ALPN protocols we accept, in preference order; empty to ignore ALPN
- * @param failOnAlpnMismatch whether a client whose ALPN list shares nothing with ours gets
- *        no_application_protocol (RFC 7301 §3.2) rather than a handshake without ALPN
- * @param helloRetryRequestCookie whether a HelloRetryRequest carries a cookie (RFC 8446 §4.2.2)
- * @param clientAuth whether to ask for a client certificate
- * @param clientTrustManager validates the client's chain; required unless {@code clientAuth} is NONE
- * @param certificateAuthorities whether a CertificateRequest lists the client trust anchors'
- *        names in certificate_authorities (RFC 8446 §4.2.4)
+ * Immutable; built by {@link #builder(CryptoProvider, CertificateSelector)}, so a new setting gets a
+ * default instead of changing every caller.
  */
-public record ServerConfig(CryptoProvider crypto, List<CipherSuite> cipherSuites, List<NamedGroup> namedGroups,
-                           List<SignatureScheme> signatureSchemes, CertificateSelector certificates,
-                           List<String> applicationProtocols, boolean failOnAlpnMismatch,
-                           boolean helloRetryRequestCookie, ClientAuth clientAuth,
-                           X509ExtendedTrustManager clientTrustManager, boolean certificateAuthorities) {
+public final class ServerConfig {
 
-    /** Checks and copies. */
-    public ServerConfig {
-        Objects.requireNonNull(crypto, "crypto");
-        Objects.requireNonNull(certificates, "certificates");
-        Objects.requireNonNull(clientAuth, "clientAuth");
-        cipherSuites = List.copyOf(cipherSuites);
-        namedGroups = List.copyOf(namedGroups);
-        signatureSchemes = List.copyOf(signatureSchemes);
-        applicationProtocols = List.copyOf(applicationProtocols);
+    private final CryptoProvider crypto;
+    private final List<CipherSuite> cipherSuites;
+    private final List<NamedGroup> namedGroups;
+    private final List<SignatureScheme> signatureSchemes;
+    private final CertificateSelector certificates;
+    private final List<String> applicationProtocols;
+    private final boolean failOnAlpnMismatch;
+    private final boolean helloRetryRequestCookie;
+    private final ClientAuth clientAuth;
+    private final X509ExtendedTrustManager clientTrustManager;
+    private final boolean certificateAuthorities;
+
+    private ServerConfig(Builder b) {
+        crypto = Objects.requireNonNull(b.crypto, "crypto");
+        certificates = Objects.requireNonNull(b.certificates, "certificates");
+        clientAuth = Objects.requireNonNull(b.clientAuth, "clientAuth");
+        cipherSuites = List.copyOf(b.cipherSuites);
+        namedGroups = List.copyOf(b.namedGroups);
+        signatureSchemes = List.copyOf(b.signatureSchemes);
+        applicationProtocols = List.copyOf(b.applicationProtocols);
         if (cipherSuites.isEmpty() || namedGroups.isEmpty() || signatureSchemes.isEmpty()) {
             throw new IllegalArgumentException("cipher suites, groups and signature schemes must not be empty");
         }
-        if (clientAuth != ClientAuth.NONE && clientTrustManager == null) {
+        if (clientAuth != ClientAuth.NONE && b.clientTrustManager == null) {
             throw new IllegalArgumentException("client authentication needs a trust manager");
+        }
+        clientTrustManager = b.clientTrustManager;
+        failOnAlpnMismatch = b.failOnAlpnMismatch;
+        helloRetryRequestCookie = b.helloRetryRequestCookie;
+        certificateAuthorities = b.certificateAuthorities;
+    }
+
+    /**
+     * Starts a configuration with the defaults: the GCM and ChaCha20 suites, the groups x25519, secp256r1,
+     * secp384r1, secp521r1 and x448, {@link SignatureSchemes#DEFAULT}, no ALPN (and no_application_protocol
+     * for a client whose ALPN list shares nothing with ours once some are set), no HelloRetryRequest cookie,
+     * no client authentication, certificate_authorities in a CertificateRequest.
+     *
+     * @param crypto the crypto provider
+     * @param certificates the server's certificates and keys, and the selection among them
+     * @return a new builder
+     */
+    public static Builder builder(CryptoProvider crypto, CertificateSelector certificates) {
+        return new Builder(crypto, certificates);
+    }
+
+    /**
+     * Starts a builder holding this configuration's settings, to build a copy that differs in some.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder(crypto, certificates).cipherSuites(cipherSuites).namedGroups(namedGroups)
+                .signatureSchemes(signatureSchemes).applicationProtocols(applicationProtocols)
+                .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(helloRetryRequestCookie)
+                .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
+                .certificateAuthorities(certificateAuthorities);
+    }
+
+    /** @return the crypto provider */
+    public CryptoProvider crypto() {
+        return crypto;
+    }
+
+    /** @return the suites accepted, in the server's preference order */
+    public List<CipherSuite> cipherSuites() {
+        return cipherSuites;
+    }
+
+    /**
+     * The groups accepted, in the server's preference order; a client that offers a preferred group
+     * without a key share for it gets a HelloRetryRequest.
+     *
+     * @return the groups
+     */
+    public List<NamedGroup> namedGroups() {
+        return namedGroups;
+    }
+
+    /** @return the schemes we are willing to sign with, and accept from clients */
+    public List<SignatureScheme> signatureSchemes() {
+        return signatureSchemes;
+    }
+
+    /** @return the server's certificates and keys, and the selection among them */
+    public CertificateSelector certificates() {
+        return certificates;
+    }
+
+    /** @return the ALPN protocols we accept, in preference order; empty to ignore ALPN */
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
+    }
+
+    /**
+     * Whether a client whose ALPN list shares nothing with ours gets no_application_protocol
+     * (RFC 7301 §3.2) rather than a handshake without ALPN.
+     *
+     * @return {@code true} to fail the handshake
+     */
+    public boolean failOnAlpnMismatch() {
+        return failOnAlpnMismatch;
+    }
+
+    /** @return whether a HelloRetryRequest carries a cookie (RFC 8446 §4.2.2) */
+    public boolean helloRetryRequestCookie() {
+        return helloRetryRequestCookie;
+    }
+
+    /** @return whether to ask for a client certificate */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** @return the trust manager that validates the client's chain; {@code null} only when clientAuth is NONE */
+    public X509ExtendedTrustManager clientTrustManager() {
+        return clientTrustManager;
+    }
+
+    /**
+     * Whether a CertificateRequest lists the client trust anchors' names in certificate_authorities
+     * (RFC 8446 §4.2.4).
+     *
+     * @return {@code true} to list them
+     */
+    public boolean certificateAuthorities() {
+        return certificateAuthorities;
+    }
+
+    /**
+     * Collects the settings of a {@link ServerConfig}. Mutable, not thread-safe; {@link #build()} checks
+     * and copies, so one builder can build several configurations.
+     */
+    public static final class Builder {
+        private CryptoProvider crypto;
+        private CertificateSelector certificates;
+        private List<CipherSuite> cipherSuites = ConfigDefaults.CIPHER_SUITES;
+        private List<NamedGroup> namedGroups = ConfigDefaults.NAMED_GROUPS;
+        private List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
+        private List<String> applicationProtocols = List.of();
+        private boolean failOnAlpnMismatch = true;
+        private boolean helloRetryRequestCookie;
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private X509ExtendedTrustManager clientTrustManager;
+        private boolean certificateAuthorities = true;
+
+        private Builder(CryptoProvider crypto, CertificateSelector certificates) {
+            this.crypto = crypto;
+            this.certificates = certificates;
+        }
+
+        /**
+         * Sets the crypto provider.
+         *
+         * @param crypto the provider
+         * @return this builder
+         */
+        public Builder crypto(CryptoProvider crypto) {
+            this.crypto = crypto;
+            return this;
+        }
+
+        /**
+         * Sets the server's certificates and the selection among them.
+         *
+         * @param certificates the selector
+         * @return this builder
+         */
+        public Builder certificates(CertificateSelector certificates) {
+            this.certificates = certificates;
+            return this;
+        }
+
+        /**
+         * Sets the suites accepted.
+         *
+         * @param cipherSuites TLS 1.3 suites, in the server's preference order; not empty
+         * @return this builder
+         */
+        public Builder cipherSuites(List<CipherSuite> cipherSuites) {
+            this.cipherSuites = cipherSuites;
+            return this;
+        }
+
+        /**
+         * Sets the groups accepted.
+         *
+         * @param namedGroups the groups, in the server's preference order; not empty
+         * @return this builder
+         */
+        public Builder namedGroups(List<NamedGroup> namedGroups) {
+            this.namedGroups = namedGroups;
+            return this;
+        }
+
+        /**
+         * Sets the schemes we sign with and accept from clients.
+         *
+         * @param signatureSchemes the schemes, in preference order; not empty
+         * @return this builder
+         */
+        public Builder signatureSchemes(List<SignatureScheme> signatureSchemes) {
+            this.signatureSchemes = signatureSchemes;
+            return this;
+        }
+
+        /**
+         * Sets the ALPN protocols accepted (RFC 7301).
+         *
+         * @param applicationProtocols the protocols, in preference order; empty to ignore ALPN
+         * @return this builder
+         */
+        public Builder applicationProtocols(List<String> applicationProtocols) {
+            this.applicationProtocols = applicationProtocols;
+            return this;
+        }
+
+        /**
+         * Sets whether an ALPN mismatch fails the handshake with no_application_protocol (RFC 7301 §3.2).
+         *
+         * @param failOnAlpnMismatch {@code true} to fail, {@code false} to carry on without ALPN
+         * @return this builder
+         */
+        public Builder failOnAlpnMismatch(boolean failOnAlpnMismatch) {
+            this.failOnAlpnMismatch = failOnAlpnMismatch;
+            return this;
+        }
+
+        /**
+         * Sets whether a HelloRetryRequest carries a cookie (RFC 8446 §4.2.2).
+         *
+         * @param helloRetryRequestCookie whether to send one
+         * @return this builder
+         */
+        public Builder helloRetryRequestCookie(boolean helloRetryRequestCookie) {
+            this.helloRetryRequestCookie = helloRetryRequestCookie;
+            return this;
+        }
+
+        /**
+         * Sets whether to ask for a client certificate (RFC 8446 §4.3.2).
+         *
+         * @param clientAuth NONE, OPTIONAL or REQUIRE; the last two need {@link #clientTrustManager}
+         * @return this builder
+         */
+        public Builder clientAuth(ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+            return this;
+        }
+
+        /**
+         * Sets the trust manager that validates the client's chain.
+         *
+         * @param clientTrustManager the trust manager, or {@code null} when clientAuth is NONE
+         * @return this builder
+         */
+        public Builder clientTrustManager(X509ExtendedTrustManager clientTrustManager) {
+            this.clientTrustManager = clientTrustManager;
+            return this;
+        }
+
+        /**
+         * Sets whether a CertificateRequest lists the client trust anchors' names (RFC 8446 §4.2.4).
+         *
+         * @param certificateAuthorities whether to send certificate_authorities
+         * @return this builder
+         */
+        public Builder certificateAuthorities(boolean certificateAuthorities) {
+            this.certificateAuthorities = certificateAuthorities;
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the configuration.
+         *
+         * @return the configuration
+         * @throws NullPointerException when the crypto provider, the certificates or clientAuth is missing
+         * @throws IllegalArgumentException when the suites, groups or schemes are empty, or client
+         *         authentication has no trust manager
+         */
+        public ServerConfig build() {
+            return new ServerConfig(this);
         }
     }
 }

@@ -31,6 +31,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -303,14 +304,14 @@ public final class ServerHandshake {
                 hello.random(), out);
         out.installWriteKeys(application.server().keys(params.aead()));
 
-        SessionInfo session = new SessionInfo(params.suite(), choice.group(), null, choice.certificate().scheme(),
-                choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain,
-                retried, false);
+        HandshakeSummary session = new HandshakeSummary(params.suite(), choice.group(), null,
+                choice.certificate().scheme(), choice.applicationProtocol().orElse(null),
+                choice.serverName().orElse(null), List.of(), chain, retried, false);
         Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session);
         if (request.isPresent()) {
             return new ExpectClientCertificate(sent, request.get());
         }
-        return new ExpectClientFinished(sent, Optional.empty(), Optional.empty());
+        return new ExpectClientFinished(sent, new ClientAuthentication.NotRequested());
     }
 
     /** Our CertificateRequest (RFC 8446 §4.3.2). */
@@ -344,7 +345,7 @@ public final class ServerHandshake {
      * @param session what was negotiated, without the client's certificate yet
      */
     record Sent(ServerConfig config, Transcript transcript, CipherSuiteParams params, byte[] clientRandom,
-                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, SessionInfo session) {
+                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, HandshakeSummary session) {
         void destroy() {
             secrets.destroy();
             application.client().destroy();
@@ -376,7 +377,7 @@ public final class ServerHandshake {
             CertificateVerified chain = Proofs.verifyClientChain(certificate, s.config());
             s.transcript().add(encoded, offset, length);
             if (chain.chain().isEmpty()) {
-                return new ExpectClientFinished(s, Optional.of(chain), Optional.empty());
+                return new ExpectClientFinished(s, new ClientAuthentication.NoCertificate(chain));
             }
             return new ExpectClientCertificateVerify(s, chain);
         }
@@ -391,7 +392,7 @@ public final class ServerHandshake {
             SignatureVerified signature = Proofs.verifySignature(s.config().crypto(), verify, chain,
                     s.config().signatureSchemes(), false, s.transcript().currentHash());
             s.transcript().add(encoded, offset, length);
-            return new ExpectClientFinished(s, Optional.of(chain), Optional.of(signature));
+            return new ExpectClientFinished(s, new ClientAuthentication.Verified(chain, signature));
         }
     }
 
@@ -399,11 +400,9 @@ public final class ServerHandshake {
      * Waits for the client's Finished (RFC 8446 §4.4.4).
      *
      * @param s the handshake context
-     * @param chain the client's validated chain, when it was asked for one
-     * @param signature the client's verified CertificateVerify, when it sent a certificate
+     * @param client how the client authenticated
      */
-    record ExpectClientFinished(Sent s, Optional<CertificateVerified> chain, Optional<SignatureVerified> signature)
-            implements SentState {
+    record ExpectClientFinished(Sent s, ClientAuthentication client) implements SentState {
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException {
@@ -416,34 +415,46 @@ public final class ServerHandshake {
             ResumptionMasterSecret resumption = s.secrets().master().resumptionMasterSecret(transcript.currentHash());
             s.secrets().destroy();
             out.installReadKeys(s.application().client().keys(s.params().aead()));
-            SessionInfo partial = s.session();
-            SessionInfo session = new SessionInfo(partial.cipherSuite(), partial.namedGroup(),
-                    signature.map(SignatureVerified::scheme).orElse(null), partial.localSignatureScheme(),
-                    partial.applicationProtocol(), partial.serverName(),
-                    chain.map(CertificateVerified::chain).orElse(List.of()), partial.localCertificates(),
-                    partial.helloRetryRequest(), false);
-            out.handshakeComplete(session);
+            HandshakeSummary session = s.session().withPeerAuthentication(client.signatureScheme(), client.chain());
             Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
                     s.application().server(), resumption, s.clientRandom());
-            return new Connected(traffic, session, verified, signature);
+            Connected connected = new Connected(traffic, session, verified, s.config().clientAuth(), client);
+            out.handshakeComplete(session);
+            return connected;
         }
     }
 
     /**
      * The handshake is complete (RFC 8446 §4.6). Requires the proof that the client Finished verified,
-     * and the client's signature when it authenticated.
+     * and the client authentication that the server's setting asked for: with REQUIRE, only the proofs of
+     * a validated chain and a verified CertificateVerify.
      *
      * @param traffic the application traffic secrets
      * @param session what was negotiated
      * @param finished proof that the client Finished verified
-     * @param clientSignature proof that the client's CertificateVerify verified, when it sent one
+     * @param clientAuth the server's client authentication setting
+     * @param client how the client authenticated
      */
-    record Connected(Traffic traffic, SessionInfo session, FinishedVerified finished,
-                     Optional<SignatureVerified> clientSignature) implements ServerState {
+    record Connected(Traffic traffic, HandshakeSummary session, FinishedVerified finished, ClientAuth clientAuth,
+                     ClientAuthentication client) implements ServerState {
+
+        /** Refuses a missing proof, or a client authentication the setting refuses (docs/architecture.md §5). */
+        Connected {
+            Objects.requireNonNull(traffic, "traffic");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(finished, "finished");
+            Objects.requireNonNull(clientAuth, "clientAuth");
+            Objects.requireNonNull(client, "client");
+            if (!client.satisfies(clientAuth)) {
+                throw new IllegalArgumentException("client authentication " + clientAuth + " is not satisfied by "
+                        + client.getClass().getSimpleName());
+            }
+        }
+
         @Override
         public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException {
-            return new Connected(traffic.on(message, out), session, finished, clientSignature);
+            return new Connected(traffic.on(message, out), session, finished, clientAuth, client);
         }
 
         @Override
@@ -458,7 +469,7 @@ public final class ServerHandshake {
 
         @Override
         public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
-            return new Connected(traffic.updateWrite(requestPeerUpdate, out), session, finished, clientSignature);
+            return new Connected(traffic.updateWrite(requestPeerUpdate, out), session, finished, clientAuth, client);
         }
 
         @Override

@@ -2,9 +2,9 @@ package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13KeyLog;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
-import dev.tls13.handshake.SessionInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;

@@ -13,7 +13,6 @@ import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
-import dev.tls13.handshake.SessionInfo;
 import dev.tls13.keys.TrafficKeys;
 import dev.tls13.record.WriteProtection;
 import dev.tls13.testing.TestPki;
@@ -143,8 +142,11 @@ class TlsConnectionTest {
         handshake();
         assertEquals(List.of("handshake"), client.events);
         assertEquals(List.of("handshake"), server.events);
-        assertSame(ToyHandshake.SESSION, client.connection.session());
-        assertSame(ToyHandshake.SESSION, server.session);
+        SessionInfo expected = SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519").applicationProtocol("toy")
+                .build();
+        assertEquals(expected, client.connection.session());
+        assertSame(client.connection.session(), client.session, "the listener gets what session() returns");
+        assertEquals(expected, server.session);
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.HandshakeOutput;
 import dev.tls13.handshake.HandshakeState;
-import dev.tls13.handshake.SessionInfo;
+import dev.tls13.handshake.HandshakeSummary;
 import dev.tls13.keys.EarlySecret;
 import dev.tls13.keys.HandshakeSecret;
 import dev.tls13.keys.MasterSecret;
@@ -31,8 +31,8 @@ import java.util.List;
 final class ToyHandshake {
 
     static final AeadAlgorithm AEAD = AeadAlgorithm.AES_128_GCM;
-    static final SessionInfo SESSION = new SessionInfo(CipherSuite.TLS_AES_128_GCM_SHA256, NamedGroup.X25519,
-            null, null, "toy", null, List.of(), List.of(), false, false);
+    static final HandshakeSummary SESSION = new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256,
+            NamedGroup.X25519, null, null, "toy", null, List.of(), List.of(), false, false);
 
     private ToyHandshake() {
     }

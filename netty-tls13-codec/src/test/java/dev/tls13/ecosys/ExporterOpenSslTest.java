@@ -93,7 +93,7 @@ class ExporterOpenSslTest {
             String theirs = material(client);
             Tls13Handler ours = accepted.get(20, TimeUnit.SECONDS);
             assertTrue(ours.handshakeFuture().await(20, TimeUnit.SECONDS));
-            assertEquals(suite, ours.session().cipherSuite().toString());
+            assertEquals(suite, ours.session().cipherSuite());
             // Called off the event loop: the handler runs the export there.
             byte[] exported = ours.exportKeyingMaterial(LABEL, null, length);
             assertEquals(length, exported.length);
@@ -131,7 +131,7 @@ class ExporterOpenSslTest {
             try {
                 assertTrue(ours.handshakeFuture().await(20, TimeUnit.SECONDS));
                 assertTrue(ours.handshakeFuture().isSuccess(), () -> String.valueOf(ours.handshakeFuture().cause()));
-                assertEquals(suite, ours.session().cipherSuite().toString());
+                assertEquals(suite, ours.session().cipherSuite());
                 byte[] exported = ours.exportKeyingMaterial(LABEL, new byte[0], length);
                 assertEquals(material(server), HexFormat.of().formatHex(exported));
             } finally {

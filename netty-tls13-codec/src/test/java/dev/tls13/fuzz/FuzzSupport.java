@@ -1,5 +1,6 @@
 package dev.tls13.fuzz;
 
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
@@ -12,8 +13,6 @@ import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
-import dev.tls13.handshake.SessionInfo;
-import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.TestPki;
@@ -92,9 +91,11 @@ final class FuzzSupport {
      * @param mode bit 0: middlebox compatibility mode
      */
     static ClientConfig clientConfig(int mode) {
-        return new ClientConfig(crypto(), SUITES, List.of(NamedGroup.X25519, NamedGroup.SECP256R1), 1,
-                SignatureSchemes.DEFAULT, List.of(), List.of("h2", "http/1.1"), AcceptAll.INSTANCE, null,
-                (mode & 1) != 0, List.of(CertifiedKey.of(KEY, CERTIFICATE)));
+        return ClientConfig.builder(crypto(), AcceptAll.INSTANCE).cipherSuites(SUITES)
+                .namedGroups(List.of(NamedGroup.X25519, NamedGroup.SECP256R1)).signatureSchemesCert(List.of())
+                .applicationProtocols(List.of("h2", "http/1.1")).endpointIdentificationAlgorithm(null)
+                .middleboxCompatibility((mode & 1) != 0).clientCredentials(List.of(CertifiedKey.of(KEY, CERTIFICATE)))
+                .build();
     }
 
     /**
@@ -107,10 +108,11 @@ final class FuzzSupport {
         List<NamedGroup> groups = (mode & 2) != 0
                 ? List.of(NamedGroup.SECP256R1, NamedGroup.X25519)
                 : List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
-        return new ServerConfig(crypto(), SUITES, groups, SignatureSchemes.DEFAULT,
-                new CertificateSelector(List.of(CertifiedKey.of(KEY, CERTIFICATE))), List.of("http/1.1"), false,
-                (mode & 4) != 0, (mode & 1) != 0 ? ClientAuth.OPTIONAL : ClientAuth.NONE, AcceptAll.INSTANCE,
-                false);
+        return ServerConfig.builder(crypto(), new CertificateSelector(List.of(CertifiedKey.of(KEY, CERTIFICATE))))
+                .cipherSuites(SUITES).namedGroups(groups).applicationProtocols(List.of("http/1.1"))
+                .failOnAlpnMismatch(false).helloRetryRequestCookie((mode & 4) != 0)
+                .clientAuth((mode & 1) != 0 ? ClientAuth.OPTIONAL : ClientAuth.NONE)
+                .clientTrustManager(AcceptAll.INSTANCE).certificateAuthorities(false).build();
     }
 
     /** @return a started client connection (its ClientHello is queued) */

@@ -61,7 +61,7 @@ final class HandshakeHarness {
     }
 
     /** handshakeComplete. */
-    record Complete(SessionInfo session) implements Effect {
+    record Complete(HandshakeSummary session) implements Effect {
     }
 
     /** sessionTicket. */
@@ -108,7 +108,7 @@ final class HandshakeHarness {
         }
 
         @Override
-        public void handshakeComplete(SessionInfo session) {
+        public void handshakeComplete(HandshakeSummary session) {
             effects.add(new Complete(session));
         }
 
@@ -156,8 +156,8 @@ final class HandshakeHarness {
             return effects.stream().filter(type::isInstance).count();
         }
 
-        SessionInfo session() {
-            List<SessionInfo> l = new ArrayList<>();
+        HandshakeSummary session() {
+            List<HandshakeSummary> l = new ArrayList<>();
             for (Effect e : effects) {
                 if (e instanceof Complete) {
                     l.add(((Complete) e).session());
@@ -292,8 +292,10 @@ final class HandshakeHarness {
         List<CertifiedKey> credentials = List.of();
 
         ClientConfig build() {
-            return new ClientConfig(crypto, suites, groups, shares, schemes, certSchemes, alpn, trust,
-                    endpointIdentification, middlebox, credentials);
+            return ClientConfig.builder(crypto, trust).cipherSuites(suites).namedGroups(groups).keyShareCount(shares)
+                    .signatureSchemes(schemes).signatureSchemesCert(certSchemes).applicationProtocols(alpn)
+                    .endpointIdentificationAlgorithm(endpointIdentification).middleboxCompatibility(middlebox)
+                    .clientCredentials(credentials).build();
         }
     }
 
@@ -312,8 +314,10 @@ final class HandshakeHarness {
         boolean certificateAuthorities;
 
         ServerConfig build() {
-            return new ServerConfig(crypto, suites, groups, schemes, new CertificateSelector(certificates), alpn,
-                    failOnAlpnMismatch, cookie, clientAuth, clientTrust, certificateAuthorities);
+            return ServerConfig.builder(crypto, new CertificateSelector(certificates)).cipherSuites(suites)
+                    .namedGroups(groups).signatureSchemes(schemes).applicationProtocols(alpn)
+                    .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
+                    .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities).build();
         }
     }
 

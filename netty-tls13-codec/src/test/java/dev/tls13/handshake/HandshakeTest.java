@@ -29,8 +29,8 @@ class HandshakeTest {
     @Test
     void clientAndServerCompleteAFullHandshakeWithIdenticalKeys() throws Exception {
         Pair pair = Pair.start(client(), server()).run().assertConnectedWithMatchingKeys();
-        SessionInfo c = pair.clientOut.session();
-        SessionInfo s = pair.serverOut.session();
+        HandshakeSummary c = pair.clientOut.session();
+        HandshakeSummary s = pair.serverOut.session();
         assertEquals(CipherSuite.TLS_AES_128_GCM_SHA256, c.cipherSuite());
         assertEquals(NamedGroup.X25519, c.namedGroup());
         assertEquals(SignatureScheme.ECDSA_SECP256R1_SHA256, c.peerSignatureScheme());

@@ -157,10 +157,11 @@ class Rfc8448HandshakeTest {
                         Rfc8448.one(TRACE, "client", "create an ephemeral").bytes("private key"))
                 .build();
         KeyExchange share = crypto.generateKeyExchange(KeyExchangeAlgorithm.X25519);
-        ClientConfig config = new ClientConfig(crypto, hello.cipherSuites(), List.of(NamedGroup.X25519), 1,
-                SignatureSchemes.DEFAULT, List.of(), List.of(),
-                new PinnedTrustManager(traceCertificate(), DeterministicCryptoProvider.DEFAULT_INSTANT), null, false,
-                List.of());
+        ClientConfig config = ClientConfig.builder(crypto,
+                        new PinnedTrustManager(traceCertificate(), DeterministicCryptoProvider.DEFAULT_INSTANT))
+                .cipherSuites(hello.cipherSuites()).namedGroups(List.of(NamedGroup.X25519))
+                .signatureSchemesCert(List.of()).endpointIdentificationAlgorithm(null)
+                .middleboxCompatibility(false).build();
         Recorder out = new Recorder();
         HandshakeState state = ClientHandshake.start(config, hello, List.of(share), null, out);
         assertArrayEquals(clientHelloBytes, out.sent().get(0));
@@ -179,7 +180,7 @@ class Rfc8448HandshakeTest {
         assertEquals(List.of(
                 flip(keys(false, "server", "derive read traffic keys for handshake data")),
                 keys(true, "client", "derive write traffic keys for application data")), out.keys(true));
-        SessionInfo session = out.session();
+        HandshakeSummary session = out.session();
         assertEquals(CipherSuite.TLS_AES_128_GCM_SHA256, session.cipherSuite());
         assertEquals(SignatureScheme.RSA_PSS_RSAE_SHA256, session.peerSignatureScheme());
         assertEquals("server", session.serverName());
@@ -204,10 +205,11 @@ class Rfc8448HandshakeTest {
                         Rfc8448.one(trace, "client", "create an ephemeral").bytes("private key"))
                 .build();
         X509Certificate anchor = certificateOf(message(trace, "server", "Certificate"));
-        ClientConfig config = new ClientConfig(crypto, hello.cipherSuites(), List.of(NamedGroup.X25519), 1,
-                SignatureSchemes.DEFAULT, List.of(), List.of(),
-                new PinnedTrustManager(anchor, DeterministicCryptoProvider.DEFAULT_INSTANT), null, false,
-                credentials);
+        ClientConfig config = ClientConfig.builder(crypto,
+                        new PinnedTrustManager(anchor, DeterministicCryptoProvider.DEFAULT_INSTANT))
+                .cipherSuites(hello.cipherSuites()).namedGroups(List.of(NamedGroup.X25519))
+                .signatureSchemesCert(List.of()).endpointIdentificationAlgorithm(null)
+                .middleboxCompatibility(false).clientCredentials(credentials).build();
         Recorder out = new Recorder();
         HandshakeState state = ClientHandshake.start(config, hello,
                 List.of(crypto.generateKeyExchange(KeyExchangeAlgorithm.X25519)), null, out);
@@ -261,10 +263,10 @@ class Rfc8448HandshakeTest {
                 .ephemeralPrivateKey(KeyExchangeAlgorithm.X25519,
                         Rfc8448.one(TRACE, "server", "create an ephemeral").bytes("private key"))
                 .build();
-        ServerConfig config = new ServerConfig(crypto, List.of(CipherSuite.TLS_AES_128_GCM_SHA256),
-                List.of(NamedGroup.X25519), SignatureSchemes.DEFAULT,
-                new CertificateSelector(List.of(new CertifiedKey(List.of(traceCertificate()), traceServerKey()))),
-                List.of(), false, false, ClientAuth.NONE, null, false);
+        CertifiedKey traceKey = new CertifiedKey(List.of(traceCertificate()), traceServerKey());
+        ServerConfig config = ServerConfig.builder(crypto, new CertificateSelector(List.of(traceKey)))
+                .cipherSuites(List.of(CipherSuite.TLS_AES_128_GCM_SHA256)).namedGroups(List.of(NamedGroup.X25519))
+                .failOnAlpnMismatch(false).certificateAuthorities(false).build();
         Recorder out = new Recorder();
         byte[] clientHello = message("client", "ClientHello");
         HandshakeState state = ServerHandshake.start(config).on(HandshakeHarness.decode(clientHello), clientHello,

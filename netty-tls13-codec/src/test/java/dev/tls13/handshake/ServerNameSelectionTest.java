@@ -46,10 +46,7 @@ class ServerNameSelectionTest {
 
     /** Runs a handshake with SNI {@code name} (none when null); returns the server's EncryptedExtensions. */
     private static Pair handshake(String name, List<SignatureScheme> clientSchemes) throws TlsException {
-        ServerConfig server = HandshakeHarness.server(s -> { });
-        server = new ServerConfig(server.crypto(), server.cipherSuites(), server.namedGroups(),
-                server.signatureSchemes(), selector(), server.applicationProtocols(), false, false,
-                ClientAuth.NONE, null, false);
+        ServerConfig server = HandshakeHarness.server().toBuilder().certificates(selector()).build();
         Recorder clientOut = new Recorder();
         HandshakeState client = ClientHandshake.start(HandshakeHarness.client(c -> c.schemes = clientSchemes), name,
                 null, clientOut);

@@ -1,7 +1,7 @@
 package dev.tls13.interop;
 
 import dev.tls13.Tls13Context;
-import dev.tls13.handshake.SessionInfo;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.netty.Tls13Handler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -31,9 +31,8 @@ final class OurSide implements TlsSide {
     public Negotiated negotiated(ChannelPipeline pipeline) {
         SessionInfo session = pipeline.get(Tls13Handler.class).session();
         // The scheme of the server's CertificateVerify: ours when we serve, the peer's when we are the client.
-        Object scheme = context.isServer() ? session.localSignatureScheme() : session.peerSignatureScheme();
-        return new Negotiated(session.protocol(), String.valueOf(session.cipherSuite()),
-                String.valueOf(session.namedGroup()), scheme == null ? null : scheme.toString(),
+        String scheme = context.isServer() ? session.localSignatureScheme() : session.peerSignatureScheme();
+        return new Negotiated(session.protocol(), session.cipherSuite(), session.namedGroup(), scheme,
                 session.applicationProtocol(), context.isServer() ? session.serverName() : null,
                 session.helloRetryRequest());
     }

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
-import dev.tls13.handshake.SessionInfo;
-import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
+import dev.tls13.testing.TestPki;
 import dev.tls13.wire.AlertDescription;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

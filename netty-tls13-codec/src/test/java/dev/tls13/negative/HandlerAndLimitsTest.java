@@ -190,7 +190,7 @@ class HandlerAndLimitsTest {
             TlsConnection server = Duel.serverContext(Profile.PLAIN).build().newConnection(alloc, null,
                     new TlsConnection.Listener() {
                         @Override
-                        public void handshakeComplete(dev.tls13.handshake.SessionInfo session) {
+                        public void handshakeComplete(dev.tls13.connection.SessionInfo session) {
                         }
 
                         @Override

@@ -108,7 +108,7 @@ class MutualTlsTest {
         assertEquals(fromB.chain(), pair.serverHandler.session().peerCertificates(),
                 "certificate_authorities guided the client to its chain from CA B");
         assertEquals(fromB.chain(), pair.clientHandler.session().localCertificates());
-        assertEquals("ed25519", pair.serverHandler.session().peerSignatureScheme().knownName());
+        assertEquals("ed25519", pair.serverHandler.session().peerSignatureScheme());
     }
 
     @Test
@@ -230,7 +230,7 @@ class MutualTlsTest {
         pair.shuttle();
         assertConnected();
         assertEquals(leaf.certificate(), pair.serverHandler.session().peerCertificates().get(0));
-        assertEquals("rsa_pss_rsae_sha256", pair.serverHandler.session().peerSignatureScheme().knownName());
+        assertEquals("rsa_pss_rsae_sha256", pair.serverHandler.session().peerSignatureScheme());
     }
 
     @Test

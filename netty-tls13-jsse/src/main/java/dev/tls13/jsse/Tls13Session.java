@@ -1,6 +1,6 @@
 package dev.tls13.jsse;
 
-import dev.tls13.handshake.SessionInfo;
+import dev.tls13.connection.SessionInfo;
 import java.security.Principal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -188,7 +188,7 @@ final class Tls13Session extends ExtendedSSLSession {
     @Override
     public String getCipherSuite() {
         SessionInfo current = info;
-        return current == null ? NULL_CIPHER_SUITE : current.cipherSuite().knownName();
+        return current == null ? NULL_CIPHER_SUITE : current.cipherSuite();
     }
 
     @Override

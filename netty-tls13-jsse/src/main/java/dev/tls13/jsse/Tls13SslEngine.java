@@ -1,5 +1,6 @@
 package dev.tls13.jsse;
 
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.error.TlsException;
@@ -9,8 +10,6 @@ import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ServerConfig;
-import dev.tls13.handshake.SessionInfo;
-import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
@@ -189,9 +188,11 @@ public final class Tls13SslEngine extends SSLEngine {
                 credentials.add(key);
             }
         }
-        return new ClientConfig(JcaCryptoProvider.instance(), suites(), context.namedGroups(), 1,
-                SignatureSchemes.DEFAULT, SignatureSchemes.DEFAULT_CERT, List.of(applicationProtocols),
-                new EngineTrust(context.trustManager(), true), endpointIdentificationAlgorithm, true, credentials);
+        return ClientConfig.builder(JcaCryptoProvider.instance(), new EngineTrust(context.trustManager(), true))
+                .cipherSuites(suites()).namedGroups(context.namedGroups())
+                .applicationProtocols(List.of(applicationProtocols))
+                .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm).clientCredentials(credentials)
+                .build();
     }
 
     private ServerConfig serverConfig(ClientHello hello) throws SSLException {
@@ -230,9 +231,11 @@ public final class Tls13SslEngine extends SSLEngine {
             handshakeApplicationProtocol = protocols.stream().filter(offered::contains).findFirst().orElse("");
         }
         ClientAuth auth = needClientAuth ? ClientAuth.REQUIRE : wantClientAuth ? ClientAuth.OPTIONAL : ClientAuth.NONE;
-        return new ServerConfig(JcaCryptoProvider.instance(), suites(), context.namedGroups(),
-                SignatureSchemes.DEFAULT, new CertificateSelector(serverKeys()), protocols, failOnMismatch, false,
-                auth, auth == ClientAuth.NONE ? null : new EngineTrust(context.trustManager(), false), false);
+        return ServerConfig.builder(JcaCryptoProvider.instance(), new CertificateSelector(serverKeys()))
+                .cipherSuites(suites()).namedGroups(context.namedGroups()).applicationProtocols(protocols)
+                .failOnAlpnMismatch(failOnMismatch).clientAuth(auth)
+                .clientTrustManager(auth == ClientAuth.NONE ? null : new EngineTrust(context.trustManager(), false))
+                .certificateAuthorities(false).build();
     }
 
     private List<CertifiedKey> serverKeys() throws SSLException {

@@ -1,6 +1,6 @@
 package dev.tls13.examples.grpc;
 
-import dev.tls13.handshake.SessionInfo;
+import dev.tls13.connection.SessionInfo;
 import java.security.Principal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -109,7 +109,7 @@ final class Tls13SslSession implements SSLSession {
 
     @Override
     public String getCipherSuite() {
-        return info.cipherSuite().toString();
+        return info.cipherSuite();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.tls13.examples.peers;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ContextBuilder;
-import dev.tls13.handshake.SessionInfo;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.netty.Tls13Handler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

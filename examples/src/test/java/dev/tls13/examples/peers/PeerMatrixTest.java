@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ContextBuilder;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.examples.ExamplesServerForPeers;
-import dev.tls13.handshake.SessionInfo;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.KeyType;
 import io.netty.handler.ssl.ClientAuth;

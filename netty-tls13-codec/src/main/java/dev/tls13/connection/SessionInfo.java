@@ -1,0 +1,287 @@
+package dev.tls13.connection;
+
+import dev.tls13.handshake.HandshakeSummary;
+import dev.tls13.wire.SignatureScheme;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a completed handshake negotiated, as users see it ({@code Tls13Handler.session()},
+ * {@link TlsConnection#session()}). Immutable. Algorithms are named by their IANA names (the TLS
+ * parameters registry: {@code "TLS_AES_128_GCM_SHA256"}, {@code "x25519"}, {@code "ecdsa_secp256r1_sha256"}),
+ * certificates are the JDK's, so nothing of the codec's wire types is part of this API; new facts are new
+ * accessors and builder settings, which break no caller.
+ */
+public final class SessionInfo {
+
+    /** The protocol name of TLS 1.3, as {@code SSLSession.getProtocol()} spells it. */
+    public static final String PROTOCOL = "TLSv1.3";
+
+    private final String cipherSuite;
+    private final String namedGroup;
+    private final String peerSignatureScheme;
+    private final String localSignatureScheme;
+    private final String applicationProtocol;
+    private final String serverName;
+    private final List<X509Certificate> peerCertificates;
+    private final List<X509Certificate> localCertificates;
+    private final boolean helloRetryRequest;
+    private final boolean resumed;
+
+    private SessionInfo(Builder b) {
+        cipherSuite = Objects.requireNonNull(b.cipherSuite, "cipherSuite");
+        namedGroup = Objects.requireNonNull(b.namedGroup, "namedGroup");
+        peerSignatureScheme = b.peerSignatureScheme;
+        localSignatureScheme = b.localSignatureScheme;
+        applicationProtocol = b.applicationProtocol;
+        serverName = b.serverName;
+        peerCertificates = List.copyOf(b.peerCertificates);
+        localCertificates = List.copyOf(b.localCertificates);
+        helloRetryRequest = b.helloRetryRequest;
+        resumed = b.resumed;
+    }
+
+    /**
+     * Starts a description of a session; what is not set is absent (no signature, ALPN or server name, no
+     * certificates, no HelloRetryRequest, not resumed).
+     *
+     * @param cipherSuite the cipher suite's IANA name
+     * @param namedGroup the key exchange group's IANA name
+     * @return a new builder
+     */
+    public static Builder builder(String cipherSuite, String namedGroup) {
+        return new Builder(cipherSuite, namedGroup);
+    }
+
+    /**
+     * The public view of what the state machine negotiated: the one place that names wire values for users.
+     * Negotiated values are always known ones, so {@code toString()} is their IANA name.
+     */
+    static SessionInfo of(HandshakeSummary summary) {
+        return builder(summary.cipherSuite().toString(), summary.namedGroup().toString())
+                .peerSignatureScheme(name(summary.peerSignatureScheme()))
+                .localSignatureScheme(name(summary.localSignatureScheme()))
+                .applicationProtocol(summary.applicationProtocol())
+                .serverName(summary.serverName())
+                .peerCertificates(summary.peerCertificates())
+                .localCertificates(summary.localCertificates())
+                .helloRetryRequest(summary.helloRetryRequest())
+                .resumed(summary.resumed())
+                .build();
+    }
+
+    private static String name(SignatureScheme scheme) {
+        return scheme == null ? null : scheme.toString();
+    }
+
+    /** @return {@value #PROTOCOL} */
+    public String protocol() {
+        return PROTOCOL;
+    }
+
+    /** @return the negotiated cipher suite's IANA name, e.g. {@code "TLS_AES_128_GCM_SHA256"} */
+    public String cipherSuite() {
+        return cipherSuite;
+    }
+
+    /** @return the (EC)DHE group's IANA name, e.g. {@code "x25519"} */
+    public String namedGroup() {
+        return namedGroup;
+    }
+
+    /**
+     * The IANA name of the scheme of the peer's CertificateVerify, e.g. {@code "ecdsa_secp256r1_sha256"}.
+     *
+     * @return the name, or {@code null} when the peer did not authenticate with a certificate
+     */
+    public String peerSignatureScheme() {
+        return peerSignatureScheme;
+    }
+
+    /** @return the IANA name of the scheme of our CertificateVerify, or {@code null} when we sent none */
+    public String localSignatureScheme() {
+        return localSignatureScheme;
+    }
+
+    /** @return the ALPN protocol (RFC 7301), or {@code null} when none was negotiated */
+    public String applicationProtocol() {
+        return applicationProtocol;
+    }
+
+    /** @return the SNI host name the client sent (RFC 6066), or {@code null} */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** @return the peer's validated certificate chain, leaf first; empty when it sent none */
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates;
+    }
+
+    /** @return the chain we sent, leaf first; empty when we sent none */
+    public List<X509Certificate> localCertificates() {
+        return localCertificates;
+    }
+
+    /** @return whether a HelloRetryRequest was part of the handshake */
+    public boolean helloRetryRequest() {
+        return helloRetryRequest;
+    }
+
+    /** @return whether the handshake resumed an earlier session with a PSK */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof SessionInfo)) {
+            return false;
+        }
+        SessionInfo other = (SessionInfo) o;
+        return cipherSuite.equals(other.cipherSuite) && namedGroup.equals(other.namedGroup)
+                && Objects.equals(peerSignatureScheme, other.peerSignatureScheme)
+                && Objects.equals(localSignatureScheme, other.localSignatureScheme)
+                && Objects.equals(applicationProtocol, other.applicationProtocol)
+                && Objects.equals(serverName, other.serverName)
+                && peerCertificates.equals(other.peerCertificates)
+                && localCertificates.equals(other.localCertificates)
+                && helloRetryRequest == other.helloRetryRequest && resumed == other.resumed;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme, applicationProtocol,
+                serverName, peerCertificates, localCertificates, helloRetryRequest, resumed);
+    }
+
+    @Override
+    public String toString() {
+        return "SessionInfo[" + PROTOCOL + ", " + cipherSuite + ", " + namedGroup
+                + ", peerSignatureScheme=" + peerSignatureScheme + ", localSignatureScheme=" + localSignatureScheme
+                + ", applicationProtocol=" + applicationProtocol + ", serverName=" + serverName
+                + ", peerCertificates=" + peerCertificates.size() + ", localCertificates=" + localCertificates.size()
+                + ", helloRetryRequest=" + helloRetryRequest + ", resumed=" + resumed + "]";
+    }
+
+    /** Collects the facts of a {@link SessionInfo}. Mutable, not thread-safe. */
+    public static final class Builder {
+        private final String cipherSuite;
+        private final String namedGroup;
+        private String peerSignatureScheme;
+        private String localSignatureScheme;
+        private String applicationProtocol;
+        private String serverName;
+        private List<X509Certificate> peerCertificates = List.of();
+        private List<X509Certificate> localCertificates = List.of();
+        private boolean helloRetryRequest;
+        private boolean resumed;
+
+        private Builder(String cipherSuite, String namedGroup) {
+            this.cipherSuite = cipherSuite;
+            this.namedGroup = namedGroup;
+        }
+
+        /**
+         * Sets the scheme of the peer's CertificateVerify.
+         *
+         * @param peerSignatureScheme its IANA name, or {@code null} for none
+         * @return this builder
+         */
+        public Builder peerSignatureScheme(String peerSignatureScheme) {
+            this.peerSignatureScheme = peerSignatureScheme;
+            return this;
+        }
+
+        /**
+         * Sets the scheme of our CertificateVerify.
+         *
+         * @param localSignatureScheme its IANA name, or {@code null} for none
+         * @return this builder
+         */
+        public Builder localSignatureScheme(String localSignatureScheme) {
+            this.localSignatureScheme = localSignatureScheme;
+            return this;
+        }
+
+        /**
+         * Sets the ALPN protocol.
+         *
+         * @param applicationProtocol the protocol, or {@code null} for none
+         * @return this builder
+         */
+        public Builder applicationProtocol(String applicationProtocol) {
+            this.applicationProtocol = applicationProtocol;
+            return this;
+        }
+
+        /**
+         * Sets the SNI host name the client sent.
+         *
+         * @param serverName the name, or {@code null} for none
+         * @return this builder
+         */
+        public Builder serverName(String serverName) {
+            this.serverName = serverName;
+            return this;
+        }
+
+        /**
+         * Sets the peer's certificate chain.
+         *
+         * @param peerCertificates leaf first; empty for none
+         * @return this builder
+         */
+        public Builder peerCertificates(List<X509Certificate> peerCertificates) {
+            this.peerCertificates = peerCertificates;
+            return this;
+        }
+
+        /**
+         * Sets the chain we sent.
+         *
+         * @param localCertificates leaf first; empty for none
+         * @return this builder
+         */
+        public Builder localCertificates(List<X509Certificate> localCertificates) {
+            this.localCertificates = localCertificates;
+            return this;
+        }
+
+        /**
+         * Sets whether a HelloRetryRequest was part of the handshake.
+         *
+         * @param helloRetryRequest whether one was
+         * @return this builder
+         */
+        public Builder helloRetryRequest(boolean helloRetryRequest) {
+            this.helloRetryRequest = helloRetryRequest;
+            return this;
+        }
+
+        /**
+         * Sets whether the handshake resumed an earlier session.
+         *
+         * @param resumed whether it did
+         * @return this builder
+         */
+        public Builder resumed(boolean resumed) {
+            this.resumed = resumed;
+            return this;
+        }
+
+        /**
+         * Builds the description.
+         *
+         * @return the session info
+         * @throws NullPointerException when the cipher suite or the group is missing
+         */
+        public SessionInfo build() {
+            return new SessionInfo(this);
+        }
+    }
+}
