@@ -37,6 +37,8 @@ class ArchitectureTest {
             Pattern.compile("(?m)^import\\s+(?:static\\s+)?dev\\.tls13\\.(?:([a-z]\\w*)\\.)?[A-Z]");
     private static final Pattern CITATION = Pattern.compile("docs/architecture\\.md\\s+§(\\d+)");
     private static final Pattern SECTION = Pattern.compile("(?m)^## (\\d+)\\. ");
+    /** The original design's file name, which lives outside the repository (spelled apart so this file passes). */
+    private static final String OUTSIDE_DESIGN_FILE = "DESIGN" + ".md";
 
     /**
      * Which of our packages each package may import (docs/architecture.md §3). "" is the root facade. The
@@ -114,7 +116,7 @@ class ArchitectureTest {
         for (String module : List.of("netty-tls13-codec", "netty-tls13-jsse", "examples", "benchmarks")) {
             for (Path file : sources(REPOSITORY.resolve(module).resolve("src"))) {
                 String text = Files.readString(file);
-                assertFalse(text.contains("DESIGN.md"), file + " cites a design file outside the repository");
+                assertFalse(text.contains(OUTSIDE_DESIGN_FILE), file + " cites a design file outside the repository");
                 Matcher cited = CITATION.matcher(text);
                 while (cited.find()) {
                     citations++;
