@@ -360,10 +360,9 @@ public final class TlsConnection {
      * {@code unwrap}). It reads the 5-byte header only (RFC 8446 §5.1).
      *
      * @param in received bytes (borrowed, not modified)
-     * @return the length of the next record, header included; {@value Records#HEADER_LENGTH} while the header
-     *         is incomplete; and {@value Records#HEADER_LENGTH} for a header that declares more than a record
-     *         may hold, which {@code receive} rejects on sight (record_overflow) rather than wait for bytes
-     *         that must never come
+     * @return the length of the next record, header included; 5 while the header is incomplete; and 5 for
+     *         a header that declares more than a record may hold, which {@code receive} rejects on sight
+     *         (record_overflow) rather than wait for bytes that must never come
      */
     public static int nextRecordLength(ByteBuf in) {
         if (in.readableBytes() < Records.HEADER_LENGTH) {
