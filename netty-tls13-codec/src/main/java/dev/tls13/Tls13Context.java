@@ -2,9 +2,11 @@ package dev.tls13;
 
 import dev.tls13.connection.Limits;
 import dev.tls13.connection.TlsConnection;
+import dev.tls13.error.TlsException;
 import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
@@ -12,7 +14,6 @@ import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.NetUtil;
 import java.io.File;
 import java.io.InputStream;
 import java.security.PrivateKey;
@@ -48,6 +49,7 @@ public final class Tls13Context {
     private final ClientConfig clientConfig;
     private final ServerConfig serverConfig;
     private final String serverName;
+    private final boolean sendServerName;
     private final Limits limits;
     private final long handshakeTimeoutMillis;
     private final long closeNotifyFlushTimeoutMillis;
@@ -89,6 +91,7 @@ public final class Tls13Context {
             serverConfig = null;
         }
         serverName = b.serverName;
+        sendServerName = b.sendServerName;
         limits = new Limits(b.maxHandshakeMessageSize, b.maxCertificateMessageSize, b.keyUpdateAfterRecords,
                 Limits.DEFAULT.maxEmptyRecords(), Limits.DEFAULT.maxWarningAlerts(), Limits.DEFAULT.maxKeyUpdates());
         handshakeTimeoutMillis = b.handshakeTimeoutMillis;
@@ -228,6 +231,11 @@ public final class Tls13Context {
         return keyLog;
     }
 
+    /** @return the limits this context's connections enforce (handshake message sizes, KeyUpdate interval, …) */
+    public Limits limits() {
+        return limits;
+    }
+
     /**
      * Creates the handler of one channel. A client handler sends no SNI and verifies no host name.
      *
@@ -267,13 +275,42 @@ public final class Tls13Context {
             return TlsConnection.server(serverConfig, alloc, listener, limits);
         }
         String host = peerHost == null || peerHost.isEmpty() ? null : peerHost;
-        String sni = serverName != null ? serverName : host;
-        if (sni != null && (NetUtil.isValidIpV4Address(sni) || NetUtil.isValidIpV6Address(sni))) {
-            // RFC 6066 §3: literal IPv4 and IPv6 addresses are not permitted in server_name.
-            sni = null;
-        }
         String verifyHost = clientConfig.endpointIdentificationAlgorithm() == null ? null
                 : host != null ? host : serverName;
-        return TlsConnection.client(clientConfig, sni, verifyHost, alloc, listener, limits);
+        return TlsConnection.client(clientConfig, serverNameFor(peerHost), verifyHost, alloc, listener, limits);
+    }
+
+    /**
+     * The server_name (SNI, RFC 6066) a client connection to {@code peerHost} sends: the builder's
+     * {@code serverName(...)} if set, else the peer host, and none when {@code sendServerName(false)} or
+     * when the name is an IP literal (RFC 6066 §3 does not permit them).
+     *
+     * @param peerHost the peer's host name or address, or {@code null}
+     * @return the host name sent, or {@code null} when none is
+     * @throws IllegalStateException on a server context
+     */
+    public String serverNameFor(String peerHost) {
+        if (server) {
+            throw new IllegalStateException("a server context sends no server_name");
+        }
+        String sni = serverName != null ? serverName : peerHost == null || peerHost.isEmpty() ? null : peerHost;
+        return !sendServerName || sni == null || Negotiation.isIpLiteral(sni) ? null : sni;
+    }
+
+    /**
+     * Continues a connection paused at its accept step ({@link TlsConnection#accepting}) with this server
+     * context's configuration: the server chooses its configuration after reading the ClientHello
+     * ({@link TlsConnection#clientHello()}), e.g. by server name. The connection keeps the limits it was
+     * created with. Then call {@link TlsConnection#receive} again.
+     *
+     * @param connection a connection whose {@link TlsConnection#awaitingConfiguration()} is {@code true}
+     * @throws TlsException when the handshake refuses the ClientHello (sticky; the alert is queued)
+     * @throws IllegalStateException on a client context, or when the connection is not awaiting a configuration
+     */
+    public void accept(TlsConnection connection) throws TlsException {
+        if (!server) {
+            throw new IllegalStateException("a client context cannot accept a ClientHello");
+        }
+        connection.accept(serverConfig);
     }
 }

@@ -4,6 +4,7 @@ import dev.tls13.connection.Limits;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.crypto.PemReader;
+import dev.tls13.handshake.CertificateChecks;
 import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
@@ -52,6 +53,10 @@ public final class Tls13ContextBuilder {
     private static final List<CipherSuite> ALL_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
             CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
             CipherSuite.TLS_AES_128_CCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256);
+    /** The groups with a key exchange here (RFC 8446 §4.2.7): the defaults, in the same order. */
+    private static final List<NamedGroup> SUPPORTED_GROUPS = DEFAULT_GROUPS;
+    /** The JCA key algorithms of the certificates a TLS 1.3 peer can sign with (RFC 8446 §4.2.3). */
+    private static final List<String> KEY_TYPES = List.of("EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519", "Ed448");
 
     final boolean server;
     final List<CertifiedKey> keys = new ArrayList<>();
@@ -61,6 +66,7 @@ public final class Tls13ContextBuilder {
     boolean certificateAuthorities = true;
     String endpointIdentificationAlgorithm = "HTTPS";
     String serverName;
+    boolean sendServerName = true;
     List<String> applicationProtocols = List.of();
     boolean failOnApplicationProtocolMismatch = true;
     List<CipherSuite> cipherSuites = DEFAULT_CIPHER_SUITES;
@@ -168,7 +174,7 @@ public final class Tls13ContextBuilder {
     public Tls13ContextBuilder keyManager(X509KeyManager keyManager) {
         Objects.requireNonNull(keyManager, "keyManager");
         Set<String> aliases = new LinkedHashSet<>();
-        for (String type : new String[] {"EC", "RSA", "RSASSA-PSS", "EdDSA", "Ed25519", "Ed448"}) {
+        for (String type : KEY_TYPES) {
             String[] found = server ? keyManager.getServerAliases(type, null) : keyManager.getClientAliases(type, null);
             if (found != null) {
                 aliases.addAll(List.of(found));
@@ -360,17 +366,20 @@ public final class Tls13ContextBuilder {
 
     /**
      * The client's endpoint identification (default {@code "HTTPS"}: the server certificate must match
-     * the peer host given to {@code newHandler}); {@code null} disables host name verification.
+     * the peer host given to {@code newHandler}; {@code "LDAPS"} checks the same way, as the JDK does);
+     * {@code null} or empty disables host name verification.
      *
-     * @param algorithm {@code "HTTPS"} or {@code null}
+     * @param algorithm {@code "HTTPS"}, {@code "LDAPS"} or {@code null}
      * @return this builder
+     * @throws IllegalArgumentException for another algorithm
      */
     public Tls13ContextBuilder endpointIdentificationAlgorithm(String algorithm) {
-        if (algorithm != null && !algorithm.equalsIgnoreCase("HTTPS")) {
+        if (!CertificateChecks.isSupportedEndpointIdentification(algorithm)) {
             throw new IllegalArgumentException("unsupported endpoint identification algorithm '" + algorithm
-                    + "' (HTTPS or null)");
+                    + "' (HTTPS, LDAPS or null)");
         }
-        endpointIdentificationAlgorithm = algorithm == null ? null : algorithm.toUpperCase(Locale.ROOT);
+        endpointIdentificationAlgorithm = algorithm == null || algorithm.isEmpty() ? null
+                : algorithm.toUpperCase(Locale.ROOT);
         return this;
     }
 
@@ -382,6 +391,19 @@ public final class Tls13ContextBuilder {
      */
     public Tls13ContextBuilder serverName(String sniHostName) {
         serverName = sniHostName;
+        return this;
+    }
+
+    /**
+     * Whether a client sends server_name (SNI, RFC 6066) at all (default {@code true}). Without it the
+     * server cannot choose its certificate by name; the peer host is still verified. An IP address is
+     * never sent, whatever this says (RFC 6066 §3).
+     *
+     * @param send whether to send the SNI host name
+     * @return this builder
+     */
+    public Tls13ContextBuilder sendServerName(boolean send) {
+        sendServerName = send;
         return this;
     }
 
@@ -453,7 +475,7 @@ public final class Tls13ContextBuilder {
 
     /**
      * The key exchange groups, in preference order: x25519, secp256r1, secp384r1, secp521r1, x448 (also
-     * spelled P-256, P-384, P-521, X25519, X448; case does not matter).
+     * spelled P-256, prime256v1, P-384, P-521, X25519, X448; case does not matter).
      *
      * @param groups the names
      * @return this builder
@@ -681,25 +703,70 @@ public final class Tls13ContextBuilder {
 
     static NamedGroup namedGroup(String name) {
         Objects.requireNonNull(name, "group name");
-        switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "x25519":
-                return NamedGroup.X25519;
-            case "x448":
-                return NamedGroup.X448;
-            case "secp256r1":
-            case "p-256":
-            case "prime256v1":
-                return NamedGroup.SECP256R1;
-            case "secp384r1":
-            case "p-384":
-                return NamedGroup.SECP384R1;
-            case "secp521r1":
-            case "p-521":
-                return NamedGroup.SECP521R1;
-            default:
-                throw new IllegalArgumentException("unknown or unsupported named group '" + name
-                        + "' (known: x25519, secp256r1, secp384r1, secp521r1, x448; or P-256, P-384, P-521)");
+        NamedGroup group = null;
+        try {
+            group = NamedGroup.forName(name);
+        } catch (IllegalArgumentException unknown) {
+            // Reported below with the list of supported names.
         }
+        if (group == null || !SUPPORTED_GROUPS.contains(group)) {
+            throw new IllegalArgumentException("unknown or unsupported named group '" + name
+                    + "' (supported: x25519, secp256r1, secp384r1, secp521r1, x448; or P-256, prime256v1, P-384,"
+                    + " P-521)");
+        }
+        return group;
+    }
+
+    /**
+     * The RFC 8446 §4.2.7 name of a supported key exchange group given in any spelling
+     * {@link #namedGroups} accepts ({@code P-256} and {@code prime256v1} are {@code secp256r1}), for
+     * callers that take group names from users.
+     *
+     * @param name a group name
+     * @return the group's RFC name, e.g. {@code secp256r1}
+     * @throws IllegalArgumentException for an unknown group or one without a key exchange here
+     */
+    public static String namedGroupName(String name) {
+        return namedGroup(name).knownName();
+    }
+
+    /**
+     * The supported key exchange groups by RFC 8446 name, in the default preference order; they are
+     * also the default.
+     *
+     * @return x25519, secp256r1, secp384r1, secp521r1, x448
+     */
+    public static List<String> supportedNamedGroups() {
+        return SUPPORTED_GROUPS.stream().map(NamedGroup::knownName).toList();
+    }
+
+    /**
+     * Every TLS 1.3 cipher suite implemented here, by IANA name (RFC 8446 §B.4).
+     *
+     * @return the names, the defaults first
+     */
+    public static List<String> supportedCipherSuites() {
+        return ALL_SUITES.stream().map(CipherSuite::knownName).toList();
+    }
+
+    /**
+     * The cipher suites enabled by default, by IANA name, in preference order (the CCM suites are opt-in).
+     *
+     * @return the names
+     */
+    public static List<String> defaultCipherSuites() {
+        return DEFAULT_CIPHER_SUITES.stream().map(CipherSuite::knownName).toList();
+    }
+
+    /**
+     * The JCA key algorithms whose certificates TLS 1.3 can use, in the order {@link #keyManager(X509KeyManager)}
+     * asks a key manager for them: the key types to pass to {@code X509KeyManager.chooseServerAlias} and
+     * {@code chooseClientAlias}.
+     *
+     * @return EC, RSA, RSASSA-PSS, EdDSA, Ed25519, Ed448
+     */
+    public static List<String> keyTypes() {
+        return KEY_TYPES;
     }
 
     private static <T> List<T> nonEmpty(List<T> list, String what) {

@@ -55,6 +55,44 @@ class Tls13ContextTest {
     }
 
     @Test
+    void namesAGroupInAnySpellingByItsRfcNameAndRejectsGroupsWithoutAKeyExchange() {
+        assertEquals("secp256r1", Tls13ContextBuilder.namedGroupName("prime256v1"));
+        assertEquals("secp256r1", Tls13ContextBuilder.namedGroupName("P-256"));
+        assertEquals("x448", Tls13ContextBuilder.namedGroupName("X448"));
+        assertEquals(List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448"),
+                Tls13ContextBuilder.supportedNamedGroups());
+        for (String unsupported : new String[] {"ffdhe2048", "X25519MLKEM768", "P-257"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Tls13ContextBuilder.namedGroupName(unsupported));
+            assertTrue(e.getMessage().contains("unknown or unsupported named group '" + unsupported + "'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aClientSendsThePeerHostAsServerNameUnlessItIsAnIpLiteralOrOverridden() {
+        Tls13Context context = client().build();
+        assertEquals("example.com", context.serverNameFor("example.com"));
+        for (String ip : new String[] {"192.0.2.1", "::1", "[::1]", "fe80::1%eth0", "2001:db8::1"}) {
+            assertEquals(null, context.serverNameFor(ip), ip);
+        }
+        assertEquals(null, context.serverNameFor(null));
+        assertEquals(null, context.serverNameFor(""));
+        assertEquals("sni.example", client().serverName("sni.example").build().serverNameFor("192.0.2.1"));
+        assertEquals(null, client().serverName("192.0.2.7").build().serverNameFor("example.com"));
+        assertEquals(null, client().sendServerName(false).build().serverNameFor("example.com"));
+        assertThrows(IllegalStateException.class, () -> server().build().serverNameFor("example.com"));
+    }
+
+    @Test
+    void acceptsHttpsAndLdapsEndpointIdentificationAsTheJdkDoes() {
+        client().endpointIdentificationAlgorithm("LDAPS").build();
+        client().endpointIdentificationAlgorithm("https").build();
+        client().endpointIdentificationAlgorithm("").build();
+        assertThrows(IllegalArgumentException.class, () -> client().endpointIdentificationAlgorithm("FTP"));
+    }
+
+    @Test
     void acceptsCcmSuitesWhenAskedAndNamesCaseInsensitively() {
         Tls13Context context = server().cipherSuites("tls_aes_128_ccm_sha256", "TLS_AES_128_CCM_8_SHA256").build();
         assertEquals(List.of("TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"), context.cipherSuites());

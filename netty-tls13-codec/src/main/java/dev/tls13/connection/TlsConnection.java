@@ -22,6 +22,7 @@ import dev.tls13.record.WriteProtection;
 import dev.tls13.wire.Alert;
 import dev.tls13.wire.AlertDescription;
 import dev.tls13.wire.AlertLevel;
+import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.ContentType;
 import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.HandshakeMessage;
@@ -45,7 +46,14 @@ import java.util.Objects;
  *
  * <p>Failure is sticky (docs/architecture.md §7): the first {@link TlsException} queues the fatal alert it
  * calls for (with the write keys in force), destroys the handshake state and is rethrown by every
- * later call that needs the connection; later input is discarded.
+ * later call that needs the connection; later input is discarded. Every public method that can fail
+ * leaves through the one {@link #fail(String, Exception)}.
+ *
+ * <p>A server is created either with its configuration ({@link #server}) or without one
+ * ({@link #accepting}): an accepting connection reads records up to its first handshake message and, if it
+ * is a ClientHello, pauses with it ({@link #awaitingConfiguration()}, {@link #clientHello()}) until the
+ * caller chooses a configuration ({@link #accept}) or turns the client away ({@link #refuse}), like
+ * rustls's {@code Acceptor} or Netty's {@code SniHandler}.
  */
 public final class TlsConnection {
 
@@ -54,11 +62,13 @@ public final class TlsConnection {
 
         /**
          * The handshake completed. Called once, after the state machine reached its connected state
-         * and before any application data is delivered.
+         * and before any application data is delivered. An owner that polls
+         * {@link TlsConnection#isHandshakeComplete()} and {@link TlsConnection#session()} need not override it.
          *
          * @param session what was negotiated
          */
-        void handshakeComplete(SessionInfo session);
+        default void handshakeComplete(SessionInfo session) {
+        }
 
         /**
          * Takes ownership of one record's worth of decrypted application data (a slice of the received
@@ -99,7 +109,10 @@ public final class TlsConnection {
         }
     }
 
-    private static final int MAX_FRAGMENT = Records.MAX_PLAINTEXT_LENGTH;
+    /** The largest plaintext one record carries (RFC 8446 §5.1: 2^14 bytes). */
+    public static final int MAX_PLAINTEXT_LENGTH = Records.MAX_PLAINTEXT_LENGTH;
+    /** The largest record a peer may send: the header and 2^14 + 256 bytes of ciphertext (RFC 8446 §5.2). */
+    public static final int MAX_RECORD_LENGTH = Records.HEADER_LENGTH + Records.MAX_CIPHERTEXT_LENGTH;
     private static final byte[] CHANGE_CIPHER_SPEC = {1};
     /** A thread keeps a copy buffer grown for a long handshake message up to this size, not beyond. */
     private static final int MAX_KEPT_MESSAGE_COPY = 16 * 1024;
@@ -111,7 +124,8 @@ public final class TlsConnection {
     private static final ThreadLocal<byte[]> MESSAGE_COPY = new ThreadLocal<>();
 
     private final boolean client;
-    private final CryptoProvider crypto;
+    /** The configuration's provider; {@code null} while an accepting connection awaits its configuration. */
+    private CryptoProvider crypto;
     private final ByteBufAllocator alloc;
     private final Listener listener;
     private final Limits limits;
@@ -131,6 +145,17 @@ public final class TlsConnection {
     private SessionInfo completionToReport;
     private ExporterSecret exporter;
     private TlsException failure;
+    /**
+     * A failure the effects met while sealing: {@link HandshakeOutput}'s methods cannot throw it, so they
+     * record it, do nothing more, and the driver throws it when the state machine returns.
+     */
+    private TlsException effectFailure;
+    /** An accepting server's first handshake message (owned), held while it awaits its configuration. */
+    private ByteBuf heldClientHello;
+    private ClientHello heldDecoded;
+    private ClientHelloInfo clientHelloInfo;
+    /** The tag length of the read protection in force; 0 while records are read in plaintext. */
+    private int readTagLength;
     private boolean started;
     private boolean inboundClosed;
     private boolean outboundClosed;
@@ -140,7 +165,10 @@ public final class TlsConnection {
     private int warningAlerts;
     private int keyUpdates;
 
-    /** Starts the first state; the client's sends the ClientHello. */
+    /**
+     * Starts the first state; the client's sends the ClientHello. An accepting server's returns
+     * {@code null}: its state machine starts in {@link #accept}.
+     */
     @FunctionalInterface
     interface Starter {
         HandshakeState start(HandshakeOutput out) throws TlsException;
@@ -222,6 +250,43 @@ public final class TlsConnection {
                 out -> ServerHandshake.start(config));
     }
 
+    /**
+     * Creates a server connection without a configuration, which the caller chooses after reading the
+     * client's ClientHello (the accept step, docs/architecture.md §4). After {@link #start()},
+     * {@link #receive} reads records, with the same checks and alerts as a configured server for whatever
+     * precedes the ClientHello, until the first handshake message is complete. A message that does not
+     * decode, or that is not a ClientHello, fails as it would on a configured server. A ClientHello pauses
+     * the connection: {@link #awaitingConfiguration()} turns {@code true}, {@link #clientHello()} tells what
+     * the client offered, and {@code receive} processes nothing more (later records stay in the caller's
+     * cumulation) until the caller either calls {@link #accept} with a configuration, and then
+     * {@code receive} again, or {@link #refuse}s the client. The caller may decide later, on another
+     * call stack (an asynchronous lookup): the connection only waits.
+     *
+     * <p>This step is also where a server will dispatch a TLS 1.2 ClientHello to another protocol
+     * implementation ({@link ClientHelloInfo#offersTls13()}), and where per-ClientHello settings (0-RTT on
+     * or off, session ticket keys) plug in: they belong to the configuration given to {@link #accept}.
+     *
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @param limits the limits to enforce, before and after the configuration is chosen
+     * @return the connection, not started
+     */
+    public static TlsConnection accepting(ByteBufAllocator alloc, Listener listener, Limits limits) {
+        return new TlsConnection(false, null, alloc, listener, limits, out -> null);
+    }
+
+    /**
+     * Creates a server connection without a configuration, with the default {@link Limits}; see
+     * {@link #accepting(ByteBufAllocator, Listener, Limits)}.
+     *
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @return the connection, not started
+     */
+    public static TlsConnection accepting(ByteBufAllocator alloc, Listener listener) {
+        return accepting(alloc, listener, Limits.DEFAULT);
+    }
+
     /** For tests of the record layer: a connection driving any state machine. */
     static TlsConnection withHandshake(boolean client, CryptoProvider crypto, ByteBufAllocator alloc,
                                        Listener listener, Limits limits, Starter starter) {
@@ -240,13 +305,9 @@ public final class TlsConnection {
         }
         started = true;
         try {
-            state = starter.start(effects);
-        } catch (TlsException e) {
-            throw fail(e);
-        } catch (SealFailed e) {
-            throw fail(e.exception);
-        } catch (RuntimeException e) {
-            throw fail(TlsException.internal("handshake failed to start: " + e, e));
+            advance(starter.start(effects));
+        } catch (TlsException | RuntimeException e) {
+            throw fail("handshake failed to start", e);
         }
     }
 
@@ -260,7 +321,8 @@ public final class TlsConnection {
      * listener, handshake messages to the state machine; flights and alerts they cause are queued for
      * {@link #pollOutput()}. A partial record stays in the cumulation, untouched. After the peer's
      * close_notify or a failure, input is discarded (RFC 8446 §6.1: data after a closure alert is
-     * ignored).
+     * ignored). While an accepting connection {@link #awaitingConfiguration() awaits its configuration}
+     * nothing is read: the records stay in the cumulation.
      *
      * @param cumulation the received bytes (borrowed); its reader index advances past whole records
      * @throws TlsException on any protocol failure; the fatal alert is then queued
@@ -274,28 +336,60 @@ public final class TlsConnection {
             return;
         }
         try {
-            while (!released && !inboundClosed && failure == null) {
+            while (!released && !inboundClosed && failure == null && heldClientHello == null) {
                 ByteBuf record = deframer.next(cumulation);
                 if (record == null) {
                     break;
                 }
                 processRecord(record);
             }
-            if (inboundClosed || released) {
-                cumulation.skipBytes(cumulation.readableBytes());
-            }
-        } catch (TlsException e) {
+        } catch (TlsException | RuntimeException e) {
             cumulation.skipBytes(cumulation.readableBytes());
-            throw fail(e);
-        } catch (SealFailed e) {
-            cumulation.skipBytes(cumulation.readableBytes());
-            throw fail(e.exception);
-        } catch (RuntimeException e) {
-            // A bug or an unusable buffer (read-only memory cannot be decrypted in place): still a
-            // clean, sticky failure with internal_error rather than a half-processed connection.
-            cumulation.skipBytes(cumulation.readableBytes());
-            throw fail(TlsException.internal("receive failed: " + e, e));
+            // A RuntimeException is a bug or an unusable buffer (read-only memory cannot be decrypted in
+            // place): still a clean, sticky failure with internal_error rather than a half-processed connection.
+            throw fail("receive failed", e);
         }
+        if (inboundClosed || released) {
+            cumulation.skipBytes(cumulation.readableBytes());
+        }
+    }
+
+    /**
+     * The number of bytes, from the reader index of {@code in}, that {@link #receive} takes as the next
+     * record: for adapters that must hand over one whole record at a time (an {@code SSLEngine}'s
+     * {@code unwrap}). It reads the 5-byte header only (RFC 8446 §5.1).
+     *
+     * @param in received bytes (borrowed, not modified)
+     * @return the length of the next record, header included; 5 while the header is incomplete; and 5 for
+     *         a header that declares more than a record may hold, which {@code receive} rejects on sight
+     *         (record_overflow) rather than wait for bytes that must never come
+     */
+    public static int nextRecordLength(ByteBuf in) {
+        if (in.readableBytes() < Records.HEADER_LENGTH) {
+            return Records.HEADER_LENGTH;
+        }
+        int length = in.getUnsignedShort(in.readerIndex() + 3);
+        return length > Records.MAX_CIPHERTEXT_LENGTH ? Records.HEADER_LENGTH : Records.HEADER_LENGTH + length;
+    }
+
+    /**
+     * The most application data that the record at the reader index of {@code in} can deliver: its
+     * ciphertext less the inner content type and the tag of the read keys in force (RFC 8446 §5.2), at
+     * most 2^14. Padding is unknown before decryption, so it is an upper bound; an adapter that cannot put
+     * a decrypted record back (an {@code SSLEngine} answering {@code BUFFER_OVERFLOW}) checks its room
+     * against it first.
+     *
+     * @param in received bytes (borrowed, not modified), starting with a record header
+     * @return the bound, or 0 when the record can carry no application data (the handshake is not
+     *         complete, the record is not application_data, or its header is incomplete)
+     */
+    public int maxApplicationData(ByteBuf in) {
+        if (session == null || readTagLength == 0 || in.readableBytes() < Records.HEADER_LENGTH
+                || in.getUnsignedByte(in.readerIndex()) != ContentType.APPLICATION_DATA.code()) {
+            return 0;
+        }
+        int length = in.getUnsignedShort(in.readerIndex() + 3);
+        return Math.max(0, Math.min(length - 1 - readTagLength, MAX_PLAINTEXT_LENGTH));
     }
 
     /** Takes ownership of {@code record} (a whole record from the deframer). */
@@ -348,7 +442,7 @@ public final class TlsConnection {
     }
 
     private void drainHandshake() throws TlsException {
-        while (!released && failure == null) {
+        while (!released && failure == null && heldClientHello == null) {
             ByteBuf message = joiner.next();
             if (message == null) {
                 return;
@@ -358,12 +452,120 @@ public final class TlsConnection {
                 if (decoded instanceof KeyUpdate && ++keyUpdates > limits.maxKeyUpdates()) {
                     throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_KEY_UPDATES);
                 }
+                if (state == null) {
+                    hold(decoded, message);
+                    message = null;
+                    return;
+                }
                 onMessage(decoded, message);
+            } finally {
+                if (message != null) {
+                    message.release();
+                }
+            }
+            reportCompletion();
+        }
+    }
+
+    /**
+     * The accept step: an accepting server keeps its first message, which must be a ClientHello, until
+     * the caller chooses a configuration. Takes ownership of {@code message} unless it throws.
+     */
+    private void hold(HandshakeMessage decoded, ByteBuf message) throws TlsException {
+        if (!(decoded instanceof ClientHello)) {
+            // What a configured server's first state answers (ServerHandshake.ExpectClientHello).
+            throw TlsException.unexpected(ClientHello.class.getSimpleName(), decoded.type().toString());
+        }
+        clientHelloInfo = ClientHelloInfo.of((ClientHello) decoded);
+        heldDecoded = (ClientHello) decoded;
+        heldClientHello = message;
+    }
+
+    /**
+     * Whether this accepting server holds a ClientHello and waits for {@link #accept} or {@link #refuse};
+     * meanwhile {@link #receive} reads nothing.
+     *
+     * @return {@code true} while paused at the accept step
+     */
+    public boolean awaitingConfiguration() {
+        return heldClientHello != null;
+    }
+
+    /**
+     * What the client offered, for an accepting server that has read its ClientHello.
+     *
+     * @return the ClientHello's information (it stays available after {@link #accept}), or {@code null}
+     *         before the ClientHello was read and on any other connection
+     */
+    public ClientHelloInfo clientHello() {
+        return clientHelloInfo;
+    }
+
+    /**
+     * Continues a connection paused at the accept step with a server configuration: the held ClientHello
+     * goes to the server state machine, which queues its flight for {@link #pollOutput()} exactly as a
+     * connection created with {@link #server} would. Call {@link #receive} again afterwards with the
+     * cumulation, which still holds the records that followed the ClientHello. The limits stay those the
+     * connection was created with.
+     *
+     * @param config the configuration chosen for this client
+     * @throws TlsException when the ClientHello is refused by the handshake (the failure is sticky and its
+     *         alert queued, as on a configured server)
+     * @throws IllegalStateException unless {@link #awaitingConfiguration()}
+     */
+    public void accept(ServerConfig config) throws TlsException {
+        Objects.requireNonNull(config, "config");
+        if (!awaitingConfiguration()) {
+            throw new IllegalStateException("not awaiting a configuration");
+        }
+        ByteBuf message = heldClientHello;
+        ClientHello hello = heldDecoded;
+        heldClientHello = null;
+        heldDecoded = null;
+        try {
+            try {
+                crypto = config.crypto();
+                advance(ServerHandshake.start(config));
+                onMessage(hello, message);
             } finally {
                 message.release();
             }
             reportCompletion();
+            drainHandshake();
+        } catch (TlsException | RuntimeException e) {
+            throw fail("accepting the ClientHello failed", e);
         }
+    }
+
+    /**
+     * Turns away a client paused at the accept step: queues the fatal alert {@code reason} calls for, in a
+     * plaintext record (RFC 8446 §6.2), for {@link #pollOutput()}, and fails the connection.
+     *
+     * @param reason why
+     * @return the failure, also returned by {@link #failure()} from now on
+     * @throws IllegalStateException unless {@link #awaitingConfiguration()}
+     */
+    public TlsException refuse(Refusal reason) {
+        return refuse(reason, "");
+    }
+
+    /**
+     * Turns away a client paused at the accept step, with a detail for the failure's message; see
+     * {@link #refuse(Refusal)}.
+     *
+     * @param reason why
+     * @param detail the application's words, for logs (not sent)
+     * @return the failure, also returned by {@link #failure()} from now on
+     * @throws IllegalStateException unless {@link #awaitingConfiguration()}
+     */
+    public TlsException refuse(Refusal reason, String detail) {
+        Objects.requireNonNull(reason, "reason");
+        if (!awaitingConfiguration()) {
+            throw new IllegalStateException("not awaiting a configuration");
+        }
+        String text = detail == null || detail.isEmpty() ? reason.description()
+                : reason.description() + ": " + detail;
+        return fail(new TlsException(new TlsFailure.Refused(reason.alert(), text)));
     }
 
     /**
@@ -388,11 +590,8 @@ public final class TlsConnection {
             offset = message.arrayOffset() + message.readerIndex();
         }
         try {
-            state = state.on(decoded, bytes, offset, length, effects);
+            advance(state.on(decoded, bytes, offset, length, effects));
         } catch (RuntimeException e) {
-            if (e instanceof SealFailed) {
-                throw e;
-            }
             throw TlsException.internal("handshake state failed on " + decoded.type() + ": " + e, e);
         } finally {
             if (copied) {
@@ -472,7 +671,7 @@ public final class TlsConnection {
      */
     public void writeApplicationData(ByteBuf plaintext, int maxFragment) throws TlsException {
         checkCanSend();
-        if (maxFragment < 1 || maxFragment > MAX_FRAGMENT) {
+        if (maxFragment < 1 || maxFragment > MAX_PLAINTEXT_LENGTH) {
             throw new IllegalArgumentException("max fragment out of range: " + maxFragment);
         }
         if (!plaintext.isReadable()) {
@@ -487,16 +686,14 @@ public final class TlsConnection {
             keyUpdates = 0;
             while (plaintext.isReadable()) {
                 if (write.sequenceNumber() >= limits.keyUpdateAfterRecords()) {
-                    state = state.initiateKeyUpdate(false, effects);
+                    advance(state.initiateKeyUpdate(false, effects));
                     sealHandshake();
                 }
                 write.seal(ContentType.APPLICATION_DATA, plaintext, Math.min(plaintext.readableBytes(), maxFragment),
                         out);
             }
-        } catch (TlsException e) {
-            throw fail(e);
-        } catch (SealFailed e) {
-            throw fail(e.exception);
+        } catch (TlsException | RuntimeException e) {
+            throw fail("sealing application data failed", e);
         }
     }
 
@@ -511,12 +708,10 @@ public final class TlsConnection {
     public void updateKeys(boolean requestPeerUpdate) throws TlsException {
         checkCanSend();
         try {
-            state = state.initiateKeyUpdate(requestPeerUpdate, effects);
+            advance(state.initiateKeyUpdate(requestPeerUpdate, effects));
             sealHandshake();
-        } catch (TlsException e) {
-            throw fail(e);
-        } catch (SealFailed e) {
-            throw fail(e.exception);
+        } catch (TlsException | RuntimeException e) {
+            throw fail("updating the keys failed", e);
         }
     }
 
@@ -548,8 +743,8 @@ public final class TlsConnection {
         try {
             sealHandshake();
             sealAlert(Alert.CLOSE_NOTIFY);
-        } catch (TlsException e) {
-            fail(e);
+        } catch (TlsException | RuntimeException e) {
+            fail("sealing close_notify failed", e);
         }
     }
 
@@ -566,8 +761,8 @@ public final class TlsConnection {
         if (failure == null) {
             try {
                 sealHandshake();
-            } catch (TlsException e) {
-                fail(e);
+            } catch (TlsException | RuntimeException e) {
+                fail("sealing the flight failed", e);
             }
         }
         ByteBuf result = out;
@@ -641,6 +836,7 @@ public final class TlsConnection {
         }
         released = true;
         joiner.release();
+        releaseHeldClientHello();
         if (handshakeOut != null) {
             handshakeOut.release();
             handshakeOut = null;
@@ -665,6 +861,41 @@ public final class TlsConnection {
         }
     }
 
+    private void releaseHeldClientHello() {
+        if (heldClientHello != null) {
+            heldClientHello.release();
+            heldClientHello = null;
+            heldDecoded = null;
+        }
+    }
+
+    /**
+     * Installs the state the machine returned, unless an effect failed while it ran: then that failure is
+     * thrown, and the state it left behind is destroyed with the one it came from.
+     */
+    private void advance(HandshakeState next) throws TlsException {
+        HandshakeState previous = state;
+        state = next;
+        if (effectFailure != null) {
+            if (previous != null && previous != next) {
+                previous.destroy();
+            }
+            throw effectFailure;
+        }
+    }
+
+    /**
+     * The one way a failure leaves a public method (docs/architecture.md §7): a {@link TlsException}
+     * becomes sticky as it is; a RuntimeException (a bug, a broken provider, an unusable buffer) becomes
+     * an internal failure named after {@code operation}.
+     *
+     * @return the failure, for the caller to throw
+     */
+    private TlsException fail(String operation, Exception e) {
+        return fail(e instanceof TlsException ? (TlsException) e
+                : TlsException.internal(operation + ": " + e, e));
+    }
+
     /**
      * Makes a failure sticky: drops the unsent part of the current flight, queues the fatal alert the
      * failure calls for (docs/architecture.md §7) and destroys the handshake state.
@@ -686,6 +917,7 @@ public final class TlsConnection {
         }
         outboundClosed = true;
         joiner.release();
+        releaseHeldClientHello();
         destroyState();
         return e;
     }
@@ -701,8 +933,8 @@ public final class TlsConnection {
         if (handshakeOut == null || !handshakeOut.isReadable()) {
             return;
         }
-        ensureOut(write.sealedLength(ContentType.HANDSHAKE, handshakeOut.readableBytes(), MAX_FRAGMENT));
-        write.sealFragmented(ContentType.HANDSHAKE, handshakeOut, MAX_FRAGMENT, out);
+        ensureOut(write.sealedLength(ContentType.HANDSHAKE, handshakeOut.readableBytes(), MAX_PLAINTEXT_LENGTH));
+        write.sealFragmented(ContentType.HANDSHAKE, handshakeOut, MAX_PLAINTEXT_LENGTH, out);
         handshakeOut.clear();
         if (client && !write.isProtected()) {
             // Only the first ClientHello may use 0x0301 (RFC 8446 §5.1).
@@ -718,23 +950,17 @@ public final class TlsConnection {
         }
     }
 
-    /** Sealing failed inside a HandshakeOutput method that cannot throw TlsException. */
-    private static final class SealFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient TlsException exception;
-
-        SealFailed(TlsException exception) {
-            super(exception.getMessage(), exception, false, false);
-            this.exception = exception;
-        }
-    }
-
-    /** The effects of the state machine, applied in call order (docs/architecture.md §5). */
+    /**
+     * The effects of the state machine, applied in call order (docs/architecture.md §5). Sealing can fail,
+     * and {@link HandshakeOutput} cannot throw {@link TlsException}: the first failure is recorded in
+     * {@link #effectFailure}, every later effect of that call does nothing (keys and secrets it is handed are
+     * destroyed), and {@link #advance} throws it when the state machine returns.
+     */
     private final class Effects implements HandshakeOutput {
 
         @Override
         public void sendHandshake(byte[] encodedMessage) {
-            if (outboundClosed || released) {
+            if (outboundClosed || released || effectFailure != null) {
                 // RFC 8446 §6.1: nothing follows our close_notify, not even the KeyUpdate a peer's
                 // update_requested asks for. A listener callback may also have released the
                 // connection in the middle of a flight; nothing may be allocated after that.
@@ -748,7 +974,7 @@ public final class TlsConnection {
 
         @Override
         public void sendChangeCipherSpec() {
-            if (outboundClosed || released) {
+            if (outboundClosed || released || effectFailure != null) {
                 return;
             }
             try {
@@ -756,22 +982,22 @@ public final class TlsConnection {
                 ensureOut(Records.HEADER_LENGTH + 1);
                 write.seal(ContentType.CHANGE_CIPHER_SPEC, Unpooled.wrappedBuffer(CHANGE_CIPHER_SPEC), out);
             } catch (TlsException e) {
-                throw new SealFailed(e);
+                effectFailure = e;
             }
         }
 
         @Override
         public void installWriteKeys(TrafficKeys keys) {
             try {
+                if (effectFailure != null) {
+                    return;
+                }
                 sealHandshake();
-            } catch (TlsException e) {
-                keys.destroy();
-                throw new SealFailed(e);
-            }
-            try {
                 WriteProtection old = write;
                 write = WriteProtection.install(crypto.aead(keys.algorithm(), keys.key()), keys.iv());
                 old.destroy();
+            } catch (TlsException e) {
+                effectFailure = e;
             } finally {
                 keys.destroy();
             }
@@ -780,10 +1006,14 @@ public final class TlsConnection {
         @Override
         public void installReadKeys(TrafficKeys keys) throws TlsException {
             try {
+                if (effectFailure != null) {
+                    return;
+                }
                 // RFC 8446 §5.1: a handshake message must not span a key change.
                 Aligned aligned = joiner.aligned();
                 ReadProtection old = read;
                 read = ReadProtection.install(aligned, crypto.aead(keys.algorithm(), keys.key()), keys.iv());
+                readTagLength = keys.algorithm().tagLength();
                 old.destroy();
             } finally {
                 keys.destroy();
@@ -792,6 +1022,9 @@ public final class TlsConnection {
 
         @Override
         public void handshakeComplete(HandshakeSummary summary) {
+            if (effectFailure != null) {
+                return;
+            }
             session = SessionInfo.of(summary);
             completionToReport = session;
             // The flights are sealed; an idle connection keeps no handshake buffer (a KeyUpdate or a
@@ -804,6 +1037,10 @@ public final class TlsConnection {
 
         @Override
         public void exporterSecret(ExporterSecret secret) {
+            if (effectFailure != null) {
+                secret.destroy();
+                return;
+            }
             if (exporter != null) {
                 exporter.destroy();
             }
@@ -817,11 +1054,17 @@ public final class TlsConnection {
 
         @Override
         public void keyLog(String line) {
-            listener.keyLog(line);
+            if (effectFailure == null) {
+                listener.keyLog(line);
+            }
         }
 
         @Override
         public void sessionTicket(NewSessionTicket ticket, byte[] psk) {
+            if (effectFailure != null) {
+                Arrays.fill(psk, (byte) 0);
+                return;
+            }
             listener.sessionTicket(ticket, psk);
         }
     }

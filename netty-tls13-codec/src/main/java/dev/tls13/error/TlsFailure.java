@@ -158,6 +158,23 @@ public sealed interface TlsFailure {
     }
 
     /**
+     * The server's application refused the client at the accept step, after reading its ClientHello and
+     * before the handshake ran (no configuration for it, a name it does not serve, a client it turns
+     * away). The alert is the one the application's reason calls for: that reason type,
+     * {@code dev.tls13.connection.Refusal}, maps each of its constants to its alert, since this package
+     * cannot see it.
+     *
+     * @param alert the fatal alert the reason calls for
+     * @param detail the reason and the application's words, may be empty
+     */
+    record Refused(AlertDescription alert, String detail) implements TlsFailure {
+        @Override
+        public String describe() {
+            return withDetail("refused by the server (" + alert + ")", detail);
+        }
+    }
+
+    /**
      * A failure on our side (crypto provider error, exhausted sequence number).
      *
      * @param message what happened

@@ -20,9 +20,10 @@ import java.util.Optional;
 
 /**
  * The negotiation rules both sides share: which group runs on which key exchange, which suite and
- * group a server picks, ALPN (RFC 7301), and the version and downgrade checks (RFC 8446 §4.1.3, §4.2.1).
+ * group a server picks, ALPN (RFC 7301), the version and downgrade checks (RFC 8446 §4.1.3, §4.2.1), and
+ * what server_name may carry (RFC 6066 §3). Public only for {@link #isIpLiteral}, which the facade uses too.
  */
-final class Negotiation {
+public final class Negotiation {
 
     /** legacy_version of every TLS 1.3 hello (RFC 8446 §4.1.2, §4.1.3). */
     static final int LEGACY_VERSION = ProtocolVersion.TLS_1_2;
@@ -228,13 +229,18 @@ final class Negotiation {
     }
 
     /**
-     * Whether a server name is an IP literal, which server_name must not carry (RFC 6066 §3).
+     * Whether a host is an IP literal, which server_name must not carry (RFC 6066 §3: "Literal IPv4 and
+     * IPv6 addresses are not permitted in "HostName""): the one rule for every place that chooses the SNI.
+     * A DNS host name never holds a colon or a bracket, so anything with one is taken for IPv6, with or
+     * without brackets or a zone ({@code ::1}, {@code [::1]}, {@code fe80::1%eth0}); an IPv4 literal is a
+     * dotted quad of 1 to 3 digit labels, since a host name's last label is never all digits (RFC 1123
+     * §2.1).
      *
      * @param name a host name or address
-     * @return {@code true} for an IPv4 dotted quad or anything with a colon (IPv6)
+     * @return {@code true} for an IPv4 dotted quad or an IPv6 address
      */
-    static boolean isIpLiteral(String name) {
-        if (name.indexOf(':') >= 0) {
+    public static boolean isIpLiteral(String name) {
+        if (name.indexOf(':') >= 0 || name.startsWith("[")) {
             return true;
         }
         // [0-9]{1,3}(\.[0-9]{1,3}){3}, checked by hand: String.matches compiled the pattern on every

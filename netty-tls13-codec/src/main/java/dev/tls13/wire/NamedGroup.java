@@ -1,5 +1,8 @@
 package dev.tls13.wire;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * A key exchange group, RFC 8446 §4.2.7, plus the hybrid post-quantum groups.
  *
@@ -26,6 +29,10 @@ public record NamedGroup(int code) {
     public static final NamedGroup X25519MLKEM768 = new NamedGroup(0x11EC);
     /** Hybrid SecP384r1MLKEM1024 (draft-ietf-tls-ecdhe-mlkem). */
     public static final NamedGroup SECP384R1MLKEM1024 = new NamedGroup(0x11ED);
+
+    /** Every group with a name, for {@link #forName}. */
+    private static final List<NamedGroup> KNOWN = List.of(SECP256R1, SECP384R1, SECP521R1, X25519, X448, FFDHE2048,
+            FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, SECP256R1MLKEM768, X25519MLKEM768, SECP384R1MLKEM1024);
 
     /**
      * Checks the range of the code.
@@ -113,6 +120,39 @@ public record NamedGroup(int code) {
             default:
                 return null;
         }
+    }
+
+    /**
+     * The group a name stands for: its RFC 8446 §4.2.7 name ({@code x25519}, {@code secp256r1},
+     * {@code ffdhe2048}, …) or the hybrid groups' draft names, and the spellings OpenSSL and NIST use
+     * ({@code prime256v1} and {@code P-256} for secp256r1, {@code P-384}, {@code P-521}). Case and
+     * surrounding blanks do not matter. The one place names become groups: the builder, the examples'
+     * options and the JSSE provider all read names through it. Whether a group is supported is the
+     * caller's question.
+     *
+     * @param name a group name
+     * @return the group
+     * @throws IllegalArgumentException for a name that is no group's
+     */
+    public static NamedGroup forName(String name) {
+        String wanted = name.trim();
+        switch (wanted.toLowerCase(Locale.ROOT)) {
+            case "prime256v1":
+            case "p-256":
+                return SECP256R1;
+            case "p-384":
+                return SECP384R1;
+            case "p-521":
+                return SECP521R1;
+            default:
+                break;
+        }
+        for (NamedGroup group : KNOWN) {
+            if (group.knownName().equalsIgnoreCase(wanted)) {
+                return group;
+            }
+        }
+        throw new IllegalArgumentException("unknown named group '" + name + "'");
     }
 
     /** Whether the code has a name here. @return {@code true} for a known code */

@@ -68,10 +68,14 @@ class NegotiationTest {
 
     @Test
     void recognisesIpLiteralsWhichServerNameMustNotCarry() {
-        assertTrue(Negotiation.isIpLiteral("192.0.2.1"));
-        assertTrue(Negotiation.isIpLiteral("2001:db8::1"));
-        assertFalse(Negotiation.isIpLiteral("example.com"));
-        assertFalse(Negotiation.isIpLiteral("1.2.3.example"));
+        for (String ip : new String[] {"192.0.2.1", "127.0.0.1", "0.0.0.0", "2001:db8::1", "::1", "::",
+            "[::1]", "[2001:db8::1]", "fe80::1%eth0", "[fe80::1%25eth0]", "::ffff:192.0.2.1", "1:2:3:4:5:6:7:8"}) {
+            assertTrue(Negotiation.isIpLiteral(ip), ip);
+        }
+        for (String host : new String[] {"example.com", "localhost", "1.2.3.example", "a.b.c.d", "xn--bcher-kva.example",
+            "192-0-2-1.example", "host.1example", "EXAMPLE.COM."}) {
+            assertFalse(Negotiation.isIpLiteral(host), host);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tls13.jsse;
 
 import dev.tls13.connection.SessionInfo;
+import dev.tls13.connection.TlsConnection;
 import java.security.Principal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -25,10 +26,13 @@ final class Tls13Session extends ExtendedSSLSession {
 
     /** What an unfinished session reports, as the JDK does. */
     static final String NULL_CIPHER_SUITE = "SSL_NULL_WITH_NULL_NULL";
-    /** The largest TLSCiphertext fragment (RFC 8446 §5.2) plus the record header. */
-    static final int PACKET_BUFFER_SIZE = (1 << 14) + 256 + 5;
-    /** The largest TLSPlaintext fragment (RFC 8446 §5.1) with room for the inner padding. */
-    static final int APPLICATION_BUFFER_SIZE = (1 << 14) + 256;
+    /** The largest record a peer may send: the header and a TLSCiphertext fragment (RFC 8446 §5.2). */
+    static final int PACKET_BUFFER_SIZE = TlsConnection.MAX_RECORD_LENGTH;
+    /**
+     * What callers size unwrap's destination by: one record's plaintext (at most 2^14 bytes, RFC 8446
+     * §5.1) and the 256 bytes a TLSCiphertext may add to it (RFC 8446 §5.2), a margin callers are used to.
+     */
+    static final int APPLICATION_BUFFER_SIZE = TlsConnection.MAX_PLAINTEXT_LENGTH + 256;
 
     /** The JCA names of the signature algorithms we verify (RFC 8446 §4.2.3 code points). */
     private static final String[] LOCAL_SIGNATURE_ALGORITHMS = {
@@ -40,7 +44,8 @@ final class Tls13Session extends ExtendedSSLSession {
     private final SSLSessionContext context;
     private final long creationTime = System.currentTimeMillis();
     private final Map<String, Object> values = new ConcurrentHashMap<>();
-    private volatile SessionInfo info;
+    /** Set once the handshake completed: what it negotiated, as the JSSE API reports it. */
+    private volatile SessionInfo negotiated;
     private volatile List<X509Certificate> peerCertificates = List.of();
     private volatile List<SNIServerName> requestedServerNames = List.of();
     private volatile String[] peerSignatureAlgorithms = LOCAL_SIGNATURE_ALGORITHMS;
@@ -51,9 +56,9 @@ final class Tls13Session extends ExtendedSSLSession {
         this.context = context;
     }
 
-    void complete(SessionInfo completed) {
-        info = completed;
-        peerCertificates = completed.peerCertificates();
+    void complete(SessionInfo info) {
+        negotiated = info;
+        peerCertificates = info.peerCertificates();
     }
 
     void peerCertificates(X509Certificate[] chain) {
@@ -68,8 +73,20 @@ final class Tls13Session extends ExtendedSSLSession {
         peerSignatureAlgorithms = names.clone();
     }
 
-    SessionInfo info() {
-        return info;
+    boolean isComplete() {
+        return negotiated != null;
+    }
+
+    /** @return the negotiated ALPN protocol, or {@code null} (also before completion) */
+    String applicationProtocol() {
+        SessionInfo current = negotiated;
+        return current == null ? null : current.applicationProtocol();
+    }
+
+    /** @return the negotiated group's RFC 8446 name, or {@code null} before completion */
+    String namedGroup() {
+        SessionInfo current = negotiated;
+        return current == null ? null : current.namedGroup();
     }
 
     static String[] localSignatureAlgorithms() {
@@ -124,7 +141,7 @@ final class Tls13Session extends ExtendedSSLSession {
 
     @Override
     public boolean isValid() {
-        return valid && info != null;
+        return valid && negotiated != null;
     }
 
     @Override
@@ -167,7 +184,7 @@ final class Tls13Session extends ExtendedSSLSession {
 
     @Override
     public Certificate[] getLocalCertificates() {
-        SessionInfo current = info;
+        SessionInfo current = negotiated;
         if (current == null || current.localCertificates().isEmpty()) {
             return null;
         }
@@ -187,7 +204,7 @@ final class Tls13Session extends ExtendedSSLSession {
 
     @Override
     public String getCipherSuite() {
-        SessionInfo current = info;
+        SessionInfo current = negotiated;
         return current == null ? NULL_CIPHER_SUITE : current.cipherSuite();
     }
 
@@ -195,7 +212,7 @@ final class Tls13Session extends ExtendedSSLSession {
     public String getProtocol() {
         // The JDK's X509TrustManagerImpl reads the protocol of the handshake session to choose the
         // TLS 1.2+ algorithm constraints, so a running TLS 1.3 handshake already reports TLSv1.3.
-        return info != null || engine.isHandshaking() ? SessionInfo.PROTOCOL : "NONE";
+        return negotiated != null || engine.isHandshaking() ? Tls13SslContextSpi.PROTOCOL : "NONE";
     }
 
     @Override

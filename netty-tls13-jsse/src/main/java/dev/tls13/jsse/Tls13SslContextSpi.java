@@ -1,7 +1,6 @@
 package dev.tls13.jsse;
 
-import dev.tls13.wire.CipherSuite;
-import dev.tls13.wire.NamedGroup;
+import dev.tls13.Tls13ContextBuilder;
 import java.security.KeyManagementException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
@@ -9,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
@@ -29,16 +27,15 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class Tls13SslContextSpi extends SSLContextSpi {
 
-    static final List<String> DEFAULT_GROUPS = List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448");
+    /** The groups of a provider created without a list: the codec's supported groups, its default order. */
+    static final List<String> DEFAULT_GROUPS = Tls13ContextBuilder.supportedNamedGroups();
     static final String PROTOCOL = "TLSv1.3";
-    /** Every TLS 1.3 suite we implement (RFC 8446 §B.4), by IANA name. */
-    static final List<CipherSuite> SUPPORTED_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
-            CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-            CipherSuite.TLS_AES_128_CCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256);
-    /** The suites enabled by default; the CCM suites are opt-in. */
-    static final List<CipherSuite> DEFAULT_SUITES = SUPPORTED_SUITES.subList(0, 3);
+    /** Every TLS 1.3 suite the codec implements (RFC 8446 §B.4), by IANA name. */
+    static final List<String> SUPPORTED_SUITES = Tls13ContextBuilder.supportedCipherSuites();
+    /** The suites enabled by default (the codec's: the CCM suites are opt-in). */
+    static final List<String> DEFAULT_SUITES = Tls13ContextBuilder.defaultCipherSuites();
 
-    private final List<NamedGroup> namedGroups;
+    private final List<String> namedGroups;
     private final Tls13SessionContext clientSessions = new Tls13SessionContext();
     private final Tls13SessionContext serverSessions = new Tls13SessionContext();
     private volatile X509KeyManager keyManager;
@@ -53,25 +50,19 @@ public final class Tls13SslContextSpi extends SSLContextSpi {
     /**
      * An SPI whose engines use only the given named groups, in preference order.
      *
-     * @param namedGroups group names: x25519, secp256r1, secp384r1, secp521r1, x448
+     * @param namedGroups group names: x25519, secp256r1, secp384r1, secp521r1, x448 (also spelled P-256,
+     *        prime256v1, P-384, P-521; case does not matter)
      * @throws IllegalArgumentException for an unknown name or an empty list
      */
     public Tls13SslContextSpi(List<String> namedGroups) {
         this.namedGroups = groups(namedGroups);
     }
 
-    static List<NamedGroup> groups(List<String> names) {
-        List<NamedGroup> groups = new ArrayList<>();
+    /** The RFC 8446 names of the groups, checked and without repeats, in order. */
+    static List<String> groups(List<String> names) {
+        List<String> groups = new ArrayList<>();
         for (String name : names) {
-            NamedGroup group;
-            switch (name.trim().toLowerCase(Locale.ROOT)) {
-                case "x25519": group = NamedGroup.X25519; break;
-                case "x448": group = NamedGroup.X448; break;
-                case "secp256r1": case "p-256": group = NamedGroup.SECP256R1; break;
-                case "secp384r1": case "p-384": group = NamedGroup.SECP384R1; break;
-                case "secp521r1": case "p-521": group = NamedGroup.SECP521R1; break;
-                default: throw new IllegalArgumentException("unknown named group: " + name);
-            }
+            String group = Tls13ContextBuilder.namedGroupName(name);
             if (!groups.contains(group)) {
                 groups.add(group);
             }
@@ -176,15 +167,11 @@ public final class Tls13SslContextSpi extends SSLContextSpi {
         return new SSLParameters(names(SUPPORTED_SUITES), new String[] {PROTOCOL});
     }
 
-    static String[] names(List<CipherSuite> suites) {
-        String[] names = new String[suites.size()];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = suites.get(i).knownName();
-        }
-        return names;
+    static String[] names(List<String> suites) {
+        return suites.toArray(new String[0]);
     }
 
-    List<NamedGroup> namedGroups() {
+    List<String> namedGroups() {
         return namedGroups;
     }
 

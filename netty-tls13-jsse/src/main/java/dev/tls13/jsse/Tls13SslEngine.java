@@ -1,25 +1,16 @@
 package dev.tls13.jsse;
 
-import dev.tls13.connection.SessionInfo;
+import dev.tls13.Tls13Context;
+import dev.tls13.Tls13ContextBuilder;
+import dev.tls13.connection.ClientHelloInfo;
+import dev.tls13.connection.Limits;
+import dev.tls13.connection.Refusal;
 import dev.tls13.connection.TlsConnection;
-import dev.tls13.crypto.JcaCryptoProvider;
-import dev.tls13.error.TlsException;
-import dev.tls13.handshake.CertificateChecks;
-import dev.tls13.handshake.CertificateSelector;
-import dev.tls13.handshake.CertifiedKey;
-import dev.tls13.handshake.ClientAuth;
-import dev.tls13.handshake.ClientConfig;
-import dev.tls13.handshake.ServerConfig;
-import dev.tls13.wire.CipherSuite;
-import dev.tls13.wire.ClientHello;
-import dev.tls13.wire.Extension;
-import dev.tls13.wire.HandshakeCodec;
-import dev.tls13.wire.HandshakeMessage;
-import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.util.NetUtil;
+import io.netty.handler.ssl.ClientAuth;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
@@ -60,26 +51,23 @@ import javax.net.ssl.X509TrustManager;
  * last handshake bytes were wrapped). There are no delegated tasks: {@link #getDelegatedTask()} always
  * returns {@code null}. Key and trust managers are called back with this engine, as the JDK does.
  *
- * <p>A server reads the whole ClientHello before it builds its configuration, so the ALPN selector
- * ({@link #setHandshakeApplicationProtocolSelector}) sees the client's protocols and the key manager's
- * {@code chooseEngineServerAlias} sees the requested server names in the handshake session.
+ * <p>A server reads the whole ClientHello before it builds its configuration (the core's accept step,
+ * {@link TlsConnection#accepting}), so the ALPN selector ({@link #setHandshakeApplicationProtocolSelector})
+ * sees the client's protocols and the key manager's {@code chooseEngineServerAlias} sees the requested
+ * server names in the handshake session. A selector that accepts none of the client's protocols, or a
+ * configuration that cannot be built (no usable certificate), refuses the client with
+ * no_application_protocol or handshake_failure.
+ *
+ * <p>It uses the codec's public API only ({@code dev.tls13}, {@code dev.tls13.connection}): each engine
+ * builds its configuration with a {@link Tls13ContextBuilder} from its key and trust managers and
+ * {@link SSLParameters}, and drives a {@link TlsConnection}.
  *
  * <p>Thread-safe: every method is synchronized, as the engine may be used from a delegated-task thread.
  */
 public final class Tls13SslEngine extends SSLEngine {
 
-    private static final String[] KEY_TYPES = {"EC", "RSASSA-PSS", "RSA", "EdDSA", "Ed25519", "Ed448"};
-    private static final int HEADER = 5;
-    /** Record overhead of TLS 1.3 with a 16-byte tag: header, inner content type, tag (RFC 8446 §5.2). */
-    private static final int OVERHEAD = HEADER + 1 + 16;
-    private static final int MAX_FRAGMENT = 1 << 14;
-    private static final int MAX_CIPHERTEXT = MAX_FRAGMENT + 256;
-    /** A ClientHello larger than this is not waited for (docs/architecture.md §10 bounds what a peer may make us hold). */
-    private static final int MAX_CLIENT_HELLO = 1 << 16;
-    private static final int HANDSHAKE = 22;
-    private static final int APPLICATION_DATA = 23;
-    /** A plaintext fatal handshake_failure alert record (RFC 8446 §5.1, §6). */
-    private static final byte[] HANDSHAKE_FAILURE_RECORD = {21, 3, 3, 0, 2, 2, 40};
+    private static final String[] KEY_TYPES = Tls13ContextBuilder.keyTypes().toArray(new String[0]);
+    private static final int MAX_FRAGMENT = TlsConnection.MAX_PLAINTEXT_LENGTH;
 
     private final Tls13SslContextSpi context;
     /**
@@ -107,9 +95,6 @@ public final class Tls13SslEngine extends SSLEngine {
     private boolean started;
     private TlsConnection connection;
     private ByteBuf pending;
-    private ByteBuf helloRecords;
-    private ByteBuf helloMessage;
-    private boolean justCompleted;
     private boolean finishedOnDrain;
     private boolean inboundDone;
     private boolean outboundClosedEarly;
@@ -145,11 +130,12 @@ public final class Tls13SslEngine extends SSLEngine {
             return;
         }
         if (clientMode) {
-            String serverName = sniHostName();
+            Tls13Context client = clientContext();
+            String serverName = client.serverNameFor(getPeerHost());
             if (serverName != null) {
                 session.requestedServerNames(List.of(new SNIHostName(serverName)));
             }
-            connection = TlsConnection.client(clientConfig(), serverName, getPeerHost(), ALLOC, new Events());
+            connection = client.newConnection(ALLOC, getPeerHost(), new Events());
             connection.start();
             collectOutput();
         }
@@ -159,86 +145,88 @@ public final class Tls13SslEngine extends SSLEngine {
         return started && (connection == null || !connection.isHandshakeComplete());
     }
 
-    private String sniHostName() {
+    /**
+     * The client's configuration: this engine's suites, groups and ALPN protocols, its trust manager
+     * (called with this engine) and endpoint identification, the SNI host name of its
+     * {@code SSLParameters}, and the certificate its key manager chooses for this engine, if any.
+     */
+    private Tls13Context clientContext() throws SSLException {
+        Tls13ContextBuilder builder = Tls13Context.forClient()
+                .cipherSuites(enabledSuites)
+                .namedGroups(context.namedGroups().toArray(new String[0]))
+                .applicationProtocols(applicationProtocols)
+                .trustManager(new EngineTrust(context.trustManager(), true))
+                .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm);
         if (serverNames != null) {
-            for (SNIServerName name : serverNames) {
-                if (name instanceof SNIHostName) {
-                    return ((SNIHostName) name).getAsciiName();
+            // Explicit SSLParameters server names replace the peer host, and an empty list sends none.
+            String name = null;
+            for (SNIServerName candidate : serverNames) {
+                if (candidate instanceof SNIHostName) {
+                    name = ((SNIHostName) candidate).getAsciiName();
+                    break;
                 }
             }
-            return null;
+            builder.serverName(name).sendServerName(name != null);
         }
-        String host = getPeerHost();
-        // RFC 6066 §3: literal IP addresses are not permitted in server_name.
-        if (host == null || host.isEmpty() || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
-            return null;
-        }
-        return host;
-    }
-
-    private ClientConfig clientConfig() throws SSLException {
-        List<CertifiedKey> credentials = new ArrayList<>();
         X509KeyManager keys = context.keyManager();
         if (keys != null) {
             String alias = keys instanceof X509ExtendedKeyManager
                     ? ((X509ExtendedKeyManager) keys).chooseEngineClientAlias(KEY_TYPES, null, this)
                     : keys.chooseClientAlias(KEY_TYPES, null, null);
-            CertifiedKey key = certifiedKey(keys, alias);
-            if (key != null) {
-                credentials.add(key);
-            }
+            addKey(builder, keys, alias);
         }
-        return ClientConfig.builder(JcaCryptoProvider.instance(), new EngineTrust(context.trustManager(), true))
-                .cipherSuites(suites()).namedGroups(context.namedGroups())
-                .applicationProtocols(List.of(applicationProtocols))
-                .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm).clientCredentials(credentials)
-                .build();
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new SSLHandshakeException("client configuration failed: " + e.getMessage());
+        }
     }
 
-    private ServerConfig serverConfig(ClientHello hello) throws SSLException {
-        List<String> offered = List.of();
-        if (hello != null) {
-            offered = hello.extensions().find(Extension.Alpn.class).map(Extension.Alpn::names).orElse(List.of());
-            hello.extensions().find(Extension.ServerName.class).flatMap(Extension.ServerName::hostName)
-                    .ifPresent(name -> session.requestedServerNames(List.of(new SNIHostName(name))));
-            hello.extensions().find(Extension.SignatureAlgorithms.class).ifPresent(schemes -> {
-                List<Integer> codes = new ArrayList<>();
-                for (SignatureScheme scheme : schemes.schemes()) {
-                    codes.add(scheme.code());
-                }
-                session.peerSignatureAlgorithms(Tls13Session.jcaNames(codes));
-            });
+    /**
+     * The server's configuration for one ClientHello: records the requested server name and the client's
+     * signature algorithms in the handshake session (the key manager reads them), asks the ALPN selector,
+     * then the key manager for this engine's certificates.
+     *
+     * @return the context, or {@code null} when the selector accepts none of the client's protocols
+     */
+    private Tls13Context serverContext(ClientHelloInfo hello) throws SSLException {
+        if (hello.serverName() != null) {
+            session.requestedServerNames(List.of(new SNIHostName(hello.serverName())));
         }
+        if (!hello.signatureSchemes().isEmpty()) {
+            session.peerSignatureAlgorithms(Tls13Session.jcaNames(hello.signatureSchemes()));
+        }
+        List<String> offered = hello.applicationProtocols();
         List<String> protocols;
-        boolean failOnMismatch = true;
         if (offered.isEmpty()) {
             protocols = List.of();
             handshakeApplicationProtocol = "";
         } else if (selector != null) {
             String chosen = selector.apply(this, offered);
+            handshakeApplicationProtocol = chosen;
             if (chosen == null) {
-                // The selector refused every protocol: RFC 7301 §3.2 no_application_protocol, which the
-                // codec sends when nothing of ours matches; a name longer than all offered ones never does.
-                protocols = List.of(String.join("", offered) + "-none");
-            } else if (chosen.isEmpty()) {
-                protocols = List.of();
-            } else {
-                protocols = List.of(chosen);
+                return null;
             }
-            handshakeApplicationProtocol = chosen == null ? null : chosen;
+            protocols = chosen.isEmpty() ? List.of() : List.of(chosen);
         } else {
             protocols = List.of(applicationProtocols);
             handshakeApplicationProtocol = protocols.stream().filter(offered::contains).findFirst().orElse("");
         }
+        Tls13ContextBuilder builder = serverKeys();
         ClientAuth auth = needClientAuth ? ClientAuth.REQUIRE : wantClientAuth ? ClientAuth.OPTIONAL : ClientAuth.NONE;
-        return ServerConfig.builder(JcaCryptoProvider.instance(), new CertificateSelector(serverKeys()))
-                .cipherSuites(suites()).namedGroups(context.namedGroups()).applicationProtocols(protocols)
-                .failOnAlpnMismatch(failOnMismatch).clientAuth(auth)
-                .clientTrustManager(auth == ClientAuth.NONE ? null : new EngineTrust(context.trustManager(), false))
-                .certificateAuthorities(false).build();
+        builder.cipherSuites(enabledSuites)
+                .namedGroups(context.namedGroups().toArray(new String[0]))
+                .applicationProtocols(protocols)
+                .clientAuth(auth)
+                .certificateAuthorities(false);
+        if (auth != ClientAuth.NONE) {
+            builder.trustManager(new EngineTrust(context.trustManager(), false));
+        }
+        return builder.build();
     }
 
-    private List<CertifiedKey> serverKeys() throws SSLException {
+    /** A server builder holding each certificate the key manager chooses for this engine, per key type. */
+    private Tls13ContextBuilder serverKeys() throws SSLException {
         X509KeyManager keys = context.keyManager();
         if (keys == null) {
             throw new SSLHandshakeException("no key manager: a server needs a certificate");
@@ -252,45 +240,44 @@ public final class Tls13SslEngine extends SSLEngine {
                 aliases.add(alias);
             }
         }
-        List<CertifiedKey> result = new ArrayList<>();
+        Tls13ContextBuilder builder = null;
         for (String alias : aliases) {
-            CertifiedKey key = certifiedKey(keys, alias);
-            if (key != null) {
-                result.add(key);
+            X509Certificate[] chain = keys.getCertificateChain(alias);
+            PrivateKey key = keys.getPrivateKey(alias);
+            if (chain == null || chain.length == 0 || key == null) {
+                continue;
+            }
+            if (builder == null) {
+                try {
+                    builder = Tls13Context.forServer(key, chain);
+                } catch (IllegalArgumentException unusable) {
+                    // Not a TLS 1.3 certificate (or the key does not match it): the next alias may be.
+                }
+            } else {
+                addKey(builder, keys, alias);
             }
         }
-        if (result.isEmpty()) {
+        if (builder == null) {
             throw new SSLHandshakeException("the key manager chose no certificate usable with TLS 1.3");
         }
-        return result;
+        return builder;
     }
 
-    private static CertifiedKey certifiedKey(X509KeyManager keys, String alias) {
+    /** Adds an alias's chain and key, unless it has none or TLS 1.3 cannot use them. */
+    private static void addKey(Tls13ContextBuilder builder, X509KeyManager keys, String alias) {
         if (alias == null) {
-            return null;
+            return;
         }
         X509Certificate[] chain = keys.getCertificateChain(alias);
         PrivateKey key = keys.getPrivateKey(alias);
         if (chain == null || chain.length == 0 || key == null) {
-            return null;
+            return;
         }
         try {
-            return new CertifiedKey(List.of(chain), key);
-        } catch (IllegalArgumentException e) {
-            return null;
+            builder.keyManager(key, chain);
+        } catch (IllegalArgumentException unusable) {
+            // Not a TLS 1.3 certificate, or the key does not match it: the engine goes on without it.
         }
-    }
-
-    private List<CipherSuite> suites() {
-        List<CipherSuite> result = new ArrayList<>();
-        for (String name : enabledSuites) {
-            for (CipherSuite suite : Tls13SslContextSpi.SUPPORTED_SUITES) {
-                if (suite.knownName().equals(name)) {
-                    result.add(suite);
-                }
-            }
-        }
-        return result;
     }
 
     // ---- wrap / unwrap ----------------------------------------------------------------------------------
@@ -318,7 +305,10 @@ public final class Tls13SslEngine extends SSLEngine {
                 available += srcs[i].remaining();
             }
             if (available > 0) {
-                int n = (int) Math.min(Math.min(available, MAX_FRAGMENT), dst.remaining() - OVERHEAD);
+                int n = (int) Math.min(available, MAX_FRAGMENT);
+                // The record's header, inner type, padding and tag, as the core will seal it.
+                int overhead = connection.sealedLength(n, MAX_FRAGMENT) - n;
+                n = Math.min(n, dst.remaining() - overhead);
                 if (n <= 0) {
                     return new SSLEngineResult(Status.BUFFER_OVERFLOW, status(), 0, 0);
                 }
@@ -370,54 +360,55 @@ public final class Tls13SslEngine extends SSLEngine {
             return new SSLEngineResult(Status.CLOSED, status(), 0, 0);
         }
         start();
-        if (src.remaining() < HEADER) {
+        ByteBuf in = Unpooled.wrappedBuffer(src);
+        int recordLength = TlsConnection.nextRecordLength(in);
+        if (in.readableBytes() < recordLength) {
             return new SSLEngineResult(Status.BUFFER_UNDERFLOW, status(), 0, 0);
         }
-        int position = src.position();
-        int type = src.get(position) & 0xFF;
-        int fragment = (src.get(position + 3) & 0xFF) << 8 | src.get(position + 4) & 0xFF;
-        // An oversized length is handed to the core as a bare header: it answers with record_overflow
-        // (RFC 8446 §5.2) instead of us waiting for bytes that must never come.
-        int recordLength = fragment > MAX_CIPHERTEXT ? HEADER : HEADER + fragment;
-        if (src.remaining() < recordLength) {
-            return new SSLEngineResult(Status.BUFFER_UNDERFLOW, status(), 0, 0);
+        if (connection == null && !outboundClosedEarly) {
+            // A server reads the ClientHello before it has a configuration: the core's accept step.
+            connection = TlsConnection.accepting(ALLOC, new Events(), Limits.DEFAULT);
+            connection.start();
         }
-        if (connection != null && connection.isHandshakeComplete() && type == APPLICATION_DATA) {
-            int bound = Math.min(fragment - 17, MAX_FRAGMENT);
+        if (connection != null) {
+            int bound = connection.maxApplicationData(in);
             long room = 0;
             for (int i = offset; i < offset + length; i++) {
                 room += dsts[i].remaining();
             }
-            if (bound > 0 && room < bound) {
+            if (room < bound) {
                 return new SSLEngineResult(Status.BUFFER_OVERFLOW, status(), 0, 0);
             }
         }
         ByteBuf record = ALLOC.heapBuffer(recordLength);
-        ByteBuffer part = src.duplicate();
-        part.limit(position + recordLength);
-        record.writeBytes(part);
-        src.position(position + recordLength);
+        record.writeBytes(in, in.readerIndex(), recordLength);
+        src.position(src.position() + recordLength);
+        boolean wasComplete = connection != null && connection.isHandshakeComplete();
         try {
             if (connection == null) {
-                if (outboundClosedEarly) {
-                    inboundDone = true;
-                } else {
-                    receiveClientHello(record);
-                }
+                // Closed before the first record arrived: nothing more is read.
+                inboundDone = true;
             } else {
                 connection.receive(record);
+                if (connection.awaitingConfiguration()) {
+                    // The record that completed the ClientHello was read whole: nothing of it waits.
+                    configureServer();
+                }
             }
-        } catch (TlsException e) {
+        } catch (SSLException e) {
             collectOutput();
             throw e;
         } finally {
             record.release();
         }
+        boolean justCompleted = !wasComplete && connection != null && connection.isHandshakeComplete();
+        if (justCompleted) {
+            session.complete(connection.session());
+        }
         collectOutput();
         int produced = deliver(dsts, offset, length);
         HandshakeStatus handshakeStatus;
         if (justCompleted) {
-            justCompleted = false;
             if (pending != null) {
                 finishedOnDrain = true;
                 handshakeStatus = HandshakeStatus.NEED_WRAP;
@@ -433,64 +424,26 @@ public final class Tls13SslEngine extends SSLEngine {
     }
 
     /**
-     * Server side, before the connection exists: holds the records of the first flight until the whole
-     * ClientHello is known, then builds the configuration from it and feeds every held record to the core.
+     * Server side, at the core's accept step: builds the configuration from the ClientHello and continues
+     * the connection with it, or refuses the client when no configuration fits.
      */
-    private void receiveClientHello(ByteBuf record) throws SSLException {
-        if (helloRecords == null) {
-            helloRecords = ALLOC.heapBuffer(record.readableBytes());
-            helloMessage = ALLOC.heapBuffer(record.readableBytes());
-        }
-        helloRecords.writeBytes(record, record.readerIndex(), record.readableBytes());
-        boolean handshakeRecord = record.getUnsignedByte(record.readerIndex()) == HANDSHAKE;
-        if (handshakeRecord) {
-            helloMessage.writeBytes(record, record.readerIndex() + HEADER, record.readableBytes() - HEADER);
-        }
-        ClientHello hello = null;
-        boolean ready = !handshakeRecord || helloRecords.readableBytes() > MAX_CLIENT_HELLO;
-        if (handshakeRecord && helloMessage.readableBytes() >= 4) {
-            int messageLength = 4 + helloMessage.getUnsignedMedium(helloMessage.readerIndex() + 1);
-            if (helloMessage.readableBytes() >= messageLength) {
-                ready = true;
-                try {
-                    HandshakeMessage message =
-                            HandshakeCodec.decode(helloMessage.slice(helloMessage.readerIndex(), messageLength));
-                    if (message instanceof ClientHello) {
-                        hello = (ClientHello) message;
-                    }
-                } catch (TlsException ignored) {
-                    // The core decodes it again and fails with the right alert.
-                }
-            } else if (messageLength > MAX_CLIENT_HELLO) {
-                ready = true;
-            }
-        }
-        if (!ready) {
-            return;
-        }
-        ByteBuf held = helloRecords;
-        helloRecords = null;
-        helloMessage.release();
-        helloMessage = null;
+    private void configureServer() throws SSLException {
+        Tls13Context chosen;
         try {
-            ServerConfig config;
-            try {
-                config = serverConfig(hello);
-            } catch (SSLException | RuntimeException e) {
-                // No configuration (no usable certificate, a failing selector or key manager): the core
-                // never ran, so send its fatal handshake_failure here, in a plaintext record (RFC 8446 §6.2).
-                pending = ALLOC.heapBuffer(HANDSHAKE_FAILURE_RECORD.length).writeBytes(HANDSHAKE_FAILURE_RECORD);
-                outboundClosedEarly = true;
-                inboundDone = true;
-                throw e instanceof SSLException ? (SSLException) e
-                        : new SSLHandshakeException("server configuration failed: " + e);
-            }
-            connection = TlsConnection.server(config, ALLOC, new Events());
-            connection.start();
-            connection.receive(held);
-        } finally {
-            held.release();
+            chosen = serverContext(connection.clientHello());
+        } catch (SSLException | RuntimeException e) {
+            // No configuration (no usable certificate, a failing selector or key manager): the core sends
+            // handshake_failure in a plaintext record (RFC 8446 §6.2).
+            connection.refuse(Refusal.NO_CONFIGURATION, e.toString());
+            throw e instanceof SSLException ? (SSLException) e
+                    : new SSLHandshakeException("server configuration failed: " + e);
         }
+        if (chosen == null) {
+            // RFC 7301 §3.2: the selector accepts none of the client's protocols.
+            throw connection.refuse(Refusal.NO_APPLICATION_PROTOCOL, "the ALPN selector accepts none of "
+                    + connection.clientHello().applicationProtocols());
+        }
+        chosen.accept(connection);
     }
 
     private void collectOutput() {
@@ -580,7 +533,6 @@ public final class Tls13SslEngine extends SSLEngine {
             return;
         }
         inboundDone = true;
-        releaseHello();
         releaseIfDone();
         if (connection != null && connection.isHandshakeComplete() && !connection.isInboundClosed()
                 && connection.failure() == null) {
@@ -602,7 +554,6 @@ public final class Tls13SslEngine extends SSLEngine {
     public synchronized void closeOutbound() {
         if (connection == null) {
             outboundClosedEarly = true;
-            releaseHello();
             return;
         }
         connection.closeOutbound();
@@ -620,17 +571,6 @@ public final class Tls13SslEngine extends SSLEngine {
             return false;
         }
         return connection == null ? outboundClosedEarly : connection.isOutboundClosed() && !connection.hasOutput();
-    }
-
-    private void releaseHello() {
-        if (helloRecords != null) {
-            helloRecords.release();
-            helloRecords = null;
-        }
-        if (helloMessage != null) {
-            helloMessage.release();
-            helloMessage = null;
-        }
     }
 
     /** Frees the core's buffers and zeroes its secrets once both directions are closed (or it failed). */
@@ -791,9 +731,8 @@ public final class Tls13SslEngine extends SSLEngine {
             serverNames = List.copyOf(parameters.getServerNames());
         }
         String algorithm = parameters.getEndpointIdentificationAlgorithm();
-        if (!CertificateChecks.isSupportedEndpointIdentification(algorithm)) {
-            throw new IllegalArgumentException("unsupported endpoint identification algorithm: " + algorithm);
-        }
+        // The builder is the one judge of the algorithms the codec supports (IllegalArgumentException otherwise).
+        Tls13Context.forClient().endpointIdentificationAlgorithm(algorithm);
         endpointIdentificationAlgorithm = algorithm == null || algorithm.isEmpty() ? null : algorithm;
         applicationProtocols = parameters.getApplicationProtocols().clone();
     }
@@ -807,11 +746,10 @@ public final class Tls13SslEngine extends SSLEngine {
      */
     @Override
     public synchronized String getApplicationProtocol() {
-        SessionInfo info = session.info();
-        if (info == null) {
+        if (!session.isComplete()) {
             return null;
         }
-        return info.applicationProtocol() == null ? "" : info.applicationProtocol();
+        return session.applicationProtocol() == null ? "" : session.applicationProtocol();
     }
 
     /**
@@ -843,14 +781,8 @@ public final class Tls13SslEngine extends SSLEngine {
 
     // ---- call-backs -------------------------------------------------------------------------------------
 
-    /** The core's events: completion, decrypted data, the peer's close_notify. */
+    /** The core's events: decrypted data and the peer's close_notify (completion is polled in unwrap). */
     private final class Events implements TlsConnection.Listener {
-        @Override
-        public void handshakeComplete(SessionInfo info) {
-            session.complete(info);
-            justCompleted = true;
-        }
-
         @Override
         public void applicationData(ByteBuf data) {
             received.add(data);

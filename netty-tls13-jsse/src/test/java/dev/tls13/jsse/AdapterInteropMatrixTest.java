@@ -95,7 +95,7 @@ class AdapterInteropMatrixTest {
         assertEquals("TLSv1.3", peer.protocol());
         assertEquals(suite, ours.cipherSuite());
         assertEquals(suite, peer.cipherSuite());
-        assertEquals(Tls13SslContextSpi.groups(List.of(group)).get(0).toString(), ours.namedGroup());
+        assertEquals(Tls13SslContextSpi.groups(List.of(group)).get(0), ours.namedGroup());
         assertTrue(Arrays.equals(payload, outcome.echoed()), "echo differs");
     }
 }

@@ -46,7 +46,7 @@ final class Loopback implements AutoCloseable {
                 peer = null;
             }
             boolean ours = session instanceof Tls13Session;
-            String group = ours ? ((Tls13Session) session).info().namedGroup().toString() : null;
+            String group = ours ? ((Tls13Session) session).namedGroup() : null;
             return new End(ours, session.getProtocol(), session.getCipherSuite(), handler.applicationProtocol(),
                     peer, group);
         }

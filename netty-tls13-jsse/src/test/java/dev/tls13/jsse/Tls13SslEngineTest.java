@@ -426,6 +426,30 @@ class Tls13SslEngineTest {
     }
 
     @Test
+    void groupNamesAreReadAsTheCodecReadsThem() {
+        assertEquals(List.of("secp256r1", "x25519", "secp384r1"),
+                Tls13SslContextSpi.groups(List.of("prime256v1", "P-256", "X25519", "p-384")));
+        assertThrows(IllegalArgumentException.class, () -> new Tls13Provider(List.of("ffdhe2048")));
+        assertThrows(IllegalArgumentException.class, () -> new Tls13Provider(List.of()));
+    }
+
+    @Test
+    void anEmptyServerNameListSendsNoServerName() throws Exception {
+        RecordingKeyManager keys = new RecordingKeyManager((X509ExtendedKeyManager) keyManagers(LEAF)[0]);
+        SSLEngine server = ours(new KeyManager[] {keys}).createSSLEngine();
+        server.setUseClientMode(false);
+        SSLEngine client = ours(null).createSSLEngine("localhost", 443);
+        client.setUseClientMode(true);
+        SSLParameters parameters = client.getSSLParameters();
+        parameters.setServerNames(List.of());
+        client.setSSLParameters(parameters);
+        new Pair(client, server).handshake();
+        assertEquals(List.of(), keys.requestedNames.get(0));
+        assertEquals(List.of(), ((ExtendedSSLSession) server.getSession()).getRequestedServerNames());
+        assertEquals("TLSv1.3", client.getSession().getProtocol());
+    }
+
+    @Test
     void serverWithoutCertificateSendsHandshakeFailure() throws Exception {
         SSLEngine server = ours(null).createSSLEngine();
         Pair pair = ourServerJdkClient(server);
