@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslClosedEngineException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -176,6 +177,29 @@ final class OutboundQueue implements RegionStreamer.Owner {
         boolean due = flushedWhileHolding;
         flushedWhileHolding = false;
         return due;
+    }
+
+    /**
+     * Before close_notify: after the handshake, seals and writes everything queued; but the rest of a region
+     * the channel has not taken yet fails, as a transport's close() fails a region it has not written yet:
+     * reading it into memory now would defeat the back-pressure. Before the handshake, everything fails.
+     *
+     * @return {@code false} when sealing failed: the failure path ran, and no close_notify follows
+     */
+    boolean closeOutbound() {
+        if (holding) {
+            failAll(new SslClosedEngineException("TLS connection closed before the handshake completed"));
+            return true;
+        }
+        try {
+            flush();
+        } catch (TlsException e) {
+            return false;
+        }
+        if (!entries.isEmpty()) {
+            failAll(new SslClosedEngineException("TLS connection closed before the write was sent"));
+        }
+        return true;
     }
 
     /**

@@ -70,9 +70,9 @@ import javax.net.ssl.SSLHandshakeException;
  * </ul>
  * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
  *
- * <p>Inside, the handler wires pipeline events to its parts: the {@link Phase} it is in, the
- * {@link OutboundQueue} of plaintext writes (with the {@link RegionStreamer} for regions) and the
- * {@link CloseSequence}.
+ * <p>Inside, the handler wires pipeline events to its parts: the {@code Phase} it is in, the
+ * {@code OutboundQueue} of plaintext writes (with the {@code RegionStreamer} for regions) and the
+ * {@code CloseSequence}.
  */
 public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboundHandler {
 
@@ -374,17 +374,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @return {@code promise}
      */
     public ChannelFuture closeOutbound(ChannelPromise promise) {
-        ChannelHandlerContext c = requireContext();
-        if (c.executor().inEventLoop()) {
-            closeOutbound0(promise);
-        } else {
-            c.executor().execute(() -> closeOutbound0(promise));
-        }
+        runInEventLoop(() -> closing.closeOutbound(ctx, prepareCloseNotify(), promise));
         return promise;
-    }
-
-    private void closeOutbound0(ChannelPromise promise) {
-        closing.closeOutbound(ctx, prepareCloseNotify(), promise);
     }
 
     /**
@@ -395,13 +386,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @return completes when the KeyUpdate is written; fails before the handshake completed
      */
     public Future<Void> updateKeys(boolean requestPeerUpdate) {
-        ChannelHandlerContext c = requireContext();
-        Promise<Void> promise = c.executor().newPromise();
-        if (c.executor().inEventLoop()) {
-            updateKeys0(requestPeerUpdate, promise);
-        } else {
-            c.executor().execute(() -> updateKeys0(requestPeerUpdate, promise));
-        }
+        Promise<Void> promise = requireContext().executor().newPromise();
+        runInEventLoop(() -> updateKeys0(requestPeerUpdate, promise));
         return promise;
     }
 
@@ -439,6 +425,16 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             throw new IllegalStateException("the handler is not in a pipeline");
         }
         return c;
+    }
+
+    /** Runs {@code task} now when on the event loop, else on it: the connection is confined to it. */
+    private void runInEventLoop(Runnable task) {
+        EventExecutor executor = requireContext().executor();
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
+        }
     }
 
     // ---- lifecycle ----
@@ -749,14 +745,19 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
     }
 
-    /** Seals with the connection's write keys; a failure runs {@link #fail}. */
+    /**
+     * Seals with the connection's write keys; a failure runs {@link #fail}. A RuntimeException while
+     * sealing is our bug or a broken {@code CryptoProvider}; it becomes an internal TlsException that fails
+     * the writes and closes the channel (without an alert: the record layer's state is unknown), so no
+     * write promise is left waiting.
+     */
     private final class Sealer implements RecordSealer {
         @Override
         public ByteBuf seal(ByteBuf plaintext) throws TlsException {
             try {
                 connection.writeApplicationData(plaintext, wrapDataSize);
-            } catch (TlsException | RuntimeException e) {
-                throw sealFailure(e);
+            } catch (RuntimeException e) {
+                throw TlsException.internal("sealing application data failed", e);
             }
             return connection.pollOutput();
         }
@@ -765,16 +766,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         public void sealFailed(TlsException cause) {
             fail(cause);
         }
-    }
-
-    /**
-     * The failure of sealing application data. A RuntimeException there is our bug or a broken
-     * {@code CryptoProvider}; it becomes an internal TlsException that fails the writes and closes the
-     * channel (without an alert: the record layer's state is unknown), so no write promise is left waiting.
-     */
-    private static TlsException sealFailure(Exception e) {
-        return e instanceof TlsException ? (TlsException) e
-                : TlsException.internal("sealing application data failed", e);
     }
 
     // ---- closing ----
@@ -799,28 +790,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /**
      * Queues close_notify after the data written so far (RFC 8446 §6.1): after the handshake the queued
-     * writes are sealed first, before it they fail.
+     * writes are sealed first, before it they fail ({@link OutboundQueue#closeOutbound}).
      *
      * @return the records up to close_notify (owned), or {@code null} when it was sent before or sealing failed
      */
     private ByteBuf prepareCloseNotify() {
-        if (phase == Phase.CLOSED || connection.isOutboundClosed()) {
+        if (phase == Phase.CLOSED || connection.isOutboundClosed() || !queue.closeOutbound()) {
             return null;
-        }
-        if (phase == Phase.OPEN) {
-            try {
-                queue.flush();
-            } catch (TlsException e) {
-                return null;
-            }
-            if (!queue.isEmpty()) {
-                // A region still waits for the channel to take its chunks: reading the rest into memory
-                // now would defeat the back-pressure, so the rest is aborted, as a transport's close()
-                // fails a region it has not written yet.
-                queue.failAll(new SslClosedEngineException("TLS connection closed before the write was sent"));
-            }
-        } else {
-            queue.failAll(new SslClosedEngineException("TLS connection closed before the handshake completed"));
         }
         connection.closeOutbound();
         return connection.pollOutput();
