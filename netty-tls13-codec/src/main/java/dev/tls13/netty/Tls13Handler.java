@@ -527,6 +527,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // Each exception is created only when a promise or a write needs it, without a stack trace.
         ClosedChannelException closed = null;
         if (!handshakePromise.isDone()) {
             closed = CloseSequence.channelClosed();
