@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  *       Netty's {@link SslCloseCompletionEvent} once.</li>
  * </ul>
  * Preparing close_notify (sealing what was written before it) is the handler's: this class sends it.
+ * Its methods run on the event loop and take the handler's context as {@code ctx}.
  */
 final class CloseSequence {
 
@@ -57,23 +58,27 @@ final class CloseSequence {
         return closePromise;
     }
 
+    /** @return how long closing waits for close_notify to be written, in milliseconds */
     long flushTimeoutMillis() {
         return flushTimeoutMillis;
     }
 
+    /** @param millis how long closing waits for close_notify to be written, not negative */
     void flushTimeoutMillis(long millis) {
         flushTimeoutMillis = millis;
     }
 
+    /** @return how long closing waits for the peer's close_notify, in milliseconds (0: not at all) */
     long readTimeoutMillis() {
         return readTimeoutMillis;
     }
 
+    /** @param millis how long closing waits for the peer's close_notify, not negative (0: not at all) */
     void readTimeoutMillis(long millis) {
         readTimeoutMillis = millis;
     }
 
-    /** The peer's close_notify arrived: it sends nothing more. */
+    /** The peer's close_notify arrived: it sends nothing more (RFC 8446 §6.1). */
     void closeNotifyReceived(ChannelHandlerContext ctx) {
         if (closePromise.trySuccess(ctx.channel())) {
             ctx.fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
