@@ -7,17 +7,12 @@ import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandler;
-import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
-import io.netty.channel.StacklessClosedChannelException;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
@@ -31,15 +26,11 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.WritableByteChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +69,10 @@ import javax.net.ssl.SSLHandshakeException;
  *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException}.</li>
  * </ul>
  * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
+ *
+ * <p>Inside, the handler wires pipeline events to its parts: the {@code Phase} it is in, the
+ * {@code OutboundQueue} of plaintext writes (with the {@code RegionStreamer} for regions) and the
+ * {@code CloseSequence}.
  */
 public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboundHandler {
 
@@ -99,60 +94,30 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return MERGE_CUMULATOR.cumulate(alloc, cumulation, writable);
     };
 
+    /** What the tests of region streaming size their regions by. */
+    static final int REGION_CHUNK = RegionStreamer.CHUNK;
+
     private final Tls13Context context;
-    private ByteBufAllocator alloc;
     private final String peerHost;
     private final int peerPort;
     private final LazyChannelPromise handshakePromise = new LazyChannelPromise();
-    private final LazyChannelPromise sslClosePromise = new LazyChannelPromise();
-    /** {@link #fail} failed {@link #sslClosePromise}; channelInactive fires its event. */
-    private boolean closeFailedByError;
-    private final ArrayDeque<Pending> pendingWrites = new ArrayDeque<>();
-    /** An emptied {@link PendingWrite} for the next write, so that writes allocate no holder. */
-    private PendingWrite spareWrite;
+    private final CloseSequence closing;
 
     private volatile long handshakeTimeoutMillis;
-    private volatile long closeNotifyFlushTimeoutMillis;
-    private volatile long closeNotifyReadTimeoutMillis;
     private volatile int wrapDataSize;
     private volatile long maxPendingWriteBytes;
     private volatile SessionInfo session;
 
+    private ByteBufAllocator alloc;
     private ChannelHandlerContext ctx;
     private TlsConnection connection;
-    /** Plaintext held: queued buffers plus what queued regions still have to read. */
-    private long pendingBytes;
-    /**
-     * The part of {@link #pendingBytes} that regions have still to read: it counts against writability
-     * but not against {@link #maxPendingWriteBytes}, which bounds memory, and a queued region holds none.
-     */
-    private long pendingRegionBytes;
-    /** How many regions {@link #pendingWrites} holds; while none, flushes take the buffers-only path. */
-    private int queuedRegions;
-    /** With regions queued: how many entries at the head of {@link #pendingWrites} have been flushed. */
-    private int flushedEntries;
-    /** Region plaintext encrypted and written to the channel whose write has not completed yet. */
-    private long regionBytesInFlight;
-    /** {@link #drainWithRegions} is running: a write completing inside it must not start it again. */
-    private boolean draining;
-    /**
-     * The user-defined writability bit of the channel's outbound buffer that reflects the plaintext this
-     * handler holds (written, not yet flushed or before the handshake): without it a slow reader's
-     * application would see the channel writable while that plaintext grows (docs/architecture.md §10).
-     */
-    private static final int HELD_PLAINTEXT_WRITABILITY = 29;
-    /**
-     * Plaintext read from a {@link FileRegion} per step: four full records. Each chunk costs a promise,
-     * an output buffer, and in {@code transferTo} an 8 KiB bounce buffer and one 8 KiB file read more
-     * than it keeps (see {@code RegionWrite#write}); 64 KiB spreads that over eight useful reads.
-     */
-    static final int REGION_CHUNK = 64 * 1024;
-    private boolean handshakeStarted;
-    private boolean flushedBeforeHandshake;
+    private OutboundQueue queue;
+    private Phase phase = Phase.NEW;
+    /** Records were written while reading; channelReadComplete flushes them once (docs/architecture.md §4). */
     private boolean needsFlush;
+    /** This read batch delivered plaintext to the application. */
     private boolean firedChannelRead;
-    private boolean released;
-    private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimeout;
+    private ScheduledFuture<?> handshakeTimeout;
 
     /**
      * Creates a handler that allocates from its channel's allocator and knows nothing of its peer.
@@ -173,12 +138,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     public Tls13Handler(Tls13Context context, String peerHost, int peerPort) {
         setCumulator(WRITABLE_MERGE_CUMULATOR);
         this.context = Objects.requireNonNull(context, "context");
-        this.alloc = null;
         this.peerHost = peerHost;
         this.peerPort = peerPort;
+        this.closing = new CloseSequence(new LazyChannelPromise(), context.closeNotifyFlushTimeoutMillis(),
+                context.closeNotifyReadTimeoutMillis());
         this.handshakeTimeoutMillis = context.handshakeTimeoutMillis();
-        this.closeNotifyFlushTimeoutMillis = context.closeNotifyFlushTimeoutMillis();
-        this.closeNotifyReadTimeoutMillis = context.closeNotifyReadTimeoutMillis();
         this.wrapDataSize = context.wrapDataSize();
         this.maxPendingWriteBytes = context.maxPendingWriteBytes();
     }
@@ -239,7 +203,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @return the future (the same object every time)
      */
     public Future<Channel> sslCloseFuture() {
-        return sslClosePromise;
+        return closing.future();
     }
 
     /** @return what the handshake negotiated, or {@code null} before it completed */
@@ -290,7 +254,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     private byte[] exportKeyingMaterial0(String label, byte[] context, int length) {
-        if (released || connection == null || !connection.isHandshakeComplete()) {
+        if (phase != Phase.OPEN) {
             throw new IllegalStateException("keying material needs a completed TLS handshake on an open connection");
         }
         return connection.exportKeyingMaterial(label, context, length);
@@ -325,7 +289,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** @return how long closing waits for close_notify to be written, in milliseconds */
     public final long getCloseNotifyFlushTimeoutMillis() {
-        return closeNotifyFlushTimeoutMillis;
+        return closing.flushTimeoutMillis();
     }
 
     /**
@@ -335,12 +299,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param unit its unit
      */
     public final void setCloseNotifyFlushTimeout(long timeout, TimeUnit unit) {
-        closeNotifyFlushTimeoutMillis = nonNegative(unit.toMillis(timeout));
+        closing.flushTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
 
     /** @return how long closing waits for the peer's close_notify, in milliseconds (0: not at all) */
     public final long getCloseNotifyReadTimeoutMillis() {
-        return closeNotifyReadTimeoutMillis;
+        return closing.readTimeoutMillis();
     }
 
     /**
@@ -350,7 +314,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param unit its unit
      */
     public final void setCloseNotifyReadTimeout(long timeout, TimeUnit unit) {
-        closeNotifyReadTimeoutMillis = nonNegative(unit.toMillis(timeout));
+        closing.readTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
 
     /**
@@ -410,22 +374,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @return {@code promise}
      */
     public ChannelFuture closeOutbound(ChannelPromise promise) {
-        ChannelHandlerContext c = requireContext();
-        if (c.executor().inEventLoop()) {
-            closeOutbound0(promise);
-        } else {
-            c.executor().execute(() -> closeOutbound0(promise));
-        }
+        runInEventLoop(() -> closing.closeOutbound(ctx, prepareCloseNotify(), promise));
         return promise;
-    }
-
-    private void closeOutbound0(ChannelPromise promise) {
-        ByteBuf output = prepareCloseNotify();
-        if (output == null) {
-            promise.trySuccess();
-            return;
-        }
-        ctx.writeAndFlush(output, promise);
     }
 
     /**
@@ -436,24 +386,19 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @return completes when the KeyUpdate is written; fails before the handshake completed
      */
     public Future<Void> updateKeys(boolean requestPeerUpdate) {
-        ChannelHandlerContext c = requireContext();
-        Promise<Void> promise = c.executor().newPromise();
-        if (c.executor().inEventLoop()) {
-            updateKeys0(requestPeerUpdate, promise);
-        } else {
-            c.executor().execute(() -> updateKeys0(requestPeerUpdate, promise));
-        }
+        Promise<Void> promise = requireContext().executor().newPromise();
+        runInEventLoop(() -> updateKeys0(requestPeerUpdate, promise));
         return promise;
     }
 
     private void updateKeys0(boolean requestPeerUpdate, Promise<Void> promise) {
-        if (released || connection == null || !connection.isHandshakeComplete() || connection.isOutboundClosed()) {
+        if (phase != Phase.OPEN || connection.isOutboundClosed()) {
             promise.tryFailure(new IllegalStateException("KeyUpdate needs a connected TLS session open for writing"));
             return;
         }
         try {
             // Data written before the KeyUpdate goes out under the old keys.
-            wrapPending();
+            queue.flush();
             connection.updateKeys(requestPeerUpdate);
         } catch (TlsException e) {
             promise.tryFailure(e);
@@ -482,6 +427,16 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return c;
     }
 
+    /** Runs {@code task} now when on the event loop, else on it: the connection is confined to it. */
+    private void runInEventLoop(Runnable task) {
+        EventExecutor executor = requireContext().executor();
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
+        }
+    }
+
     // ---- lifecycle ----
 
     @Override
@@ -490,10 +445,16 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         if (alloc == null) {
             alloc = ctx.alloc();
         }
-        connection = context.newConnection(alloc, peerHost, new Events());
+        queue = new OutboundQueue(ctx, alloc, new Sealer());
+        connection = newConnection();
         if (ctx.channel().isActive()) {
             startHandshake();
         }
+    }
+
+    /** Creates this channel's connection: the one place it is made. */
+    private TlsConnection newConnection() {
+        return context.newConnection(alloc, peerHost, new Events());
     }
 
     @Override
@@ -503,10 +464,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     private void startHandshake() {
-        if (handshakeStarted || released) {
+        if (phase != Phase.NEW) {
             return;
         }
-        handshakeStarted = true;
+        phase = phase.start();
         applyHandshakeTimeout();
         try {
             connection.start();
@@ -524,7 +485,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         handshakeTimeout = ctx.executor().schedule(() -> {
-            if (handshakePromise.isDone() || released) {
+            if (handshakePromise.isDone() || phase == Phase.CLOSED) {
                 return;
             }
             SslHandshakeTimeoutException cause = new SslHandshakeTimeoutException(
@@ -535,12 +496,18 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }, millis, TimeUnit.MILLISECONDS);
     }
 
+    private void cancelHandshakeTimeout() {
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+            handshakeTimeout = null;
+        }
+    }
+
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
         // The exceptions (stack traces included) are created only when a promise or a write needs them:
         // after a completed handshake and close with nothing pending, none is.
-        failPendingWrites(pendingWrites.isEmpty() ? null
-                : new SSLException("pending write on removal of Tls13Handler"));
+        queue.failAll(queue.isEmpty() ? null : new SSLException("pending write on removal of Tls13Handler"));
         SSLException cause = null;
         if (!handshakePromise.isDone()) {
             cause = removedCause();
@@ -548,13 +515,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                 ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
             }
         }
-        if (!sslClosePromise.isDone()) {
-            if (cause == null) {
-                cause = removedCause();
-            }
-            if (sslClosePromise.tryFailure(cause)) {
-                ctx.fireUserEventTriggered(new SslCloseCompletionEvent(cause));
-            }
+        if (!closing.future().isDone()) {
+            closing.fail(ctx, cause != null ? cause : removedCause());
         }
         releaseAll();
     }
@@ -565,56 +527,76 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        // Each exception is created only when a promise or a write needs it, without a stack trace (the
-        // channel's close is the cause, not this frame): a peer that just closes costs no stack walk.
+        // Each exception is created only when a promise or a write needs it, without a stack trace.
         ClosedChannelException closed = null;
         if (!handshakePromise.isDone()) {
-            closed = channelClosed();
+            closed = CloseSequence.channelClosed();
             closed.addSuppressed(new SSLHandshakeException(
                     "Connection closed while the TLS handshake was in progress"));
             if (handshakePromise.tryFailure(closed)) {
                 ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(closed));
             }
         }
-        if (!sslClosePromise.isDone()) {
-            // Only this handler completes the promise, on the event loop: not done means it fails now.
-            ClosedChannelException closeCause = channelClosed();
-            if (sslClosePromise.tryFailure(closeCause)) {
-                ctx.fireUserEventTriggered(new SslCloseCompletionEvent(closeCause));
-            }
-        } else if (closeFailedByError) {
-            closeFailedByError = false;
-            ctx.fireUserEventTriggered(new SslCloseCompletionEvent(sslClosePromise.cause()));
+        closing.channelInactive(ctx);
+        if (closed == null && !queue.isEmpty()) {
+            closed = CloseSequence.channelClosed();
         }
-        if (closed == null && !pendingWrites.isEmpty()) {
-            closed = channelClosed();
-        }
-        failPendingWrites(closed);
+        queue.failAll(closed);
         releaseAll();
         super.channelInactive(ctx);
     }
 
-    private static ClosedChannelException channelClosed() {
-        return StacklessClosedChannelException.newInstance(Tls13Handler.class, "channelInactive(...)");
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        if (released || (connection != null && connection.failure() != null) || !ctx.channel().isActive()) {
-            failPendingWrites(cause);
+        if (phase == Phase.CLOSED || connection.failure() != null || !ctx.channel().isActive()) {
+            queue.failAll(cause);
             releaseAll();
         }
         ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * The failure path of docs/architecture.md §7: write and flush the fatal alert the connection queued,
+     * fail the handshake and fire the failed event if it was running, release everything, close.
+     */
+    private void fail(Throwable cause) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        ByteBuf alert = connection.pollOutput();
+        ChannelFuture flushed = alert == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(alert);
+        if (handshakePromise.tryFailure(cause)) {
+            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
+        } else {
+            closing.connectionFailed(cause);
+        }
+        queue.failAll(cause);
+        releaseAll();
+        closing.closeAfter(ctx, flushed, ctx.newPromise());
+    }
+
+    private void releaseAll() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = phase.release();
+        cancelHandshakeTimeout();
+        // Null only when creating it failed in handlerAdded.
+        if (connection != null) {
+            connection.release();
+        }
     }
 
     // ---- inbound ----
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (released || connection == null || !handshakeStarted) {
-            if (released || connection == null) {
-                in.skipBytes(in.readableBytes());
-            }
+        if (phase == Phase.CLOSED) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (phase == Phase.NEW) {
+            // Kept in the cumulation until the handshake starts.
             return;
         }
         try {
@@ -644,7 +626,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * delivered nothing to the application must not leave it waiting (like SslHandler's readIfNeeded).
      */
     private void readIfNeeded() {
-        if (ctx != null && !released && !ctx.channel().config().isAutoRead()
+        if (phase != Phase.CLOSED && !ctx.channel().config().isAutoRead()
                 && (!handshakePromise.isDone() || !firedChannelRead)) {
             ctx.read();
         }
@@ -655,20 +637,18 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         @Override
         public void handshakeComplete(SessionInfo info) {
             session = info;
-            if (handshakeTimeout != null) {
-                handshakeTimeout.cancel(false);
-                handshakeTimeout = null;
-            }
+            phase = phase.completeHandshake();
+            boolean heldWritesDue = queue.handshakeComplete();
+            cancelHandshakeTimeout();
             if (LOGGER.isDebugEnabled()) {
                 LOGGER.debug("{} HANDSHAKEN: {} {} {}", ctx.channel(), info.protocol(), info.cipherSuite(),
                         info.namedGroup());
             }
             handshakePromise.trySuccess(ctx.channel());
             ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
-            if (flushedBeforeHandshake && !released) {
-                flushedBeforeHandshake = false;
+            if (heldWritesDue && phase == Phase.OPEN) {
                 try {
-                    wrapPending();
+                    queue.flush();
                 } catch (TlsException e) {
                     // The connection is failed; receive() rethrows it once this callback returns.
                     return;
@@ -699,9 +679,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
         @Override
         public void closeNotifyReceived() {
-            if (sslClosePromise.trySuccess(ctx.channel())) {
-                ctx.fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
-            }
+            closing.closeNotifyReceived(ctx);
         }
     }
 
@@ -709,347 +687,33 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!(msg instanceof ByteBuf)) {
-            if (msg instanceof FileRegion) {
-                writeRegion((FileRegion) msg, promise);
-                return;
-            }
+        if (!(msg instanceof ByteBuf) && !(msg instanceof FileRegion)) {
             UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class,
                     FileRegion.class);
             ReferenceCountUtil.safeRelease(msg);
             promise.setFailure(cause);
             return;
         }
-        ByteBuf buf = (ByteBuf) msg;
-        if (released || connection == null || connection.isOutboundClosed()) {
-            buf.release();
-            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
-            return;
-        }
-        int bytes = buf.readableBytes();
-        if (!connection.isHandshakeComplete() && pendingBytes - pendingRegionBytes + bytes > maxPendingWriteBytes) {
-            buf.release();
-            promise.setFailure(new SSLException("more than " + maxPendingWriteBytes
-                    + " bytes written before the TLS handshake completed"));
-            return;
-        }
-        PendingWrite w = spareWrite;
-        if (w == null) {
-            w = new PendingWrite();
-        } else {
-            spareWrite = null;
-        }
-        w.buf = buf;
-        w.promise = promise;
-        pendingWrites.add(w);
-        pendingBytes += bytes;
-        updateWritability();
-    }
-
-    /**
-     * Queues a region like a buffer; its bytes are read only when it is flushed and the channel takes
-     * them ({@link #streamRegion}). Its remaining bytes count against writability, so the application
-     * sees back-pressure while a large file is sent, but not against the cap before the handshake: the
-     * cap bounds memory and a queued region holds none.
-     */
-    private void writeRegion(FileRegion region, ChannelPromise promise) {
-        if (released || connection == null || connection.isOutboundClosed()) {
-            ReferenceCountUtil.safeRelease(region);
-            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
-            return;
-        }
-        RegionWrite w = new RegionWrite(region, promise);
-        pendingWrites.add(w);
-        queuedRegions++;
-        pendingBytes += w.remaining;
-        pendingRegionBytes += w.remaining;
-        updateWritability();
-    }
-
-    /**
-     * Turns the channel unwritable above the high water mark of held plaintext, writable below the low.
-     * The bit is read first and set only when it changes: setting it is a compare-and-set on the outbound
-     * buffer, and this runs on every write and flush.
-     */
-    private void updateWritability() {
-        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        if (out == null) {
-            return;
-        }
-        WriteBufferWaterMark marks = ctx.channel().config().getWriteBufferWaterMark();
-        if (pendingBytes > marks.high()) {
-            if (out.getUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY)) {
-                out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, false);
+        if (phase == Phase.CLOSED || connection.isOutboundClosed()) {
+            if (msg instanceof ByteBuf) {
+                ((ByteBuf) msg).release();
+            } else {
+                ReferenceCountUtil.safeRelease(msg);
             }
-        } else if (pendingBytes < marks.low() && !out.getUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY)) {
-            out.setUserDefinedWritability(HELD_PLAINTEXT_WRITABILITY, true);
+            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
+            return;
+        }
+        if (msg instanceof ByteBuf) {
+            queue.add((ByteBuf) msg, promise, maxPendingWriteBytes);
+        } else {
+            queue.add((FileRegion) msg, promise);
         }
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) throws Exception {
-        if (released || connection == null) {
-            ctx.flush();
-            return;
-        }
-        if (!connection.isHandshakeComplete()) {
-            flushedBeforeHandshake = true;
-            ctx.flush();
-            return;
-        }
         try {
-            wrapPending();
-        } catch (TlsException e) {
-            ctx.fireExceptionCaught(e);
-            return;
-        }
-        ctx.flush();
-    }
-
-    /**
-     * Encrypts every queued write and writes it. Buffers only (the common case): one output buffer, each
-     * promise follows that write. With regions queued, see {@link #drainWithRegions}.
-     */
-    private void wrapPending() throws TlsException {
-        if (pendingWrites.isEmpty() || released) {
-            return;
-        }
-        if (queuedRegions != 0) {
-            flushedEntries = pendingWrites.size();
-            // Called back from inside a drain (a listener of a write it made flushes): that drain goes on
-            // with the entries flushed now.
-            if (!draining) {
-                drainWithRegions();
-            }
-            return;
-        }
-        wrapBuffers(pendingWrites.size());
-    }
-
-    /**
-     * The failure of sealing application data. A RuntimeException there is our bug or a broken
-     * {@code CryptoProvider}; it becomes an internal TlsException that fails the writes and closes the
-     * channel (without an alert: the record layer's state is unknown), so no write promise is left waiting.
-     */
-    private static TlsException sealFailure(Exception e) {
-        return e instanceof TlsException ? (TlsException) e
-                : TlsException.internal("sealing application data failed", e);
-    }
-
-    /** Keeps a dequeued write's holder, emptied, for the next write. */
-    private void recycle(PendingWrite w) {
-        w.buf = null;
-        w.promise = null;
-        spareWrite = w;
-    }
-
-    /**
-     * Encrypts the {@code count} buffers at the head of the queue into one output buffer and writes it;
-     * each promise follows that write.
-     */
-    private void wrapBuffers(int count) throws TlsException {
-        ByteBuf plaintext;
-        // The common case, one write per flush, allocates no list: only coalesced writes need one.
-        ChannelPromise single = null;
-        List<ChannelPromise> promises = null;
-        if (count == 1) {
-            PendingWrite w = (PendingWrite) pendingWrites.poll();
-            plaintext = w.buf;
-            single = w.promise;
-            recycle(w);
-        } else {
-            // Writes are coalesced: records span the buffers of several writes, up to the wrap size.
-            promises = new ArrayList<>(count);
-            CompositeByteBuf composite = alloc.compositeBuffer(count);
-            for (int i = 0; i < count; i++) {
-                PendingWrite w = (PendingWrite) pendingWrites.poll();
-                composite.addComponent(true, w.buf);
-                promises.add(w.promise);
-                recycle(w);
-            }
-            plaintext = composite;
-        }
-        try {
-            pendingBytes = pendingWrites.isEmpty() ? 0 : pendingBytes - plaintext.readableBytes();
-            updateWritability();
-            connection.writeApplicationData(plaintext, wrapDataSize);
-        } catch (TlsException | RuntimeException e) {
-            TlsException failure = sealFailure(e);
-            if (single != null) {
-                single.tryFailure(failure);
-            } else {
-                for (ChannelPromise p : promises) {
-                    p.tryFailure(failure);
-                }
-            }
-            fail(failure);
-            throw failure;
-        } finally {
-            plaintext.release();
-        }
-        ByteBuf output = connection.pollOutput();
-        ChannelPromise writePromise;
-        if (single != null && !single.isVoid()) {
-            writePromise = single;
-        } else {
-            List<ChannelPromise> all = single != null ? List.of(single) : promises;
-            writePromise = ctx.newPromise();
-            writePromise.addListener(f -> {
-                for (ChannelPromise p : all) {
-                    if (f.isSuccess()) {
-                        p.trySuccess();
-                    } else {
-                        p.tryFailure(f.cause());
-                    }
-                }
-            });
-        }
-        if (output == null) {
-            writePromise.trySuccess();
-        } else {
-            ctx.write(output, writePromise);
-        }
-    }
-
-    /**
-     * Sends the flushed writes in order while regions are queued: runs of buffers as by
-     * {@link #wrapBuffers}, regions chunk by chunk. Stops at a region while its chunks in flight reach
-     * the channel's high water mark; the completion of a chunk's write continues
-     * ({@link #regionChunkWritten}), so reading the file keeps pace with the transport.
-     */
-    private void drainWithRegions() throws TlsException {
-        draining = true;
-        try {
-            while (flushedEntries > 0 && !released) {
-                Pending head = pendingWrites.peek();
-                if (head instanceof RegionWrite) {
-                    if (!streamRegion((RegionWrite) head)) {
-                        return;
-                    }
-                    pendingWrites.poll();
-                    queuedRegions--;
-                    flushedEntries--;
-                } else {
-                    int run = 0;
-                    for (Pending p : pendingWrites) {
-                        if (run == flushedEntries || p instanceof RegionWrite) {
-                            break;
-                        }
-                        run++;
-                    }
-                    flushedEntries -= run;
-                    wrapBuffers(run);
-                }
-            }
-        } finally {
-            draining = false;
-        }
-    }
-
-    /**
-     * Reads, encrypts and writes the next chunks of a region while the channel takes them.
-     *
-     * @return {@code true} when the region is done (read to its end, released) and leaves the queue;
-     *         {@code false} when it waits for chunk writes to complete, or reading it failed and the
-     *         queue was failed
-     */
-    private boolean streamRegion(RegionWrite w) throws TlsException {
-        // At least one chunk is always in flight, however low the mark is set.
-        long highWaterMark = ctx.channel().config().getWriteBufferHighWaterMark();
-        while (w.remaining > 0) {
-            if (pendingWrites.peek() != w) {
-                // A listener of a write made here closed the connection, which failed the queue.
-                return false;
-            }
-            if (w.writeFailed) {
-                // The transport failed a chunk (the promise carries why): the rest is not worth reading.
-                pendingBytes -= w.remaining;
-                pendingRegionBytes -= w.remaining;
-                updateWritability();
-                w.releaseRegion();
-                return true;
-            }
-            if (regionBytesInFlight > 0 && regionBytesInFlight >= highWaterMark) {
-                return false;
-            }
-            int size = (int) Math.min(REGION_CHUNK, w.remaining);
-            ByteBuf chunk = alloc.heapBuffer(size);
-            ByteBuf output;
-            try {
-                try {
-                    w.read(chunk, size);
-                } catch (IOException | RuntimeException e) {
-                    failUnreadableRegion(e);
-                    return false;
-                }
-                w.remaining -= size;
-                pendingBytes -= size;
-                pendingRegionBytes -= size;
-                updateWritability();
-                connection.writeApplicationData(chunk, wrapDataSize);
-            } catch (TlsException | RuntimeException e) {
-                TlsException failure = sealFailure(e);
-                fail(failure);
-                throw failure;
-            } finally {
-                chunk.release();
-            }
-            output = connection.pollOutput();
-            regionBytesInFlight += size;
-            ChannelPromise chunkPromise = ctx.newPromise();
-            chunkPromise.addListener(f -> regionChunkWritten(w, size, f));
-            if (output == null) {
-                chunkPromise.trySuccess();
-            } else {
-                ctx.write(output, chunkPromise);
-            }
-        }
-        if (pendingWrites.peek() != w) {
-            return false;
-        }
-        w.releaseRegion();
-        if (w.total == 0) {
-            w.promise.trySuccess();
-        }
-        return true;
-    }
-
-    /**
-     * A region ended before its count (the file was truncated) or could not be read. Like Netty's own
-     * transports, which fail the write with the IOException and close the channel: the peer has part of
-     * the region and every later byte would be misplaced. The channel is closed without close_notify,
-     * so the peer sees a truncated stream and not a clean end (RFC 8446 §6.1).
-     */
-    private void failUnreadableRegion(Exception e) {
-        IOException cause = e instanceof IOException ? (IOException) e
-                : new IOException("FileRegion could not be read", e);
-        RegionWrite w = (RegionWrite) pendingWrites.poll();
-        queuedRegions--;
-        w.fail(cause);
-        failPendingWrites(new IOException("not sent: a FileRegion written before it could not be read", cause));
-        ctx.close();
-    }
-
-    /** A chunk's write completed: account for it, complete the region's promise, send more. */
-    private void regionChunkWritten(RegionWrite w, int size, Future<?> f) {
-        regionBytesInFlight -= size;
-        if (!f.isSuccess()) {
-            w.writeFailed = true;
-            w.promise.tryFailure(f.cause());
-            return;
-        }
-        w.acknowledged += size;
-        if (w.promise instanceof ChannelProgressivePromise) {
-            ((ChannelProgressivePromise) w.promise).tryProgress(w.acknowledged, w.total);
-        }
-        if (w.acknowledged == w.total) {
-            w.promise.trySuccess();
-        }
-        if (draining || released || flushedEntries == 0 || connection == null) {
-            return;
-        }
-        try {
-            drainWithRegions();
+            queue.flush();
         } catch (TlsException e) {
             ctx.fireExceptionCaught(e);
             return;
@@ -1059,78 +723,49 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** Writes the records the connection has queued (flights, alerts); flushes now or at read complete. */
     private void writeOutput(boolean flush) {
-        if (connection == null || released) {
+        if (phase == Phase.CLOSED) {
             return;
         }
         ByteBuf output = connection.pollOutput();
-        if (output != null) {
-            ctx.write(output).addListener(f -> {
-                if (!f.isSuccess() && !released) {
-                    SSLException cause = new SSLException("failure when writing TLS control frames", f.cause());
-                    if (handshakePromise.tryFailure(cause)) {
-                        ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-                    }
-                    ctx.close();
+        if (output == null) {
+            return;
+        }
+        ctx.write(output).addListener(f -> {
+            if (!f.isSuccess() && phase != Phase.CLOSED) {
+                SSLException cause = new SSLException("failure when writing TLS control frames", f.cause());
+                if (handshakePromise.tryFailure(cause)) {
+                    ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
                 }
-            });
-            if (flush) {
-                ctx.flush();
-            } else {
-                needsFlush = true;
+                ctx.close();
             }
+        });
+        if (flush) {
+            ctx.flush();
+        } else {
+            needsFlush = true;
         }
     }
 
     /**
-     * Fails every queued write with {@code cause} and resets the counts; {@code cause} may be null only
-     * when nothing is queued.
+     * Seals with the connection's write keys; a failure runs {@link #fail}. A RuntimeException while
+     * sealing is our bug or a broken {@code CryptoProvider}; it becomes an internal TlsException that fails
+     * the writes and closes the channel (without an alert: the record layer's state is unknown), so no
+     * write promise is left waiting.
      */
-    private void failPendingWrites(Throwable cause) {
-        Pending w;
-        while ((w = pendingWrites.poll()) != null) {
-            w.fail(cause);
+    private final class Sealer implements RecordSealer {
+        @Override
+        public ByteBuf seal(ByteBuf plaintext) throws TlsException {
+            try {
+                connection.writeApplicationData(plaintext, wrapDataSize);
+            } catch (RuntimeException e) {
+                throw TlsException.internal("sealing application data failed", e);
+            }
+            return connection.pollOutput();
         }
-        queuedRegions = 0;
-        flushedEntries = 0;
-        pendingRegionBytes = 0;
-        pendingBytes = 0;
-        updateWritability();
-    }
 
-    /**
-     * The failure path of docs/architecture.md §7: write and flush the fatal alert the connection queued, fail the
-     * handshake and fire the failed event if it was running, release everything, close.
-     */
-    private void fail(Throwable cause) {
-        if (released) {
-            return;
-        }
-        ByteBuf alert = connection == null ? null : connection.pollOutput();
-        ChannelFuture flushed = alert == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(alert);
-        if (handshakePromise.tryFailure(cause)) {
-            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-        } else if (sslClosePromise.tryFailure(cause)) {
-            // After the handshake (e.g. the server's certificate_required, which a TLS 1.3 client only
-            // reads after its Finished, RFC 8446 §4.4.2.4): the TLS session ends with this failure, not
-            // with a close_notify, and the application learns why. The event follows on channelInactive.
-            closeFailedByError = true;
-        }
-        failPendingWrites(cause);
-        releaseAll();
-        safeClose(flushed, ctx.newPromise());
-    }
-
-    private void releaseAll() {
-        if (released) {
-            return;
-        }
-        released = true;
-        if (handshakeTimeout != null) {
-            handshakeTimeout.cancel(false);
-            handshakeTimeout = null;
-        }
-        if (connection != null) {
-            connection.release();
+        @Override
+        public void sealFailed(TlsException cause) {
+            fail(cause);
         }
     }
 
@@ -1147,93 +782,25 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     private void closeOutboundAndChannel(ChannelPromise promise) {
-        if (released || connection == null || !handshakeStarted || !ctx.channel().isActive()) {
+        if (!phase.isRunning() || !ctx.channel().isActive()) {
             ctx.close(promise);
             return;
         }
-        ByteBuf output = prepareCloseNotify();
-        ChannelFuture flushed = output == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(output);
-        safeClose(flushed, promise);
-    }
-
-    /** Encrypts what is pending (after the handshake) and queues close_notify; returns the output. */
-    private ByteBuf prepareCloseNotify() {
-        if (released || connection == null || connection.isOutboundClosed()) {
-            return null;
-        }
-        if (connection.isHandshakeComplete()) {
-            try {
-                wrapPending();
-            } catch (TlsException e) {
-                return null;
-            }
-            if (!pendingWrites.isEmpty()) {
-                // A region still waits for the channel to take its chunks: reading the rest into memory
-                // now would defeat the back-pressure, so the rest is aborted, as a transport's close()
-                // fails a region it has not written yet.
-                failPendingWrites(new SslClosedEngineException("TLS connection closed before the write was sent"));
-            }
-        } else {
-            failPendingWrites(new SslClosedEngineException("TLS connection closed before the handshake completed"));
-        }
-        connection.closeOutbound();
-        return connection.pollOutput();
+        closing.close(ctx, prepareCloseNotify(), promise);
     }
 
     /**
-     * Closes once {@code flushed} completes, or after the flush timeout; then optionally waits for the
-     * peer's close_notify (read timeout) before closing.
+     * Queues close_notify after the data written so far (RFC 8446 §6.1): after the handshake the queued
+     * writes are sealed first, before it they fail ({@link OutboundQueue#closeOutbound}).
+     *
+     * @return the records up to close_notify (owned), or {@code null} when it was sent before or sealing failed
      */
-    private void safeClose(ChannelFuture flushed, ChannelPromise promise) {
-        ChannelHandlerContext c = ctx;
-        if (!c.channel().isActive()) {
-            c.close(promise);
-            return;
+    private ByteBuf prepareCloseNotify() {
+        if (phase == Phase.CLOSED || connection.isOutboundClosed() || !queue.closeOutbound()) {
+            return null;
         }
-        io.netty.util.concurrent.ScheduledFuture<?> flushTimeout = null;
-        long flushMillis = closeNotifyFlushTimeoutMillis;
-        if (!flushed.isDone() && flushMillis > 0) {
-            flushTimeout = c.executor().schedule(() -> {
-                if (!flushed.isDone()) {
-                    LOGGER.warn("{} Last write attempt timed out; force-closing the connection.", c.channel());
-                    closeAndNotify(c, promise);
-                }
-            }, flushMillis, TimeUnit.MILLISECONDS);
-        }
-        io.netty.util.concurrent.ScheduledFuture<?> cancelOnFlush = flushTimeout;
-        flushed.addListener(f -> {
-            if (cancelOnFlush != null) {
-                cancelOnFlush.cancel(false);
-            }
-            long readMillis = closeNotifyReadTimeoutMillis;
-            if (readMillis <= 0 || sslClosePromise.isDone() || !c.channel().isActive()) {
-                closeAndNotify(c, promise);
-                return;
-            }
-            io.netty.util.concurrent.ScheduledFuture<?> readTimeout = c.executor().schedule(() -> {
-                if (!sslClosePromise.isDone()) {
-                    LOGGER.debug("{} did not receive close_notify in {} ms; force-closing.", c.channel(), readMillis);
-                }
-                closeAndNotify(c, promise);
-            }, readMillis, TimeUnit.MILLISECONDS);
-            sslClosePromise.addListener(x -> {
-                readTimeout.cancel(false);
-                closeAndNotify(c, promise);
-            });
-        });
-    }
-
-    private static void closeAndNotify(ChannelHandlerContext c, ChannelPromise promise) {
-        if (promise.isDone()) {
-            return;
-        }
-        c.close(c.newPromise()).addListener(f -> {
-            if (f.isSuccess()) {
-                promise.trySuccess();
-            } else {
-                promise.tryFailure(f.cause());
-            }
-        });
+        connection.closeOutbound();
+        return connection.pollOutput();
     }
 
     // ---- pass-through ----
@@ -1257,113 +824,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     @Override
     public void read(ChannelHandlerContext ctx) {
         ctx.read();
-    }
-
-    /** A queued write: a buffer or a region. */
-    private sealed interface Pending permits PendingWrite, RegionWrite {
-        /** Releases what the write holds and fails its promise. */
-        void fail(Throwable cause);
-    }
-
-    /**
-     * A queued plaintext write and its promise. Mutable so that the handler can reuse one instance
-     * ({@link #spareWrite}): with one write per flush, the record path then allocates no object of ours.
-     */
-    private static final class PendingWrite implements Pending {
-        ByteBuf buf;
-        ChannelPromise promise;
-
-        @Override
-        public void fail(Throwable cause) {
-            buf.release();
-            promise.tryFailure(cause);
-        }
-    }
-
-    /**
-     * A queued region and how far it was sent. It is released once, when read to its end or when it
-     * fails; its promise completes when the writes of all its chunks have.
-     */
-    private static final class RegionWrite implements Pending, WritableByteChannel {
-        final FileRegion region;
-        final ChannelPromise promise;
-        /** Bytes to send: from what the region reports transferred already, as Netty's transports do. */
-        final long total;
-        long remaining;
-        /** The next position to read, relative to the region's start. */
-        long position;
-        /** Bytes whose encrypted chunk was written. */
-        long acknowledged;
-        boolean writeFailed;
-        private boolean regionReleased;
-        private ByteBuf target;
-        private int targetLimit;
-
-        RegionWrite(FileRegion region, ChannelPromise promise) {
-            this.region = region;
-            this.promise = promise;
-            this.position = region.transferred();
-            this.total = Math.max(0, region.count() - position);
-            this.remaining = total;
-        }
-
-        /** Appends the next {@code size} bytes of the region to {@code chunk}. */
-        void read(ByteBuf chunk, int size) throws IOException {
-            target = chunk;
-            targetLimit = chunk.writerIndex() + size;
-            try {
-                while (chunk.writerIndex() < targetLimit) {
-                    long n = region.transferTo(this, position);
-                    if (n <= 0) {
-                        // DefaultFileRegion throws for a truncated file itself; other regions may return 0
-                        // or -1, which must not make the loop spin.
-                        throw new IOException("FileRegion ended at byte " + position + " of " + region.count());
-                    }
-                    position += n;
-                }
-            } finally {
-                target = null;
-            }
-        }
-
-        /**
-         * Accepts what fits into the chunk being filled. A short write is what makes the JDK's
-         * {@code FileChannel.transferTo} into a non-file, non-socket channel stop (it reads the file in
-         * 8 KiB steps until the target takes less than it read), so filling a chunk costs at most one
-         * read of the file beyond the chunk's bytes.
-         */
-        @Override
-        public int write(ByteBuffer src) {
-            int n = Math.min(src.remaining(), targetLimit - target.writerIndex());
-            int limit = src.limit();
-            src.limit(src.position() + n);
-            target.writeBytes(src);
-            src.limit(limit);
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-            // Only the region's reads go through this channel; there is nothing to close.
-        }
-
-        void releaseRegion() {
-            if (!regionReleased) {
-                regionReleased = true;
-                region.release();
-            }
-        }
-
-        @Override
-        public void fail(Throwable cause) {
-            releaseRegion();
-            promise.tryFailure(cause);
-        }
     }
 
     /**
