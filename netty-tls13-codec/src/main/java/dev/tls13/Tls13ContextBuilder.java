@@ -8,6 +8,7 @@ import dev.tls13.handshake.CertificateChecks;
 import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
+import dev.tls13.handshake.ConfigDefaults;
 import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.record.HandshakeJoiner;
@@ -45,11 +46,9 @@ import javax.net.ssl.X509TrustManager;
 public final class Tls13ContextBuilder {
 
     /** The cipher suites enabled by default, in preference order; the CCM suites are opt-in. */
-    static final List<CipherSuite> DEFAULT_CIPHER_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
-            CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
+    static final List<CipherSuite> DEFAULT_CIPHER_SUITES = ConfigDefaults.CIPHER_SUITES;
     /** The groups enabled by default, in preference order. */
-    static final List<NamedGroup> DEFAULT_GROUPS = List.of(NamedGroup.X25519, NamedGroup.SECP256R1,
-            NamedGroup.SECP384R1, NamedGroup.SECP521R1, NamedGroup.X448);
+    static final List<NamedGroup> DEFAULT_GROUPS = ConfigDefaults.NAMED_GROUPS;
     private static final List<CipherSuite> ALL_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
             CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
             CipherSuite.TLS_AES_128_CCM_SHA256, CipherSuite.TLS_AES_128_CCM_8_SHA256);
