@@ -42,9 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       JDK's decoder decides, as it does for every certificate key; it accepts some (long-form and indefinite
  *       lengths, trailing zeros), which is harmless where TLS meets an SPKI: inside a certificate whose
  *       signature covers those exact bytes. An accepted one must still give the right secret. Explicit curve
- *       parameters that differ from the named
- *       curve's in a field ECDH does not use ({@code UnusedParam}): refused, the key is not on the curve
- *       TLS named.</li>
+ *       parameters that differ from the named curve's in a field ECDH does not use ({@code UnusedParam}):
+ *       refused, the key is not on the curve TLS named.</li>
  * </ul>
  */
 class WycheproofKeyAgreementTest {
