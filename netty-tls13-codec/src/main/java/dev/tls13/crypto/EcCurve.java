@@ -8,6 +8,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.EllipticCurve;
+import java.util.Arrays;
 
 /**
  * The three NIST prime curves TLS 1.3 uses for ECDHE and ECDSA, with the public-value checks of
@@ -124,18 +125,26 @@ enum EcCurve {
         return out;
     }
 
-    /** Writes the unsigned big-endian value of {@code v} into exactly {@code length} bytes. */
+    /**
+     * Writes the unsigned big-endian value of {@code v} into exactly {@code length} bytes. Callers pass private
+     * scalars ({@link P256#privateScalar}) and shared secrets, so the intermediate copy {@link
+     * BigInteger#toByteArray} makes is zeroed before returning; {@code v} itself is immutable and cannot be.
+     */
     static void writeFixed(BigInteger v, byte[] out, int offset, int length) {
         byte[] raw = v.toByteArray();
-        int skip = 0;
-        while (skip < raw.length - 1 && raw[skip] == 0 && raw.length - skip > length) {
-            skip++;
+        try {
+            int skip = 0;
+            while (skip < raw.length - 1 && raw[skip] == 0 && raw.length - skip > length) {
+                skip++;
+            }
+            int n = raw.length - skip;
+            if (n > length) {
+                throw new IllegalArgumentException("value longer than " + length + " bytes");
+            }
+            System.arraycopy(raw, skip, out, offset + length - n, n);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
         }
-        int n = raw.length - skip;
-        if (n > length) {
-            throw new IllegalArgumentException("value longer than " + length + " bytes");
-        }
-        System.arraycopy(raw, skip, out, offset + length - n, n);
     }
 
     private byte[] slice(byte[] encoded, int offset) {

@@ -1,6 +1,9 @@
 package dev.tls13.crypto;
 
 import java.math.BigInteger;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
@@ -27,11 +30,11 @@ import java.util.Arrays;
  * BouncyCastle). A scalar is consumed four bits at a time, and the table entry for each window is read by
  * scanning the whole table with masks: for a peer's point a table of its 16 multiples with four doublings
  * per window, for G a static table of 15 affine multiples per window ({@link Base}) and no doublings.
- * Field inversions are exponentiations by the public exponent p - 2; the signing nonce k is inverted
- * blinded, as b (k b)^-1 for a fresh random b (see {@link #sign}).
- * Only public values decide branches: a rejected random candidate, the output's validity, the peer's
- * point. The JIT is trusted not to turn masked arithmetic into branches, as every Java implementation of
- * constant-time code (BouncyCastle's X25519 among them) must.
+ * Field inversions are exponentiations by the public exponent p - 2. The signing nonce k is hedged (RFC 6979
+ * with added randomness, {@link NonceGenerator}) and inverted blinded, as b (k b)^-1 for a secret b from the
+ * same generator (see {@link #sign}). Only public values decide branches: a rejected candidate scalar, the
+ * output's validity, the peer's point. The JIT is trusted not to turn masked arithmetic into branches, as
+ * every Java implementation of constant-time code (BouncyCastle's X25519 among them) must.
  *
  * <p>Not thread-safe: each instance holds its scratch words; the static entry points use one per thread
  * and wipe it before they return.
@@ -142,6 +145,8 @@ final class P256 {
     private Point[] table;
     private final Point acc = new Point();
     private final Point entry = new Point();
+    /** The ECDSA nonce generator, created by the first signature in this thread. */
+    private NonceGenerator nonces;
 
     /**
      * One instance per thread, so that an operation allocates almost nothing (the peer's table alone was
@@ -225,17 +230,44 @@ final class P256 {
     }
 
     /**
-     * ECDSA signature generation (FIPS 186-5 §6.4.1) of a SHA-256 digest with a fresh random nonce per
-     * signature.
+     * ECDSA signature generation (FIPS 186-5 §6.4.1) of a SHA-256 digest with a hedged nonce: RFC 6979's
+     * deterministic k with fresh randomness mixed in as draft-irtf-cfrg-det-sigs-with-noise (section "Hedged
+     * ECDSA") specifies, see {@link NonceGenerator}. A broken, predictable or cloned (VM snapshot) random source
+     * then gives at worst RFC 6979's deterministic k, which depends on the private key and the message, never
+     * a k an attacker knows or one repeated for two messages; a good one keeps k unpredictable even to someone
+     * who could observe or fault the deterministic computation.
      *
      * @param privateKey the 32-byte big-endian private key d in [1, n - 1]
      * @param digest the 32-byte SHA-256 hash of the message
-     * @param random the source of the nonce
+     * @param random the source of the 32 bytes of added randomness Z
      * @return the DER-encoded signature SEQUENCE { r INTEGER, s INTEGER }
      */
     static byte[] sign(byte[] privateKey, byte[] digest, SecureRandom random) {
-        if (digest.length != LENGTH) {
-            throw new IllegalArgumentException("SHA-256 digest expected");
+        byte[] noise = new byte[LENGTH];
+        random.nextBytes(noise);
+        try {
+            return sign(privateKey, digest, noise);
+        } finally {
+            Arrays.fill(noise, (byte) 0);
+        }
+    }
+
+    /**
+     * {@link #sign(byte[], byte[], SecureRandom)} without the added randomness: RFC 6979 §3.2's deterministic
+     * ECDSA exactly, so that tests can check k and the signature against RFC 6979 Appendix A.2.5.
+     *
+     * @param privateKey the 32-byte big-endian private key d in [1, n - 1]
+     * @param digest the 32-byte SHA-256 hash of the message
+     * @return the DER-encoded signature
+     */
+    static byte[] signDeterministic(byte[] privateKey, byte[] digest) {
+        return sign(privateKey, digest, (byte[]) null);
+    }
+
+    /** ECDSA signing with the nonce of {@link NonceGenerator}; {@code noise} null for plain RFC 6979. */
+    private static byte[] sign(byte[] privateKey, byte[] digest, byte[] noise) {
+        if (digest.length != LENGTH || privateKey.length != LENGTH) {
+            throw new IllegalArgumentException("32-byte private key and SHA-256 digest expected");
         }
         P256 p = LOCAL.get();
         long[] e = new long[4];
@@ -244,15 +276,19 @@ final class P256 {
         long[] r = new long[4];
         long[] s = new long[4];
         byte[] rBytes = new byte[LENGTH];
-        byte[] nonce = null;
+        byte[] nonce = new byte[LENGTH];
         try {
             // e = the digest as an integer (its bit length equals n's, FIPS 186-5 §6.4.1 step 3); below
-            // 2^256 < 2n, so one conditional subtraction reduces it mod n.
+            // 2^256 < 2n, so one conditional subtraction reduces it mod n. RFC 6979's bits2octets(h1) is e's
+            // 32 bytes.
             fromBytes(digest, 0, e);
             conditionalSubtract(e, 0, N.m);
             fromBytes(privateKey, 0, d);
+            NonceGenerator nonces = p.nonceGenerator();
+            toBytes(e, nonces.message, 0);
+            nonces.seed(privateKey, noise);
             while (true) {
-                nonce = randomScalar(random);
+                nonces.next(nonce);
                 p.multiplyBase(nonce);
                 // r = x(kG) mod n; x < p < 2n.
                 p.affine(p.acc, rBytes, 0, null, 0);
@@ -263,13 +299,15 @@ final class P256 {
                 if (isZeroMask(r) != 0) {
                     continue;
                 }
-                // s = k^-1 (e + r d) mod n, in Montgomery form mod n. k^-1 is b (k b)^-1 for a fresh secret
-                // random b: k b is uniform and independent of k, so its inversion may take the variable-time
-                // binary Euclid (as mbedTLS blinds its ECDSA inversion), a fifth of the time of the
-                // constant-time exponentiation by n - 2 it replaced.
-                byte[] blind = randomScalar(random);
-                fromBytes(blind, 0, p.n0);
-                Arrays.fill(blind, (byte) 0);
+                // s = k^-1 (e + r d) mod n, in Montgomery form mod n. k^-1 is b (k b)^-1 for a secret b, the
+                // generator's next output (as secret and as unpredictable as k, whatever the random source):
+                // k b is uniform and independent of k, so its inversion may take the variable-time binary
+                // Euclid (as mbedTLS blinds its ECDSA inversion), a fifth of the time of the constant-time
+                // exponentiation by n - 2 it replaced. b does not change r or s, so the deterministic mode still
+                // gives RFC 6979's signatures.
+                nonces.next(nonce);
+                fromBytes(nonce, 0, p.n0);
+                Arrays.fill(nonce, (byte) 0);
                 toMontgomery(k, k);
                 toMontgomery(p.n0, p.n0);
                 montMul(k, p.n0, p.n1, N);
@@ -296,10 +334,161 @@ final class P256 {
             Arrays.fill(k, 0);
             Arrays.fill(s, 0);
             Arrays.fill(e, 0);
-            if (nonce != null) {
-                Arrays.fill(nonce, (byte) 0);
-            }
+            Arrays.fill(nonce, (byte) 0);
             p.wipe();
+        }
+    }
+
+    /** This thread's nonce generator, created on the first signature (ECDHE needs none). */
+    private NonceGenerator nonceGenerator() {
+        if (nonces == null) {
+            nonces = new NonceGenerator();
+        }
+        return nonces;
+    }
+
+    /**
+     * The HMAC_DRBG of RFC 6979 §3.2 with HMAC-SHA-256 (hlen = qlen = 256, so a candidate is one V), hedged
+     * as draft-irtf-cfrg-det-sigs-with-noise specifies: steps d and f compute
+     * K = HMAC_K(V || 0x00 (0x01) || Z || 000... || int2octets(x) || 000... || bits2octets(h1)) with 32 bytes
+     * of fresh randomness Z, and zeros that end (V || 0x00 || Z || 000...) and (int2octets(x) || 000...) on
+     * the 64-byte block boundaries of SHA-256, so the private key x is hashed in a block of its own after a
+     * state already randomised by Z. Without Z it is RFC 6979 exactly.
+     *
+     * <p>Every array here is secret (K, V and the HMAC pads and inner hash derive from x; V is the nonce) and
+     * is zeroed by {@link #wipe}, which {@link P256#wipe} calls before every signature returns. The digest
+     * resets itself after each {@code digest}, and {@link #wipe} resets it again in case a call stopped half-way;
+     * a reset of JDK 17's SHA-256 zeroes its block buffer and message schedule (read from its bytecode).
+     * Comparisons of candidates with n are constant-time; only whether a candidate is rejected (probability
+     * about 2^-32) shows.
+     */
+    private static final class NonceGenerator {
+        private static final int BLOCK = 64;
+        /** The zeros of the hedged construction: 63 after V || 0x00 || Z, 32 after int2octets(x). */
+        private static final byte[] ZEROS = new byte[BLOCK];
+
+        private final MessageDigest sha256;
+        private final byte[] k = new byte[LENGTH];
+        private final byte[] v = new byte[LENGTH];
+        /** K XOR ipad, then K XOR opad (RFC 2104 §2). */
+        private final byte[] pad = new byte[BLOCK];
+        private final byte[] inner = new byte[LENGTH];
+        /** bits2octets(h1), set by the caller before {@link #seed}. */
+        final byte[] message = new byte[LENGTH];
+        private final long[] candidate = new long[4];
+        /** Whether a value has been handed out since {@link #seed}: the next first steps K and V on (step h.3). */
+        private boolean started;
+
+        NonceGenerator() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("JCA lacks SHA-256", e);
+            }
+        }
+
+        /**
+         * RFC 6979 §3.2 steps b to g for the private key x and {@link #message}; hedged when {@code noise} is not
+         * null.
+         */
+        void seed(byte[] x, byte[] noise) {
+            Arrays.fill(v, (byte) 0x01);
+            Arrays.fill(k, (byte) 0x00);
+            seedStep(x, noise, (byte) 0x00);
+            hmac(v, v);
+            seedStep(x, noise, (byte) 0x01);
+            hmac(v, v);
+            started = false;
+        }
+
+        /** K = HMAC_K(V || separator || provided_data), steps d and f. */
+        private void seedStep(byte[] x, byte[] noise, byte separator) {
+            begin();
+            sha256.update(v);
+            sha256.update(separator);
+            if (noise != null) {
+                // |V || 0x00 || Z| = 65 bytes: 63 zeros reach 128.
+                sha256.update(noise, 0, LENGTH);
+                sha256.update(ZEROS, 0, 2 * BLOCK - 2 * LENGTH - 1);
+            }
+            sha256.update(x, 0, LENGTH);
+            if (noise != null) {
+                sha256.update(ZEROS, 0, BLOCK - LENGTH);
+            }
+            sha256.update(message);
+            end(k);
+        }
+
+        /**
+         * The next value in [1, n - 1] (step h): V = HMAC_K(V) until V, as an integer, is in range; after each
+         * rejected candidate and before every value but the first, K = HMAC_K(V || 0x00), V = HMAC_K(V).
+         */
+        void next(byte[] out) {
+            while (true) {
+                if (started) {
+                    begin();
+                    sha256.update(v);
+                    sha256.update((byte) 0x00);
+                    end(k);
+                    hmac(v, v);
+                }
+                started = true;
+                hmac(v, v);
+                fromBytes(v, 0, candidate);
+                boolean valid = isScalar(candidate);
+                Arrays.fill(candidate, 0);
+                if (valid) {
+                    System.arraycopy(v, 0, out, 0, LENGTH);
+                    return;
+                }
+            }
+        }
+
+        /** out = HMAC_K(data); out may be V itself. */
+        private void hmac(byte[] data, byte[] out) {
+            begin();
+            sha256.update(data);
+            end(out);
+        }
+
+        /** Starts HMAC_K: feeds K XOR ipad. K is 32 bytes, shorter than a block (RFC 2104 §2). */
+        private void begin() {
+            for (int i = 0; i < LENGTH; i++) {
+                pad[i] = (byte) (k[i] ^ 0x36);
+            }
+            Arrays.fill(pad, LENGTH, BLOCK, (byte) 0x36);
+            sha256.update(pad);
+        }
+
+        /** Finishes HMAC_K into {@code out} (which may be K or V: K is read before out is written). */
+        private void end(byte[] out) {
+            digestInto(inner);
+            for (int i = 0; i < LENGTH; i++) {
+                pad[i] = (byte) (k[i] ^ 0x5c);
+            }
+            Arrays.fill(pad, LENGTH, BLOCK, (byte) 0x5c);
+            sha256.update(pad);
+            sha256.update(inner);
+            digestInto(out);
+        }
+
+        private void digestInto(byte[] out) {
+            try {
+                sha256.digest(out, 0, LENGTH);
+            } catch (DigestException e) {
+                throw new IllegalStateException("SHA-256 failed", e);
+            }
+        }
+
+        void wipe() {
+            sha256.reset();
+            Arrays.fill(k, (byte) 0);
+            Arrays.fill(v, (byte) 0);
+            Arrays.fill(pad, (byte) 0);
+            Arrays.fill(inner, (byte) 0);
+            Arrays.fill(message, (byte) 0);
+            Arrays.fill(candidate, 0);
+            started = false;
         }
     }
 
@@ -799,6 +988,9 @@ final class P256 {
     }
 
     private void wipe() {
+        if (nonces != null) {
+            nonces.wipe();
+        }
         if (table != null) {
             for (Point t : table) {
                 t.wipe();

@@ -1,5 +1,6 @@
 package dev.tls13.crypto;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -14,18 +15,23 @@ import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
+import java.security.spec.ECPoint;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
 
 /**
  * Signing and verification for each {@link SignatureAlgorithm} through the JCA (Java 17's SunEC and
  * SunRsaSign):
  * <ul>
  *   <li>ECDSA P-256/384/521 with SHA-256/384/512, DER-encoded signatures as TLS carries them; the
- *       key's curve must be the scheme's (RFC 8446 §4.2.3). SunEC's ECDSA uses the same
+ *       key's curve must be the scheme's (RFC 8446 §4.2.3). SunEC signs on P-384 and P-521 with the same
  *       JDK-8208698 arithmetic as its ECDH (written not to branch on secrets, no documented
  *       guarantee).</li>
  *   <li>RSASSA-PSS with MGF1 over the same hash and a salt as long as the hash (RFC 8446 §4.2.3):
@@ -39,8 +45,11 @@ import java.util.Map;
  * </ul>
  * ECDSA P-256, the most common CertificateVerify scheme, runs on our own code instead: verification on
  * {@link P256Verifier} (public inputs only), signing on {@link P256} (constant-time, for keys whose scalar
- * the key object gives out; others, such as hardware keys, stay on the JCA). A {@link Signature} is created per call (it is stateful and not thread-safe); the PSS
- * parameters are shared immutable constants.
+ * the key object gives out; others, such as hardware keys, stay on the JCA). ECDSA P-384 and P-521 signatures
+ * are verified by BouncyCastle's lightweight {@code ECDSASigner} after a strict DER decoding here, not by
+ * SunEC: Wycheproof showed JDK 17's SunEC accepting an s encoded without its leading zero byte and rejecting
+ * valid signatures whose x(R) is at least n (x mod n = r). A {@link Signature} is created per call (it is
+ * stateful and not thread-safe); the PSS parameters are shared immutable constants.
  */
 final class Signatures {
 
@@ -64,6 +73,9 @@ final class Signatures {
         final EcCurve curve;
         final String edCurve;
         final int signatureLength;
+        /** For ECDSA on P-384 and P-521: the curve for BouncyCastle's verifier, and the hash's JCA name. */
+        final ECDomainParameters ecDomain;
+        final String ecHash;
 
         Spec(Family family, String jcaName, PSSParameterSpec pss, EcCurve curve, String edCurve,
                 int signatureLength) {
@@ -73,6 +85,10 @@ final class Signatures {
             this.curve = curve;
             this.edCurve = edCurve;
             this.signatureLength = signatureLength;
+            boolean bouncyCastleEcdsa = curve == EcCurve.SECP384R1 || curve == EcCurve.SECP521R1;
+            this.ecDomain = bouncyCastleEcdsa ? new ECDomainParameters(CustomNamedCurves.getByName(curve.jcaName()))
+                    : null;
+            this.ecHash = curve == EcCurve.SECP384R1 ? "SHA-384" : curve == EcCurve.SECP521R1 ? "SHA-512" : null;
         }
     }
 
@@ -194,6 +210,9 @@ final class Signatures {
             // (see P256Verifier).
             return P256Verifier.verify((ECPublicKey) key, message, signature, MessageDigest.getInstance("SHA-256"));
         }
+        if (spec.ecDomain != null && key instanceof ECPublicKey) {
+            return verifyEcdsa(spec, (ECPublicKey) key, message, signature);
+        }
         Signature verifier = Signature.getInstance(spec.jcaName);
         verifier.initVerify(key);
         if (spec.pss != null) {
@@ -207,6 +226,94 @@ final class Signatures {
             // simply a signature that does not verify.
             return false;
         }
+    }
+
+    /**
+     * ECDSA verification on P-384 or P-521 (FIPS 186-5 §6.4.2) with BouncyCastle's {@link ECDSASigner}, which
+     * compares x(R) mod n with r; public inputs only. The public key is validated as a point of the curve
+     * ({@link ECPublicKeyParameters} does: on the curve, not the identity; cofactor 1).
+     *
+     * @return whether the signature verifies; a malformed signature or an invalid key is false
+     */
+    private static boolean verifyEcdsa(Spec spec, ECPublicKey key, byte[] message, byte[] signature)
+            throws GeneralSecurityException {
+        BigInteger[] rs = decodeEcdsaSignature(signature, spec.ecDomain.getN());
+        if (rs == null) {
+            return false;
+        }
+        ECPoint w = key.getW();
+        if (w == ECPoint.POINT_INFINITY) {
+            return false;
+        }
+        ECPublicKeyParameters publicKey;
+        try {
+            publicKey = new ECPublicKeyParameters(
+                    spec.ecDomain.getCurve().createPoint(w.getAffineX(), w.getAffineY()), spec.ecDomain);
+        } catch (IllegalArgumentException e) {
+            // A coordinate outside the field, or a point off the curve.
+            return false;
+        }
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, publicKey);
+        // The hash is never longer than n here (SHA-384 on P-384, SHA-512 on P-521): e is the whole digest.
+        return verifier.verifySignature(MessageDigest.getInstance(spec.ecHash).digest(message), rs[0], rs[1]);
+    }
+
+    /**
+     * Decodes {@code ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }} (RFC 3279 §2.2.3) strictly as DER:
+     * definite lengths in their shortest form (X.690 §10.1; a P-521 signature may need the one-byte long form
+     * 0x81, nothing longer), integers minimal and positive (X.690 §8.3.2), nothing after s; and r, s in
+     * [1, n - 1] (FIPS 186-5 §6.4.2 step 1).
+     *
+     * @param der the signature as TLS carries it (RFC 8446 §4.2.3)
+     * @param n the group order
+     * @return {r, s}, or null if it is not such a signature
+     */
+    static BigInteger[] decodeEcdsaSignature(byte[] der, BigInteger n) {
+        if (der.length < 2 || der[0] != 0x30) {
+            return null;
+        }
+        int length = der[1] & 0xff;
+        int pos = 2;
+        if (length == 0x81) {
+            if (der.length < 3 || (der[2] & 0xff) < 0x80) {
+                return null;
+            }
+            length = der[2] & 0xff;
+            pos = 3;
+        } else if (length >= 0x80) {
+            return null;
+        }
+        if (pos + length != der.length) {
+            return null;
+        }
+        int rEnd = integerEnd(der, pos);
+        int sEnd = rEnd < 0 ? -1 : integerEnd(der, rEnd);
+        if (sEnd != der.length) {
+            return null;
+        }
+        BigInteger r = new BigInteger(1, der, pos + 2, rEnd - pos - 2);
+        BigInteger s = new BigInteger(1, der, rEnd + 2, sEnd - rEnd - 2);
+        if (r.signum() <= 0 || r.compareTo(n) >= 0 || s.signum() <= 0 || s.compareTo(n) >= 0) {
+            return null;
+        }
+        return new BigInteger[] {r, s};
+    }
+
+    /** The end of the minimal non-negative DER INTEGER with a short-form length at {@code offset}, or -1. */
+    private static int integerEnd(byte[] der, int offset) {
+        if (offset + 2 > der.length || der[offset] != 0x02) {
+            return -1;
+        }
+        int length = der[offset + 1] & 0xff;
+        int start = offset + 2;
+        if (length == 0 || length >= 0x80 || start + length > der.length) {
+            return -1;
+        }
+        if ((der[start] & 0x80) != 0 || (length > 1 && der[start] == 0 && (der[start + 1] & 0x80) == 0)) {
+            return -1;
+        }
+        return start + length;
     }
 
     private static void checkKey(SignatureAlgorithm algorithm, Spec spec, Key key) throws InvalidKeyException {
