@@ -26,8 +26,8 @@ import java.util.Map;
  *       the seed (SHA-256 of a label, the seed and a counter);</li>
  *   <li>{@link #generateKeyExchange} uses the configured private keys of that algorithm in order,
  *       then private keys derived from the seed;</li>
- *   <li>{@link #sign} draws ECDSA nonces and PSS salts from another seeded stream, so signatures are
- *       reproducible too;</li>
+ *   <li>{@link #sign} draws the randomness of signatures from another seeded stream (PSS salts; for
+ *       P-256, the fresh bytes mixed into the hedged nonce), so signatures are reproducible too;</li>
  *   <li>{@link #clock} is fixed ({@link #DEFAULT_INSTANT} unless configured);</li>
  *   <li>everything else delegates to {@link JcaCryptoProvider#instance()}.</li>
  * </ul>
