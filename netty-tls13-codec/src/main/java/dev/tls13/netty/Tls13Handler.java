@@ -2,6 +2,7 @@ package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13KeyLog;
+import dev.tls13.connection.ClientHelloInfo;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
@@ -14,21 +15,18 @@ import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslClosedEngineException;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.AsyncMapping;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
@@ -66,47 +64,34 @@ import javax.net.ssl.SSLHandshakeException;
  *       promise fails, as with Netty's transports or {@code SslHandler} under a {@code ChunkedWriteHandler}
  *       (close in the write's listener to send it all); the peer's close_notify completes
  *       {@link #sslCloseFuture()} and fires {@link SslCloseCompletionEvent#SUCCESS};</li>
- *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException}.</li>
+ *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException};</li>
+ *   <li>a server handler made from a selector ({@link #Tls13Handler(AsyncMapping, Tls13Context)}) chooses its
+ *       context from the client's ClientHello (the accept step, docs/architecture.md §13): it reads nothing
+ *       while the selector runs, and a failed or empty answer refuses the client with an alert and fails the
+ *       handshake like any other failure.</li>
  * </ul>
  * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
  *
  * <p>Inside, the handler wires pipeline events to its parts: the {@code Phase} it is in, the
- * {@code OutboundQueue} of plaintext writes (with the {@code RegionStreamer} for regions) and the
- * {@code CloseSequence}.
+ * {@code HandshakeSequence} (future, timeout, events), the {@code OutboundQueue} of plaintext writes (with the
+ * {@code RegionStreamer} for regions), the {@code CloseSequence} and, in accept mode, the {@code AcceptStep}.
  */
 public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboundHandler {
-
-    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(Tls13Handler.class);
-
-    /**
-     * Records are decrypted in place in the cumulation (docs/architecture.md §6), so a read-only inbound buffer is
-     * copied first; everything else is merged as by {@link ByteToMessageDecoder#MERGE_CUMULATOR}.
-     */
-    private static final Cumulator WRITABLE_MERGE_CUMULATOR = (alloc, cumulation, in) -> {
-        ByteBuf writable = in;
-        if (in.isReadOnly()) {
-            try {
-                writable = alloc.heapBuffer(in.readableBytes()).writeBytes(in);
-            } finally {
-                in.release();
-            }
-        }
-        return MERGE_CUMULATOR.cumulate(alloc, cumulation, writable);
-    };
 
     /** What the tests of region streaming size their regions by. */
     static final int REGION_CHUNK = RegionStreamer.CHUNK;
 
-    private final Tls13Context context;
+    /** Fixed, or in accept mode {@code null} until the selector chose. */
+    private volatile Tls13Context context;
+    /** {@code null} unless the handler is in accept mode. */
+    private final AcceptStep accept;
     private final String peerHost;
     private final int peerPort;
-    private final LazyChannelPromise handshakePromise = new LazyChannelPromise();
+    private final HandshakeSequence handshake;
     private final CloseSequence closing;
 
-    private volatile long handshakeTimeoutMillis;
     private volatile int wrapDataSize;
     private volatile long maxPendingWriteBytes;
-    private volatile SessionInfo session;
 
     private ByteBufAllocator alloc;
     private ChannelHandlerContext ctx;
@@ -117,7 +102,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private boolean needsFlush;
     /** This read batch delivered plaintext to the application. */
     private boolean firedChannelRead;
-    private ScheduledFuture<?> handshakeTimeout;
 
     /**
      * Creates a handler that allocates from its channel's allocator and knows nothing of its peer.
@@ -136,15 +120,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param peerPort the peer's port, or -1
      */
     public Tls13Handler(Tls13Context context, String peerHost, int peerPort) {
-        setCumulator(WRITABLE_MERGE_CUMULATOR);
-        this.context = Objects.requireNonNull(context, "context");
-        this.peerHost = peerHost;
-        this.peerPort = peerPort;
-        this.closing = new CloseSequence(new LazyChannelPromise(), context.closeNotifyFlushTimeoutMillis(),
-                context.closeNotifyReadTimeoutMillis());
-        this.handshakeTimeoutMillis = context.handshakeTimeoutMillis();
-        this.wrapDataSize = context.wrapDataSize();
-        this.maxPendingWriteBytes = context.maxPendingWriteBytes();
+        this(Objects.requireNonNull(context, "context"), null, HandlerSettings.of(context), null, peerHost,
+                peerPort);
     }
 
     /**
@@ -156,8 +133,68 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param peerPort the peer's port, or -1
      */
     public Tls13Handler(Tls13Context context, ByteBufAllocator alloc, String peerHost, int peerPort) {
-        this(context, peerHost, peerPort);
-        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        this(Objects.requireNonNull(context, "context"), null, HandlerSettings.of(context),
+                Objects.requireNonNull(alloc, "alloc"), peerHost, peerPort);
+    }
+
+    /**
+     * Creates a server handler in accept mode, which allocates from its channel's allocator; see
+     * {@link #Tls13Handler(AsyncMapping, Tls13Context, ByteBufAllocator)}.
+     *
+     * @param selector chooses the server context from what the client offered
+     * @param settings the context whose handler settings and limits apply
+     */
+    public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                        Tls13Context settings) {
+        this(selector, HandlerSettings.of(Objects.requireNonNull(settings, "settings")), null);
+    }
+
+    /**
+     * Creates a server handler in accept mode (docs/architecture.md §13): it reads the client's ClientHello, then
+     * asks {@code selector}, once and on the event loop, for the server context to continue with, e.g. by
+     * {@link ClientHelloInfo#serverName()}, as Netty's {@code SniHandler} does with its {@link AsyncMapping}. While
+     * the answer is pending nothing is read; the handshake timeout runs. A failed answer (or a selector that
+     * throws) refuses the client with internal_error; none ({@code null}) with unrecognized_name when the client
+     * sent a server_name (RFC 6066 §3), else handshake_failure; a client context with internal_error. Refused,
+     * the handshake fails like any other: the alert is flushed, the handshake future fails with the refusal's
+     * {@code SSLException} (the selector's failure as its cause), {@code exceptionCaught} receives it in a
+     * {@code DecoderException}, and the channel closes.
+     *
+     * <p>{@code settings} gives the handler settings (timeouts, wrap size, pending-write cap, which the setters
+     * change as on any handler) and the limits of the whole connection: they apply from the first byte, before a
+     * context is chosen. Its TLS configuration is not used. The chosen context gives everything else, its key
+     * log included, and {@link #context()} from then on.
+     *
+     * @param selector chooses the server context from what the client offered
+     * @param settings the context whose handler settings and limits apply
+     * @param alloc allocates the handler's buffers
+     */
+    public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                        Tls13Context settings, ByteBufAllocator alloc) {
+        this(selector, HandlerSettings.of(Objects.requireNonNull(settings, "settings")),
+                Objects.requireNonNull(alloc, "alloc"));
+    }
+
+    /** A handler in accept mode with settings that come from no context ({@link Tls13SniHandler}'s). */
+    Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector, HandlerSettings settings,
+                 ByteBufAllocator alloc) {
+        this(null, new AcceptStep(Objects.requireNonNull(selector, "selector"), settings.limits()), settings, alloc,
+                null, -1);
+    }
+
+    private Tls13Handler(Tls13Context context, AcceptStep accept, HandlerSettings settings, ByteBufAllocator alloc,
+                         String peerHost, int peerPort) {
+        setCumulator(WritableMergeCumulator.INSTANCE);
+        this.context = context;
+        this.accept = accept;
+        this.alloc = alloc;
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+        this.handshake = new HandshakeSequence(new LazyChannelPromise(() -> ctx), settings.handshakeTimeoutMillis());
+        this.closing = new CloseSequence(new LazyChannelPromise(() -> ctx), settings.closeNotifyFlushTimeoutMillis(),
+                settings.closeNotifyReadTimeoutMillis());
+        this.wrapDataSize = settings.wrapDataSize();
+        this.maxPendingWriteBytes = settings.maxPendingWriteBytes();
     }
 
     /**
@@ -172,7 +209,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return SslHandler.isEncrypted(buffer, false);
     }
 
-    /** @return the configuration this handler was made from */
+    /** @return the configuration: the one given at creation, or in accept mode the chosen one ({@code null} before) */
     public Tls13Context context() {
         return context;
     }
@@ -187,13 +224,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return peerPort;
     }
 
-    /**
-     * The handshake's outcome: completes with the channel, or fails with the cause.
-     *
-     * @return the future (the same object every time)
-     */
+    /** @return the handshake's outcome, completing with the channel or failing with the cause (the same object every time) */
     public Future<Channel> handshakeFuture() {
-        return handshakePromise;
+        return handshake.future();
     }
 
     /**
@@ -208,12 +241,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** @return what the handshake negotiated, or {@code null} before it completed */
     public SessionInfo session() {
-        return session;
+        return handshake.session();
     }
 
     /** @return the ALPN protocol negotiated (RFC 7301), or {@code null} */
     public String applicationProtocol() {
-        SessionInfo s = session;
+        SessionInfo s = handshake.session();
         return s == null ? null : s.applicationProtocol();
     }
 
@@ -221,9 +254,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * Exports keying material from this connection (RFC 8446 §7.5): {@code HKDF-Expand-Label(
      * Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context_value), length)}. Both
      * sides of a connection export the same bytes for the same arguments; OpenSSL calls this
-     * {@code SSL_export_keying_material}.
-     *
-     * <p>Runs on the channel's event loop; from another thread it waits for the event loop.
+     * {@code SSL_export_keying_material}. Runs on the channel's event loop; from another thread it waits for it.
      *
      * @param label the label (RFC 5705 §4), e.g. {@code "EXPORTER-my-protocol"}
      * @param context the context value, or {@code null}: TLS 1.3 treats "no context" exactly like an
@@ -262,29 +293,22 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** @return the handshake timeout in milliseconds (0: none) */
     public long getHandshakeTimeoutMillis() {
-        return handshakeTimeoutMillis;
+        return handshake.timeoutMillis();
     }
 
     /**
-     * Sets the handshake timeout; takes effect for a handshake not yet started.
+     * Sets the handshake timeout (0: none); takes effect for a handshake not yet started.
      *
-     * @param timeout the timeout, 0 for none
+     * @param timeout the timeout
      * @param unit its unit
      */
     public void setHandshakeTimeout(long timeout, TimeUnit unit) {
         setHandshakeTimeoutMillis(Objects.requireNonNull(unit, "unit").toMillis(timeout));
     }
 
-    /**
-     * Sets the handshake timeout; takes effect for a handshake not yet started.
-     *
-     * @param millis the timeout in milliseconds, 0 for none
-     */
+    /** @param millis the handshake timeout (0: none), for a handshake not yet started */
     public void setHandshakeTimeoutMillis(long millis) {
-        if (millis < 0) {
-            throw new IllegalArgumentException("handshake timeout must not be negative: " + millis);
-        }
-        handshakeTimeoutMillis = millis;
+        handshake.timeoutMillis(nonNegative(millis));
     }
 
     /** @return how long closing waits for close_notify to be written, in milliseconds */
@@ -308,20 +332,16 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     /**
-     * Sets how long closing waits for the peer's close_notify after sending ours.
+     * Sets how long closing waits for the peer's close_notify after sending ours (0: not at all).
      *
-     * @param timeout the timeout, 0 not to wait
+     * @param timeout the timeout
      * @param unit its unit
      */
     public final void setCloseNotifyReadTimeout(long timeout, TimeUnit unit) {
         closing.readTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
 
-    /**
-     * Sets the largest plaintext per record written; smaller writes are coalesced up to it.
-     *
-     * @param bytes 1 to 16384
-     */
+    /** @param bytes the largest plaintext per record written, 1 to 16384; smaller writes are coalesced up to it */
     public final void setWrapDataSize(int bytes) {
         if (bytes < 1 || bytes > 16384) {
             throw new IllegalArgumentException("wrap data size must be between 1 and 16384: " + bytes);
@@ -334,11 +354,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return wrapDataSize;
     }
 
-    /**
-     * Sets the cap on plaintext queued before the handshake completes; writes beyond it fail.
-     *
-     * @param bytes the cap
-     */
+    /** @param bytes the cap on plaintext queued before the handshake completes; writes beyond it fail */
     public final void setMaxPendingWriteBytes(long bytes) {
         maxPendingWriteBytes = nonNegative(bytes);
     }
@@ -363,18 +379,26 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @return the future of the close_notify write
      */
     public ChannelFuture closeOutbound() {
-        ChannelHandlerContext c = requireContext();
-        return closeOutbound(c.newPromise());
+        return closeOutbound(requireContext().newPromise());
     }
 
     /**
      * Sends close_notify after the data written so far, without closing the channel.
      *
-     * @param promise completed when close_notify is written
+     * @param promise completed when close_notify is written; failed when sealing it failed
      * @return {@code promise}
      */
     public ChannelFuture closeOutbound(ChannelPromise promise) {
-        runInEventLoop(() -> closing.closeOutbound(ctx, prepareCloseNotify(), promise));
+        runInEventLoop(() -> {
+            ByteBuf closeNotify;
+            try {
+                closeNotify = prepareCloseNotify();
+            } catch (TlsException e) {
+                promise.tryFailure(e);
+                return;
+            }
+            closing.closeOutbound(ctx, closeNotify, promise);
+        });
         return promise;
     }
 
@@ -396,16 +420,17 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             promise.tryFailure(new IllegalStateException("KeyUpdate needs a connected TLS session open for writing"));
             return;
         }
+        ByteBuf output;
         try {
             // Data written before the KeyUpdate goes out under the old keys.
             queue.flush();
             connection.updateKeys(requestPeerUpdate);
+            output = pollOutput();
         } catch (TlsException e) {
             promise.tryFailure(e);
             fail(e);
             return;
         }
-        ByteBuf output = connection.pollOutput();
         if (output == null) {
             promise.trySuccess(null);
             return;
@@ -454,7 +479,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** Creates this channel's connection: the one place it is made. */
     private TlsConnection newConnection() {
-        return context.newConnection(alloc, peerHost, new Events());
+        return accept != null ? TlsConnection.accepting(alloc, new Events(), accept.limits())
+                : context.newConnection(alloc, peerHost, new Events());
     }
 
     @Override
@@ -468,39 +494,21 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         phase = phase.start();
-        applyHandshakeTimeout();
+        handshake.startTimeout(ctx, cause -> {
+            if (phase != Phase.CLOSED) {
+                // Tell the peer we give up, then fail like any other handshake failure.
+                connection.closeOutbound();
+                fail(cause);
+            }
+        });
         try {
             connection.start();
+            writeOutput(true);
         } catch (TlsException e) {
             fail(e);
             return;
         }
-        writeOutput(true);
         readIfNeeded();
-    }
-
-    private void applyHandshakeTimeout() {
-        long millis = handshakeTimeoutMillis;
-        if (millis <= 0 || handshakePromise.isDone()) {
-            return;
-        }
-        handshakeTimeout = ctx.executor().schedule(() -> {
-            if (handshakePromise.isDone() || phase == Phase.CLOSED) {
-                return;
-            }
-            SslHandshakeTimeoutException cause = new SslHandshakeTimeoutException(
-                    "TLS handshake timed out after " + millis + " ms");
-            // Tell the peer we give up, then fail like any other handshake failure.
-            connection.closeOutbound();
-            fail(cause);
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelHandshakeTimeout() {
-        if (handshakeTimeout != null) {
-            handshakeTimeout.cancel(false);
-            handshakeTimeout = null;
-        }
     }
 
     @Override
@@ -509,11 +517,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         // after a completed handshake and close with nothing pending, none is.
         queue.failAll(queue.isEmpty() ? null : new SSLException("pending write on removal of Tls13Handler"));
         SSLException cause = null;
-        if (!handshakePromise.isDone()) {
+        if (!handshake.isDone()) {
             cause = removedCause();
-            if (handshakePromise.tryFailure(cause)) {
-                ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-            }
+            handshake.fail(ctx, cause);
         }
         if (!closing.future().isDone()) {
             closing.fail(ctx, cause != null ? cause : removedCause());
@@ -529,13 +535,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         // Each exception is created only when a promise or a write needs it, without a stack trace.
         ClosedChannelException closed = null;
-        if (!handshakePromise.isDone()) {
+        if (!handshake.isDone()) {
             closed = CloseSequence.channelClosed();
             closed.addSuppressed(new SSLHandshakeException(
                     "Connection closed while the TLS handshake was in progress"));
-            if (handshakePromise.tryFailure(closed)) {
-                ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(closed));
-            }
+            handshake.fail(ctx, closed);
         }
         closing.channelInactive(ctx);
         if (closed == null && !queue.isEmpty()) {
@@ -560,14 +564,15 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * fail the handshake and fire the failed event if it was running, release everything, close.
      */
     private void fail(Throwable cause) {
-        if (phase == Phase.CLOSED) {
-            return;
+        if (phase != Phase.CLOSED) {
+            fail(cause, connection.pollOutput());
         }
-        ByteBuf alert = connection.pollOutput();
-        ChannelFuture flushed = alert == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(alert);
-        if (handshakePromise.tryFailure(cause)) {
-            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-        } else {
+    }
+
+    /** The failure path, with the last records (owned; the fatal alert among them) already taken. */
+    private void fail(Throwable cause, ByteBuf lastRecords) {
+        ChannelFuture flushed = lastRecords == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(lastRecords);
+        if (!handshake.fail(ctx, cause)) {
             closing.connectionFailed(cause);
         }
         queue.failAll(cause);
@@ -580,7 +585,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         phase = phase.release();
-        cancelHandshakeTimeout();
+        handshake.cancelTimeout();
         // Null only when creating it failed in handlerAdded.
         if (connection != null) {
             connection.release();
@@ -600,13 +605,65 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         try {
-            connection.receive(in);
-        } catch (TlsException e) {
+            receive(in);
+            // Flights produced while reading are flushed once, in channelReadComplete (docs/architecture.md §4).
+            writeOutput(false);
+        } catch (SSLException e) {
             fail(e);
             throw e;
         }
-        // Flights produced while reading are flushed once, in channelReadComplete (docs/architecture.md §4).
-        writeOutput(false);
+    }
+
+    /** Gives the connection the whole records of {@code in}; in accept mode, asks the selector once it paused. */
+    private void receive(ByteBuf in) throws SSLException {
+        if (accept == null) {
+            connection.receive(in);
+            return;
+        }
+        if (accept.isWaiting()) {
+            accept.checkHeld(in);
+            return;
+        }
+        int start = in.readerIndex();
+        connection.receive(in);
+        accept.received(in.readerIndex() - start);
+        if (connection.awaitingConfiguration() && !accept.asked()) {
+            Future<Tls13Context> answer = accept.ask(ctx, connection.clientHello(), this::answered);
+            if (answer != null) {
+                continueWith(answer);
+                connection.receive(in);
+            }
+        }
+    }
+
+    /** Continues the paused connection with the selector's choice, or refuses the client (docs/architecture.md §13). */
+    private void continueWith(Future<Tls13Context> answer) throws TlsException {
+        Tls13Context chosen = AcceptStep.chosen(answer, connection);
+        // Set first: accept() derives the handshake secrets, which go to the chosen context's key log.
+        context = chosen;
+        chosen.accept(connection);
+    }
+
+    /** The selector answered after decode returned: goes on from the records held in the cumulation. */
+    private void answered(Future<Tls13Context> answer) {
+        if (phase == Phase.CLOSED) {
+            // The failure path ran while the selector was busy (timeout, close, removal).
+            return;
+        }
+        try {
+            continueWith(answer);
+            connection.receive(internalBuffer());
+            writeOutput(true);
+        } catch (SSLException e) {
+            fail(e);
+            ctx.fireExceptionCaught(new DecoderException(e));
+            return;
+        }
+        if (accept.takeSuppressedRead()) {
+            ctx.read();
+        } else {
+            readIfNeeded();
+        }
     }
 
     @Override
@@ -623,29 +680,28 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /**
      * With AUTO_READ off nobody else asks for the records the handshake needs; and a read batch that
-     * delivered nothing to the application must not leave it waiting (like SslHandler's readIfNeeded).
+     * delivered nothing to the application must not leave it waiting (like SslHandler's readIfNeeded). While
+     * a selector runs, nothing is read.
      */
     private void readIfNeeded() {
-        if (phase != Phase.CLOSED && !ctx.channel().config().isAutoRead()
-                && (!handshakePromise.isDone() || !firedChannelRead)) {
+        if (phase != Phase.CLOSED && !ctx.channel().config().isAutoRead() && (accept == null || !accept.isWaiting())
+                && (!handshake.isDone() || !firedChannelRead)) {
             ctx.read();
         }
     }
 
-    /** Receives the connection's events; each runs inside {@code connection.receive}. */
+    /** The record bytes of the ClientHello, for {@link Tls13SniHandler}'s cap; 0 unless in accept mode. */
+    int clientHelloBytes() {
+        return accept == null ? 0 : accept.clientHelloBytes();
+    }
+
+    /** Receives the connection's events; each runs inside a call to the connection. */
     private final class Events implements TlsConnection.Listener {
         @Override
         public void handshakeComplete(SessionInfo info) {
-            session = info;
             phase = phase.completeHandshake();
             boolean heldWritesDue = queue.handshakeComplete();
-            cancelHandshakeTimeout();
-            if (LOGGER.isDebugEnabled()) {
-                LOGGER.debug("{} HANDSHAKEN: {} {} {}", ctx.channel(), info.protocol(), info.cipherSuite(),
-                        info.namedGroup());
-            }
-            handshakePromise.trySuccess(ctx.channel());
-            ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+            handshake.succeed(ctx, info);
             if (heldWritesDue && phase == Phase.OPEN) {
                 try {
                     queue.flush();
@@ -666,12 +722,14 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
         @Override
         public boolean keyLogEnabled() {
-            return context.keyLog() != null;
+            Tls13Context c = context;
+            return c != null && c.keyLog() != null;
         }
 
         @Override
         public void keyLog(String line) {
-            Tls13KeyLog log = context.keyLog();
+            Tls13Context c = context;
+            Tls13KeyLog log = c == null ? null : c.keyLog();
             if (log != null) {
                 log.log(ctx.channel(), line);
             }
@@ -722,20 +780,17 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     /** Writes the records the connection has queued (flights, alerts); flushes now or at read complete. */
-    private void writeOutput(boolean flush) {
+    private void writeOutput(boolean flush) throws TlsException {
         if (phase == Phase.CLOSED) {
             return;
         }
-        ByteBuf output = connection.pollOutput();
+        ByteBuf output = pollOutput();
         if (output == null) {
             return;
         }
         ctx.write(output).addListener(f -> {
             if (!f.isSuccess() && phase != Phase.CLOSED) {
-                SSLException cause = new SSLException("failure when writing TLS control frames", f.cause());
-                if (handshakePromise.tryFailure(cause)) {
-                    ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-                }
+                handshake.fail(ctx, new SSLException("failure when writing TLS control frames", f.cause()));
                 ctx.close();
             }
         });
@@ -744,6 +799,24 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         } else {
             needsFlush = true;
         }
+    }
+
+    /**
+     * Takes the records the connection queued. Sealing them can fail inside the connection (a broken
+     * {@code CryptoProvider}), which makes its failure sticky without throwing it: here that failure takes the
+     * failure path, so that the channel does not stay open with writes rejected and reads discarded.
+     *
+     * @return the records (owned), or {@code null} when there are none
+     * @throws TlsException the connection's new failure, after the failure path wrote what was sealed before it
+     */
+    private ByteBuf pollOutput() throws TlsException {
+        ByteBuf output = connection.pollOutput();
+        TlsException failure = connection.failure();
+        if (failure != null && phase != Phase.CLOSED) {
+            fail(failure, output);
+            throw failure;
+        }
+        return output;
     }
 
     /**
@@ -760,7 +833,16 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             } catch (RuntimeException e) {
                 throw TlsException.internal("sealing application data failed", e);
             }
-            return connection.pollOutput();
+            ByteBuf output = connection.pollOutput();
+            TlsException failure = connection.failure();
+            if (failure != null) {
+                // The queue fails the writes it took first, then the failure path runs (sealFailed).
+                if (output != null) {
+                    output.release();
+                }
+                throw failure;
+            }
+            return output;
         }
 
         @Override
@@ -786,21 +868,30 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             ctx.close(promise);
             return;
         }
-        closing.close(ctx, prepareCloseNotify(), promise);
+        ByteBuf closeNotify;
+        try {
+            closeNotify = prepareCloseNotify();
+        } catch (TlsException e) {
+            // The failure path is closing the channel.
+            closeNotify = null;
+        }
+        closing.close(ctx, closeNotify, promise);
     }
 
     /**
      * Queues close_notify after the data written so far (RFC 8446 §6.1): after the handshake the queued
      * writes are sealed first, before it they fail ({@link OutboundQueue#closeOutbound}).
      *
-     * @return the records up to close_notify (owned), or {@code null} when it was sent before or sealing failed
+     * @return the records up to close_notify (owned), or {@code null} when it was sent before or sealing the
+     *         writes failed
+     * @throws TlsException when sealing close_notify failed; the failure path ran
      */
-    private ByteBuf prepareCloseNotify() {
+    private ByteBuf prepareCloseNotify() throws TlsException {
         if (phase == Phase.CLOSED || connection.isOutboundClosed() || !queue.closeOutbound()) {
             return null;
         }
         connection.closeOutbound();
-        return connection.pollOutput();
+        return pollOutput();
     }
 
     // ---- pass-through ----
@@ -823,25 +914,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        ctx.read();
-    }
-
-    /**
-     * A promise usable before the handler is added: it notifies on the channel's executor once known
-     * (like SslHandler's LazyChannelPromise).
-     */
-    private final class LazyChannelPromise extends DefaultPromise<Channel> {
-        @Override
-        protected EventExecutor executor() {
-            ChannelHandlerContext c = ctx;
-            return c == null ? ImmediateEventExecutor.INSTANCE : c.executor();
-        }
-
-        @Override
-        protected void checkDeadLock() {
-            if (ctx != null) {
-                super.checkDeadLock();
-            }
+        // While the selector runs nothing is read (docs/architecture.md §13); the read is made when it answers.
+        if (accept == null || !accept.suppressRead()) {
+            ctx.read();
         }
     }
 }
