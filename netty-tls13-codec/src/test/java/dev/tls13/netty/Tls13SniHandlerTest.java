@@ -151,7 +151,8 @@ class Tls13SniHandlerTest {
         Tls13Handler handler = connect(sni, "alpha.test");
         assertEquals("alpha.test", asked.get());
         assertFalse(handler.handshakeFuture().isDone(), "no ServerHello before the lookup completes");
-        assertSame(sni, server.pipeline().get(Tls13SniHandler.class));
+        assertFalse(server.pipeline().get(Tls13Handler.class).handshakeFuture().isDone(), "the server waits");
+        assertNull(sni.selectedContext());
 
         pending.get().setSuccess(ALPHA_CONTEXT);
         server.runPendingTasks();
@@ -166,7 +167,9 @@ class Tls13SniHandlerTest {
         SniCompletionEvent event = sniEvent();
         assertInstanceOf(TooLongFrameException.class, event.cause());
         assertTrue(event.cause().getMessage().contains("exceeds 100"), event.cause()::getMessage);
-        assertInstanceOf(TooLongFrameException.class, serverApp.exceptions.get(0));
+        DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
+        assertInstanceOf(SSLException.class, error.getCause(), "the refusal");
+        assertSame(event.cause(), error.getCause().getCause());
         assertFalse(server.isOpen());
         assertNull(sni.selectedContext());
         assertNull(server.pipeline().get(Tls13Handler.class));
@@ -215,7 +218,8 @@ class Tls13SniHandlerTest {
         });
         connect(sni, "alpha.test");
         DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
-        assertEquals("lookup down", error.getCause().getMessage());
+        assertInstanceOf(SSLException.class, error.getCause(), "the refusal");
+        assertEquals("lookup down", error.getCause().getCause().getMessage());
         assertFalse(sniEvent().isSuccess());
         assertNull(sni.selectedContext());
     }
