@@ -34,6 +34,8 @@ final class AcceptStep {
 
     private final AsyncMapping<ClientHelloInfo, Tls13Context> selector;
     private final Limits limits;
+    private final Consumer<Future<Tls13Context>> onLaterAnswer;
+    private volatile Tls13Context chosen;
     /** The record bytes the connection read before it paused: the ClientHello as it came on the wire. */
     private int helloBytes;
     private boolean asked;
@@ -45,12 +47,21 @@ final class AcceptStep {
      *
      * @param selector chooses the context from what the client offered
      * @param limits the limits of the accepting connection, which it keeps after the choice
+     * @param onLaterAnswer the handler's continuation, run on the event loop with an answer that was pending when
+     *        {@link #receive} returned; it calls {@link #continueWith}
      */
     @SuppressWarnings("unchecked")
-    AcceptStep(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector, Limits limits) {
+    AcceptStep(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector, Limits limits,
+               Consumer<Future<Tls13Context>> onLaterAnswer) {
         // Netty's own SniHandler makes the same cast: a promise of Tls13Context takes any answer the selector gives.
         this.selector = (AsyncMapping<ClientHelloInfo, Tls13Context>) selector;
         this.limits = limits;
+        this.onLaterAnswer = onLaterAnswer;
+    }
+
+    /** @return the server context the selector chose, or {@code null} before */
+    Tls13Context chosen() {
+        return chosen;
     }
 
     /** @return the limits of the accepting connection */
@@ -63,78 +74,70 @@ final class AcceptStep {
         return waiting;
     }
 
-    /** @return whether the selector was asked: the ClientHello is whole */
-    boolean asked() {
-        return asked;
-    }
-
     /** @return the record bytes read up to the end of the ClientHello, header bytes included */
     int clientHelloBytes() {
         return helloBytes;
     }
 
     /**
-     * Counts the bytes the connection read before the selector is asked.
+     * Gives the connection the whole records of {@code in}, as a handler's decode does. Once the connection paused
+     * with its ClientHello, asks the selector: an answer there at once continues the connection, which reads on;
+     * a pending one leaves the rest of {@code in} where it is, capped, until {@code onLaterAnswer} runs.
      *
-     * @param bytes the bytes one {@code receive} consumed
+     * @param in the cumulation (borrowed); its reader index advances past the records read
+     * @throws SSLException a protocol failure, the refusal of the client (alert queued), or too many bytes held
+     *         while the selector runs (no alert: the connection itself has not failed)
      */
-    void received(int bytes) {
-        if (!asked) {
-            helloBytes += bytes;
+    void receive(ChannelHandlerContext ctx, TlsConnection connection, ByteBuf in) throws SSLException {
+        if (waiting) {
+            if (in.readableBytes() > limits.maxHandshakeMessageSize()) {
+                throw new SSLException("received more than " + limits.maxHandshakeMessageSize()
+                        + " bytes while the server chose its configuration");
+            }
+            return;
         }
+        int start = in.readerIndex();
+        connection.receive(in);
+        if (asked) {
+            return;
+        }
+        helloBytes += in.readerIndex() - start;
+        if (!connection.awaitingConfiguration()) {
+            return;
+        }
+        Future<Tls13Context> answer = ask(ctx, connection.clientHello());
+        if (answer.isDone()) {
+            continueWith(answer, connection);
+            connection.receive(in);
+            return;
+        }
+        waiting = true;
+        EventExecutor executor = ctx.executor();
+        answer.addListener(f -> {
+            if (executor.inEventLoop()) {
+                answered(answer);
+            } else {
+                executor.execute(() -> answered(answer));
+            }
+        });
     }
 
-    /**
-     * Checks what the handler holds while the selector runs.
-     *
-     * @param cumulation the bytes received and not read (borrowed)
-     * @throws SSLException when they exceed the cap; the handler then fails without an alert, as the connection
-     *         itself has not failed
-     */
-    void checkHeld(ByteBuf cumulation) throws SSLException {
-        if (cumulation.readableBytes() > limits.maxHandshakeMessageSize()) {
-            throw new SSLException("received more than " + limits.maxHandshakeMessageSize()
-                    + " bytes while the server chose its configuration");
-        }
-    }
-
-    /**
-     * Asks the selector (once): it may answer at once, or later on any thread.
-     *
-     * @param hello what the client offered
-     * @param onAnswer runs on the event loop with an answer that comes later
-     * @return the answer when it came at once (a selector that throws gives a failed one), or {@code null}
-     *         while it is pending
-     */
-    Future<Tls13Context> ask(ChannelHandlerContext ctx, ClientHelloInfo hello, Consumer<Future<Tls13Context>> onAnswer) {
+    /** Asks the selector, once; a selector that throws gives a failed answer. */
+    private Future<Tls13Context> ask(ChannelHandlerContext ctx, ClientHelloInfo hello) {
         asked = true;
         EventExecutor executor = ctx.executor();
-        Future<Tls13Context> answer;
         try {
-            answer = selector.map(hello, executor.newPromise());
+            Future<Tls13Context> answer = selector.map(hello, executor.newPromise());
+            return answer != null ? answer
+                    : executor.newFailedFuture(new NullPointerException("the selector returned no future"));
         } catch (Throwable t) {
             return executor.newFailedFuture(t);
         }
-        if (answer == null) {
-            return executor.newFailedFuture(new NullPointerException("the selector returned no future"));
-        }
-        if (answer.isDone()) {
-            return answer;
-        }
-        waiting = true;
-        answer.addListener(f -> {
-            if (executor.inEventLoop()) {
-                answered(answer, onAnswer);
-            } else {
-                executor.execute(() -> answered(answer, onAnswer));
-            }
-        });
-        return null;
     }
 
-    private void answered(Future<Tls13Context> answer, Consumer<Future<Tls13Context>> onAnswer) {
+    private void answered(Future<Tls13Context> answer) {
         waiting = false;
-        onAnswer.accept(answer);
+        onLaterAnswer.accept(answer);
     }
 
     /**
@@ -157,32 +160,33 @@ final class AcceptStep {
     }
 
     /**
-     * The server context an answer chose, or the refusal of the client (its alert queued, docs/architecture.md
-     * §7): a failed answer is refused with internal_error, its failure the refusal's cause; none with
-     * unrecognized_name when the client named a server (RFC 6066 §3), else handshake_failure; a client context
-     * with internal_error.
+     * Continues the connection with the server context the answer chose (then {@link #chosen()}), or refuses the
+     * client (its alert queued, docs/architecture.md §7): a failed answer with internal_error, its failure the
+     * refusal's cause; none with unrecognized_name when the client named a server (RFC 6066 §3), else
+     * handshake_failure; a client context with internal_error.
      *
      * @param answer the selector's answer, done
      * @param connection the connection paused at the accept step
-     * @return the context to accept the connection with
-     * @throws TlsException the refusal
+     * @throws TlsException the refusal, or the handshake's failure on the ClientHello
      */
-    static Tls13Context chosen(Future<Tls13Context> answer, TlsConnection connection) throws TlsException {
+    void continueWith(Future<Tls13Context> answer, TlsConnection connection) throws TlsException {
         if (!answer.isSuccess()) {
             Throwable cause = answer.cause();
             TlsException refusal = connection.refuse(Refusal.SELECTION_FAILED, String.valueOf(cause));
             refusal.initCause(cause);
             throw refusal;
         }
-        Tls13Context chosen = answer.getNow();
-        if (chosen == null) {
+        Tls13Context context = answer.getNow();
+        if (context == null) {
             String name = connection.clientHello().serverName();
             throw name != null ? connection.refuse(Refusal.UNKNOWN_SERVER_NAME, name)
                     : connection.refuse(Refusal.NO_CONFIGURATION, "the selector chose none");
         }
-        if (!chosen.isServer()) {
+        if (!context.isServer()) {
             throw connection.refuse(Refusal.SELECTION_FAILED, "the selector chose a client context");
         }
-        return chosen;
+        // Set first: accept() derives the handshake secrets, which go to the chosen context's key log.
+        chosen = context;
+        context.accept(connection);
     }
 }

@@ -10,8 +10,10 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * How a {@link Tls13Handler} reports its handshake, as Netty's {@code SslHandler} does (docs/architecture.md §9):
@@ -107,6 +109,23 @@ final class HandshakeSequence {
         }
         promise.trySuccess(ctx.channel());
         ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+    }
+
+    /**
+     * The channel closed: fails a running handshake with a {@link ClosedChannelException} that carries an
+     * {@code SSLHandshakeException}, as {@code SslHandler} does. The exception is created only when needed, without
+     * a stack trace.
+     *
+     * @return the exception, or {@code null} when the handshake was over
+     */
+    ClosedChannelException channelClosed(ChannelHandlerContext ctx) {
+        if (promise.isDone()) {
+            return null;
+        }
+        ClosedChannelException closed = CloseSequence.channelClosed();
+        closed.addSuppressed(new SSLHandshakeException("Connection closed while the TLS handshake was in progress"));
+        fail(ctx, closed);
+        return closed;
     }
 
     /**

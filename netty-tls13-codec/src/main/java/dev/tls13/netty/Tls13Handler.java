@@ -18,12 +18,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslClosedEngineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.AsyncMapping;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -33,57 +31,48 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
- * The TLS 1.3 handler of one channel: records in, plaintext out, and the reverse for writes. It keeps
- * the contract of Netty's {@code SslHandler} (docs/architecture.md §9) so that frameworks keyed on its events and
- * behaviour work unchanged:
+ * The TLS 1.3 handler of one channel: records in, plaintext out, and the reverse for writes. It keeps the contract
+ * of Netty's {@code SslHandler} (docs/architecture.md §9), so that frameworks keyed on its events and behaviour
+ * work unchanged:
  * <ul>
- *   <li>the handshake starts when the handler is added to an active channel, else on channelActive (a
- *       client sends its ClientHello); {@link #handshakeFuture()} completes with the channel, and Netty's
- *       {@link SslHandshakeCompletionEvent} fires (the {@code SUCCESS} singleton on success) before the
- *       first decrypted {@code channelRead};</li>
- *   <li>the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
- *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are
- *       coalesced into records of up to the wrap size (16 KiB); a write's promise completes when its
- *       encrypted bytes are written;</li>
- *   <li>{@link FileRegion} writes (e.g. {@code DefaultFileRegion}, which Reactor Netty's {@code sendFile}
- *       writes when it finds no {@code SslHandler}) are encrypted too, in order with the buffers around
- *       them: the region is read in chunks only as fast as the channel takes the records, so a large
- *       file on a slow reader holds no more than about the write-buffer high water mark in memory;
- *       other message types are released and their promise failed with
- *       {@link UnsupportedMessageTypeException};</li>
- *   <li>handshake flights produced while reading are flushed once per read batch; with
- *       {@code AUTO_READ=false} the handler calls {@code ctx.read()} while the handshake needs input;</li>
- *   <li>inbound TLS errors reach {@code exceptionCaught} as {@code DecoderException(SSLException)}, after
- *       the fatal alert was written and flushed, the handshake failed and everything released; the
- *       channel is then closed;</li>
- *   <li>{@code close()} sends close_notify first (waiting at most the flush timeout, 3 s), after the
- *       writes made so far; but the rest of a region the channel has not taken yet is not sent: its
- *       promise fails, as with Netty's transports or {@code SslHandler} under a {@code ChunkedWriteHandler}
- *       (close in the write's listener to send it all); the peer's close_notify completes
- *       {@link #sslCloseFuture()} and fires {@link SslCloseCompletionEvent#SUCCESS};</li>
- *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException};</li>
- *   <li>a server handler made from a selector ({@link #Tls13Handler(AsyncMapping, Tls13Context)}) chooses its
- *       context from the client's ClientHello (the accept step, docs/architecture.md §13): it reads nothing
- *       while the selector runs, and a failed or empty answer refuses the client with an alert and fails the
- *       handshake like any other failure.</li>
+ *   <li>the handshake starts when the handler is added to an active channel, else on channelActive (a client
+ *       sends its ClientHello); {@link #handshakeFuture()} completes with the channel, and Netty's
+ *       {@link SslHandshakeCompletionEvent} fires ({@code SUCCESS} on success) before the first decrypted
+ *       {@code channelRead}; the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
+ *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are coalesced
+ *       into records of up to the wrap size (16 KiB); a write's promise completes when its records are written;</li>
+ *   <li>{@link FileRegion}s (e.g. the {@code DefaultFileRegion} Reactor Netty's {@code sendFile} writes when it
+ *       finds no {@code SslHandler}) are encrypted in order with the buffers around them, read in chunks only as
+ *       fast as the channel takes the records, so a large file on a slow reader holds about the write-buffer high
+ *       water mark in memory; other message types fail with {@link UnsupportedMessageTypeException};</li>
+ *   <li>flights produced while reading are flushed once per read batch; with {@code AUTO_READ=false} the handler
+ *       calls {@code ctx.read()} while the handshake needs input;</li>
+ *   <li>inbound TLS errors reach {@code exceptionCaught} as {@code DecoderException(SSLException)}, after the fatal
+ *       alert was flushed, the handshake failed and everything released; the channel is then closed;</li>
+ *   <li>{@code close()} sends close_notify after the writes made so far, waiting at most the flush timeout (3 s),
+ *       but the rest of a region the channel has not taken yet fails, as with Netty's transports (close in the
+ *       write's listener to send it all); the peer's close_notify completes {@link #sslCloseFuture()} and fires
+ *       {@link SslCloseCompletionEvent#SUCCESS}; a channel closed mid-handshake fails the handshake with
+ *       {@link ClosedChannelException};</li>
+ *   <li>in accept mode ({@link #Tls13Handler(AsyncMapping, Tls13Context)}) a server chooses its context from the
+ *       ClientHello (docs/architecture.md §13): nothing is read while the selector runs, and an answer that fails
+ *       or gives no server context refuses the client with an alert, failing the handshake as any failure does,
+ *       with the refusal (whose cause is the selector's failure).</li>
  * </ul>
- * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
- *
- * <p>Inside, the handler wires pipeline events to its parts: the {@code Phase} it is in, the
- * {@code HandshakeSequence} (future, timeout, events), the {@code OutboundQueue} of plaintext writes (with the
- * {@code RegionStreamer} for regions), the {@code CloseSequence} and, in accept mode, the {@code AcceptStep}.
+ * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}. Inside, it wires pipeline events
+ * to its parts: {@code Phase}, {@code HandshakeSequence}, {@code OutboundQueue} (with {@code RegionStreamer}),
+ * {@code ConnectionOutput}, {@code ConnectionEvents}, {@code CloseSequence} and, in accept mode, {@code AcceptStep}.
  */
 public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboundHandler {
 
     /** What the tests of region streaming size their regions by. */
     static final int REGION_CHUNK = RegionStreamer.CHUNK;
 
-    /** Fixed, or in accept mode {@code null} until the selector chose. */
-    private volatile Tls13Context context;
-    /** {@code null} unless the handler is in accept mode. */
+    /** {@code null} in accept mode. */
+    private final Tls13Context context;
+    /** {@code null} unless in accept mode. */
     private final AcceptStep accept;
     private final String peerHost;
     private final int peerPort;
@@ -96,32 +85,19 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     private ByteBufAllocator alloc;
     private ChannelHandlerContext ctx;
     private TlsConnection connection;
+    private ConnectionEvents events;
+    private ConnectionOutput output;
     private OutboundQueue queue;
     private Phase phase = Phase.NEW;
-    /** Records were written while reading; channelReadComplete flushes them once (docs/architecture.md §4). */
-    private boolean needsFlush;
-    /** This read batch delivered plaintext to the application. */
-    private boolean firedChannelRead;
 
-    /**
-     * Creates a handler that allocates from its channel's allocator and knows nothing of its peer.
-     *
-     * @param context the configuration
-     */
+    /** Creates a handler from {@code context} that allocates from its channel's allocator and has no peer host. */
     public Tls13Handler(Tls13Context context) {
         this(context, null, -1);
     }
 
-    /**
-     * Creates a handler that allocates from its channel's allocator.
-     *
-     * @param context the configuration
-     * @param peerHost the peer's host (client: SNI and host name verification), or {@code null}
-     * @param peerPort the peer's port, or -1
-     */
+    /** As {@link #Tls13Handler(Tls13Context, ByteBufAllocator, String, int)}, allocating from the channel's. */
     public Tls13Handler(Tls13Context context, String peerHost, int peerPort) {
-        this(Objects.requireNonNull(context, "context"), null, HandlerSettings.of(context), null, peerHost,
-                peerPort);
+        this(Objects.requireNonNull(context, "context"), null, HandlerSettings.of(context), null, peerHost, peerPort);
     }
 
     /**
@@ -137,35 +113,20 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
                 Objects.requireNonNull(alloc, "alloc"), peerHost, peerPort);
     }
 
-    /**
-     * Creates a server handler in accept mode, which allocates from its channel's allocator; see
-     * {@link #Tls13Handler(AsyncMapping, Tls13Context, ByteBufAllocator)}.
-     *
-     * @param selector chooses the server context from what the client offered
-     * @param settings the context whose handler settings and limits apply
-     */
+    /** As {@link #Tls13Handler(AsyncMapping, Tls13Context, ByteBufAllocator)}, allocating from the channel's. */
     public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
                         Tls13Context settings) {
         this(selector, HandlerSettings.of(Objects.requireNonNull(settings, "settings")), null);
     }
 
     /**
-     * Creates a server handler in accept mode (docs/architecture.md §13): it reads the client's ClientHello, then
-     * asks {@code selector}, once and on the event loop, for the server context to continue with, e.g. by
-     * {@link ClientHelloInfo#serverName()}, as Netty's {@code SniHandler} does with its {@link AsyncMapping}. While
-     * the answer is pending nothing is read; the handshake timeout runs. A failed answer (or a selector that
-     * throws) refuses the client with internal_error; none ({@code null}) with unrecognized_name when the client
-     * sent a server_name (RFC 6066 §3), else handshake_failure; a client context with internal_error. Refused,
-     * the handshake fails like any other: the alert is flushed, the handshake future fails with the refusal's
-     * {@code SSLException} (the selector's failure as its cause), {@code exceptionCaught} receives it in a
-     * {@code DecoderException}, and the channel closes.
+     * Creates a server handler in accept mode (docs/architecture.md §13): once the client's ClientHello is read,
+     * {@code selector} chooses the server context to go on with, e.g. by {@link ClientHelloInfo#serverName()}, as
+     * Netty's {@code SniHandler} uses its {@link AsyncMapping}. {@code settings} gives the handler settings and the
+     * connection's limits, which apply from the first byte; its TLS configuration is not used. The chosen context
+     * gives everything else, its key log included, and is {@link #context()} from then on.
      *
-     * <p>{@code settings} gives the handler settings (timeouts, wrap size, pending-write cap, which the setters
-     * change as on any handler) and the limits of the whole connection: they apply from the first byte, before a
-     * context is chosen. Its TLS configuration is not used. The chosen context gives everything else, its key
-     * log included, and {@link #context()} from then on.
-     *
-     * @param selector chooses the server context from what the client offered
+     * @param selector chooses the server context from what the client offered; asked once, on the event loop
      * @param settings the context whose handler settings and limits apply
      * @param alloc allocates the handler's buffers
      */
@@ -178,15 +139,14 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     /** A handler in accept mode with settings that come from no context ({@link Tls13SniHandler}'s). */
     Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector, HandlerSettings settings,
                  ByteBufAllocator alloc) {
-        this(null, new AcceptStep(Objects.requireNonNull(selector, "selector"), settings.limits()), settings, alloc,
-                null, -1);
+        this(null, Objects.requireNonNull(selector, "selector"), settings, alloc, null, -1);
     }
 
-    private Tls13Handler(Tls13Context context, AcceptStep accept, HandlerSettings settings, ByteBufAllocator alloc,
-                         String peerHost, int peerPort) {
+    private Tls13Handler(Tls13Context context, AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                         HandlerSettings settings, ByteBufAllocator alloc, String peerHost, int peerPort) {
         setCumulator(WritableMergeCumulator.INSTANCE);
         this.context = context;
-        this.accept = accept;
+        this.accept = selector == null ? null : new AcceptStep(selector, settings.limits(), this::answered);
         this.alloc = alloc;
         this.peerHost = peerHost;
         this.peerPort = peerPort;
@@ -198,20 +158,18 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     /**
-     * Whether the first bytes of a buffer look like a TLS record (for detectors that choose between TLS
-     * and plaintext); needs at least 5 readable bytes.
+     * Whether a buffer starts with a TLS record, for detectors that choose between TLS and plaintext.
      *
-     * @param buffer the received bytes (borrowed, indices unchanged)
+     * @param buffer the received bytes (borrowed, indices unchanged), at least 5
      * @return {@code true} when they start a TLS record
-     * @throws IllegalArgumentException when fewer than 5 bytes are readable
      */
     public static boolean isTlsRecord(ByteBuf buffer) {
         return SslHandler.isEncrypted(buffer, false);
     }
 
-    /** @return the configuration: the one given at creation, or in accept mode the chosen one ({@code null} before) */
+    /** @return the configuration: the one given, or in accept mode the chosen one ({@code null} before) */
     public Tls13Context context() {
-        return context;
+        return accept == null ? context : accept.chosen();
     }
 
     /** @return the peer host given at creation, or {@code null} */
@@ -224,17 +182,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return peerPort;
     }
 
-    /** @return the handshake's outcome, completing with the channel or failing with the cause (the same object every time) */
+    /** @return the handshake's outcome: completes with the channel, or fails with the cause */
     public Future<Channel> handshakeFuture() {
         return handshake.future();
     }
 
-    /**
-     * Succeeds when the peer's close_notify arrives; fails with {@link ClosedChannelException} when the
-     * channel closes first.
-     *
-     * @return the future (the same object every time)
-     */
+    /** @return succeeds on the peer's close_notify; fails with {@link ClosedChannelException} on an earlier close */
     public Future<Channel> sslCloseFuture() {
         return closing.future();
     }
@@ -252,13 +205,11 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /**
      * Exports keying material from this connection (RFC 8446 §7.5): {@code HKDF-Expand-Label(
-     * Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context_value), length)}. Both
-     * sides of a connection export the same bytes for the same arguments; OpenSSL calls this
-     * {@code SSL_export_keying_material}. Runs on the channel's event loop; from another thread it waits for it.
+     * Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context_value), length)}, the same bytes on
+     * both sides ({@code SSL_export_keying_material} in OpenSSL). From another thread it waits for the event loop.
      *
      * @param label the label (RFC 5705 §4), e.g. {@code "EXPORTER-my-protocol"}
-     * @param context the context value, or {@code null}: TLS 1.3 treats "no context" exactly like an
-     *        empty context (RFC 8446 §7.5), so both give the same bytes
+     * @param context the context value, or {@code null}, which TLS 1.3 treats exactly like an empty one (§7.5)
      * @param length the number of bytes, at most 255 times the hash length
      * @return the keying material, owned by the caller
      * @throws IllegalStateException before the handshake completed or after the connection was closed
@@ -275,11 +226,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         Future<byte[]> f = c.executor().submit(() -> exportKeyingMaterial0(label, contextValue, length));
         f.awaitUninterruptibly();
         if (!f.isSuccess()) {
-            Throwable cause = f.cause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+            if (f.cause() instanceof RuntimeException) {
+                throw (RuntimeException) f.cause();
             }
-            throw new IllegalStateException("keying material export failed", cause);
+            throw new IllegalStateException("keying material export failed", f.cause());
         }
         return f.getNow();
     }
@@ -296,17 +246,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return handshake.timeoutMillis();
     }
 
-    /**
-     * Sets the handshake timeout (0: none); takes effect for a handshake not yet started.
-     *
-     * @param timeout the timeout
-     * @param unit its unit
-     */
+    /** Sets the handshake timeout (0: none) of a handshake not yet started. */
     public void setHandshakeTimeout(long timeout, TimeUnit unit) {
         setHandshakeTimeoutMillis(Objects.requireNonNull(unit, "unit").toMillis(timeout));
     }
 
-    /** @param millis the handshake timeout (0: none), for a handshake not yet started */
+    /** Sets the handshake timeout in milliseconds (0: none) of a handshake not yet started. */
     public void setHandshakeTimeoutMillis(long millis) {
         handshake.timeoutMillis(nonNegative(millis));
     }
@@ -316,12 +261,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return closing.flushTimeoutMillis();
     }
 
-    /**
-     * Sets how long closing waits for close_notify to be written before closing anyway.
-     *
-     * @param timeout the timeout
-     * @param unit its unit
-     */
+    /** Sets how long closing waits for close_notify to be written before closing anyway. */
     public final void setCloseNotifyFlushTimeout(long timeout, TimeUnit unit) {
         closing.flushTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
@@ -331,17 +271,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return closing.readTimeoutMillis();
     }
 
-    /**
-     * Sets how long closing waits for the peer's close_notify after sending ours (0: not at all).
-     *
-     * @param timeout the timeout
-     * @param unit its unit
-     */
+    /** Sets how long closing waits for the peer's close_notify after sending ours (0: not at all). */
     public final void setCloseNotifyReadTimeout(long timeout, TimeUnit unit) {
         closing.readTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
 
-    /** @param bytes the largest plaintext per record written, 1 to 16384; smaller writes are coalesced up to it */
+    /** Sets the largest plaintext per record written, 1 to 16384; smaller writes are coalesced up to it. */
     public final void setWrapDataSize(int bytes) {
         if (bytes < 1 || bytes > 16384) {
             throw new IllegalArgumentException("wrap data size must be between 1 and 16384: " + bytes);
@@ -354,7 +289,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return wrapDataSize;
     }
 
-    /** @param bytes the cap on plaintext queued before the handshake completes; writes beyond it fail */
+    /** Sets the cap on plaintext queued before the handshake completes; writes beyond it fail. */
     public final void setMaxPendingWriteBytes(long bytes) {
         maxPendingWriteBytes = nonNegative(bytes);
     }
@@ -372,76 +307,35 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     /**
-     * Sends close_notify after the data written so far, without closing the channel (TLS half-close,
-     * RFC 8446 §6.1). Later writes fail, and so does the rest of a region the channel has not taken yet
-     * (as with {@code close()}).
-     *
-     * @return the future of the close_notify write
+     * Sends close_notify after the data written so far, without closing the channel (TLS half-close, RFC 8446
+     * §6.1), and returns the future of its write. Later writes fail, as does the rest of a region the channel has
+     * not taken yet (as with {@code close()}); the future fails when sealing close_notify failed.
      */
     public ChannelFuture closeOutbound() {
         return closeOutbound(requireContext().newPromise());
     }
 
-    /**
-     * Sends close_notify after the data written so far, without closing the channel.
-     *
-     * @param promise completed when close_notify is written; failed when sealing it failed
-     * @return {@code promise}
-     */
+    /** As {@link #closeOutbound()}, completing {@code promise}, which it returns. */
     public ChannelFuture closeOutbound(ChannelPromise promise) {
-        runInEventLoop(() -> {
-            ByteBuf closeNotify;
-            try {
-                closeNotify = prepareCloseNotify();
-            } catch (TlsException e) {
-                promise.tryFailure(e);
-                return;
-            }
-            closing.closeOutbound(ctx, closeNotify, promise);
-        });
+        runInEventLoop(() -> output.closeOutbound(queue, closing, promise));
         return promise;
     }
 
     /**
-     * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), optionally asking the peer to update
-     * its keys too.
-     *
-     * @param requestPeerUpdate whether to set update_requested
-     * @return completes when the KeyUpdate is written; fails before the handshake completed
+     * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), asking the peer to update its own with
+     * {@code requestPeerUpdate}; the returned future completes when it is written, and fails before the handshake.
      */
     public Future<Void> updateKeys(boolean requestPeerUpdate) {
         Promise<Void> promise = requireContext().executor().newPromise();
-        runInEventLoop(() -> updateKeys0(requestPeerUpdate, promise));
-        return promise;
-    }
-
-    private void updateKeys0(boolean requestPeerUpdate, Promise<Void> promise) {
-        if (phase != Phase.OPEN || connection.isOutboundClosed()) {
-            promise.tryFailure(new IllegalStateException("KeyUpdate needs a connected TLS session open for writing"));
-            return;
-        }
-        ByteBuf output;
-        try {
-            // Data written before the KeyUpdate goes out under the old keys.
-            queue.flush();
-            connection.updateKeys(requestPeerUpdate);
-            output = pollOutput();
-        } catch (TlsException e) {
-            promise.tryFailure(e);
-            fail(e);
-            return;
-        }
-        if (output == null) {
-            promise.trySuccess(null);
-            return;
-        }
-        ctx.writeAndFlush(output).addListener(f -> {
-            if (f.isSuccess()) {
-                promise.trySuccess(null);
+        runInEventLoop(() -> {
+            if (phase != Phase.OPEN || connection.isOutboundClosed()) {
+                promise.tryFailure(new IllegalStateException(
+                        "KeyUpdate needs a connected TLS session open for writing"));
             } else {
-                promise.tryFailure(f.cause());
+                output.updateKeys(queue, requestPeerUpdate, promise);
             }
         });
+        return promise;
     }
 
     private ChannelHandlerContext requireContext() {
@@ -470,7 +364,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         if (alloc == null) {
             alloc = ctx.alloc();
         }
-        queue = new OutboundQueue(ctx, alloc, new Sealer());
+        events = new ConnectionEvents(this, ctx, closing);
+        output = new ConnectionOutput(this, ctx, handshake);
+        queue = new OutboundQueue(ctx, alloc, output);
         connection = newConnection();
         if (ctx.channel().isActive()) {
             startHandshake();
@@ -479,8 +375,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** Creates this channel's connection: the one place it is made. */
     private TlsConnection newConnection() {
-        return accept != null ? TlsConnection.accepting(alloc, new Events(), accept.limits())
-                : context.newConnection(alloc, peerHost, new Events());
+        return accept != null ? TlsConnection.accepting(alloc, events, accept.limits())
+                : context.newConnection(alloc, peerHost, events);
     }
 
     @Override
@@ -503,7 +399,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         });
         try {
             connection.start();
-            writeOutput(true);
+            output.write(true);
         } catch (TlsException e) {
             fail(e);
             return;
@@ -534,13 +430,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         // Each exception is created only when a promise or a write needs it, without a stack trace.
-        ClosedChannelException closed = null;
-        if (!handshake.isDone()) {
-            closed = CloseSequence.channelClosed();
-            closed.addSuppressed(new SSLHandshakeException(
-                    "Connection closed while the TLS handshake was in progress"));
-            handshake.fail(ctx, closed);
-        }
+        ClosedChannelException closed = handshake.channelClosed(ctx);
         closing.channelInactive(ctx);
         if (closed == null && !queue.isEmpty()) {
             closed = CloseSequence.channelClosed();
@@ -563,14 +453,14 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * The failure path of docs/architecture.md §7: write and flush the fatal alert the connection queued,
      * fail the handshake and fire the failed event if it was running, release everything, close.
      */
-    private void fail(Throwable cause) {
+    void fail(Throwable cause) {
         if (phase != Phase.CLOSED) {
             fail(cause, connection.pollOutput());
         }
     }
 
     /** The failure path, with the last records (owned; the fatal alert among them) already taken. */
-    private void fail(Throwable cause, ByteBuf lastRecords) {
+    void fail(Throwable cause, ByteBuf lastRecords) {
         ChannelFuture flushed = lastRecords == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(lastRecords);
         if (!handshake.fail(ctx, cause)) {
             closing.connectionFailed(cause);
@@ -605,55 +495,29 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         try {
-            receive(in);
+            if (accept == null) {
+                connection.receive(in);
+            } else {
+                accept.receive(ctx, connection, in);
+            }
             // Flights produced while reading are flushed once, in channelReadComplete (docs/architecture.md §4).
-            writeOutput(false);
+            output.write(false);
         } catch (SSLException e) {
             fail(e);
             throw e;
         }
     }
 
-    /** Gives the connection the whole records of {@code in}; in accept mode, asks the selector once it paused. */
-    private void receive(ByteBuf in) throws SSLException {
-        if (accept == null) {
-            connection.receive(in);
-            return;
-        }
-        if (accept.isWaiting()) {
-            accept.checkHeld(in);
-            return;
-        }
-        int start = in.readerIndex();
-        connection.receive(in);
-        accept.received(in.readerIndex() - start);
-        if (connection.awaitingConfiguration() && !accept.asked()) {
-            Future<Tls13Context> answer = accept.ask(ctx, connection.clientHello(), this::answered);
-            if (answer != null) {
-                continueWith(answer);
-                connection.receive(in);
-            }
-        }
-    }
-
-    /** Continues the paused connection with the selector's choice, or refuses the client (docs/architecture.md §13). */
-    private void continueWith(Future<Tls13Context> answer) throws TlsException {
-        Tls13Context chosen = AcceptStep.chosen(answer, connection);
-        // Set first: accept() derives the handshake secrets, which go to the chosen context's key log.
-        context = chosen;
-        chosen.accept(connection);
-    }
-
-    /** The selector answered after decode returned: goes on from the records held in the cumulation. */
+    /** The selector answered after decode returned: goes on with the records held in the cumulation. */
     private void answered(Future<Tls13Context> answer) {
         if (phase == Phase.CLOSED) {
             // The failure path ran while the selector was busy (timeout, close, removal).
             return;
         }
         try {
-            continueWith(answer);
+            accept.continueWith(answer, connection);
             connection.receive(internalBuffer());
-            writeOutput(true);
+            output.write(true);
         } catch (SSLException e) {
             fail(e);
             ctx.fireExceptionCaught(new DecoderException(e));
@@ -669,12 +533,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         discardSomeReadBytes();
-        if (needsFlush) {
-            needsFlush = false;
-            ctx.flush();
-        }
+        output.readComplete();
         readIfNeeded();
-        firedChannelRead = false;
+        events.readComplete();
         ctx.fireChannelReadComplete();
     }
 
@@ -685,87 +546,48 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      */
     private void readIfNeeded() {
         if (phase != Phase.CLOSED && !ctx.channel().config().isAutoRead() && (accept == null || !accept.isWaiting())
-                && (!handshake.isDone() || !firedChannelRead)) {
+                && (!handshake.isDone() || !events.firedChannelRead())) {
             ctx.read();
         }
     }
 
-    /** The record bytes of the ClientHello, for {@link Tls13SniHandler}'s cap; 0 unless in accept mode. */
-    int clientHelloBytes() {
-        return accept == null ? 0 : accept.clientHelloBytes();
+    /** The connection completed its handshake (inside {@code receive}): the held writes are due. */
+    void handshakeCompleted(SessionInfo info) {
+        phase = phase.completeHandshake();
+        boolean heldWritesDue = queue.handshakeComplete();
+        handshake.succeed(ctx, info);
+        if (heldWritesDue && phase == Phase.OPEN) {
+            try {
+                queue.flush();
+            } catch (TlsException e) {
+                // The connection is failed; receive() rethrows it once this callback returns.
+                return;
+            }
+            // Flushed once at the end of the read batch, with the rest of the flight.
+            output.flushAtReadComplete();
+        }
     }
 
-    /** Receives the connection's events; each runs inside a call to the connection. */
-    private final class Events implements TlsConnection.Listener {
-        @Override
-        public void handshakeComplete(SessionInfo info) {
-            phase = phase.completeHandshake();
-            boolean heldWritesDue = queue.handshakeComplete();
-            handshake.succeed(ctx, info);
-            if (heldWritesDue && phase == Phase.OPEN) {
-                try {
-                    queue.flush();
-                } catch (TlsException e) {
-                    // The connection is failed; receive() rethrows it once this callback returns.
-                    return;
-                }
-                // Flushed once at the end of the read batch, with the rest of the flight.
-                needsFlush = true;
-            }
-        }
+    /** @return the connection, for the handler's parts */
+    TlsConnection connection() {
+        return connection;
+    }
 
-        @Override
-        public void applicationData(ByteBuf data) {
-            firedChannelRead = true;
-            ctx.fireChannelRead(data);
-        }
+    /** @return whether everything was released (failure, channel closed, handler removed) */
+    boolean isReleased() {
+        return phase == Phase.CLOSED;
+    }
 
-        @Override
-        public boolean keyLogEnabled() {
-            Tls13Context c = context;
-            return c != null && c.keyLog() != null;
-        }
-
-        @Override
-        public void keyLog(String line) {
-            Tls13Context c = context;
-            Tls13KeyLog log = c == null ? null : c.keyLog();
-            if (log != null) {
-                log.log(ctx.channel(), line);
-            }
-        }
-
-        @Override
-        public void closeNotifyReceived() {
-            closing.closeNotifyReceived(ctx);
-        }
+    /** @return the record bytes of the ClientHello in accept mode, for {@link Tls13SniHandler}'s cap; else 0 */
+    int clientHelloBytes() {
+        return accept == null ? 0 : accept.clientHelloBytes();
     }
 
     // ---- outbound ----
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!(msg instanceof ByteBuf) && !(msg instanceof FileRegion)) {
-            UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class,
-                    FileRegion.class);
-            ReferenceCountUtil.safeRelease(msg);
-            promise.setFailure(cause);
-            return;
-        }
-        if (phase == Phase.CLOSED || connection.isOutboundClosed()) {
-            if (msg instanceof ByteBuf) {
-                ((ByteBuf) msg).release();
-            } else {
-                ReferenceCountUtil.safeRelease(msg);
-            }
-            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
-            return;
-        }
-        if (msg instanceof ByteBuf) {
-            queue.add((ByteBuf) msg, promise, maxPendingWriteBytes);
-        } else {
-            queue.add((FileRegion) msg, promise);
-        }
+        queue.write(msg, promise, maxPendingWriteBytes, phase == Phase.CLOSED || connection.isOutboundClosed());
     }
 
     @Override
@@ -777,78 +599,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         ctx.flush();
-    }
-
-    /** Writes the records the connection has queued (flights, alerts); flushes now or at read complete. */
-    private void writeOutput(boolean flush) throws TlsException {
-        if (phase == Phase.CLOSED) {
-            return;
-        }
-        ByteBuf output = pollOutput();
-        if (output == null) {
-            return;
-        }
-        ctx.write(output).addListener(f -> {
-            if (!f.isSuccess() && phase != Phase.CLOSED) {
-                handshake.fail(ctx, new SSLException("failure when writing TLS control frames", f.cause()));
-                ctx.close();
-            }
-        });
-        if (flush) {
-            ctx.flush();
-        } else {
-            needsFlush = true;
-        }
-    }
-
-    /**
-     * Takes the records the connection queued. Sealing them can fail inside the connection (a broken
-     * {@code CryptoProvider}), which makes its failure sticky without throwing it: here that failure takes the
-     * failure path, so that the channel does not stay open with writes rejected and reads discarded.
-     *
-     * @return the records (owned), or {@code null} when there are none
-     * @throws TlsException the connection's new failure, after the failure path wrote what was sealed before it
-     */
-    private ByteBuf pollOutput() throws TlsException {
-        ByteBuf output = connection.pollOutput();
-        TlsException failure = connection.failure();
-        if (failure != null && phase != Phase.CLOSED) {
-            fail(failure, output);
-            throw failure;
-        }
-        return output;
-    }
-
-    /**
-     * Seals with the connection's write keys; a failure runs {@link #fail}. A RuntimeException while
-     * sealing is our bug or a broken {@code CryptoProvider}; it becomes an internal TlsException that fails
-     * the writes and closes the channel (without an alert: the record layer's state is unknown), so no
-     * write promise is left waiting.
-     */
-    private final class Sealer implements RecordSealer {
-        @Override
-        public ByteBuf seal(ByteBuf plaintext) throws TlsException {
-            try {
-                connection.writeApplicationData(plaintext, wrapDataSize);
-            } catch (RuntimeException e) {
-                throw TlsException.internal("sealing application data failed", e);
-            }
-            ByteBuf output = connection.pollOutput();
-            TlsException failure = connection.failure();
-            if (failure != null) {
-                // The queue fails the writes it took first, then the failure path runs (sealFailed).
-                if (output != null) {
-                    output.release();
-                }
-                throw failure;
-            }
-            return output;
-        }
-
-        @Override
-        public void sealFailed(TlsException cause) {
-            fail(cause);
-        }
     }
 
     // ---- closing ----
@@ -870,28 +620,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         }
         ByteBuf closeNotify;
         try {
-            closeNotify = prepareCloseNotify();
+            closeNotify = output.closeNotify(queue);
         } catch (TlsException e) {
             // The failure path is closing the channel.
             closeNotify = null;
         }
         closing.close(ctx, closeNotify, promise);
-    }
-
-    /**
-     * Queues close_notify after the data written so far (RFC 8446 §6.1): after the handshake the queued
-     * writes are sealed first, before it they fail ({@link OutboundQueue#closeOutbound}).
-     *
-     * @return the records up to close_notify (owned), or {@code null} when it was sent before or sealing the
-     *         writes failed
-     * @throws TlsException when sealing close_notify failed; the failure path ran
-     */
-    private ByteBuf prepareCloseNotify() throws TlsException {
-        if (phase == Phase.CLOSED || connection.isOutboundClosed() || !queue.closeOutbound()) {
-            return null;
-        }
-        connection.closeOutbound();
-        return pollOutput();
     }
 
     // ---- pass-through ----
