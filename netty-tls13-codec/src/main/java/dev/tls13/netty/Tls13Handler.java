@@ -461,13 +461,18 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** The failure path, with the last records (owned; the fatal alert among them) already taken. */
     void fail(Throwable cause, ByteBuf lastRecords) {
+        closing.closeAfter(ctx, failBeforeClose(cause, lastRecords), ctx.newPromise());
+    }
+
+    /** The failure path up to the close, which waits for the returned write of the last records. */
+    private ChannelFuture failBeforeClose(Throwable cause, ByteBuf lastRecords) {
         ChannelFuture flushed = lastRecords == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(lastRecords);
         if (!handshake.fail(ctx, cause)) {
             closing.connectionFailed(cause);
         }
         queue.failAll(cause);
         releaseAll();
-        closing.closeAfter(ctx, flushed, ctx.newPromise());
+        return flushed;
     }
 
     private void releaseAll() {
@@ -519,8 +524,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             connection.receive(internalBuffer());
             output.write(true);
         } catch (SSLException e) {
-            fail(e);
+            // As a failed read reports it: exceptionCaught after the handshake failed, before the channel closes.
+            ChannelFuture flushed = phase == Phase.CLOSED ? null : failBeforeClose(e, connection.pollOutput());
             ctx.fireExceptionCaught(new DecoderException(e));
+            if (flushed != null) {
+                closing.closeAfter(ctx, flushed, ctx.newPromise());
+            }
             return;
         }
         if (accept.takeSuppressedRead()) {
