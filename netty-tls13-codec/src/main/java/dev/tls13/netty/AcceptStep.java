@@ -20,10 +20,10 @@ import javax.net.ssl.SSLException;
  * ClientHello the selector is asked, once, for the context to continue with.
  * <pre>
  *   records ─► accepting connection ─► paused ─► selector(ClientHelloInfo) ─┬─ server context ─► accept, read on
- *                                                 (no reads; bytes held,    ├─ failure, throw ─► refuse: internal_error
- *                                                  up to a cap)             ├─ null ─► refuse: unrecognized_name or
- *                                                                           │          handshake_failure
- *                                                                           └─ client context ─► refuse: internal_error
+ *                                       (no reads; bytes held, capped)     ├─ failure, throw ─► refuse: internal_error
+ *                                                                          ├─ client context ─► refuse: internal_error
+ *                                                                          └─ null ─► refuse: unrecognized_name
+ *                                                                                     (SNI sent), handshake_failure
  * </pre>
  * While the answer is pending the handler asks for no reads ({@link #suppressRead()}), and the bytes that still
  * arrive (with {@code AUTO_READ} on, the transport keeps reading) wait in its cumulation, at most as many as one

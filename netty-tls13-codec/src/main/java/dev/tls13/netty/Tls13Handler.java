@@ -116,7 +116,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     /** As {@link #Tls13Handler(AsyncMapping, Tls13Context, ByteBufAllocator)}, allocating from the channel's. */
     public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
                         Tls13Context settings) {
-        this(selector, HandlerSettings.of(Objects.requireNonNull(settings, "settings")), null);
+        this(null, Objects.requireNonNull(selector, "selector"),
+                HandlerSettings.of(Objects.requireNonNull(settings, "settings")), null, null, -1);
     }
 
     /**
@@ -132,18 +133,13 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      */
     public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
                         Tls13Context settings, ByteBufAllocator alloc) {
-        this(selector, HandlerSettings.of(Objects.requireNonNull(settings, "settings")),
-                Objects.requireNonNull(alloc, "alloc"));
+        this(null, Objects.requireNonNull(selector, "selector"), HandlerSettings.of(
+                Objects.requireNonNull(settings, "settings")), Objects.requireNonNull(alloc, "alloc"), null, -1);
     }
 
-    /** A handler in accept mode with settings that come from no context ({@link Tls13SniHandler}'s). */
-    Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector, HandlerSettings settings,
-                 ByteBufAllocator alloc) {
-        this(null, Objects.requireNonNull(selector, "selector"), settings, alloc, null, -1);
-    }
-
-    private Tls13Handler(Tls13Context context, AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
-                         HandlerSettings settings, ByteBufAllocator alloc, String peerHost, int peerPort) {
+    /** Every constructor's: a fixed {@code context}, or a {@code selector} (accept mode; {@link Tls13SniHandler}). */
+    Tls13Handler(Tls13Context context, AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                 HandlerSettings settings, ByteBufAllocator alloc, String peerHost, int peerPort) {
         setCumulator(WritableMergeCumulator.INSTANCE);
         this.context = context;
         this.accept = selector == null ? null : new AcceptStep(selector, settings.limits(), this::answered);

@@ -116,7 +116,7 @@ public class Tls13SniHandler extends ChannelHandlerAdapter {
                     + ": " + maxClientHelloLength);
         }
         if (handshakeTimeoutMillis < 0) {
-            throw new IllegalArgumentException("handshakeTimeoutMillis must not be negative: " + handshakeTimeoutMillis);
+            throw new IllegalArgumentException("negative handshakeTimeoutMillis: " + handshakeTimeoutMillis);
         }
         this.mapping = (AsyncMapping<String, Tls13Context>) Objects.requireNonNull(mapping, "mapping");
         this.maxClientHelloLength = maxClientHelloLength;
@@ -150,7 +150,7 @@ public class Tls13SniHandler extends ChannelHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         HandlerSettings settings = HandlerSettings.DEFAULT.withHandshakeTimeoutMillis(handshakeTimeoutMillis > 0
                 ? handshakeTimeoutMillis : HandlerSettings.DEFAULT.handshakeTimeoutMillis());
-        handler = new Tls13Handler(this::select, settings, ctx.alloc());
+        handler = new Tls13Handler(null, this::select, settings, ctx.alloc(), null, -1);
         ctx.pipeline().replace(this, Tls13Handler.class.getName(), handler);
         handlerContext = ctx.pipeline().context(handler);
         // A handshake that fails before the lookup answered (timeout, a ClientHello the core rejects) is the
