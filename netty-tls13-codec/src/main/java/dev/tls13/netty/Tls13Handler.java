@@ -1,7 +1,6 @@
 package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
-import dev.tls13.Tls13KeyLog;
 import dev.tls13.connection.ClientHelloInfo;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
