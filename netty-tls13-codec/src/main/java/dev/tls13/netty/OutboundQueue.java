@@ -10,7 +10,9 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslClosedEngineException;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -87,6 +89,36 @@ final class OutboundQueue implements RegionStreamer.Owner {
         this.alloc = alloc;
         this.sealer = sealer;
         this.streamer = new RegionStreamer(ctx, alloc, sealer, this);
+    }
+
+    /**
+     * Takes ownership of a message written to the handler and queues it, a buffer or a region. Any other type is
+     * released and its promise failed with {@link UnsupportedMessageTypeException}, and so is every message once the
+     * connection is closed for writing ({@link SslClosedEngineException}).
+     *
+     * @param msg the message
+     * @param promise completed when its records are written
+     * @param maxHeldBytes the cap on buffered plaintext before the handshake completes
+     * @param closedForWriting whether close_notify was sent or the handler released everything
+     */
+    void write(Object msg, ChannelPromise promise, long maxHeldBytes, boolean closedForWriting) {
+        if (!(msg instanceof ByteBuf) && !(msg instanceof FileRegion)) {
+            UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class,
+                    FileRegion.class);
+            ReferenceCountUtil.safeRelease(msg);
+            promise.setFailure(cause);
+        } else if (closedForWriting) {
+            if (msg instanceof ByteBuf) {
+                ((ByteBuf) msg).release();
+            } else {
+                ReferenceCountUtil.safeRelease(msg);
+            }
+            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
+        } else if (msg instanceof ByteBuf) {
+            add((ByteBuf) msg, promise, maxHeldBytes);
+        } else {
+            add((FileRegion) msg, promise);
+        }
     }
 
     /**

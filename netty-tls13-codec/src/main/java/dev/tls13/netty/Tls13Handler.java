@@ -1,7 +1,7 @@
 package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
-import dev.tls13.Tls13KeyLog;
+import dev.tls13.connection.ClientHelloInfo;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
@@ -14,137 +14,89 @@ import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslClosedEngineException;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultPromise;
+import io.netty.util.AsyncMapping;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
- * The TLS 1.3 handler of one channel: records in, plaintext out, and the reverse for writes. It keeps
- * the contract of Netty's {@code SslHandler} (docs/architecture.md §9) so that frameworks keyed on its events and
- * behaviour work unchanged:
+ * The TLS 1.3 handler of one channel: records in, plaintext out, and the reverse for writes. It keeps the contract
+ * of Netty's {@code SslHandler} (docs/architecture.md §9), so that frameworks keyed on its events and behaviour
+ * work unchanged:
  * <ul>
- *   <li>the handshake starts when the handler is added to an active channel, else on channelActive (a
- *       client sends its ClientHello); {@link #handshakeFuture()} completes with the channel, and Netty's
- *       {@link SslHandshakeCompletionEvent} fires (the {@code SUCCESS} singleton on success) before the
- *       first decrypted {@code channelRead};</li>
- *   <li>the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
- *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are
- *       coalesced into records of up to the wrap size (16 KiB); a write's promise completes when its
- *       encrypted bytes are written;</li>
- *   <li>{@link FileRegion} writes (e.g. {@code DefaultFileRegion}, which Reactor Netty's {@code sendFile}
- *       writes when it finds no {@code SslHandler}) are encrypted too, in order with the buffers around
- *       them: the region is read in chunks only as fast as the channel takes the records, so a large
- *       file on a slow reader holds no more than about the write-buffer high water mark in memory;
- *       other message types are released and their promise failed with
- *       {@link UnsupportedMessageTypeException};</li>
- *   <li>handshake flights produced while reading are flushed once per read batch; with
- *       {@code AUTO_READ=false} the handler calls {@code ctx.read()} while the handshake needs input;</li>
- *   <li>inbound TLS errors reach {@code exceptionCaught} as {@code DecoderException(SSLException)}, after
- *       the fatal alert was written and flushed, the handshake failed and everything released; the
- *       channel is then closed;</li>
- *   <li>{@code close()} sends close_notify first (waiting at most the flush timeout, 3 s), after the
- *       writes made so far; but the rest of a region the channel has not taken yet is not sent: its
- *       promise fails, as with Netty's transports or {@code SslHandler} under a {@code ChunkedWriteHandler}
- *       (close in the write's listener to send it all); the peer's close_notify completes
- *       {@link #sslCloseFuture()} and fires {@link SslCloseCompletionEvent#SUCCESS};</li>
- *   <li>a channel closed mid-handshake fails the handshake with {@link ClosedChannelException}.</li>
+ *   <li>the handshake starts when the handler is added to an active channel, else on channelActive (a client
+ *       sends its ClientHello); {@link #handshakeFuture()} completes with the channel, and Netty's
+ *       {@link SslHandshakeCompletionEvent} fires ({@code SUCCESS} on success) before the first decrypted
+ *       {@code channelRead}; the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
+ *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are coalesced
+ *       into records of up to the wrap size (16 KiB); a write's promise completes when its records are written;</li>
+ *   <li>{@link FileRegion}s (e.g. the {@code DefaultFileRegion} Reactor Netty's {@code sendFile} writes when it
+ *       finds no {@code SslHandler}) are encrypted in order with the buffers around them, read in chunks only as
+ *       fast as the channel takes the records, so a large file on a slow reader holds about the write-buffer high
+ *       water mark in memory; other message types fail with {@link UnsupportedMessageTypeException};</li>
+ *   <li>flights produced while reading are flushed once per read batch; with {@code AUTO_READ=false} the handler
+ *       calls {@code ctx.read()} while the handshake needs input;</li>
+ *   <li>inbound TLS errors reach {@code exceptionCaught} as {@code DecoderException(SSLException)}, after the fatal
+ *       alert was flushed, the handshake failed and everything released; the channel is then closed;</li>
+ *   <li>{@code close()} sends close_notify after the writes made so far, waiting at most the flush timeout (3 s),
+ *       but the rest of a region the channel has not taken yet fails, as with Netty's transports (close in the
+ *       write's listener to send it all); the peer's close_notify completes {@link #sslCloseFuture()} and fires
+ *       {@link SslCloseCompletionEvent#SUCCESS}; a channel closed mid-handshake fails the handshake with
+ *       {@link ClosedChannelException};</li>
+ *   <li>in accept mode ({@link #Tls13Handler(AsyncMapping, Tls13Context)}) a server chooses its context from the
+ *       ClientHello (docs/architecture.md §13): nothing is read while the selector runs, and an answer that fails
+ *       or gives no server context refuses the client with an alert, failing the handshake as any failure does,
+ *       with the refusal (whose cause is the selector's failure).</li>
  * </ul>
- * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}.
- *
- * <p>Inside, the handler wires pipeline events to its parts: the {@code Phase} it is in, the
- * {@code OutboundQueue} of plaintext writes (with the {@code RegionStreamer} for regions) and the
- * {@code CloseSequence}.
+ * One per channel; not sharable. Create it with {@link Tls13Context#newHandler}. Inside, it wires pipeline events
+ * to its parts: {@code Phase}, {@code HandshakeSequence}, {@code OutboundQueue} (with {@code RegionStreamer}),
+ * {@code ConnectionOutput}, {@code ConnectionEvents}, {@code CloseSequence} and, in accept mode, {@code AcceptStep}.
  */
 public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboundHandler {
-
-    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(Tls13Handler.class);
-
-    /**
-     * Records are decrypted in place in the cumulation (docs/architecture.md §6), so a read-only inbound buffer is
-     * copied first; everything else is merged as by {@link ByteToMessageDecoder#MERGE_CUMULATOR}.
-     */
-    private static final Cumulator WRITABLE_MERGE_CUMULATOR = (alloc, cumulation, in) -> {
-        ByteBuf writable = in;
-        if (in.isReadOnly()) {
-            try {
-                writable = alloc.heapBuffer(in.readableBytes()).writeBytes(in);
-            } finally {
-                in.release();
-            }
-        }
-        return MERGE_CUMULATOR.cumulate(alloc, cumulation, writable);
-    };
 
     /** What the tests of region streaming size their regions by. */
     static final int REGION_CHUNK = RegionStreamer.CHUNK;
 
+    /** {@code null} in accept mode. */
     private final Tls13Context context;
+    /** {@code null} unless in accept mode. */
+    private final AcceptStep accept;
     private final String peerHost;
     private final int peerPort;
-    private final LazyChannelPromise handshakePromise = new LazyChannelPromise();
+    private final HandshakeSequence handshake;
     private final CloseSequence closing;
 
-    private volatile long handshakeTimeoutMillis;
     private volatile int wrapDataSize;
     private volatile long maxPendingWriteBytes;
-    private volatile SessionInfo session;
 
     private ByteBufAllocator alloc;
     private ChannelHandlerContext ctx;
     private TlsConnection connection;
+    private ConnectionEvents events;
+    private ConnectionOutput output;
     private OutboundQueue queue;
     private Phase phase = Phase.NEW;
-    /** Records were written while reading; channelReadComplete flushes them once (docs/architecture.md §4). */
-    private boolean needsFlush;
-    /** This read batch delivered plaintext to the application. */
-    private boolean firedChannelRead;
-    private ScheduledFuture<?> handshakeTimeout;
 
-    /**
-     * Creates a handler that allocates from its channel's allocator and knows nothing of its peer.
-     *
-     * @param context the configuration
-     */
+    /** Creates a handler from {@code context} that allocates from its channel's allocator and has no peer host. */
     public Tls13Handler(Tls13Context context) {
         this(context, null, -1);
     }
 
-    /**
-     * Creates a handler that allocates from its channel's allocator.
-     *
-     * @param context the configuration
-     * @param peerHost the peer's host (client: SNI and host name verification), or {@code null}
-     * @param peerPort the peer's port, or -1
-     */
+    /** As {@link #Tls13Handler(Tls13Context, ByteBufAllocator, String, int)}, allocating from the channel's. */
     public Tls13Handler(Tls13Context context, String peerHost, int peerPort) {
-        setCumulator(WRITABLE_MERGE_CUMULATOR);
-        this.context = Objects.requireNonNull(context, "context");
-        this.peerHost = peerHost;
-        this.peerPort = peerPort;
-        this.closing = new CloseSequence(new LazyChannelPromise(), context.closeNotifyFlushTimeoutMillis(),
-                context.closeNotifyReadTimeoutMillis());
-        this.handshakeTimeoutMillis = context.handshakeTimeoutMillis();
-        this.wrapDataSize = context.wrapDataSize();
-        this.maxPendingWriteBytes = context.maxPendingWriteBytes();
+        this(Objects.requireNonNull(context, "context"), null, HandlerSettings.of(context), null, peerHost, peerPort);
     }
 
     /**
@@ -156,25 +108,63 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * @param peerPort the peer's port, or -1
      */
     public Tls13Handler(Tls13Context context, ByteBufAllocator alloc, String peerHost, int peerPort) {
-        this(context, peerHost, peerPort);
-        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        this(Objects.requireNonNull(context, "context"), null, HandlerSettings.of(context),
+                Objects.requireNonNull(alloc, "alloc"), peerHost, peerPort);
+    }
+
+    /** As {@link #Tls13Handler(AsyncMapping, Tls13Context, ByteBufAllocator)}, allocating from the channel's. */
+    public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                        Tls13Context settings) {
+        this(null, Objects.requireNonNull(selector, "selector"),
+                HandlerSettings.of(Objects.requireNonNull(settings, "settings")), null, null, -1);
     }
 
     /**
-     * Whether the first bytes of a buffer look like a TLS record (for detectors that choose between TLS
-     * and plaintext); needs at least 5 readable bytes.
+     * Creates a server handler in accept mode (docs/architecture.md §13): once the client's ClientHello is read,
+     * {@code selector} chooses the server context to go on with, e.g. by {@link ClientHelloInfo#serverName()}, as
+     * Netty's {@code SniHandler} uses its {@link AsyncMapping}. {@code settings} gives the handler settings and the
+     * connection's limits, which apply from the first byte; its TLS configuration is not used. The chosen context
+     * gives everything else, its key log included, and is {@link #context()} from then on.
      *
-     * @param buffer the received bytes (borrowed, indices unchanged)
+     * @param selector chooses the server context from what the client offered; asked once, on the event loop
+     * @param settings the context whose handler settings and limits apply
+     * @param alloc allocates the handler's buffers
+     */
+    public Tls13Handler(AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                        Tls13Context settings, ByteBufAllocator alloc) {
+        this(null, Objects.requireNonNull(selector, "selector"), HandlerSettings.of(
+                Objects.requireNonNull(settings, "settings")), Objects.requireNonNull(alloc, "alloc"), null, -1);
+    }
+
+    /** Every constructor's: a fixed {@code context}, or a {@code selector} (accept mode; {@link Tls13SniHandler}). */
+    Tls13Handler(Tls13Context context, AsyncMapping<? super ClientHelloInfo, ? extends Tls13Context> selector,
+                 HandlerSettings settings, ByteBufAllocator alloc, String peerHost, int peerPort) {
+        setCumulator(WritableMergeCumulator.INSTANCE);
+        this.context = context;
+        this.accept = selector == null ? null : new AcceptStep(selector, settings.limits(), this::answered);
+        this.alloc = alloc;
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+        this.handshake = new HandshakeSequence(new LazyChannelPromise(() -> ctx), settings.handshakeTimeoutMillis());
+        this.closing = new CloseSequence(new LazyChannelPromise(() -> ctx), settings.closeNotifyFlushTimeoutMillis(),
+                settings.closeNotifyReadTimeoutMillis());
+        this.wrapDataSize = settings.wrapDataSize();
+        this.maxPendingWriteBytes = settings.maxPendingWriteBytes();
+    }
+
+    /**
+     * Whether a buffer starts with a TLS record, for detectors that choose between TLS and plaintext.
+     *
+     * @param buffer the received bytes (borrowed, indices unchanged), at least 5
      * @return {@code true} when they start a TLS record
-     * @throws IllegalArgumentException when fewer than 5 bytes are readable
      */
     public static boolean isTlsRecord(ByteBuf buffer) {
         return SslHandler.isEncrypted(buffer, false);
     }
 
-    /** @return the configuration this handler was made from */
+    /** @return the configuration: the one given, or in accept mode the chosen one ({@code null} before) */
     public Tls13Context context() {
-        return context;
+        return accept == null ? context : accept.chosen();
     }
 
     /** @return the peer host given at creation, or {@code null} */
@@ -187,47 +177,34 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return peerPort;
     }
 
-    /**
-     * The handshake's outcome: completes with the channel, or fails with the cause.
-     *
-     * @return the future (the same object every time)
-     */
+    /** @return the handshake's outcome: completes with the channel, or fails with the cause */
     public Future<Channel> handshakeFuture() {
-        return handshakePromise;
+        return handshake.future();
     }
 
-    /**
-     * Succeeds when the peer's close_notify arrives; fails with {@link ClosedChannelException} when the
-     * channel closes first.
-     *
-     * @return the future (the same object every time)
-     */
+    /** @return succeeds on the peer's close_notify; fails with {@link ClosedChannelException} on an earlier close */
     public Future<Channel> sslCloseFuture() {
         return closing.future();
     }
 
     /** @return what the handshake negotiated, or {@code null} before it completed */
     public SessionInfo session() {
-        return session;
+        return handshake.session();
     }
 
     /** @return the ALPN protocol negotiated (RFC 7301), or {@code null} */
     public String applicationProtocol() {
-        SessionInfo s = session;
+        SessionInfo s = handshake.session();
         return s == null ? null : s.applicationProtocol();
     }
 
     /**
      * Exports keying material from this connection (RFC 8446 §7.5): {@code HKDF-Expand-Label(
-     * Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context_value), length)}. Both
-     * sides of a connection export the same bytes for the same arguments; OpenSSL calls this
-     * {@code SSL_export_keying_material}.
-     *
-     * <p>Runs on the channel's event loop; from another thread it waits for the event loop.
+     * Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context_value), length)}, the same bytes on
+     * both sides ({@code SSL_export_keying_material} in OpenSSL). From another thread it waits for the event loop.
      *
      * @param label the label (RFC 5705 §4), e.g. {@code "EXPORTER-my-protocol"}
-     * @param context the context value, or {@code null}: TLS 1.3 treats "no context" exactly like an
-     *        empty context (RFC 8446 §7.5), so both give the same bytes
+     * @param context the context value, or {@code null}, which TLS 1.3 treats exactly like an empty one (§7.5)
      * @param length the number of bytes, at most 255 times the hash length
      * @return the keying material, owned by the caller
      * @throws IllegalStateException before the handshake completed or after the connection was closed
@@ -244,11 +221,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         Future<byte[]> f = c.executor().submit(() -> exportKeyingMaterial0(label, contextValue, length));
         f.awaitUninterruptibly();
         if (!f.isSuccess()) {
-            Throwable cause = f.cause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+            if (f.cause() instanceof RuntimeException) {
+                throw (RuntimeException) f.cause();
             }
-            throw new IllegalStateException("keying material export failed", cause);
+            throw new IllegalStateException("keying material export failed", f.cause());
         }
         return f.getNow();
     }
@@ -262,29 +238,17 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** @return the handshake timeout in milliseconds (0: none) */
     public long getHandshakeTimeoutMillis() {
-        return handshakeTimeoutMillis;
+        return handshake.timeoutMillis();
     }
 
-    /**
-     * Sets the handshake timeout; takes effect for a handshake not yet started.
-     *
-     * @param timeout the timeout, 0 for none
-     * @param unit its unit
-     */
+    /** Sets the handshake timeout (0: none) of a handshake not yet started. */
     public void setHandshakeTimeout(long timeout, TimeUnit unit) {
         setHandshakeTimeoutMillis(Objects.requireNonNull(unit, "unit").toMillis(timeout));
     }
 
-    /**
-     * Sets the handshake timeout; takes effect for a handshake not yet started.
-     *
-     * @param millis the timeout in milliseconds, 0 for none
-     */
+    /** Sets the handshake timeout in milliseconds (0: none) of a handshake not yet started. */
     public void setHandshakeTimeoutMillis(long millis) {
-        if (millis < 0) {
-            throw new IllegalArgumentException("handshake timeout must not be negative: " + millis);
-        }
-        handshakeTimeoutMillis = millis;
+        handshake.timeoutMillis(nonNegative(millis));
     }
 
     /** @return how long closing waits for close_notify to be written, in milliseconds */
@@ -292,12 +256,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return closing.flushTimeoutMillis();
     }
 
-    /**
-     * Sets how long closing waits for close_notify to be written before closing anyway.
-     *
-     * @param timeout the timeout
-     * @param unit its unit
-     */
+    /** Sets how long closing waits for close_notify to be written before closing anyway. */
     public final void setCloseNotifyFlushTimeout(long timeout, TimeUnit unit) {
         closing.flushTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
@@ -307,21 +266,12 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return closing.readTimeoutMillis();
     }
 
-    /**
-     * Sets how long closing waits for the peer's close_notify after sending ours.
-     *
-     * @param timeout the timeout, 0 not to wait
-     * @param unit its unit
-     */
+    /** Sets how long closing waits for the peer's close_notify after sending ours (0: not at all). */
     public final void setCloseNotifyReadTimeout(long timeout, TimeUnit unit) {
         closing.readTimeoutMillis(nonNegative(unit.toMillis(timeout)));
     }
 
-    /**
-     * Sets the largest plaintext per record written; smaller writes are coalesced up to it.
-     *
-     * @param bytes 1 to 16384
-     */
+    /** Sets the largest plaintext per record written, 1 to 16384; smaller writes are coalesced up to it. */
     public final void setWrapDataSize(int bytes) {
         if (bytes < 1 || bytes > 16384) {
             throw new IllegalArgumentException("wrap data size must be between 1 and 16384: " + bytes);
@@ -334,11 +284,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         return wrapDataSize;
     }
 
-    /**
-     * Sets the cap on plaintext queued before the handshake completes; writes beyond it fail.
-     *
-     * @param bytes the cap
-     */
+    /** Sets the cap on plaintext queued before the handshake completes; writes beyond it fail. */
     public final void setMaxPendingWriteBytes(long bytes) {
         maxPendingWriteBytes = nonNegative(bytes);
     }
@@ -356,67 +302,35 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     }
 
     /**
-     * Sends close_notify after the data written so far, without closing the channel (TLS half-close,
-     * RFC 8446 §6.1). Later writes fail, and so does the rest of a region the channel has not taken yet
-     * (as with {@code close()}).
-     *
-     * @return the future of the close_notify write
+     * Sends close_notify after the data written so far, without closing the channel (TLS half-close, RFC 8446
+     * §6.1), and returns the future of its write. Later writes fail, as does the rest of a region the channel has
+     * not taken yet (as with {@code close()}); the future fails when sealing close_notify failed.
      */
     public ChannelFuture closeOutbound() {
-        ChannelHandlerContext c = requireContext();
-        return closeOutbound(c.newPromise());
+        return closeOutbound(requireContext().newPromise());
     }
 
-    /**
-     * Sends close_notify after the data written so far, without closing the channel.
-     *
-     * @param promise completed when close_notify is written
-     * @return {@code promise}
-     */
+    /** As {@link #closeOutbound()}, completing {@code promise}, which it returns. */
     public ChannelFuture closeOutbound(ChannelPromise promise) {
-        runInEventLoop(() -> closing.closeOutbound(ctx, prepareCloseNotify(), promise));
+        runInEventLoop(() -> output.closeOutbound(queue, closing, promise));
         return promise;
     }
 
     /**
-     * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), optionally asking the peer to update
-     * its keys too.
-     *
-     * @param requestPeerUpdate whether to set update_requested
-     * @return completes when the KeyUpdate is written; fails before the handshake completed
+     * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), asking the peer to update its own with
+     * {@code requestPeerUpdate}; the returned future completes when it is written, and fails before the handshake.
      */
     public Future<Void> updateKeys(boolean requestPeerUpdate) {
         Promise<Void> promise = requireContext().executor().newPromise();
-        runInEventLoop(() -> updateKeys0(requestPeerUpdate, promise));
-        return promise;
-    }
-
-    private void updateKeys0(boolean requestPeerUpdate, Promise<Void> promise) {
-        if (phase != Phase.OPEN || connection.isOutboundClosed()) {
-            promise.tryFailure(new IllegalStateException("KeyUpdate needs a connected TLS session open for writing"));
-            return;
-        }
-        try {
-            // Data written before the KeyUpdate goes out under the old keys.
-            queue.flush();
-            connection.updateKeys(requestPeerUpdate);
-        } catch (TlsException e) {
-            promise.tryFailure(e);
-            fail(e);
-            return;
-        }
-        ByteBuf output = connection.pollOutput();
-        if (output == null) {
-            promise.trySuccess(null);
-            return;
-        }
-        ctx.writeAndFlush(output).addListener(f -> {
-            if (f.isSuccess()) {
-                promise.trySuccess(null);
+        runInEventLoop(() -> {
+            if (phase != Phase.OPEN || connection.isOutboundClosed()) {
+                promise.tryFailure(new IllegalStateException(
+                        "KeyUpdate needs a connected TLS session open for writing"));
             } else {
-                promise.tryFailure(f.cause());
+                output.updateKeys(queue, requestPeerUpdate, promise);
             }
         });
+        return promise;
     }
 
     private ChannelHandlerContext requireContext() {
@@ -445,7 +359,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         if (alloc == null) {
             alloc = ctx.alloc();
         }
-        queue = new OutboundQueue(ctx, alloc, new Sealer());
+        events = new ConnectionEvents(this, ctx, closing);
+        output = new ConnectionOutput(this, ctx, handshake);
+        queue = new OutboundQueue(ctx, alloc, output);
         connection = newConnection();
         if (ctx.channel().isActive()) {
             startHandshake();
@@ -454,7 +370,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     /** Creates this channel's connection: the one place it is made. */
     private TlsConnection newConnection() {
-        return context.newConnection(alloc, peerHost, new Events());
+        return accept != null ? TlsConnection.accepting(alloc, events, accept.limits())
+                : context.newConnection(alloc, peerHost, events);
     }
 
     @Override
@@ -468,39 +385,21 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         phase = phase.start();
-        applyHandshakeTimeout();
+        handshake.startTimeout(ctx, cause -> {
+            if (phase != Phase.CLOSED) {
+                // Tell the peer we give up, then fail like any other handshake failure.
+                connection.closeOutbound();
+                fail(cause);
+            }
+        });
         try {
             connection.start();
+            output.write(true);
         } catch (TlsException e) {
             fail(e);
             return;
         }
-        writeOutput(true);
         readIfNeeded();
-    }
-
-    private void applyHandshakeTimeout() {
-        long millis = handshakeTimeoutMillis;
-        if (millis <= 0 || handshakePromise.isDone()) {
-            return;
-        }
-        handshakeTimeout = ctx.executor().schedule(() -> {
-            if (handshakePromise.isDone() || phase == Phase.CLOSED) {
-                return;
-            }
-            SslHandshakeTimeoutException cause = new SslHandshakeTimeoutException(
-                    "TLS handshake timed out after " + millis + " ms");
-            // Tell the peer we give up, then fail like any other handshake failure.
-            connection.closeOutbound();
-            fail(cause);
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelHandshakeTimeout() {
-        if (handshakeTimeout != null) {
-            handshakeTimeout.cancel(false);
-            handshakeTimeout = null;
-        }
     }
 
     @Override
@@ -509,11 +408,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         // after a completed handshake and close with nothing pending, none is.
         queue.failAll(queue.isEmpty() ? null : new SSLException("pending write on removal of Tls13Handler"));
         SSLException cause = null;
-        if (!handshakePromise.isDone()) {
+        if (!handshake.isDone()) {
             cause = removedCause();
-            if (handshakePromise.tryFailure(cause)) {
-                ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-            }
+            handshake.fail(ctx, cause);
         }
         if (!closing.future().isDone()) {
             closing.fail(ctx, cause != null ? cause : removedCause());
@@ -528,15 +425,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         // Each exception is created only when a promise or a write needs it, without a stack trace.
-        ClosedChannelException closed = null;
-        if (!handshakePromise.isDone()) {
-            closed = CloseSequence.channelClosed();
-            closed.addSuppressed(new SSLHandshakeException(
-                    "Connection closed while the TLS handshake was in progress"));
-            if (handshakePromise.tryFailure(closed)) {
-                ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(closed));
-            }
-        }
+        ClosedChannelException closed = handshake.channelClosed(ctx);
         closing.channelInactive(ctx);
         if (closed == null && !queue.isEmpty()) {
             closed = CloseSequence.channelClosed();
@@ -559,20 +448,26 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * The failure path of docs/architecture.md §7: write and flush the fatal alert the connection queued,
      * fail the handshake and fire the failed event if it was running, release everything, close.
      */
-    private void fail(Throwable cause) {
-        if (phase == Phase.CLOSED) {
-            return;
+    void fail(Throwable cause) {
+        if (phase != Phase.CLOSED) {
+            fail(cause, connection.pollOutput());
         }
-        ByteBuf alert = connection.pollOutput();
-        ChannelFuture flushed = alert == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(alert);
-        if (handshakePromise.tryFailure(cause)) {
-            ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-        } else {
+    }
+
+    /** The failure path, with the last records (owned; the fatal alert among them) already taken. */
+    void fail(Throwable cause, ByteBuf lastRecords) {
+        closing.closeAfter(ctx, failBeforeClose(cause, lastRecords), ctx.newPromise());
+    }
+
+    /** The failure path up to the close, which waits for the returned write of the last records. */
+    private ChannelFuture failBeforeClose(Throwable cause, ByteBuf lastRecords) {
+        ChannelFuture flushed = lastRecords == null ? ctx.newSucceededFuture() : ctx.writeAndFlush(lastRecords);
+        if (!handshake.fail(ctx, cause)) {
             closing.connectionFailed(cause);
         }
         queue.failAll(cause);
         releaseAll();
-        closing.closeAfter(ctx, flushed, ctx.newPromise());
+        return flushed;
     }
 
     private void releaseAll() {
@@ -580,7 +475,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         phase = phase.release();
-        cancelHandshakeTimeout();
+        handshake.cancelTimeout();
         // Null only when creating it failed in handlerAdded.
         if (connection != null) {
             connection.release();
@@ -600,114 +495,103 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         try {
-            connection.receive(in);
-        } catch (TlsException e) {
+            if (accept == null) {
+                connection.receive(in);
+            } else {
+                accept.receive(ctx, connection, in);
+            }
+            // Flights produced while reading are flushed once, in channelReadComplete (docs/architecture.md §4).
+            output.write(false);
+        } catch (SSLException e) {
             fail(e);
             throw e;
         }
-        // Flights produced while reading are flushed once, in channelReadComplete (docs/architecture.md §4).
-        writeOutput(false);
+    }
+
+    /** The selector answered after decode returned: goes on with the records held in the cumulation. */
+    private void answered(Future<Tls13Context> answer) {
+        if (phase == Phase.CLOSED) {
+            // The failure path ran while the selector was busy (timeout, close, removal).
+            return;
+        }
+        try {
+            accept.continueWith(answer, connection);
+            connection.receive(internalBuffer());
+            output.write(true);
+        } catch (SSLException e) {
+            // As a failed read reports it: exceptionCaught after the handshake failed, before the channel closes.
+            ChannelFuture flushed = phase == Phase.CLOSED ? null : failBeforeClose(e, connection.pollOutput());
+            ctx.fireExceptionCaught(new DecoderException(e));
+            if (flushed != null) {
+                closing.closeAfter(ctx, flushed, ctx.newPromise());
+            }
+            return;
+        }
+        if (accept.takeSuppressedRead()) {
+            ctx.read();
+        } else {
+            readIfNeeded();
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         discardSomeReadBytes();
-        if (needsFlush) {
-            needsFlush = false;
-            ctx.flush();
-        }
+        output.readComplete();
         readIfNeeded();
-        firedChannelRead = false;
+        events.readComplete();
         ctx.fireChannelReadComplete();
     }
 
     /**
      * With AUTO_READ off nobody else asks for the records the handshake needs; and a read batch that
-     * delivered nothing to the application must not leave it waiting (like SslHandler's readIfNeeded).
+     * delivered nothing to the application must not leave it waiting (like SslHandler's readIfNeeded). While
+     * a selector runs, nothing is read.
      */
     private void readIfNeeded() {
-        if (phase != Phase.CLOSED && !ctx.channel().config().isAutoRead()
-                && (!handshakePromise.isDone() || !firedChannelRead)) {
+        if (phase != Phase.CLOSED && !ctx.channel().config().isAutoRead() && (accept == null || !accept.isWaiting())
+                && (!handshake.isDone() || !events.firedChannelRead())) {
             ctx.read();
         }
     }
 
-    /** Receives the connection's events; each runs inside {@code connection.receive}. */
-    private final class Events implements TlsConnection.Listener {
-        @Override
-        public void handshakeComplete(SessionInfo info) {
-            session = info;
-            phase = phase.completeHandshake();
-            boolean heldWritesDue = queue.handshakeComplete();
-            cancelHandshakeTimeout();
-            if (LOGGER.isDebugEnabled()) {
-                LOGGER.debug("{} HANDSHAKEN: {} {} {}", ctx.channel(), info.protocol(), info.cipherSuite(),
-                        info.namedGroup());
+    /** The connection completed its handshake (inside {@code receive}): the held writes are due. */
+    void handshakeCompleted(SessionInfo info) {
+        phase = phase.completeHandshake();
+        boolean heldWritesDue = queue.handshakeComplete();
+        handshake.succeed(ctx, info);
+        if (heldWritesDue && phase == Phase.OPEN) {
+            try {
+                queue.flush();
+            } catch (TlsException e) {
+                // The connection is failed; receive() rethrows it once this callback returns.
+                return;
             }
-            handshakePromise.trySuccess(ctx.channel());
-            ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
-            if (heldWritesDue && phase == Phase.OPEN) {
-                try {
-                    queue.flush();
-                } catch (TlsException e) {
-                    // The connection is failed; receive() rethrows it once this callback returns.
-                    return;
-                }
-                // Flushed once at the end of the read batch, with the rest of the flight.
-                needsFlush = true;
-            }
+            // Flushed once at the end of the read batch, with the rest of the flight.
+            output.flushAtReadComplete();
         }
+    }
 
-        @Override
-        public void applicationData(ByteBuf data) {
-            firedChannelRead = true;
-            ctx.fireChannelRead(data);
-        }
+    /** @return the connection, for the handler's parts */
+    TlsConnection connection() {
+        return connection;
+    }
 
-        @Override
-        public boolean keyLogEnabled() {
-            return context.keyLog() != null;
-        }
+    /** @return whether everything was released (failure, channel closed, handler removed) */
+    boolean isReleased() {
+        return phase == Phase.CLOSED;
+    }
 
-        @Override
-        public void keyLog(String line) {
-            Tls13KeyLog log = context.keyLog();
-            if (log != null) {
-                log.log(ctx.channel(), line);
-            }
-        }
-
-        @Override
-        public void closeNotifyReceived() {
-            closing.closeNotifyReceived(ctx);
-        }
+    /** @return the record bytes of the ClientHello in accept mode, for {@link Tls13SniHandler}'s cap; else 0 */
+    int clientHelloBytes() {
+        return accept == null ? 0 : accept.clientHelloBytes();
     }
 
     // ---- outbound ----
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!(msg instanceof ByteBuf) && !(msg instanceof FileRegion)) {
-            UnsupportedMessageTypeException cause = new UnsupportedMessageTypeException(msg, ByteBuf.class,
-                    FileRegion.class);
-            ReferenceCountUtil.safeRelease(msg);
-            promise.setFailure(cause);
-            return;
-        }
-        if (phase == Phase.CLOSED || connection.isOutboundClosed()) {
-            if (msg instanceof ByteBuf) {
-                ((ByteBuf) msg).release();
-            } else {
-                ReferenceCountUtil.safeRelease(msg);
-            }
-            promise.setFailure(new SslClosedEngineException("TLS connection closed for writing"));
-            return;
-        }
-        if (msg instanceof ByteBuf) {
-            queue.add((ByteBuf) msg, promise, maxPendingWriteBytes);
-        } else {
-            queue.add((FileRegion) msg, promise);
-        }
+        queue.write(msg, promise, maxPendingWriteBytes, phase == Phase.CLOSED || connection.isOutboundClosed());
     }
 
     @Override
@@ -719,54 +603,6 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             return;
         }
         ctx.flush();
-    }
-
-    /** Writes the records the connection has queued (flights, alerts); flushes now or at read complete. */
-    private void writeOutput(boolean flush) {
-        if (phase == Phase.CLOSED) {
-            return;
-        }
-        ByteBuf output = connection.pollOutput();
-        if (output == null) {
-            return;
-        }
-        ctx.write(output).addListener(f -> {
-            if (!f.isSuccess() && phase != Phase.CLOSED) {
-                SSLException cause = new SSLException("failure when writing TLS control frames", f.cause());
-                if (handshakePromise.tryFailure(cause)) {
-                    ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
-                }
-                ctx.close();
-            }
-        });
-        if (flush) {
-            ctx.flush();
-        } else {
-            needsFlush = true;
-        }
-    }
-
-    /**
-     * Seals with the connection's write keys; a failure runs {@link #fail}. A RuntimeException while
-     * sealing is our bug or a broken {@code CryptoProvider}; it becomes an internal TlsException that fails
-     * the writes and closes the channel (without an alert: the record layer's state is unknown), so no
-     * write promise is left waiting.
-     */
-    private final class Sealer implements RecordSealer {
-        @Override
-        public ByteBuf seal(ByteBuf plaintext) throws TlsException {
-            try {
-                connection.writeApplicationData(plaintext, wrapDataSize);
-            } catch (RuntimeException e) {
-                throw TlsException.internal("sealing application data failed", e);
-            }
-            return connection.pollOutput();
-        }
-
-        @Override
-        public void sealFailed(TlsException cause) {
-            fail(cause);
-        }
     }
 
     // ---- closing ----
@@ -786,21 +622,14 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
             ctx.close(promise);
             return;
         }
-        closing.close(ctx, prepareCloseNotify(), promise);
-    }
-
-    /**
-     * Queues close_notify after the data written so far (RFC 8446 §6.1): after the handshake the queued
-     * writes are sealed first, before it they fail ({@link OutboundQueue#closeOutbound}).
-     *
-     * @return the records up to close_notify (owned), or {@code null} when it was sent before or sealing failed
-     */
-    private ByteBuf prepareCloseNotify() {
-        if (phase == Phase.CLOSED || connection.isOutboundClosed() || !queue.closeOutbound()) {
-            return null;
+        ByteBuf closeNotify;
+        try {
+            closeNotify = output.closeNotify(queue);
+        } catch (TlsException e) {
+            // The failure path is closing the channel.
+            closeNotify = null;
         }
-        connection.closeOutbound();
-        return connection.pollOutput();
+        closing.close(ctx, closeNotify, promise);
     }
 
     // ---- pass-through ----
@@ -823,25 +652,9 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        ctx.read();
-    }
-
-    /**
-     * A promise usable before the handler is added: it notifies on the channel's executor once known
-     * (like SslHandler's LazyChannelPromise).
-     */
-    private final class LazyChannelPromise extends DefaultPromise<Channel> {
-        @Override
-        protected EventExecutor executor() {
-            ChannelHandlerContext c = ctx;
-            return c == null ? ImmediateEventExecutor.INSTANCE : c.executor();
-        }
-
-        @Override
-        protected void checkDeadLock() {
-            if (ctx != null) {
-                super.checkDeadLock();
-            }
+        // While the selector runs nothing is read (docs/architecture.md §13); the read is made when it answers.
+        if (accept == null || !accept.suppressRead()) {
+            ctx.read();
         }
     }
 }

@@ -5,8 +5,8 @@
  *
  * <pre>
  * [Tls13SniHandler | OptionalTls13Handler] ─► Tls13Handler ─► [Tls13ProtocolNegotiationHandler] ─► application
- *   (replace themselves with a Tls13Handler)      │                 (configures the pipeline for the ALPN protocol)
- *                                                 └─ TlsConnection: the sans-IO core, one per handler
+ *   (replace themselves with a Tls13Handler:      │                 (configures the pipeline for the ALPN protocol)
+ *    the SNI handler's is in accept mode)         └─ TlsConnection: the sans-IO core, one per handler
  * </pre>
  *
  * <p>Rules:

@@ -2,6 +2,7 @@ package dev.tls13.netty;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.crypto.Aead;
@@ -65,6 +66,31 @@ class Tls13HandlerSealFailureTest {
             assertInstanceOf(TlsException.class, write.cause());
         }
         assertFalse(pair.client.isOpen(), "the channel is closed");
+    }
+
+    @Test
+    void aFailingSealOfCloseNotifyFailsTheConnectionInsteadOfLeavingItOpen() {
+        handshake();
+        // The connection records this failure without throwing it: the handler finds it when it polls the output.
+        ChannelFuture closeNotify = pair.clientHandler.closeOutbound();
+        pair.client.runPendingTasks();
+        assertTrue(closeNotify.isDone(), "the half-close is not reported as done");
+        TlsException failure = assertInstanceOf(TlsException.class, closeNotify.cause());
+        assertInstanceOf(TlsFailure.Internal.class, failure.failure());
+        assertFalse(pair.client.isOpen(), "the failure path closed the channel");
+        assertSame(failure, pair.clientHandler.sslCloseFuture().cause());
+        ChannelFuture write = pair.client.writeAndFlush(Unpooled.copiedBuffer("late", StandardCharsets.US_ASCII));
+        assertFalse(write.isSuccess());
+    }
+
+    @Test
+    void aFailingSealOfCloseNotifyOnCloseReportsTheFailure() {
+        handshake();
+        ChannelFuture close = pair.client.close();
+        pair.client.runPendingTasks();
+        assertTrue(close.isSuccess(), "the channel closes anyway");
+        TlsException failure = assertInstanceOf(TlsException.class, pair.clientHandler.sslCloseFuture().cause());
+        assertInstanceOf(TlsFailure.Internal.class, failure.failure());
     }
 
     /** The JCA provider, whose AEADs throw IllegalStateException from every seal once broken. */

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.error.TlsException;
+import dev.tls13.error.TlsFailure;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
+import dev.tls13.wire.AlertDescription;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -42,6 +45,8 @@ class Tls13SniHandlerTest {
                     .add("alpha.test", ALPHA_CONTEXT)
                     .add("*.beta.test", BETA_CONTEXT)
                     .build();
+
+    private static final long DEFAULT_TIMEOUT = Tls13SniHandler.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
 
     private final EmbeddedChannel client = new EmbeddedChannel();
     private final EmbeddedChannel server = new EmbeddedChannel();
@@ -151,7 +156,8 @@ class Tls13SniHandlerTest {
         Tls13Handler handler = connect(sni, "alpha.test");
         assertEquals("alpha.test", asked.get());
         assertFalse(handler.handshakeFuture().isDone(), "no ServerHello before the lookup completes");
-        assertSame(sni, server.pipeline().get(Tls13SniHandler.class));
+        assertFalse(server.pipeline().get(Tls13Handler.class).handshakeFuture().isDone(), "the server waits");
+        assertNull(sni.selectedContext());
 
         pending.get().setSuccess(ALPHA_CONTEXT);
         server.runPendingTasks();
@@ -166,7 +172,9 @@ class Tls13SniHandlerTest {
         SniCompletionEvent event = sniEvent();
         assertInstanceOf(TooLongFrameException.class, event.cause());
         assertTrue(event.cause().getMessage().contains("exceeds 100"), event.cause()::getMessage);
-        assertInstanceOf(TooLongFrameException.class, serverApp.exceptions.get(0));
+        DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
+        assertInstanceOf(SSLException.class, error.getCause(), "the refusal");
+        assertSame(event.cause(), error.getCause().getCause());
         assertFalse(server.isOpen());
         assertNull(sni.selectedContext());
         assertNull(server.pipeline().get(Tls13Handler.class));
@@ -215,8 +223,47 @@ class Tls13SniHandlerTest {
         });
         connect(sni, "alpha.test");
         DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
-        assertEquals("lookup down", error.getCause().getMessage());
+        assertInstanceOf(SSLException.class, error.getCause(), "the refusal");
+        assertEquals("lookup down", error.getCause().getCause().getMessage());
         assertFalse(sniEvent().isSuccess());
+        assertNull(sni.selectedContext());
+    }
+
+    @Test
+    void theNameIsLookedUpInLowerCase() {
+        AtomicReference<String> asked = new AtomicReference<>();
+        Tls13SniHandler sni = new Tls13SniHandler((Mapping<String, Tls13Context>) name -> {
+            asked.set(name);
+            return MAPPING.map(name);
+        });
+        Tls13Handler handler = connect(sni, "ALPHA.Test");
+        assertEquals("alpha.test", asked.get());
+        assertServedBy(sni, handler, ALPHA_CONTEXT, ALPHA);
+        assertEquals("alpha.test", sniEvent().hostname());
+    }
+
+    @Test
+    void theChosenContextsHandlerSettingsApply() {
+        Tls13Context small = Tls13Context.forServer(ALPHA.privateKey(), ALPHA.chain().toArray(new X509Certificate[0]))
+                .wrapDataSize(512).closeNotifyFlushTimeout(1, TimeUnit.SECONDS).build();
+        Tls13SniHandler sni = new Tls13SniHandler((Mapping<String, Tls13Context>) name -> small);
+        assertServedBy(sni, connect(sni, "alpha.test"), small, ALPHA);
+        Tls13Handler served = server.pipeline().get(Tls13Handler.class);
+        assertEquals(512, served.getWrapDataSize());
+        assertEquals(1_000, served.getCloseNotifyFlushTimeoutMillis());
+        assertEquals(DEFAULT_TIMEOUT, served.getHandshakeTimeoutMillis(), "the SNI timeout");
+        assertSame(small, served.context());
+    }
+
+    @Test
+    void noContextForTheNameRefusesTheClientWithUnrecognizedName() {
+        Tls13SniHandler sni = new Tls13SniHandler((Mapping<String, Tls13Context>) name -> null);
+        Tls13Handler handler = connect(sni, "alpha.test");
+        assertFalse(sniEvent().isSuccess());
+        TlsException failure = assertInstanceOf(TlsException.class, handler.handshakeFuture().cause());
+        assertEquals(AlertDescription.UNRECOGNIZED_NAME,
+                assertInstanceOf(TlsFailure.AlertReceived.class, failure.failure()).description());
+        assertFalse(server.isOpen());
         assertNull(sni.selectedContext());
     }
 
