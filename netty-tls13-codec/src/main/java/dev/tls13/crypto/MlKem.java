@@ -97,6 +97,23 @@ final class MlKem {
     }
 
     /**
+     * A decapsulation key in FIPS 203's expanded encoding (dk, §7.1), checked as ML-KEM.Decaps's input check
+     * requires (§7.3: its length and the hash of the encapsulation key it embeds). TLS never imports one, ours
+     * come from a seed; Wycheproof's decapsulation vectors are given this way.
+     *
+     * @param decapsulationKey dk, 768k + 96 bytes; copied
+     * @return the key pair
+     * @throws IllegalArgumentException if the key has the wrong length or fails the hash check
+     */
+    DecapsulationKey fromExpandedKey(byte[] decapsulationKey) {
+        if (decapsulationKey.length != 2 * encapsulationKeyLength + 32) {
+            throw new IllegalArgumentException(name() + " decapsulation key must be " + (2 * encapsulationKeyLength
+                    + 32) + " bytes, got " + decapsulationKey.length);
+        }
+        return new DecapsulationKey(new MLKEMPrivateKeyParameters(parameters, decapsulationKey));
+    }
+
+    /**
      * The input checks of ML-KEM.Encaps (FIPS 203 §7.2): the exact length, then the modulus check, which
      * decodes every coefficient of the 384k-byte vector t̂ (two 12-bit values per three bytes, ByteDecode_12)
      * and requires it to be below q, i.e. ByteEncode_12(ByteDecode_12(ek)) = ek. The 32-byte seed ρ that ends
@@ -201,6 +218,11 @@ final class MlKem {
                         name() + " ciphertext length " + ciphertext.length + ", expected " + ciphertextLength);
             }
             return new MLKEMExtractor(key).extractSecret(ciphertext);
+        }
+
+        /** @return dk in FIPS 203's expanded encoding (§7.1), for known answers; a new array */
+        byte[] expandedKey() {
+            return key.getParametersWithFormat(MLKEMPrivateKeyParameters.EXPANDED_KEY).getEncoded();
         }
 
         /** Zeroes the key's arrays (BouncyCastle's {@code destroy}). */
