@@ -18,7 +18,9 @@ import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.SecretWithEncapsulation;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.kems.MLKEMExtractor;
 import org.bouncycastle.crypto.kems.MLKEMGenerator;
 import org.bouncycastle.crypto.params.MLKEMParameters;
@@ -26,6 +28,7 @@ import org.bouncycastle.crypto.params.MLKEMPrivateKeyParameters;
 import org.bouncycastle.crypto.params.MLKEMPublicKeyParameters;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -90,8 +93,7 @@ class HybridKeyExchangeTest {
             return out;
         }
         EcCurve curve = EcCurve.of(ecdh);
-        org.bouncycastle.asn1.x9.X9ECParameters x9 = org.bouncycastle.crypto.ec.CustomNamedCurves
-                .getByName(curve.jcaName());
+        X9ECParameters x9 = CustomNamedCurves.getByName(curve.jcaName());
         return x9.getG().multiply(new BigInteger(1, privateKey)).normalize().getEncoded(false);
     }
 
@@ -268,7 +270,7 @@ class HybridKeyExchangeTest {
                 () -> KeyExchanges.fromPrivateKey(KeyExchangeAlgorithm.X25519MLKEM768, new byte[64 + 31]));
     }
 
-    private static InvalidKeyShareException assertInvalid(org.junit.jupiter.api.function.Executable step) {
+    private static InvalidKeyShareException assertInvalid(Executable step) {
         return assertThrows(InvalidKeyShareException.class, step);
     }
 }

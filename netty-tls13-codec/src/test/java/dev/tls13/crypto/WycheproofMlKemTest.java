@@ -2,6 +2,9 @@ package dev.tls13.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.crypto.Wycheproof.Group;
 import dev.tls13.crypto.Wycheproof.Tally;
@@ -142,19 +145,19 @@ class WycheproofMlKemTest {
     void theModulusCheckLooksAtEveryCoefficientOfTHatButNotAtRho() {
         MlKem.DecapsulationKey key = MlKem.ML_KEM_768.generate(new SecureRandom());
         byte[] ek = key.encapsulationKey();
-        assertEquals(true, MlKem.ML_KEM_768.isValidEncapsulationKey(ek));
+        assertTrue(MlKem.ML_KEM_768.isValidEncapsulationKey(ek));
         for (int coefficient : new int[] {0, 1, 2 * 256 - 1, 767}) {
             for (int value : new int[] {3329, 4095}) {
                 byte[] bad = withCoefficient(ek, coefficient, value);
-                assertEquals(false, MlKem.ML_KEM_768.isValidEncapsulationKey(bad), coefficient + " = " + value);
+                assertFalse(MlKem.ML_KEM_768.isValidEncapsulationKey(bad), coefficient + " = " + value);
             }
-            assertEquals(true, MlKem.ML_KEM_768.isValidEncapsulationKey(withCoefficient(ek, coefficient, 3328)));
+            assertTrue(MlKem.ML_KEM_768.isValidEncapsulationKey(withCoefficient(ek, coefficient, 3328)));
         }
         byte[] rho = ek.clone();
         Arrays.fill(rho, rho.length - 32, rho.length, (byte) 0xFF);
-        assertEquals(true, MlKem.ML_KEM_768.isValidEncapsulationKey(rho), "ρ is a seed, any bytes");
-        assertEquals(false, MlKem.ML_KEM_768.isValidEncapsulationKey(Arrays.copyOf(ek, ek.length + 1)));
-        assertEquals(false, MlKem.ML_KEM_1024.isValidEncapsulationKey(ek), "a 768 key for 1024");
+        assertTrue(MlKem.ML_KEM_768.isValidEncapsulationKey(rho), "ρ is a seed, any bytes");
+        assertFalse(MlKem.ML_KEM_768.isValidEncapsulationKey(Arrays.copyOf(ek, ek.length + 1)));
+        assertFalse(MlKem.ML_KEM_1024.isValidEncapsulationKey(ek), "a 768 key for 1024");
         key.destroy();
     }
 
@@ -164,9 +167,8 @@ class WycheproofMlKemTest {
         MlKem.Encapsulated e = MlKem.ML_KEM_1024.encapsulate(key.encapsulationKey(), new SecureRandom());
         assertArrayEquals(e.sharedSecret(), key.decapsulate(e.ciphertext()));
         key.destroy();
-        assertEquals(true, key.isDestroyed());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> key.decapsulate(e.ciphertext()));
+        assertTrue(key.isDestroyed());
+        assertThrows(IllegalStateException.class, () -> key.decapsulate(e.ciphertext()));
     }
 
     /** ByteEncode_12 places coefficient i at bits 12i .. 12i + 11 of the vector t̂. */

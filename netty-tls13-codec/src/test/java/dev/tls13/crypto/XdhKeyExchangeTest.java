@@ -123,7 +123,8 @@ class XdhKeyExchangeTest {
             for (int bad : new int[] {0, 1, length - 1, length + 1, 65}) {
                 byte[] share = new byte[bad];
                 Arrays.fill(share, (byte) 9);
-                InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.decapsulate(share));
+                InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class,
+                        () -> keys.decapsulate(share));
                 assertEquals(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE, e.kind(), algorithm + " " + bad);
             }
         }

@@ -24,6 +24,7 @@ import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ServerHello;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -196,8 +197,8 @@ class HybridHandshakeTest {
 
     @Test
     void theServerRefusesAHybridShareOfTheWrongLength() {
-        assertIllegalShare(PeerMisbehaved.INVALID_KEY_SHARE, () -> serverGets(s -> java.util.Arrays.copyOf(s, 1215)));
-        assertIllegalShare(PeerMisbehaved.INVALID_KEY_SHARE, () -> serverGets(s -> java.util.Arrays.copyOf(s, 1217)));
+        assertIllegalShare(PeerMisbehaved.INVALID_KEY_SHARE, () -> serverGets(s -> Arrays.copyOf(s, 1215)));
+        assertIllegalShare(PeerMisbehaved.INVALID_KEY_SHARE, () -> serverGets(s -> Arrays.copyOf(s, 1217)));
     }
 
     @Test
@@ -212,7 +213,7 @@ class HybridHandshakeTest {
     @Test
     void theServerRefusesAnAllZeroX25519Part() {
         assertIllegalShare(PeerMisbehaved.ZERO_SHARED_SECRET, () -> serverGets(s -> {
-            java.util.Arrays.fill(s, 1184, 1216, (byte) 0);
+            Arrays.fill(s, 1184, 1216, (byte) 0);
             return s;
         }));
     }
@@ -242,16 +243,16 @@ class HybridHandshakeTest {
     void theClientRefusesAHybridShareOfTheWrongLength() {
         for (NamedGroup group : HYBRIDS) {
             assertIllegalShare(PeerMisbehaved.INVALID_KEY_SHARE,
-                    () -> clientGets(group, s -> java.util.Arrays.copyOf(s, s.length - 1)));
+                    () -> clientGets(group, s -> Arrays.copyOf(s, s.length - 1)));
             assertIllegalShare(PeerMisbehaved.INVALID_KEY_SHARE,
-                    () -> clientGets(group, s -> java.util.Arrays.copyOf(s, s.length + 1)));
+                    () -> clientGets(group, s -> Arrays.copyOf(s, s.length + 1)));
         }
     }
 
     @Test
     void theClientRefusesAnInvalidEcdhPart() {
         assertIllegalShare(PeerMisbehaved.ZERO_SHARED_SECRET, () -> clientGets(NamedGroup.X25519MLKEM768, s -> {
-            java.util.Arrays.fill(s, 1088, 1120, (byte) 0);
+            Arrays.fill(s, 1088, 1120, (byte) 0);
             return s;
         }));
         for (NamedGroup group : List.of(NamedGroup.SECP256R1MLKEM768, NamedGroup.SECP384R1MLKEM1024)) {
@@ -276,9 +277,10 @@ class HybridHandshakeTest {
                             .orElseThrow().entry();
                     byte[] share = entry.keyExchange().clone();
                     share[10] ^= 1;
+                    Extension.KeyShareServerHello changed = new Extension.KeyShareServerHello(
+                            new Extension.KeyShareEntry(entry.group(), share));
                     m = HandshakeCodec.encode(new ServerHello(sh.legacyVersion(), sh.random(),
-                            sh.legacySessionIdEcho(), sh.cipherSuite(), Extensions.of(
-                                    new Extension.KeyShareServerHello(new Extension.KeyShareEntry(entry.group(), share)),
+                            sh.legacySessionIdEcho(), sh.cipherSuite(), Extensions.of(changed,
                                     sh.extensions().find(Extension.SupportedVersionsServerHello.class).orElseThrow())));
                 }
                 pair.client = pair.client.on(HandshakeHarness.decode(m), m, pair.clientOut);
