@@ -83,11 +83,15 @@ public final class Tls13Context {
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
-            clientConfig = ClientConfig.builder(b.cryptoProvider, trust).cipherSuites(b.cipherSuites)
-                    .namedGroups(b.namedGroups).keyShareCount(b.keyShares).signatureSchemes(b.signatureSchemes)
+            ClientConfig.Builder client = ClientConfig.builder(b.cryptoProvider, trust).cipherSuites(b.cipherSuites)
+                    .namedGroups(b.namedGroups).signatureSchemes(b.signatureSchemes)
                     .applicationProtocols(b.applicationProtocols)
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
-                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys).build();
+                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys);
+            if (b.keyShares > 0) {
+                client.keyShareCount(b.keyShares);
+            }
+            clientConfig = client.build();
             serverConfig = null;
         }
         serverName = b.serverName;

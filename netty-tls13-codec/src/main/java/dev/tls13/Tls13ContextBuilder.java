@@ -70,7 +70,8 @@ public final class Tls13ContextBuilder {
     boolean failOnApplicationProtocolMismatch = true;
     List<CipherSuite> cipherSuites = DEFAULT_CIPHER_SUITES;
     List<NamedGroup> namedGroups = DEFAULT_GROUPS;
-    int keyShares = 1;
+    /** 0: the default, key shares for X25519MLKEM768 and x25519 (ConfigDefaults.keyShareGroups). */
+    int keyShares;
     List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
     boolean middleboxCompatibility = true;
     boolean helloRetryRequestCookie;
@@ -473,8 +474,10 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The key exchange groups, in preference order: x25519, secp256r1, secp384r1, secp521r1, x448 (also
-     * spelled P-256, prime256v1, P-384, P-521, X25519, X448; case does not matter).
+     * The key exchange groups, in preference order: the hybrids X25519MLKEM768, SecP256r1MLKEM768,
+     * SecP384r1MLKEM1024 (draft-ietf-tls-ecdhe-mlkem), then x25519, secp256r1, secp384r1, secp521r1, x448 (also
+     * spelled P-256, prime256v1, P-384, P-521; case does not matter). That is the default order; a server
+     * picks its most preferred group that the client supports.
      *
      * @param groups the names
      * @return this builder
@@ -489,8 +492,10 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * How many of the first groups a client sends a key share for (default 1); the server asks with a
-     * HelloRetryRequest when it prefers another offered group.
+     * How many of the first groups a client sends a key share for; the server asks with a HelloRetryRequest
+     * when it prefers another offered group. By default a client sends one share for its first group and,
+     * when that is a hybrid, one for its first classical group too: X25519MLKEM768 and x25519 with the default
+     * groups, so a server without post-quantum groups needs no HelloRetryRequest.
      *
      * @param count 1 to the number of groups
      * @return this builder
@@ -710,8 +715,8 @@ public final class Tls13ContextBuilder {
         }
         if (group == null || !SUPPORTED_GROUPS.contains(group)) {
             throw new IllegalArgumentException("unknown or unsupported named group '" + name
-                    + "' (supported: x25519, secp256r1, secp384r1, secp521r1, x448; or P-256, prime256v1, P-384,"
-                    + " P-521)");
+                    + "' (supported: " + String.join(", ", supportedNamedGroups())
+                    + "; or P-256, prime256v1, P-384, P-521)");
         }
         return group;
     }
@@ -730,10 +735,11 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The supported key exchange groups by RFC 8446 name, in the default preference order; they are
+     * The supported key exchange groups by RFC 8446 or IANA name, in the default preference order; they are
      * also the default.
      *
-     * @return x25519, secp256r1, secp384r1, secp521r1, x448
+     * @return X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024, x25519, secp256r1, secp384r1, secp521r1,
+     *         x448
      */
     public static List<String> supportedNamedGroups() {
         return SUPPORTED_GROUPS.stream().map(NamedGroup::knownName).toList();

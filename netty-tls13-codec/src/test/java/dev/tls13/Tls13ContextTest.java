@@ -28,13 +28,15 @@ class Tls13ContextTest {
     }
 
     @Test
-    void defaultsAreTheThreeMainSuitesAndFiveGroups() {
+    void defaultsAreTheThreeMainSuitesAndTheHybridsBeforeTheFiveClassicalGroups() {
         Tls13Context context = client().build();
         assertTrue(context.isClient());
         assertFalse(context.isServer());
         assertEquals(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"),
                 context.cipherSuites());
-        assertEquals(List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448"), context.namedGroups());
+        assertEquals(List.of("X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "x25519", "secp256r1",
+                "secp384r1", "secp521r1", "x448"), context.namedGroups());
+        assertEquals(context.namedGroups(), server().build().namedGroups());
         assertEquals(List.of(), context.applicationProtocols());
         assertEquals(10_000, context.handshakeTimeoutMillis());
         assertEquals(3_000, context.closeNotifyFlushTimeoutMillis());
@@ -59,9 +61,15 @@ class Tls13ContextTest {
         assertEquals("secp256r1", Tls13ContextBuilder.namedGroupName("prime256v1"));
         assertEquals("secp256r1", Tls13ContextBuilder.namedGroupName("P-256"));
         assertEquals("x448", Tls13ContextBuilder.namedGroupName("X448"));
-        assertEquals(List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448"),
-                Tls13ContextBuilder.supportedNamedGroups());
-        for (String unsupported : new String[] {"ffdhe2048", "X25519MLKEM768", "P-257"}) {
+        assertEquals("x25519", Tls13ContextBuilder.namedGroupName("X25519"));
+        assertEquals("X25519MLKEM768", Tls13ContextBuilder.namedGroupName("x25519mlkem768"));
+        assertEquals("SecP256r1MLKEM768", Tls13ContextBuilder.namedGroupName("SECP256R1MLKEM768"));
+        assertEquals("SecP384r1MLKEM1024", Tls13ContextBuilder.namedGroupName(" SecP384r1MLKEM1024 "));
+        assertEquals(List.of("X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "x25519", "secp256r1",
+                "secp384r1", "secp521r1", "x448"), Tls13ContextBuilder.supportedNamedGroups());
+        assertEquals(List.of("SecP384r1MLKEM1024", "x25519"),
+                client().namedGroups("SecP384r1MLKEM1024", "X25519").build().namedGroups());
+        for (String unsupported : new String[] {"ffdhe2048", "MLKEM768", "X25519Kyber768Draft00", "P-257"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Tls13ContextBuilder.namedGroupName(unsupported));
             assertTrue(e.getMessage().contains("unknown or unsupported named group '" + unsupported + "'"),

@@ -65,7 +65,8 @@ public enum Stack {
      *
      * @param suite the TLS 1.3 cipher suite both ends are restricted to, or {@code null} for the default
      *              (BoringSSL ignores TLS 1.3 suite configuration: the caller checks what was negotiated)
-     * @param group the named group both ends are restricted to ("x25519" or "secp256r1"), or {@code null};
+     * @param group the named group both ends are restricted to ("x25519", "secp256r1", "X25519MLKEM768"), or
+     *              {@code null};
      *              for the JDK it must have been set already as {@code jdk.tls.namedGroups} (see
      *              {@link #restrictJdkGroup})
      * @param keyType the server certificate's key type

@@ -66,8 +66,10 @@ final class HttpsClient {
                             "SNI name to send (default: HOST unless it is an IP address)"),
                     new Options.Spec("ciphersuites", "LIST", "TLS 1.3 cipher suites to offer, e.g."
                             + " TLS_AES_256_GCM_SHA384"),
-                    new Options.Spec("groups", "LIST", "key exchange groups in preference order, e.g. x25519:secp256r1"
-                            + " (OpenSSL names X25519, P-256, P-384, P-521 work too)"),
+                    new Options.Spec("groups", "LIST", "key exchange groups in preference order, e.g."
+                            + " X25519MLKEM768:x25519 (default: the hybrids X25519MLKEM768, SecP256r1MLKEM768,"
+                            + " SecP384r1MLKEM1024, then x25519, secp256r1, secp384r1, secp521r1, x448, with shares"
+                            + " for X25519MLKEM768 and x25519; OpenSSL names X25519, P-256, P-384, P-521 work too)"),
                     new Options.Spec("keylog", "FILE", HttpsServer.KEYLOG_HELP)));
 
     /**

@@ -74,7 +74,9 @@ final class HttpsServer implements AutoCloseable {
                     new Options.Spec("ciphersuites", "LIST", "TLS 1.3 cipher suites, e.g."
                             + " TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"),
                     new Options.Spec("groups", "LIST", "key exchange groups in preference order, e.g."
-                            + " x25519:secp256r1 (OpenSSL names X25519, P-256, P-384, P-521 work too)"),
+                            + " X25519MLKEM768:x25519 (default: the hybrids X25519MLKEM768, SecP256r1MLKEM768,"
+                            + " SecP384r1MLKEM1024, then x25519, secp256r1, secp384r1, secp521r1, x448; OpenSSL names"
+                            + " X25519, P-256, P-384, P-521 work too)"),
                     new Options.Spec("keylog", "FILE", KEYLOG_HELP)));
 
     /**

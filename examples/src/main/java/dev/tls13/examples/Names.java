@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /**
  * Accepts names as OpenSSL spells them ({@code X25519}, {@code P-256}, {@code prime256v1}) next to the
- * RFC 8446 §4.2.7 names the codec uses ({@code x25519}, {@code secp256r1}).
+ * RFC 8446 §4.2.7 names the codec uses ({@code x25519}, {@code secp256r1}) and the IANA names of the hybrid
+ * post-quantum groups ({@code X25519MLKEM768}, {@code SecP256r1MLKEM768}, {@code SecP384r1MLKEM1024}), in any
+ * case.
  */
 final class Names {
     private Names() {
@@ -25,8 +27,9 @@ final class Names {
         try {
             return Tls13ContextBuilder.namedGroupName(name);
         } catch (IllegalArgumentException e) {
-            throw new Options.UsageException("unknown group: " + name
-                    + " (known: x25519, secp256r1 (P-256, prime256v1), secp384r1 (P-384), secp521r1 (P-521), x448)");
+            throw new Options.UsageException("unknown group: " + name + " (known: "
+                    + String.join(", ", Tls13ContextBuilder.supportedNamedGroups())
+                    + "; OpenSSL's P-256, prime256v1, P-384, P-521 too)");
         }
     }
 

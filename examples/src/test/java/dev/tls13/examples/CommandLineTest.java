@@ -83,11 +83,14 @@ class CommandLineTest {
     void acceptsOpenSslSpellingsOfGroupsAndSuites() throws Exception {
         assertEquals(List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448"),
                 Names.groups(List.of("X25519", "P-256", "P-384", "secp521r1", "X448")));
+        assertEquals(List.of("X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"),
+                Names.groups(List.of("X25519MLKEM768", "secp256r1mlkem768", "SECP384R1MLKEM1024")));
         assertEquals(List.of("TLS_AES_256_GCM_SHA384"),
                 Names.cipherSuites(List.of("tls_aes_256_gcm_sha384")));
         Run run = Run.of("client", "h:1", "--groups", "P-257");
         assertEquals(2, run.status());
         assertTrue(run.err().contains("unknown group: P-257"), run.err());
+        assertTrue(run.err().contains("X25519MLKEM768"), "the usage lists the hybrids: " + run.err());
         assertEquals(2, Run.of("client", "h:1", "--ciphersuites", "TLS_RSA_WITH_AES_128_CBC_SHA").status());
     }
 

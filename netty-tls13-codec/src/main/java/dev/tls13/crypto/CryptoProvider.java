@@ -35,12 +35,26 @@ public interface CryptoProvider {
     Aead aead(AeadAlgorithm algorithm, byte[] key);
 
     /**
-     * Generates an ephemeral key pair.
+     * Generates an ephemeral key pair: the client's side of a key exchange, whose public value goes into the
+     * ClientHello's key_share (RFC 8446 §4.2.8).
      *
      * @param algorithm the group's algorithm
      * @return the key pair
      */
     KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm);
+
+    /**
+     * The server's side of a key exchange: validates the client's share and encapsulates against it. For
+     * (EC)DHE that is a fresh ephemeral key pair and its agreement; for a hybrid group, ML-KEM.Encaps and the
+     * agreement of its ECDH part (docs/architecture.md §8).
+     *
+     * @param algorithm the group's algorithm
+     * @param clientShare the client's key_exchange bytes; borrowed
+     * @return the server's key_exchange bytes and the shared secret, owned by the caller
+     * @throws InvalidKeyShareException if the client's share is invalid (wrong length, not a point, an
+     *         encapsulation key failing FIPS 203 §7.2's check) or yields an all-zero secret
+     */
+    Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare) throws InvalidKeyShareException;
 
     /**
      * Signs a message (the CertificateVerify content of RFC 8446 §4.4.3).

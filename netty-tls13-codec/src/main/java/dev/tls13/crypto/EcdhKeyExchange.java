@@ -99,7 +99,7 @@ final class EcdhKeyExchange implements KeyExchange {
     }
 
     @Override
-    public byte[] agree(byte[] peerPublicKey) throws InvalidKeyShareException {
+    public byte[] decapsulate(byte[] peerPublicKey) throws InvalidKeyShareException {
         PrivateKey key = privateKey;
         if (key == null) {
             throw new IllegalStateException("key exchange destroyed");

@@ -7,6 +7,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * The default provider: the JCA where the JDK is fast and complete, BouncyCastle where it is not
@@ -17,6 +18,7 @@ public final class JcaCryptoProvider implements CryptoProvider {
     private static final JcaCryptoProvider INSTANCE = new JcaCryptoProvider();
 
     private final SecureRandom random = new SecureRandom();
+    private final Function<KeyExchangeAlgorithm, KeyExchange> ephemeral = a -> KeyExchanges.generate(a, random);
 
     private JcaCryptoProvider() {
     }
@@ -48,6 +50,12 @@ public final class JcaCryptoProvider implements CryptoProvider {
     @Override
     public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
         return KeyExchanges.generate(algorithm, random);
+    }
+
+    @Override
+    public Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare)
+            throws InvalidKeyShareException {
+        return KeyExchanges.encapsulate(algorithm, clientShare, ephemeral, random);
     }
 
     @Override

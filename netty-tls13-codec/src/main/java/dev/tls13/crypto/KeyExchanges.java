@@ -1,6 +1,8 @@
 package dev.tls13.crypto;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * Creates ephemeral (EC)DHE key pairs (RFC 8446 §4.2.8), choosing per algorithm by speed and by
@@ -26,7 +28,14 @@ import java.security.SecureRandom;
  *       (NOTES.md), but we have not established that its Weierstrass arithmetic is constant-time. The
  *       peer's point is fully validated before use (RFC 8446 §4.2.8.2, {@link EcCurve}). SunEC private
  *       keys cannot be destroyed; {@code destroy()} drops the reference.</li>
+ *   <li>The hybrids {@code X25519MLKEM768}, {@code SECP256R1MLKEM768}, {@code SECP384R1MLKEM1024}
+ *       ({@link HybridKeyExchange}): ML-KEM on BouncyCastle ({@link MlKem}) with the ECDH parts above.</li>
  * </ul>
+ *
+ * <p>Every group is used as a KEM (docs/architecture.md §8): the client generates a key pair,
+ * {@link #encapsulate} is the server's side. For the (EC)DH groups encapsulation is a fresh key pair and its
+ * agreement with the client's share, exactly what a server did before the hybrids came: those keep their
+ * fast paths.
  */
 final class KeyExchanges {
     private KeyExchanges() {
@@ -39,6 +48,11 @@ final class KeyExchanges {
      */
     static KeyExchange generate(KeyExchangeAlgorithm algorithm, SecureRandom random) {
         switch (algorithm) {
+            case X25519MLKEM768:
+            case SECP256R1MLKEM768:
+            case SECP384R1MLKEM1024:
+                return HybridKeyExchange.generate(algorithm,
+                        generate(HybridKeyExchange.Layout.of(algorithm).ecdh(), random), random);
             case X25519:
             case X448:
                 return XdhKeyExchange.generate(algorithm, random);
@@ -56,13 +70,31 @@ final class KeyExchanges {
      * The key pair of a fixed private key, for the deterministic test provider (RFC 8448 replays).
      *
      * @param algorithm the group's algorithm
-     * @param privateKey the RFC 7748 scalar bytes for X25519/X448, or the big-endian scalar for the
-     *        NIST curves; copied
+     * @param privateKey the RFC 7748 scalar bytes for X25519/X448, the big-endian scalar for the
+     *        NIST curves, or for a hybrid the 64-byte ML-KEM seed d || z followed by its ECDH part's private
+     *        key; copied
      * @return the key pair
      * @throws IllegalArgumentException if the key has the wrong length or is out of range
      */
     static KeyExchange fromPrivateKey(KeyExchangeAlgorithm algorithm, byte[] privateKey) {
         switch (algorithm) {
+            case X25519MLKEM768:
+            case SECP256R1MLKEM768:
+            case SECP384R1MLKEM1024: {
+                if (privateKey.length <= MlKem.SEED_LENGTH) {
+                    throw new IllegalArgumentException(algorithm + " private key must be the ML-KEM seed and an"
+                            + " ECDH private key");
+                }
+                byte[] seed = Arrays.copyOf(privateKey, MlKem.SEED_LENGTH);
+                byte[] ecdh = Arrays.copyOfRange(privateKey, MlKem.SEED_LENGTH, privateKey.length);
+                try {
+                    return HybridKeyExchange.fromSeed(algorithm, seed,
+                            fromPrivateKey(HybridKeyExchange.Layout.of(algorithm).ecdh(), ecdh));
+                } finally {
+                    Arrays.fill(seed, (byte) 0);
+                    Arrays.fill(ecdh, (byte) 0);
+                }
+            }
             case X25519:
             case X448:
                 return XdhKeyExchange.fromPrivateKey(algorithm, privateKey);
@@ -73,6 +105,35 @@ final class KeyExchanges {
                 return EcdhKeyExchange.fromPrivateKey(algorithm, privateKey);
             default:
                 throw new IllegalArgumentException("unsupported key exchange " + algorithm);
+        }
+    }
+
+    /**
+     * The server's side of a key exchange (RFC 8446 §4.2.8): for the (EC)DH groups a fresh key pair from
+     * {@code ephemeral} and its agreement with the client's share; for a hybrid, ML-KEM.Encaps and that
+     * agreement for the ECDH part ({@link HybridKeyExchange#encapsulate}).
+     *
+     * @param algorithm the group's algorithm
+     * @param clientShare the client's key_exchange bytes
+     * @param ephemeral makes a fresh (EC)DH key pair of an algorithm; destroyed here
+     * @param random the source of the ML-KEM message (hybrids only)
+     * @return the server's share and the shared secret, owned by the caller
+     * @throws InvalidKeyShareException if the client's share is invalid or yields an all-zero secret
+     */
+    static Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare,
+                                     Function<KeyExchangeAlgorithm, KeyExchange> ephemeral, SecureRandom random)
+            throws InvalidKeyShareException {
+        if (algorithm.isHybrid()) {
+            return HybridKeyExchange.encapsulate(algorithm, clientShare, ephemeral, random);
+        }
+        KeyExchange ours = ephemeral.apply(algorithm);
+        try {
+            byte[] share = ours.publicKey();
+            // (EC)DH as a KEM: the agreement is symmetric, so "decapsulating" the client's share with our fresh
+            // key pair gives the secret the client computes from our share.
+            return new Encapsulation(share, ours.decapsulate(clientShare));
+        } finally {
+            ours.destroy();
         }
     }
 }

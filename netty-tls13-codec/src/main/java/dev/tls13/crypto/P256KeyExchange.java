@@ -47,7 +47,7 @@ final class P256KeyExchange implements KeyExchange {
     }
 
     @Override
-    public byte[] agree(byte[] peerPublicKey) throws InvalidKeyShareException {
+    public byte[] decapsulate(byte[] peerPublicKey) throws InvalidKeyShareException {
         if (destroyed) {
             throw new IllegalStateException("key exchange destroyed");
         }

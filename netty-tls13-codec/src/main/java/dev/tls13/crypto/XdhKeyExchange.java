@@ -21,7 +21,7 @@ final class XdhKeyExchange implements KeyExchange {
     private XdhKeyExchange(KeyExchangeAlgorithm algorithm, byte[] privateKey) {
         this.algorithm = algorithm;
         this.privateKey = privateKey;
-        this.publicKey = new byte[algorithm.publicKeyLength()];
+        this.publicKey = new byte[algorithm.clientShareLength()];
         if (algorithm == KeyExchangeAlgorithm.X25519) {
             X25519.generatePublicKey(privateKey, 0, publicKey, 0);
         } else {
@@ -75,17 +75,17 @@ final class XdhKeyExchange implements KeyExchange {
     }
 
     @Override
-    public byte[] agree(byte[] peerPublicKey) throws InvalidKeyShareException {
+    public byte[] decapsulate(byte[] peerPublicKey) throws InvalidKeyShareException {
         if (destroyed) {
             throw new IllegalStateException("key exchange destroyed");
         }
         // RFC 8446 §4.2.8.2: the share is exactly the RFC 7748 u-coordinate, 32 or 56 bytes.
-        if (peerPublicKey.length != algorithm.publicKeyLength()) {
+        if (peerPublicKey.length != algorithm.clientShareLength()) {
             throw new InvalidKeyShareException(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE,
                     algorithm + " share length " + peerPublicKey.length + ", expected "
-                            + algorithm.publicKeyLength());
+                            + algorithm.clientShareLength());
         }
-        byte[] shared = new byte[algorithm.publicKeyLength()];
+        byte[] shared = new byte[algorithm.sharedSecretLength()];
         boolean nonZero = algorithm == KeyExchangeAlgorithm.X25519
                 ? X25519.calculateAgreement(privateKey, 0, peerPublicKey, 0, shared, 0)
                 : X448.calculateAgreement(privateKey, 0, peerPublicKey, 0, shared, 0);

@@ -11,6 +11,8 @@
  * X25519, X448             BouncyCastle's RFC 7748 code (constant-time by design)
  * secp256r1 ECDHE          P256 on P256Field: ours, constant-time, 6-9x faster than SunEC on JDK 17
  * secp384r1, secp521r1     JCA (SunEC); the peer's point validated by EcCurve first
+ * ML-KEM-768, ML-KEM-1024  BouncyCastle's lightweight ML-KEM (MlKem), in the hybrid groups X25519MLKEM768,
+ *                          SecP256r1MLKEM768, SecP384r1MLKEM1024 (HybridKeyExchange) with the ECDH above
  * ECDSA P-256              signing: P256 (constant-time); verification: P256Verifier (public inputs only)
  * RSA-PSS, EdDSA, others   JCA
  * PEM                      BouncyCastle's PEMParser (PemReader)
@@ -20,6 +22,9 @@
  * <ul>
  *   <li>Imports: the JDK ({@code java.*}, {@code javax.*}) and BouncyCastle only, nothing of this library
  *       (enforced by {@code CryptoPackageDependenciesTest}).</li>
+ *   <li>Key exchange is KEM-shaped: the client generates a {@link dev.tls13.crypto.KeyExchange}, the server
+ *       encapsulates against its share ({@link dev.tls13.crypto.CryptoProvider#encapsulate}), the client
+ *       decapsulates the server's share; for (EC)DH encapsulation is a fresh key pair and its agreement.</li>
  *   <li>Providers are thread-safe; the objects they return ({@link dev.tls13.crypto.Aead},
  *       {@link dev.tls13.crypto.KeyExchange}, the digests) are not, and are used by one connection's
  *       thread.</li>

@@ -18,7 +18,7 @@ public final class ClientConfig {
     private final CryptoProvider crypto;
     private final List<CipherSuite> cipherSuites;
     private final List<NamedGroup> namedGroups;
-    private final int keyShareCount;
+    private final List<NamedGroup> keyShareGroups;
     private final List<SignatureScheme> signatureSchemes;
     private final List<SignatureScheme> signatureSchemesCert;
     private final List<String> applicationProtocols;
@@ -39,17 +39,28 @@ public final class ClientConfig {
         if (cipherSuites.isEmpty() || namedGroups.isEmpty() || signatureSchemes.isEmpty()) {
             throw new IllegalArgumentException("cipher suites, groups and signature schemes must not be empty");
         }
-        if (b.keyShareCount < 1 || b.keyShareCount > namedGroups.size()) {
+        if (b.keyShareGroups != null) {
+            keyShareGroups = List.copyOf(b.keyShareGroups);
+            if (keyShareGroups.isEmpty() || !namedGroups.containsAll(keyShareGroups)
+                    || keyShareGroups.stream().distinct().count() != keyShareGroups.size()) {
+                throw new IllegalArgumentException("key share groups must be distinct groups of namedGroups: "
+                        + keyShareGroups);
+            }
+        } else if (!b.keyShareCountSet) {
+            keyShareGroups = ConfigDefaults.keyShareGroups(namedGroups);
+        } else if (b.keyShareCount < 1 || b.keyShareCount > namedGroups.size()) {
             throw new IllegalArgumentException("keyShareCount must be between 1 and the number of groups");
+        } else {
+            keyShareGroups = namedGroups.subList(0, b.keyShareCount);
         }
-        keyShareCount = b.keyShareCount;
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
     }
 
     /**
-     * Starts a configuration with the defaults: the GCM and ChaCha20 suites, the groups x25519, secp256r1,
-     * secp384r1, secp521r1 and x448 with one key share, {@link SignatureSchemes#DEFAULT} and
+     * Starts a configuration with the defaults: the GCM and ChaCha20 suites, {@link ConfigDefaults#NAMED_GROUPS}
+     * (the hybrids, then x25519, secp256r1, secp384r1, secp521r1 and x448) with key shares for
+     * X25519MLKEM768 and x25519 ({@link ConfigDefaults#keyShareGroups}), {@link SignatureSchemes#DEFAULT} and
      * {@link SignatureSchemes#DEFAULT_CERT}, no ALPN, host name verification ({@code "HTTPS"}), middlebox
      * compatibility mode, no client certificate.
      *
@@ -68,7 +79,7 @@ public final class ClientConfig {
      */
     public Builder toBuilder() {
         return new Builder(crypto, trustManager).cipherSuites(cipherSuites).namedGroups(namedGroups)
-                .keyShareCount(keyShareCount).signatureSchemes(signatureSchemes)
+                .keyShareGroups(keyShareGroups).signatureSchemes(signatureSchemes)
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials);
@@ -89,9 +100,14 @@ public final class ClientConfig {
         return namedGroups;
     }
 
-    /** @return how many of the first {@link #namedGroups()} get a key share in the first ClientHello */
+    /** @return the groups that get a key share in the first ClientHello, in that order */
+    public List<NamedGroup> keyShareGroups() {
+        return keyShareGroups;
+    }
+
+    /** @return how many groups get a key share in the first ClientHello */
     public int keyShareCount() {
-        return keyShareCount;
+        return keyShareGroups.size();
     }
 
     /** @return the schemes offered in signature_algorithms (for CertificateVerify) */
@@ -138,7 +154,9 @@ public final class ClientConfig {
         private X509ExtendedTrustManager trustManager;
         private List<CipherSuite> cipherSuites = ConfigDefaults.CIPHER_SUITES;
         private List<NamedGroup> namedGroups = ConfigDefaults.NAMED_GROUPS;
-        private int keyShareCount = 1;
+        private int keyShareCount;
+        private boolean keyShareCountSet;
+        private List<NamedGroup> keyShareGroups;
         private List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
         private List<SignatureScheme> signatureSchemesCert = SignatureSchemes.DEFAULT_CERT;
         private List<String> applicationProtocols = List.of();
@@ -196,13 +214,28 @@ public final class ClientConfig {
         }
 
         /**
-         * Sets how many of the first groups get a key share in the first ClientHello.
+         * Sends key shares for the first {@code keyShareCount} groups, instead of the default
+         * ({@link ConfigDefaults#keyShareGroups}: the first group, plus the first classical one after a hybrid).
          *
          * @param keyShareCount between 1 and the number of groups
          * @return this builder
          */
         public Builder keyShareCount(int keyShareCount) {
             this.keyShareCount = keyShareCount;
+            this.keyShareCountSet = true;
+            this.keyShareGroups = null;
+            return this;
+        }
+
+        /**
+         * Sends key shares for exactly these groups, in this order.
+         *
+         * @param keyShareGroups distinct groups of {@link #namedGroups}; not empty
+         * @return this builder
+         */
+        public Builder keyShareGroups(List<NamedGroup> keyShareGroups) {
+            this.keyShareGroups = keyShareGroups;
+            this.keyShareCountSet = false;
             return this;
         }
 

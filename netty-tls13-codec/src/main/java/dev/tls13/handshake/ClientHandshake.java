@@ -74,8 +74,8 @@ public final class ClientHandshake {
         if (sessionId.length > 0) {
             crypto.nextBytes(sessionId);
         }
-        List<KeyExchange> shares = new ArrayList<>(config.keyShareCount());
-        for (NamedGroup group : config.namedGroups().subList(0, config.keyShareCount())) {
+        List<KeyExchange> shares = new ArrayList<>(config.keyShareGroups().size());
+        for (NamedGroup group : config.keyShareGroups()) {
             shares.add(crypto.generateKeyExchange(Negotiation.requireKeyExchange(group)));
         }
         List<Extension> extensions = new ArrayList<>();
@@ -314,7 +314,7 @@ public final class ClientHandshake {
             throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_GROUP,
                     serverShare.group() + " has no client share");
         }
-        byte[] shared = Negotiation.agree(share, serverShare.keyExchange());
+        byte[] shared = Negotiation.decapsulate(share, serverShare.keyExchange());
         destroyAll(shares);
         Transcript transcript = hs.transcript();
         transcript.selectHash(params.hash());

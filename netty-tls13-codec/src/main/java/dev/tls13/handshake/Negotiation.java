@@ -1,5 +1,7 @@
 package dev.tls13.handshake;
 
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.Encapsulation;
 import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
@@ -52,6 +54,12 @@ public final class Negotiation {
                 return Optional.of(KeyExchangeAlgorithm.X25519);
             case 0x001E:
                 return Optional.of(KeyExchangeAlgorithm.X448);
+            case 0x11EB:
+                return Optional.of(KeyExchangeAlgorithm.SECP256R1MLKEM768);
+            case 0x11EC:
+                return Optional.of(KeyExchangeAlgorithm.X25519MLKEM768);
+            case 0x11ED:
+                return Optional.of(KeyExchangeAlgorithm.SECP384R1MLKEM1024);
             default:
                 return Optional.empty();
         }
@@ -75,6 +83,12 @@ public final class Negotiation {
                 return NamedGroup.X25519;
             case X448:
                 return NamedGroup.X448;
+            case SECP256R1MLKEM768:
+                return NamedGroup.SECP256R1MLKEM768;
+            case X25519MLKEM768:
+                return NamedGroup.X25519MLKEM768;
+            case SECP384R1MLKEM1024:
+                return NamedGroup.SECP384R1MLKEM1024;
             default:
                 throw new IllegalArgumentException(algorithm.toString());
         }
@@ -92,22 +106,55 @@ public final class Negotiation {
     }
 
     /**
-     * Computes the (EC)DHE shared secret with the peer's share and destroys our key pair.
+     * Whether a group is a hybrid of an ECDH and ML-KEM (draft-ietf-tls-ecdhe-mlkem).
+     *
+     * @param group a group
+     * @return {@code true} for X25519MLKEM768, SecP256r1MLKEM768 and SecP384r1MLKEM1024
+     */
+    static boolean isHybrid(NamedGroup group) {
+        return keyExchange(group).map(KeyExchangeAlgorithm::isHybrid).orElse(false);
+    }
+
+    /**
+     * The client's side: the shared secret from the server's share; destroys our key pair.
      *
      * @param exchange our ephemeral key pair; destroyed here whatever the outcome
-     * @param peerShare the peer's key_exchange bytes
+     * @param serverShare the server's key_exchange bytes
      * @return the shared secret, owned by the caller
      * @throws TlsException INVALID_KEY_SHARE or ZERO_SHARED_SECRET (illegal_parameter, RFC 8446 §4.2.8.2, §7.4.2)
      */
-    static byte[] agree(KeyExchange exchange, byte[] peerShare) throws TlsException {
+    static byte[] decapsulate(KeyExchange exchange, byte[] serverShare) throws TlsException {
         try {
-            return exchange.agree(peerShare);
+            return exchange.decapsulate(serverShare);
         } catch (InvalidKeyShareException e) {
-            throw TlsException.misbehaved(e.kind() == InvalidKeyShareException.Kind.ZERO_SHARED_SECRET
-                    ? PeerMisbehaved.ZERO_SHARED_SECRET : PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
+            throw invalidShare(e);
         } finally {
             exchange.destroy();
         }
+    }
+
+    /**
+     * The server's side: validates the client's share and encapsulates against it (docs/architecture.md §8).
+     *
+     * @param crypto the provider
+     * @param group the chosen group
+     * @param clientShare the client's key_exchange bytes for it
+     * @return our share and the shared secret, owned by the caller
+     * @throws TlsException INVALID_KEY_SHARE or ZERO_SHARED_SECRET (illegal_parameter, RFC 8446 §4.2.8.2,
+     *         §7.4.2; draft-ietf-tls-ecdhe-mlkem for the hybrids' lengths and FIPS 203 §7.2's key check)
+     */
+    static Encapsulation encapsulate(CryptoProvider crypto, NamedGroup group, byte[] clientShare)
+            throws TlsException {
+        try {
+            return crypto.encapsulate(requireKeyExchange(group), clientShare);
+        } catch (InvalidKeyShareException e) {
+            throw invalidShare(e);
+        }
+    }
+
+    private static TlsException invalidShare(InvalidKeyShareException e) {
+        return TlsException.misbehaved(e.kind() == InvalidKeyShareException.Kind.ZERO_SHARED_SECRET
+                ? PeerMisbehaved.ZERO_SHARED_SECRET : PeerMisbehaved.INVALID_KEY_SHARE, e.getMessage());
     }
 
     /**

@@ -48,8 +48,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Starts a configuration with the defaults: the GCM and ChaCha20 suites, the groups x25519, secp256r1,
-     * secp384r1, secp521r1 and x448, {@link SignatureSchemes#DEFAULT}, no ALPN (and no_application_protocol
+     * Starts a configuration with the defaults: the GCM and ChaCha20 suites, {@link ConfigDefaults#NAMED_GROUPS}
+     * (the hybrids, preferred when offered, then x25519, secp256r1, secp384r1, secp521r1 and x448),
+     * {@link SignatureSchemes#DEFAULT}, no ALPN (and no_application_protocol
      * for a client whose ALPN list shares nothing with ours once some are set), no HelloRetryRequest cookie,
      * no client authentication, certificate_authorities in a CertificateRequest.
      *

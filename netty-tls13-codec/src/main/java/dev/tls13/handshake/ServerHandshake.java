@@ -1,7 +1,7 @@
 package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
-import dev.tls13.crypto.KeyExchange;
+import dev.tls13.crypto.Encapsulation;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.CertificateVerified;
@@ -263,23 +263,29 @@ public final class ServerHandshake {
                                        HandshakeOutput out) throws TlsException {
         CryptoProvider crypto = config.crypto();
         CipherSuiteParams params = choice.params();
-        KeyExchange exchange = crypto.generateKeyExchange(Negotiation.requireKeyExchange(choice.group()));
-        byte[] publicKey = exchange.publicKey();
-        byte[] shared = Negotiation.agree(exchange, clientShare.keyExchange());
-        byte[] random = new byte[RANDOM_LENGTH];
-        crypto.nextBytes(random);
-        ServerHello serverHello = new ServerHello(Negotiation.LEGACY_VERSION, random, hello.legacySessionId(),
-                params.suite(), Extensions.of(
-                        new Extension.KeyShareServerHello(new Extension.KeyShareEntry(choice.group(), publicKey)),
-                        new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3)));
-        Messages.send(out, transcript, serverHello);
-        if (hello.legacySessionId().length > 0 && !retried) {
-            // RFC 8446 §D.4: the server's CCS follows its first handshake message (after a HelloRetryRequest
-            // it was sent already).
-            out.sendChangeCipherSpec();
+        // The server encapsulates against the client's share (docs/architecture.md §8): for (EC)DHE a fresh key
+        // pair and its agreement, for a hybrid also ML-KEM.Encaps. The secret is zeroed whatever happens.
+        Encapsulation encapsulation = Negotiation.encapsulate(crypto, choice.group(), clientShare.keyExchange());
+        Secrets.HandshakeTraffic secrets;
+        try {
+            byte[] random = new byte[RANDOM_LENGTH];
+            crypto.nextBytes(random);
+            ServerHello serverHello = new ServerHello(Negotiation.LEGACY_VERSION, random, hello.legacySessionId(),
+                    params.suite(), Extensions.of(
+                            new Extension.KeyShareServerHello(new Extension.KeyShareEntry(choice.group(),
+                                    encapsulation.share())),
+                            new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3)));
+            Messages.send(out, transcript, serverHello);
+            if (hello.legacySessionId().length > 0 && !retried) {
+                // RFC 8446 §D.4: the server's CCS follows its first handshake message (after a HelloRetryRequest
+                // it was sent already).
+                out.sendChangeCipherSpec();
+            }
+            secrets = Secrets.handshake(crypto, params.hash(), encapsulation.sharedSecret(),
+                    transcript.currentHash(), hello.random(), out);
+        } finally {
+            encapsulation.destroy();
         }
-        Secrets.HandshakeTraffic secrets = Secrets.handshake(crypto, params.hash(), shared,
-                transcript.currentHash(), hello.random(), out);
         out.installWriteKeys(secrets.server().keys(params.aead()));
         out.installReadKeys(secrets.client().keys(params.aead()));
 

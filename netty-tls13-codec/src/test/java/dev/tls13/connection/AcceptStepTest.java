@@ -161,7 +161,8 @@ class AcceptStepTest {
         assertEquals(List.of("h2", "http/1.1"), info.applicationProtocols());
         assertTrue(info.offersTls13());
         assertEquals("TLSv1.3", info.supportedVersionNames().get(0));
-        assertEquals(List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448"), info.namedGroupNames());
+        assertEquals(List.of("X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "x25519", "secp256r1",
+                "secp384r1", "secp521r1", "x448"), info.namedGroupNames());
         assertEquals(List.of(0x1301, 0x1302, 0x1303), info.cipherSuites());
         assertEquals(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"),
                 info.cipherSuiteNames());

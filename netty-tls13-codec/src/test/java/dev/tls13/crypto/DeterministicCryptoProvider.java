@@ -25,7 +25,10 @@ import java.util.Map;
  *   <li>{@link #nextBytes} hands out the configured byte arrays in order, then a stream derived from
  *       the seed (SHA-256 of a label, the seed and a counter);</li>
  *   <li>{@link #generateKeyExchange} uses the configured private keys of that algorithm in order,
- *       then private keys derived from the seed;</li>
+ *       then private keys derived from the seed (for a hybrid: the ML-KEM seed, then the ECDH part's key);</li>
+ *   <li>{@link #encapsulate} takes the server's (EC)DH key pair from {@link #generateKeyExchange} as well (so a
+ *       configured key of that algorithm is used), and the ML-KEM message of a hybrid from another seeded
+ *       stream;</li>
  *   <li>{@link #sign} draws the randomness of signatures from another seeded stream (PSS salts; for
  *       P-256, the fresh bytes mixed into the hedged nonce), so signatures are reproducible too;</li>
  *   <li>{@link #clock} is fixed ({@link #DEFAULT_INSTANT} unless configured);</li>
@@ -46,6 +49,7 @@ public final class DeterministicCryptoProvider implements CryptoProvider {
     private final Map<KeyExchangeAlgorithm, ArrayDeque<byte[]>> privateKeys;
     private final Stream randomStream;
     private final Stream keyStream;
+    private final SecureRandom encapsulationRandom;
     private final SecureRandom signingRandom;
     private final Clock clock;
 
@@ -57,6 +61,7 @@ public final class DeterministicCryptoProvider implements CryptoProvider {
         }
         this.randomStream = new Stream("random", builder.seed);
         this.keyStream = new Stream("key exchange", builder.seed);
+        this.encapsulationRandom = new StreamSecureRandom(new Stream("ML-KEM encapsulation", builder.seed));
         this.signingRandom = new StreamSecureRandom(new Stream("signing", builder.seed));
         this.clock = builder.clock;
     }
@@ -99,11 +104,33 @@ public final class DeterministicCryptoProvider implements CryptoProvider {
         }
     }
 
+    /**
+     * The server's side with a key pair from {@link #generateKeyExchange} and, for a hybrid, the ML-KEM message
+     * from a seeded stream.
+     */
+    @Override
+    public synchronized Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare)
+            throws InvalidKeyShareException {
+        return KeyExchanges.encapsulate(algorithm, clientShare, this::generateKeyExchange, encapsulationRandom);
+    }
+
     private byte[] derivePrivateKey(KeyExchangeAlgorithm algorithm) {
         switch (algorithm) {
+            case X25519MLKEM768:
+            case SECP256R1MLKEM768:
+            case SECP384R1MLKEM1024: {
+                byte[] seed = new byte[MlKem.SEED_LENGTH];
+                keyStream.fill(seed);
+                byte[] ecdh = derivePrivateKey(HybridKeyExchange.Layout.of(algorithm).ecdh());
+                byte[] key = Arrays.copyOf(seed, seed.length + ecdh.length);
+                System.arraycopy(ecdh, 0, key, seed.length, ecdh.length);
+                Arrays.fill(seed, (byte) 0);
+                Arrays.fill(ecdh, (byte) 0);
+                return key;
+            }
             case X25519:
             case X448:
-                byte[] k = new byte[algorithm.publicKeyLength()];
+                byte[] k = new byte[algorithm.clientShareLength()];
                 keyStream.fill(k);
                 return k;
             default:
@@ -196,7 +223,8 @@ public final class DeterministicCryptoProvider implements CryptoProvider {
 
         /**
          * Queues an ephemeral private key for {@link #generateKeyExchange}: the RFC 7748 scalar for
-         * X25519/X448, the big-endian scalar for the NIST curves.
+         * X25519/X448, the big-endian scalar for the NIST curves, for a hybrid the 64-byte ML-KEM seed then its
+         * ECDH part's key.
          *
          * @param algorithm the algorithm it is for
          * @param privateKey the key; copied

@@ -106,7 +106,17 @@ class DeterministicCryptoProviderTest {
             KeyExchange c = DeterministicCryptoProvider.builder().seed(2).build().generateKeyExchange(algorithm);
             assertArrayEquals(a.publicKey(), b.publicKey(), algorithm.name());
             assertFalse(Arrays.equals(a.publicKey(), c.publicKey()), algorithm.name());
-            assertArrayEquals(a.agree(c.publicKey()), c.agree(a.publicKey()), algorithm.name());
+            Encapsulation first = DeterministicCryptoProvider.builder().seed(3).build()
+                    .encapsulate(algorithm, a.publicKey());
+            Encapsulation again = DeterministicCryptoProvider.builder().seed(3).build()
+                    .encapsulate(algorithm, a.publicKey());
+            Encapsulation other = DeterministicCryptoProvider.builder().seed(4).build()
+                    .encapsulate(algorithm, a.publicKey());
+            assertArrayEquals(first.share(), again.share(), algorithm.name());
+            assertArrayEquals(first.sharedSecret(), again.sharedSecret(), algorithm.name());
+            assertFalse(Arrays.equals(first.share(), other.share()), algorithm.name());
+            assertArrayEquals(first.sharedSecret(), a.decapsulate(first.share()), algorithm.name());
+            assertArrayEquals(other.sharedSecret(), b.decapsulate(other.share()), algorithm.name());
         }
     }
 

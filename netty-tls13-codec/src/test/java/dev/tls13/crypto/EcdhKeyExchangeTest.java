@@ -40,8 +40,8 @@ class EcdhKeyExchangeTest {
         assertArrayEquals(client.bytes("public key"), clientKeys.publicKey());
         assertArrayEquals(server.bytes("public key"), serverKeys.publicKey());
         assertEquals(32, ikm.length);
-        assertArrayEquals(ikm, clientKeys.agree(server.bytes("public key")));
-        assertArrayEquals(ikm, serverKeys.agree(client.bytes("public key")));
+        assertArrayEquals(ikm, clientKeys.decapsulate(server.bytes("public key")));
+        assertArrayEquals(ikm, serverKeys.decapsulate(client.bytes("public key")));
     }
 
     private static byte[] validP256Share() {
@@ -50,7 +50,7 @@ class EcdhKeyExchangeTest {
     }
 
     private static void assertInvalid(KeyExchange keys, byte[] share, String what) {
-        InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.agree(share), what);
+        InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.decapsulate(share), what);
         assertEquals(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE, e.kind(), what);
     }
 
@@ -122,7 +122,7 @@ class EcdhKeyExchangeTest {
         byte[] canonical = encode(n, x, y);
         // The same point with x + p (still fits in the field length because x is tiny) is equal
         // modulo p, so only the range check can refuse it.
-        assertEquals(n, keys.agree(canonical).length, "the canonical point is valid");
+        assertEquals(n, keys.decapsulate(canonical).length, "the canonical point is valid");
         assertInvalid(keys, encode(n, x.add(p), y), "x + p");
         if (y.add(p).bitLength() <= 8 * n) {
             // Only P-521 has room (66 bytes for a 521-bit prime) to encode y + p for any y.
@@ -145,11 +145,11 @@ class EcdhKeyExchangeTest {
         KeyExchange a = KeyExchanges.generate(algorithm, RANDOM);
         KeyExchange b = KeyExchanges.generate(algorithm, RANDOM);
         assertEquals(algorithm, a.algorithm());
-        assertEquals(algorithm.publicKeyLength(), a.publicKey().length);
+        assertEquals(algorithm.clientShareLength(), a.publicKey().length);
         assertEquals(4, a.publicKey()[0]);
-        byte[] ab = a.agree(b.publicKey());
+        byte[] ab = a.decapsulate(b.publicKey());
         assertEquals(EcCurve.of(algorithm).fieldLength(), ab.length);
-        assertArrayEquals(ab, b.agree(a.publicKey()));
+        assertArrayEquals(ab, b.decapsulate(a.publicKey()));
     }
 
     @ParameterizedTest
@@ -202,7 +202,7 @@ class EcdhKeyExchangeTest {
         byte[] found = null;
         for (int k = 2; k < 20_000 && found == null; k++) {
             KeyExchange peer = KeyExchanges.fromPrivateKey(KeyExchangeAlgorithm.SECP256R1, scalar(k));
-            byte[] secret = one.agree(peer.publicKey());
+            byte[] secret = one.decapsulate(peer.publicKey());
             assertEquals(32, secret.length);
             if (secret[0] == 0) {
                 found = secret;
@@ -223,6 +223,6 @@ class EcdhKeyExchangeTest {
     void destroyedKeyExchangeRefusesToAgree() {
         KeyExchange a = KeyExchanges.generate(KeyExchangeAlgorithm.SECP256R1, RANDOM);
         a.destroy();
-        assertThrows(IllegalStateException.class, () -> a.agree(validP256Share()));
+        assertThrows(IllegalStateException.class, () -> a.decapsulate(validP256Share()));
     }
 }

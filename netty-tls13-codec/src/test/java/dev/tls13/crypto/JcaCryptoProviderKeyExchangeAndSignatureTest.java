@@ -19,13 +19,21 @@ class JcaCryptoProviderKeyExchangeAndSignatureTest {
 
     @ParameterizedTest
     @EnumSource(KeyExchangeAlgorithm.class)
-    void generatesFreshKeyExchangesThatAgree(KeyExchangeAlgorithm algorithm) throws Exception {
+    void generatesFreshKeyExchangesAndTheServerSideEncapsulatesToTheSameSecret(KeyExchangeAlgorithm algorithm)
+            throws Exception {
         KeyExchange a = provider.generateKeyExchange(algorithm);
         KeyExchange b = provider.generateKeyExchange(algorithm);
         assertEquals(algorithm, a.algorithm());
-        assertEquals(algorithm.publicKeyLength(), a.publicKey().length);
+        assertEquals(algorithm.clientShareLength(), a.publicKey().length);
         assertFalse(Arrays.equals(a.publicKey(), b.publicKey()));
-        assertArrayEquals(a.agree(b.publicKey()), b.agree(a.publicKey()));
+        Encapsulation first = provider.encapsulate(algorithm, a.publicKey());
+        Encapsulation second = provider.encapsulate(algorithm, a.publicKey());
+        assertEquals(algorithm.serverShareLength(), first.share().length);
+        assertEquals(algorithm.sharedSecretLength(), first.sharedSecret().length);
+        assertFalse(Arrays.equals(first.share(), second.share()), "a fresh server share every time");
+        assertFalse(Arrays.equals(first.sharedSecret(), second.sharedSecret()));
+        assertArrayEquals(first.sharedSecret(), a.decapsulate(first.share()));
+        assertArrayEquals(second.sharedSecret(), a.decapsulate(second.share()));
         a.destroy();
         b.destroy();
     }

@@ -32,6 +32,7 @@ class WycheproofFilesTest {
         run.addAll(WycheproofKeyAgreementTest.FILES);
         run.addAll(WycheproofSignatureTest.FILES);
         run.addAll(WycheproofKdfTest.FILES);
+        run.addAll(WycheproofMlKemTest.FILES);
         assertEquals(run.size(), new TreeSet<>(run).size(), "a file listed twice");
         assertEquals(present, new TreeSet<>(run));
         assertTrue(Files.exists(directory.resolve("LICENSE")), "the Apache 2.0 licence travels with the files");

@@ -18,7 +18,7 @@ class XdhKeyExchangeTest {
 
     private static byte[] agree(KeyExchangeAlgorithm algorithm, String privateKey, String peer)
             throws InvalidKeyShareException {
-        return KeyExchanges.fromPrivateKey(algorithm, Hex.decode(privateKey)).agree(Hex.decode(peer));
+        return KeyExchanges.fromPrivateKey(algorithm, Hex.decode(privateKey)).decapsulate(Hex.decode(peer));
     }
 
     @Test
@@ -46,8 +46,8 @@ class XdhKeyExchangeTest {
         KeyExchange bob = KeyExchanges.fromPrivateKey(KeyExchangeAlgorithm.X25519, Hex.decode(bobPrivate));
         assertEquals(alicePublic, Hex.encode(alice.publicKey()));
         assertEquals(bobPublic, Hex.encode(bob.publicKey()));
-        assertEquals(shared, Hex.encode(alice.agree(Hex.decode(bobPublic))));
-        assertEquals(shared, Hex.encode(bob.agree(Hex.decode(alicePublic))));
+        assertEquals(shared, Hex.encode(alice.decapsulate(Hex.decode(bobPublic))));
+        assertEquals(shared, Hex.encode(bob.decapsulate(Hex.decode(alicePublic))));
     }
 
     @Test
@@ -67,8 +67,8 @@ class XdhKeyExchangeTest {
         KeyExchange bob = KeyExchanges.fromPrivateKey(KeyExchangeAlgorithm.X448, Hex.decode(bobPrivate));
         assertEquals(alicePublic, Hex.encode(alice.publicKey()));
         assertEquals(bobPublic, Hex.encode(bob.publicKey()));
-        assertEquals(shared, Hex.encode(alice.agree(Hex.decode(bobPublic))));
-        assertEquals(shared, Hex.encode(bob.agree(Hex.decode(alicePublic))));
+        assertEquals(shared, Hex.encode(alice.decapsulate(Hex.decode(bobPublic))));
+        assertEquals(shared, Hex.encode(bob.decapsulate(Hex.decode(alicePublic))));
     }
 
     @Test
@@ -81,8 +81,8 @@ class XdhKeyExchangeTest {
         KeyExchange serverKeys = KeyExchanges.fromPrivateKey(KeyExchangeAlgorithm.X25519, server.bytes("private key"));
         assertArrayEquals(client.bytes("public key"), clientKeys.publicKey());
         assertArrayEquals(server.bytes("public key"), serverKeys.publicKey());
-        assertArrayEquals(ikm, clientKeys.agree(server.bytes("public key")));
-        assertArrayEquals(ikm, serverKeys.agree(client.bytes("public key")));
+        assertArrayEquals(ikm, clientKeys.decapsulate(server.bytes("public key")));
+        assertArrayEquals(ikm, serverKeys.decapsulate(client.bytes("public key")));
     }
 
     @Test
@@ -97,7 +97,7 @@ class XdhKeyExchangeTest {
         minusOne[0] = (byte) 0xec;
         minusOne[31] = 0x7f;
         for (byte[] share : new byte[][] {zero, one, minusOne}) {
-            InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.agree(share));
+            InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.decapsulate(share));
             assertEquals(InvalidKeyShareException.Kind.ZERO_SHARED_SECRET, e.kind(), Hex.encode(share));
         }
     }
@@ -109,7 +109,7 @@ class XdhKeyExchangeTest {
         byte[] one = new byte[56];
         one[0] = 1;
         for (byte[] share : new byte[][] {zero, one}) {
-            InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.agree(share));
+            InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.decapsulate(share));
             assertEquals(InvalidKeyShareException.Kind.ZERO_SHARED_SECRET, e.kind(), Hex.encode(share));
         }
     }
@@ -119,11 +119,12 @@ class XdhKeyExchangeTest {
         for (KeyExchangeAlgorithm algorithm : new KeyExchangeAlgorithm[] {
                 KeyExchangeAlgorithm.X25519, KeyExchangeAlgorithm.X448}) {
             KeyExchange keys = KeyExchanges.generate(algorithm, RANDOM);
-            int length = algorithm.publicKeyLength();
+            int length = algorithm.clientShareLength();
             for (int bad : new int[] {0, 1, length - 1, length + 1, 65}) {
                 byte[] share = new byte[bad];
                 Arrays.fill(share, (byte) 9);
-                InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class, () -> keys.agree(share));
+                InvalidKeyShareException e = assertThrows(InvalidKeyShareException.class,
+                        () -> keys.decapsulate(share));
                 assertEquals(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE, e.kind(), algorithm + " " + bad);
             }
         }
@@ -136,11 +137,11 @@ class XdhKeyExchangeTest {
             KeyExchange a = KeyExchanges.generate(algorithm, RANDOM);
             KeyExchange b = KeyExchanges.generate(algorithm, RANDOM);
             assertEquals(algorithm, a.algorithm());
-            assertEquals(algorithm.publicKeyLength(), a.publicKey().length);
+            assertEquals(algorithm.clientShareLength(), a.publicKey().length);
             assertFalse(Arrays.equals(a.publicKey(), b.publicKey()));
-            byte[] ab = a.agree(b.publicKey());
-            assertEquals(algorithm.publicKeyLength(), ab.length);
-            assertArrayEquals(ab, b.agree(a.publicKey()));
+            byte[] ab = a.decapsulate(b.publicKey());
+            assertEquals(algorithm.clientShareLength(), ab.length);
+            assertArrayEquals(ab, b.decapsulate(a.publicKey()));
         }
     }
 
@@ -149,7 +150,7 @@ class XdhKeyExchangeTest {
         KeyExchange a = KeyExchanges.generate(KeyExchangeAlgorithm.X25519, RANDOM);
         KeyExchange b = KeyExchanges.generate(KeyExchangeAlgorithm.X25519, RANDOM);
         a.destroy();
-        assertThrows(IllegalStateException.class, () -> a.agree(b.publicKey()));
+        assertThrows(IllegalStateException.class, () -> a.decapsulate(b.publicKey()));
     }
 
     @Test

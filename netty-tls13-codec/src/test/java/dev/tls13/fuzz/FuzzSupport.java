@@ -12,6 +12,7 @@ import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ConfigDefaults;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
@@ -86,13 +87,16 @@ final class FuzzSupport {
 
     /**
      * The client: offers x25519 only in its first key share (so a server preferring P-256 sends a
-     * HelloRetryRequest), accepts any certificate, and has a certificate for client authentication.
+     * HelloRetryRequest), or the default groups with their shares (X25519MLKEM768 and x25519); accepts any
+     * certificate, and has a certificate for client authentication.
      *
-     * @param mode bit 0: middlebox compatibility mode
+     * @param mode bit 0: middlebox compatibility mode; bit 1: the default groups (the hybrids first)
      */
     static ClientConfig clientConfig(int mode) {
+        List<NamedGroup> groups = (mode & 2) != 0 ? ConfigDefaults.NAMED_GROUPS
+                : List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
         return ClientConfig.builder(crypto(), AcceptAll.INSTANCE).cipherSuites(SUITES)
-                .namedGroups(List.of(NamedGroup.X25519, NamedGroup.SECP256R1)).signatureSchemesCert(List.of())
+                .namedGroups(groups).signatureSchemesCert(List.of())
                 .applicationProtocols(List.of("h2", "http/1.1")).endpointIdentificationAlgorithm(null)
                 .middleboxCompatibility((mode & 1) != 0).clientCredentials(List.of(CertifiedKey.of(KEY, CERTIFICATE)))
                 .build();
@@ -102,11 +106,12 @@ final class FuzzSupport {
      * The server.
      *
      * @param mode bit 0: request a client certificate (optional); bit 1: prefer P-256 (HelloRetryRequest
-     *        for our client); bit 2: HelloRetryRequest cookie
+     *        for our client); bit 2: HelloRetryRequest cookie; bit 3: the default groups (a hybrid preferred),
+     *        instead of bit 1's choice
      */
     static ServerConfig serverConfig(int mode) {
-        List<NamedGroup> groups = (mode & 2) != 0
-                ? List.of(NamedGroup.SECP256R1, NamedGroup.X25519)
+        List<NamedGroup> groups = (mode & 8) != 0 ? ConfigDefaults.NAMED_GROUPS
+                : (mode & 2) != 0 ? List.of(NamedGroup.SECP256R1, NamedGroup.X25519)
                 : List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
         return ServerConfig.builder(crypto(), new CertificateSelector(List.of(CertifiedKey.of(KEY, CERTIFICATE))))
                 .cipherSuites(SUITES).namedGroups(groups).applicationProtocols(List.of("http/1.1"))

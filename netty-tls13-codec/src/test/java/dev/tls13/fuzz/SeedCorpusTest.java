@@ -112,9 +112,11 @@ class SeedCorpusTest {
         }
         // KeyUpdate is the one message type RFC 8448 does not show.
         seeds.put("HandshakeCodecFuzzTestInputs/fuzz/key-update-requested", new byte[] {0x18, 0, 0, 1, 1});
-        // Server modes: 0 plain, 1 client auth, 2 HelloRetryRequest, 6 HelloRetryRequest with cookie; and
-        // the client in middlebox compatibility mode against the plain server.
-        int[][] pairs = {{0, 0}, {0, 1}, {0, 2}, {0, 6}, {1, 0}};
+        // Server modes: 0 plain, 1 client auth, 2 HelloRetryRequest, 6 HelloRetryRequest with cookie; the
+        // client in middlebox compatibility mode against the plain server; and the client with the default
+        // groups (X25519MLKEM768 and x25519 shares) against a server with the default groups (X25519MLKEM768)
+        // and against the plain server (x25519).
+        int[][] pairs = {{0, 0}, {0, 1}, {0, 2}, {0, 6}, {1, 0}, {2, 8}, {2, 0}};
         for (int[] pair : pairs) {
             StateMachineTarget.Conversation conversation = StateMachineTarget.converse(pair[0], pair[1]);
             String name = "conversation-client" + pair[0] + "-server" + pair[1];

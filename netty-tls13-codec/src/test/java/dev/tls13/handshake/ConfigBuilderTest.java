@@ -32,9 +32,11 @@ class ConfigBuilderTest {
         assertSame(TRUST, config.trustManager());
         assertEquals(List.of(CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384,
                 CipherSuite.TLS_CHACHA20_POLY1305_SHA256), config.cipherSuites());
-        assertEquals(List.of(NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1, NamedGroup.SECP521R1,
+        assertEquals(List.of(NamedGroup.X25519MLKEM768, NamedGroup.SECP256R1MLKEM768, NamedGroup.SECP384R1MLKEM1024,
+                NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1, NamedGroup.SECP521R1,
                 NamedGroup.X448), config.namedGroups());
-        assertEquals(1, config.keyShareCount());
+        assertEquals(List.of(NamedGroup.X25519MLKEM768, NamedGroup.X25519), config.keyShareGroups());
+        assertEquals(2, config.keyShareCount());
         assertEquals(SignatureSchemes.DEFAULT, config.signatureSchemes());
         assertEquals(SignatureSchemes.DEFAULT_CERT, config.signatureSchemesCert());
         assertEquals(List.of(), config.applicationProtocols());
@@ -48,7 +50,8 @@ class ConfigBuilderTest {
         ServerConfig config = ServerConfig.builder(HandshakeHarness.CRYPTO, CERTIFICATES).build();
         assertSame(CERTIFICATES, config.certificates());
         assertEquals(3, config.cipherSuites().size());
-        assertEquals(5, config.namedGroups().size());
+        assertEquals(ConfigDefaults.NAMED_GROUPS, config.namedGroups());
+        assertEquals(NamedGroup.X25519MLKEM768, config.namedGroups().get(0), "a hybrid is preferred when offered");
         assertEquals(SignatureSchemes.DEFAULT, config.signatureSchemes());
         assertEquals(List.of(), config.applicationProtocols());
         assertTrue(config.failOnAlpnMismatch());
@@ -72,6 +75,7 @@ class ConfigBuilderTest {
         assertEquals(client.cipherSuites(), copy.cipherSuites());
         assertEquals(client.namedGroups(), copy.namedGroups());
         assertEquals(2, copy.keyShareCount());
+        assertEquals(client.namedGroups().subList(0, 2), copy.keyShareGroups());
         assertEquals(client.signatureSchemes(), copy.signatureSchemes());
         assertEquals(client.signatureSchemesCert(), copy.signatureSchemesCert());
         assertSame(client.trustManager(), copy.trustManager());
@@ -115,6 +119,32 @@ class ConfigBuilderTest {
                         TRUST).namedGroups(List.of(NamedGroup.X25519)).keyShareCount(2).build()).getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ClientConfig.builder(HandshakeHarness.CRYPTO, TRUST).keyShareCount(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder(HandshakeHarness.CRYPTO, TRUST)
+                .namedGroups(List.of(NamedGroup.X25519)).keyShareGroups(List.of(NamedGroup.SECP256R1)).build());
+        assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder(HandshakeHarness.CRYPTO, TRUST)
+                .keyShareGroups(List.of(NamedGroup.X25519, NamedGroup.X25519)).build());
+        assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder(HandshakeHarness.CRYPTO, TRUST)
+                .keyShareGroups(List.of()).build());
+    }
+
+    @Test
+    void defaultKeySharesAreTheFirstGroupAndAfterAHybridTheFirstClassicalGroup() {
+        assertEquals(List.of(NamedGroup.X25519MLKEM768, NamedGroup.X25519), ConfigDefaults.keyShareGroups(
+                ConfigDefaults.NAMED_GROUPS));
+        assertEquals(List.of(NamedGroup.SECP384R1MLKEM1024, NamedGroup.SECP384R1), ConfigDefaults.keyShareGroups(
+                List.of(NamedGroup.SECP384R1MLKEM1024, NamedGroup.X25519MLKEM768, NamedGroup.FFDHE2048,
+                        NamedGroup.SECP384R1, NamedGroup.X25519)));
+        assertEquals(List.of(NamedGroup.X25519MLKEM768), ConfigDefaults.keyShareGroups(
+                List.of(NamedGroup.X25519MLKEM768, NamedGroup.SECP256R1MLKEM768)), "no classical group: one share");
+        assertEquals(List.of(NamedGroup.SECP256R1), ConfigDefaults.keyShareGroups(
+                List.of(NamedGroup.SECP256R1, NamedGroup.X25519MLKEM768)), "a classical group first: one share");
+        ClientConfig explicit = ClientConfig.builder(HandshakeHarness.CRYPTO, TRUST)
+                .keyShareGroups(List.of(NamedGroup.SECP256R1MLKEM768, NamedGroup.X448)).build();
+        assertEquals(List.of(NamedGroup.SECP256R1MLKEM768, NamedGroup.X448), explicit.keyShareGroups());
+        assertEquals(explicit.keyShareGroups(), explicit.toBuilder().build().keyShareGroups());
+        assertEquals(List.of(NamedGroup.X25519MLKEM768), ClientConfig.builder(HandshakeHarness.CRYPTO, TRUST)
+                .keyShareGroups(List.of(NamedGroup.X448)).keyShareCount(1).build().keyShareGroups(),
+                "the last setting wins");
     }
 
     @Test

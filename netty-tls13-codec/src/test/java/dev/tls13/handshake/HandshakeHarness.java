@@ -281,7 +281,9 @@ final class HandshakeHarness {
     static final class ClientSpec {
         CryptoProvider crypto = CRYPTO;
         List<CipherSuite> suites = SUITES;
+        /** The groups; {@code null} for the builder's default (the hybrids first). */
         List<NamedGroup> groups = GROUPS;
+        /** How many of the first groups get a share; 0 for the builder's default. */
         int shares = 1;
         List<SignatureScheme> schemes = SignatureSchemes.DEFAULT;
         List<SignatureScheme> certSchemes = List.of();
@@ -292,10 +294,17 @@ final class HandshakeHarness {
         List<CertifiedKey> credentials = List.of();
 
         ClientConfig build() {
-            return ClientConfig.builder(crypto, trust).cipherSuites(suites).namedGroups(groups).keyShareCount(shares)
+            ClientConfig.Builder b = ClientConfig.builder(crypto, trust).cipherSuites(suites)
                     .signatureSchemes(schemes).signatureSchemesCert(certSchemes).applicationProtocols(alpn)
                     .endpointIdentificationAlgorithm(endpointIdentification).middleboxCompatibility(middlebox)
-                    .clientCredentials(credentials).build();
+                    .clientCredentials(credentials);
+            if (groups != null) {
+                b.namedGroups(groups);
+            }
+            if (shares > 0) {
+                b.keyShareCount(shares);
+            }
+            return b.build();
         }
     }
 
@@ -303,6 +312,7 @@ final class HandshakeHarness {
     static final class ServerSpec {
         CryptoProvider crypto = CRYPTO;
         List<CipherSuite> suites = SUITES;
+        /** The groups; {@code null} for the builder's default (the hybrids first). */
         List<NamedGroup> groups = GROUPS;
         List<SignatureScheme> schemes = SignatureSchemes.DEFAULT;
         List<CertifiedKey> certificates = List.of(certified(serverCertificate(KeyType.EC_P256)));
@@ -314,8 +324,11 @@ final class HandshakeHarness {
         boolean certificateAuthorities;
 
         ServerConfig build() {
-            return ServerConfig.builder(crypto, new CertificateSelector(certificates)).cipherSuites(suites)
-                    .namedGroups(groups).signatureSchemes(schemes).applicationProtocols(alpn)
+            ServerConfig.Builder b = ServerConfig.builder(crypto, new CertificateSelector(certificates));
+            if (groups != null) {
+                b.namedGroups(groups);
+            }
+            return b.cipherSuites(suites).signatureSchemes(schemes).applicationProtocols(alpn)
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
                     .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities).build();
         }

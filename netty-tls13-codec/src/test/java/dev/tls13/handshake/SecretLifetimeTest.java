@@ -1,9 +1,11 @@
 package dev.tls13.handshake;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tls13.crypto.Encapsulation;
 import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
@@ -20,15 +22,36 @@ import org.junit.jupiter.api.Test;
 /** Ephemeral keys and traffic secrets are destroyed when they are no longer needed. */
 class SecretLifetimeTest {
 
-    /** The JCA provider, recording every key exchange it hands out and whether it was destroyed. */
+    /**
+     * The JCA provider, recording every key exchange it hands out and whether it was destroyed, and every
+     * encapsulation (a server's side) with its shared secret.
+     */
     static final class TrackingProvider extends ForwardingProvider {
         final List<Tracked> exchanges = new ArrayList<>();
+        final List<Encapsulation> encapsulations = new ArrayList<>();
 
         @Override
         public synchronized KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
             Tracked t = new Tracked(super.generateKeyExchange(algorithm));
             exchanges.add(t);
             return t;
+        }
+
+        @Override
+        public synchronized Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare)
+                throws InvalidKeyShareException {
+            Encapsulation e = super.encapsulate(algorithm, clientShare);
+            encapsulations.add(e);
+            return e;
+        }
+
+        void assertEverySecretGone() {
+            for (Tracked t : exchanges) {
+                assertTrue(t.destroyed, t.algorithm().toString());
+            }
+            for (Encapsulation e : encapsulations) {
+                assertArrayEquals(new byte[e.sharedSecret().length], e.sharedSecret(), "the server's shared secret");
+            }
         }
     }
 
@@ -52,8 +75,8 @@ class SecretLifetimeTest {
         }
 
         @Override
-        public byte[] agree(byte[] peerPublicKey) throws InvalidKeyShareException {
-            return delegate.agree(peerPublicKey);
+        public byte[] decapsulate(byte[] peerPublicKey) throws InvalidKeyShareException {
+            return delegate.decapsulate(peerPublicKey);
         }
 
         @Override
@@ -79,11 +102,33 @@ class SecretLifetimeTest {
         Pair pair = Pair.start(client, server).run().assertConnectedWithMatchingKeys();
         assertTrue(pair.clientOut.session().helloRetryRequest());
         assertEquals(3, clientCrypto.exchanges.size());
-        assertEquals(1, serverCrypto.exchanges.size());
-        for (Tracked t : clientCrypto.exchanges) {
-            assertTrue(t.destroyed, t.algorithm().toString());
-        }
-        assertTrue(serverCrypto.exchanges.get(0).destroyed);
+        assertEquals(0, serverCrypto.exchanges.size());
+        assertEquals(1, serverCrypto.encapsulations.size());
+        clientCrypto.assertEverySecretGone();
+        serverCrypto.assertEverySecretGone();
+    }
+
+    @Test
+    void hybridKeyPairsAndSecretsAreDestroyedOnBothSidesIncludingTheUnusedClassicalShare() throws Exception {
+        TrackingProvider clientCrypto = new TrackingProvider();
+        TrackingProvider serverCrypto = new TrackingProvider();
+        ClientConfig client = HandshakeHarness.client(c -> {
+            c.crypto = clientCrypto;
+            c.groups = null;
+            c.shares = 0;
+        });
+        ServerConfig server = HandshakeHarness.server(c -> {
+            c.crypto = serverCrypto;
+            c.groups = null;
+        });
+        Pair pair = Pair.start(client, server).run().assertConnectedWithMatchingKeys();
+        assertEquals(NamedGroup.X25519MLKEM768, pair.clientOut.session().namedGroup());
+        assertEquals(List.of(KeyExchangeAlgorithm.X25519MLKEM768, KeyExchangeAlgorithm.X25519),
+                clientCrypto.exchanges.stream().map(Tracked::algorithm).toList());
+        assertEquals(KeyExchangeAlgorithm.X25519MLKEM768.sharedSecretLength(),
+                serverCrypto.encapsulations.get(0).sharedSecret().length);
+        clientCrypto.assertEverySecretGone();
+        serverCrypto.assertEverySecretGone();
     }
 
     @Test

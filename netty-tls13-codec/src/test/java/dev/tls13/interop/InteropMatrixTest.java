@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * In-process interop over real loopback TCP: our {@link Tls13Handler} against Netty's {@code SslHandler} with
  * the JDK's engine and with BoringSSL, in both directions, over every cipher suite × group × server
- * certificate each peer supports, plus ALPN, SNI, HelloRetryRequest, KeyUpdate and a 1 MiB echo.
+ * certificate each peer supports (BoringSSL's X25519MLKEM768 included), plus both ends' default settings
+ * (which group, whether a HelloRetryRequest), the post-quantum hybrid forced and reached through a
+ * HelloRetryRequest, ALPN, SNI, HelloRetryRequest, KeyUpdate and a 1 MiB echo.
  *
  * <p>Every combination is one connection; each is checked on both ends (protocol and suite from the peer's
  * {@code SSLSession}; suite, group, signature scheme and HelloRetryRequest from our {@code session()}) and
@@ -51,8 +53,9 @@ class InteropMatrixTest {
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
     private static final Map<Peer, List<String>> GROUPS = new EnumMap<>(Map.of(
             Peer.JDK, List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "x448"),
-            // BoringSSL has no x448 (PeerBaselineTest.boringSslHasNoX448).
-            Peer.BORINGSSL, List.of("x25519", "secp256r1", "secp384r1", "secp521r1")));
+            // BoringSSL has no x448 (PeerBaselineTest.boringSslHasNoX448); of the hybrids of
+            // draft-ietf-tls-ecdhe-mlkem it has X25519MLKEM768 only (PeerBaselineTest).
+            Peer.BORINGSSL, List.of("x25519", "secp256r1", "secp384r1", "secp521r1", "X25519MLKEM768")));
     private static final Map<Peer, List<KeyType>> CERTIFICATES = new EnumMap<>(Map.of(
             Peer.JDK, List.of(KeyType.RSA_2048, KeyType.EC_P256, KeyType.EC_P384, KeyType.ED25519),
             // tcnative can neither serve nor (by default) accept Ed25519 (PeerBaselineTest).
@@ -98,6 +101,11 @@ class InteropMatrixTest {
                             }
                         }
                     }
+                    rows.add(defaults(loopback, peer, direction));
+                    if (peer == Peer.BORINGSSL) {
+                        rows.add(hybridForced(loopback, direction));
+                        rows.add(helloRetryRequestIntoTheHybrid(loopback, direction));
+                    }
                     rows.add(alpn(loopback, peer, direction));
                     rows.add(sni(loopback, peer, direction));
                     rows.add(helloRetryRequest(loopback, peer, direction));
@@ -141,6 +149,75 @@ class InteropMatrixTest {
                 return ours.scheme() + (hrr ? ", via HRR" : "");
             }
         });
+    }
+
+    /**
+     * Both ends as shipped. Our client shares X25519MLKEM768 and x25519 and lists the hybrids first; our server
+     * prefers a hybrid. BoringSSL (Netty 4.2.18's default) shares X25519MLKEM768 and x25519 too, so the two
+     * agree on the hybrid; the JDK has no hybrid and takes x25519. Neither needs a HelloRetryRequest.
+     */
+    private Row defaults(Loopback loopback, Peer peer, Direction direction) {
+        String expected = peer == Peer.BORINGSSL ? "X25519MLKEM768" : "x25519";
+        return run(peer, direction, "defaults", "default", expected, "EC_P256", () -> {
+            try (Loopback.Connection connection = connect(loopback, peer, direction, b -> b, new Options())) {
+                Negotiated ours = ours(checkedHandshakes(connection, direction, null), direction);
+                assertEquals(expected, ours.group(), "group");
+                assertEquals(Boolean.FALSE, ours.helloRetryRequest(), "HelloRetryRequest");
+                int clientHello = connection.tap().firstLength(RecordTap.Way.OUT);
+                if (peer == Peer.BORINGSSL || direction == Direction.OUR_CLIENT) {
+                    // 1216 bytes of X25519MLKEM768 share, 32 of x25519, the rest of the ClientHello.
+                    assertTrue(clientHello > 1216 + 32 + 100, "a ClientHello with the hybrid share: " + clientHello);
+                }
+                echo(connection, SMALL_ECHO);
+                return ours.group() + ", no HRR, ClientHello record " + clientHello + " bytes";
+            }
+        });
+    }
+
+    /**
+     * X25519MLKEM768 with BoringSSL restricted to it ({@code OpenSslContextOption.GROUPS}): its server against our
+     * default client (our first share is the hybrid, so no HelloRetryRequest), its client (sharing only the
+     * hybrid) against our default server.
+     */
+    private Row hybridForced(Loopback loopback, Direction direction) {
+        return run(Peer.BORINGSSL, direction, "hybrid only", "default", "X25519MLKEM768", "EC_P256", () -> {
+            try (Loopback.Connection connection = connect(loopback, Peer.BORINGSSL, direction, b -> b,
+                    new Options().groups("X25519MLKEM768"))) {
+                Negotiated ours = ours(checkedHandshakes(connection, direction, null), direction);
+                assertEquals("X25519MLKEM768", ours.group(), "group");
+                assertEquals(Boolean.FALSE, ours.helloRetryRequest(), "HelloRetryRequest");
+                echo(connection, SMALL_ECHO);
+                return "BoringSSL restricted to X25519MLKEM768";
+            }
+        });
+    }
+
+    /**
+     * A HelloRetryRequest into X25519MLKEM768, asked of our client: it shares x25519 only and BoringSSL's server
+     * accepts only the hybrid. The other way round cannot be arranged: BoringSSL's client sends an
+     * X25519MLKEM768 share whenever it lists the group, even after x25519 (a 1413-byte ClientHello), so that row
+     * checks instead that our server's preference picks the hybrid over the x25519 the client listed first,
+     * without a HelloRetryRequest. Our server's HelloRetryRequest into a hybrid is proven against our client
+     * ({@code HybridHandshakeTest}).
+     */
+    private Row helloRetryRequestIntoTheHybrid(Loopback loopback, Direction direction) {
+        boolean ourClient = direction == Direction.OUR_CLIENT;
+        return run(Peer.BORINGSSL, direction, ourClient ? "HelloRetryRequest" : "server preference", "default",
+                ourClient ? "x25519 -> X25519MLKEM768" : "x25519, X25519MLKEM768", "EC_P256", () -> {
+                    Customizer customizer = ourClient ? b -> b.namedGroups("x25519", "X25519MLKEM768").keyShares(1)
+                            : b -> b;
+                    Options theirs = ourClient ? new Options().groups("X25519MLKEM768")
+                            : new Options().groups("x25519", "X25519MLKEM768");
+                    try (Loopback.Connection connection = connect(loopback, Peer.BORINGSSL, direction, customizer,
+                            theirs)) {
+                        Negotiated ours = ours(checkedHandshakes(connection, direction, null), direction);
+                        assertEquals(ourClient, ours.helloRetryRequest(), "HelloRetryRequest");
+                        assertEquals("X25519MLKEM768", ours.group(), "group");
+                        echo(connection, SMALL_ECHO);
+                        return ourClient ? "retried with " + ours.group()
+                                : "our server chose " + ours.group() + " over the x25519 listed first, no HRR";
+                    }
+                });
     }
 
     private Row alpn(Loopback loopback, Peer peer, Direction direction) {

@@ -69,6 +69,21 @@ class PeerBaselineTest {
         }
     }
 
+    /**
+     * Of draft-ietf-tls-ecdhe-mlkem's hybrids this BoringSSL (netty-tcnative 2.0.84) has X25519MLKEM768 only, so
+     * SecP256r1MLKEM768 and SecP384r1MLKEM1024 are proven by our client against our server
+     * ({@code HybridHandshakeTest}) and known answers.
+     */
+    @Test
+    void boringSslHasX25519Mlkem768ButNotTheOtherHybrids() throws Exception {
+        NettySide.client(Peer.BORINGSSL, anchor, new Options().groups("X25519MLKEM768"));
+        for (String group : new String[] {"SecP256r1MLKEM768", "SecP384r1MLKEM1024"}) {
+            SSLException e = assertThrows(SSLException.class,
+                    () -> NettySide.client(Peer.BORINGSSL, anchor, new Options().groups(group)), group);
+            assertTrue(e.getMessage().contains("UNSUPPORTED_ELLIPTIC_CURVE"), e.getMessage());
+        }
+    }
+
     @Test
     void boringSslHasNoX448() {
         SSLException e = assertThrows(SSLException.class,

@@ -75,6 +75,22 @@ final class RecordTap extends ChannelDuplexHandler {
         return n;
     }
 
+    /**
+     * The length of the first record that went one way: a ClientHello's size, for instance, when the tap is on
+     * the client's socket.
+     *
+     * @param way the direction
+     * @return its length, or -1 before there is one
+     */
+    synchronized int firstLength(Way way) {
+        for (Seen seen : records) {
+            if (seen.way() == way) {
+                return seen.length();
+            }
+        }
+        return -1;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {

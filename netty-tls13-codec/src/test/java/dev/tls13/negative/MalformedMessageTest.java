@@ -136,6 +136,20 @@ class MalformedMessageTest {
         return enc(withExtensions(s, l));
     }
 
+    /** The ClientHello with the share of {@code group} changed. */
+    private static byte[] replaceClientShare(byte[] m, NamedGroup group, UnaryOperator<byte[]> change) {
+        ClientHello c = ch(m);
+        List<Extension.KeyShareEntry> entries = new ArrayList<>();
+        for (Extension.KeyShareEntry e : c.extensions().find(Extension.KeyShareClientHello.class).orElseThrow()
+                .entries()) {
+            entries.add(e.group().equals(group) ? new Extension.KeyShareEntry(group, change.apply(e.keyExchange()
+                    .clone())) : e);
+        }
+        List<Extension> x = without(c.extensions(), ExtensionType.KEY_SHARE);
+        x.add(new Extension.KeyShareClientHello(entries));
+        return enc(withExtensions(c, x));
+    }
+
     /** The index of the compression byte(s) of a hello: after version, random, session id and suites. */
     private static int compressionIndex(byte[] m, boolean clientHello) {
         int i = 4 + 2 + 32;
@@ -177,6 +191,14 @@ class MalformedMessageTest {
                 m -> replaceKeyShare(m, NamedGroup.X25519, new byte[32])));
         l.add(new Lie("serverHelloWithShortX25519Share", true, Profile.PLAIN, 0, illegal,
                 m -> replaceKeyShare(m, NamedGroup.X25519, new byte[31])));
+        l.add(new Lie("serverHelloWithShortX25519Mlkem768Share", true, Profile.PLAIN, 0, illegal,
+                m -> replaceKeyShare(m, NamedGroup.X25519MLKEM768, new byte[1119])));
+        l.add(new Lie("serverHelloWithAllZeroX25519PartOfX25519Mlkem768", true, Profile.PLAIN, 0, illegal, m -> {
+            byte[] share = sh(m).extensions().find(Extension.KeyShareServerHello.class).orElseThrow().entry()
+                    .keyExchange().clone();
+            Arrays.fill(share, 1088, 1120, (byte) 0);
+            return replaceKeyShare(m, NamedGroup.X25519MLKEM768, share);
+        }));
         l.add(new Lie("serverHelloWithX25519LowOrderPoint", true, Profile.PLAIN, 0, illegal, m -> {
             byte[] one = new byte[32];
             one[0] = 1; // u = 1 has order 4: the shared secret is all zero (RFC 7748 §6.1)
@@ -279,11 +301,28 @@ class MalformedMessageTest {
             return enc(withExtensions(ch(m), x));
         }));
         l.add(new Lie("clientHelloWithAllZeroX25519Share", false, Profile.PLAIN, 0, illegal, m -> {
-            List<Extension> x = without(ch(m).extensions(), ExtensionType.KEY_SHARE);
+            // x25519 alone in supported_groups: the server would otherwise prefer the hybrid and ask for it.
+            List<Extension> x = without(withExtensions(ch(m), without(ch(m).extensions(),
+                    ExtensionType.SUPPORTED_GROUPS)).extensions(), ExtensionType.KEY_SHARE);
+            x.add(new Extension.SupportedGroups(List.of(NamedGroup.X25519)));
             x.add(new Extension.KeyShareClientHello(List.of(new Extension.KeyShareEntry(NamedGroup.X25519,
                     new byte[32]))));
             return enc(withExtensions(ch(m), x));
         }));
+        // The hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): ML-KEM-768 encapsulation key || X25519.
+        l.add(new Lie("clientHelloWithShortX25519Mlkem768Share", false, Profile.PLAIN, 0, illegal,
+                m -> replaceClientShare(m, NamedGroup.X25519MLKEM768, s -> Arrays.copyOf(s, s.length - 1))));
+        l.add(new Lie("clientHelloWithX25519Mlkem768KeyFailingTheModulusCheck", false, Profile.PLAIN, 0, illegal,
+                m -> replaceClientShare(m, NamedGroup.X25519MLKEM768, s -> {
+                    s[0] = (byte) 0xFF; // the first coefficient of t̂ becomes 0xFFF >= q (FIPS 203 §7.2)
+                    s[1] |= 0x0F;
+                    return s;
+                })));
+        l.add(new Lie("clientHelloWithAllZeroX25519PartOfX25519Mlkem768", false, Profile.PLAIN, 0, illegal,
+                m -> replaceClientShare(m, NamedGroup.X25519MLKEM768, s -> {
+                    Arrays.fill(s, 1184, 1216, (byte) 0);
+                    return s;
+                })));
         l.add(new Lie("clientHelloWithInvalidP256Point", false, Profile.PLAIN, 0, illegal, m -> {
             List<Extension> x = without(withExtensions(ch(m), without(ch(m).extensions(),
                     ExtensionType.SUPPORTED_GROUPS)).extensions(), ExtensionType.KEY_SHARE);

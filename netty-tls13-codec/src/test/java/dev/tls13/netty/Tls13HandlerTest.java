@@ -98,7 +98,7 @@ class Tls13HandlerTest {
         SessionInfo server = pair.serverHandler.session();
         assertEquals("TLSv1.3", client.protocol());
         assertEquals("TLS_AES_128_GCM_SHA256", client.cipherSuite());
-        assertEquals("x25519", client.namedGroup());
+        assertEquals("X25519MLKEM768", client.namedGroup(), "the default: a hybrid, shared in the first ClientHello");
         assertEquals(client.cipherSuite(), server.cipherSuite());
         assertEquals(ChannelPair.HOST, server.serverName(), "the server saw the client's SNI");
         assertEquals(ChannelPair.serverCertificate().certificate().getSubjectX500Principal(),

@@ -3,8 +3,10 @@ package dev.tls13.testing;
 import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
 import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.Encapsulation;
 import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.crypto.Hkdf;
+import dev.tls13.crypto.InvalidKeyShareException;
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
@@ -48,6 +50,12 @@ public class ForwardingProvider implements CryptoProvider {
     @Override
     public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
         return delegate.generateKeyExchange(algorithm);
+    }
+
+    @Override
+    public Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare)
+            throws InvalidKeyShareException {
+        return delegate.encapsulate(algorithm, clientShare);
     }
 
     @Override

@@ -150,6 +150,7 @@ class PeerMatrixTest {
         examplesServer = ExamplesServerForPeers.start(examplesCert, SUITES);
         if (available("curl", unavailable)) {
             curlCases(cases, examplesCert);
+            curlDefaultCase(cases, examplesCert);
         }
         jdkCases(cases);
         // Last: their bodies wait for the namespace batch, which runs meanwhile in its own process.
@@ -278,7 +279,12 @@ class PeerMatrixTest {
             + "sends is read from its `-msg` trace (`>>> ... KeyUpdate`).\n"
             + "- OpenSSL 3.0 s_server/s_client: CCM suites are off unless both sides list them in "
             + "`-ciphersuites` (done here); `-ign_eof`/`-quiet` disable the k/K command letters, so the "
-            + "KeyUpdate cases run them in the default interactive mode.\n";
+            + "KeyUpdate cases run them in the default interactive mode.\n"
+            + "- OpenSSL 3.0, GnuTLS 3.7, curl (on OpenSSL 3.0) and JDK 17 have no hybrid post-quantum group: they "
+            + "skip our X25519MLKEM768 share and take the x25519 one (the `defaults` rows: no HelloRetryRequest), "
+            + "and our server, which prefers a hybrid, takes their x25519 share. The hybrids are checked against "
+            + "BoringSSL by the codec's `InteropMatrixTest` (X25519MLKEM768; BoringSSL has neither "
+            + "SecP256r1MLKEM768 nor SecP384r1MLKEM1024).\n";
 
     private static String version(String binary, String flag) {
         try (Proc p = Proc.start(List.of(binary, flag), new File("."))) {
@@ -446,6 +452,12 @@ class PeerMatrixTest {
                 .namedGroups(GROUPS.toArray(new String[0]));
     }
 
+    /** Our server as shipped: only the certificate of {@code type} is set (groups: the hybrids first). */
+    static Tls13Context ourDefaultServer(KeyType type) {
+        TestPki.Issued leaf = SERVER_CERTS.get(type);
+        return Tls13Context.forServer(leaf.privateKey(), leaf.certificate()).build();
+    }
+
     // ---- OpenSSL s_server, our client
 
     static List<String> sServer(KeyType type, String... extra) {
@@ -499,6 +511,17 @@ class PeerMatrixTest {
                 return detail;
             }));
         }
+        cases.add(new Case(peer, role, "defaults", "s_server's groups, our client's (X25519MLKEM768 + x25519 shares)",
+                () -> {
+                    // s_server without -groups: its defaults. OpenSSL 3.0 knows no hybrid and ignores that share.
+                    String[] f = files(KeyType.RSA_2048);
+                    Map<String, String> out = openssl(opts("mode", "www"), List.of("stdbuf", "-oL", "openssl",
+                            "s_server", "-accept", "127.0.0.1:PORT", "-tls1_3", "-cert", f[0], "-key", f[1], "-www"));
+                    String detail = ok(out);
+                    check("x25519".equals(out.get("group")) && "false".equals(out.get("hrr")), "x25519 without HRR",
+                            out);
+                    return detail + ", no HRR";
+                }));
         cases.add(new Case(peer, role, "HelloRetryRequest", "forced by s_server (-groups P-384)", () -> {
             Map<String, String> out = openssl(opts("mode", "www", "groups", "x25519,secp384r1", "keyShares", "1"),
                     sServer(KeyType.RSA_2048, "-www", "-groups", "P-384"));
@@ -680,6 +703,12 @@ class PeerMatrixTest {
                 return says + ", Peer signature type: " + OPENSSL_SIG.get(type) + " (" + SCHEME.get(type) + ")";
             }));
         }
+        cases.add(new Case(peer, role, "defaults", "s_client's groups, our server's (hybrids first)", () -> {
+            ClientRun r = theirClient(ourDefaultServer(KeyType.RSA_2048), sClient(), ready, ping);
+            String says = sClientSays(r, "TLS_AES_128_GCM_SHA256", "x25519");
+            check(!r.conn().handler.session().helloRetryRequest(), "our session: no HRR", r.output());
+            return says + ", no HRR";
+        }));
         cases.add(new Case(peer, role, "HelloRetryRequest", "forced by our server (prefers secp384r1)", () -> {
             ClientRun r = theirClient(ourServer(KeyType.RSA_2048).namedGroups("secp384r1", "x25519").build(),
                     sClient("-groups", "X25519:P-384"), ready, ping);
@@ -897,6 +926,13 @@ class PeerMatrixTest {
                 return detail + "; gnutls-serv: " + d;
             })));
         }
+        cases.add(new Case(peer, role, "defaults", "gnutls-serv's groups (TLS 1.3 only), our client's",
+                gnutlsServ(opts(), gServ(KeyType.RSA_2048, T13, "--echo", "--disable-client-cert"), out -> {
+                    String detail = ok(out);
+                    check("x25519".equals(out.get("group")) && "false".equals(out.get("hrr")), "x25519 without HRR",
+                            out);
+                    return detail + ", no HRR";
+                })));
         cases.add(new Case(peer, role, "HelloRetryRequest", "forced by gnutls-serv (SECP384R1 only)",
                 gnutlsServ(opts("groups", "x25519,secp384r1", "keyShares", "1"),
                     gServ(KeyType.RSA_2048, T13 + ":-GROUP-ALL:+GROUP-SECP384R1", "--echo", "--disable-client-cert"),
@@ -1015,6 +1051,13 @@ class PeerMatrixTest {
                 return says;
             }));
         }
+        cases.add(new Case(peer, role, "defaults", "gnutls-cli's groups (TLS 1.3 only), our server's (hybrids first)",
+                () -> {
+                    ClientRun r = theirClient(ourDefaultServer(KeyType.RSA_2048), gCli(T13), ready, ping);
+                    String says = gnutlsCliSays(r, "TLS_AES_128_GCM_SHA256", "x25519");
+                    check(!r.conn().handler.session().helloRetryRequest(), "our session: no HRR", r.output());
+                    return says + ", no HRR";
+                }));
         cases.add(new Case(peer, role, "HelloRetryRequest", "forced by our server (prefers secp384r1)", () -> {
             ClientRun r = theirClient(ourServer(KeyType.RSA_2048).namedGroups("secp384r1", "x25519").build(),
                     gCli(T13 + ":-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1", "--single-key-share"), ready, ping);
@@ -1147,6 +1190,22 @@ class PeerMatrixTest {
         }
     }
 
+    private void curlDefaultCase(List<Case> cases, Path certificate) {
+        cases.add(new Case("curl", "curl --tlsv1.3 → examples server", "defaults",
+                "curl's groups, the examples server's (hybrids first)", () -> {
+                    int port = examplesServer.port();
+                    try (Proc p = Proc.start(List.of("curl", "-sS", "-v", "--tlsv1.3", "--max-time", "15",
+                            "--cacert", certificate.toString(), "--resolve", "localhost:" + port + ":127.0.0.1",
+                            "https://localhost:" + port + "/"), dir.toFile())) {
+                        check(p.awaitExit(20), "curl finished", p.output());
+                        String o = p.output();
+                        check(o.contains(PAGE_TITLE) && o.contains("Key exchange group: x25519\n")
+                                && o.contains("HelloRetryRequest:  no"), "page: x25519 without HRR", o);
+                        return "page: Key exchange group: x25519, HelloRetryRequest: no";
+                    }
+                }));
+    }
+
     private static javax.net.ssl.SSLContext jdkTrusting(java.security.cert.X509Certificate certificate)
             throws Exception {
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
@@ -1199,8 +1258,12 @@ class PeerMatrixTest {
                 check(connection.getResponseCode() == 200 && body.contains(PAGE_TITLE), "page", body);
                 check(body.contains("Protocol:           TLSv1.3") && body.contains("Cipher suite:       " + suite),
                         "TLS 1.3 with the suite the JDK reports (" + suite + ")", body);
+                // The JDK has no hybrid group: the examples server (hybrids first) takes its x25519 share.
+                check(body.contains("Key exchange group: x25519\n") && body.contains("HelloRetryRequest:  no"),
+                        "x25519 without HRR", body);
                 String sni = match(body, "^SNI server name: +(.*)$");
-                return "HttpsURLConnection: " + suite + "; page names the same suite; SNI seen by the server: " + sni;
+                return "HttpsURLConnection: " + suite + ", x25519 without HRR; page names the same suite; SNI seen by"
+                        + " the server: " + sni;
             } finally {
                 connection.disconnect();
             }
