@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tls13.testing.Hex;
+import dev.tls13.testing.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -112,7 +113,7 @@ final class Wycheproof {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, Object> root = (Map<String, Object>) new Json(text).value();
+        Map<String, Object> root = (Map<String, Object>) Json.parse(text);
         List<Group> groups = new ArrayList<>();
         for (Object g : (List<Object>) root.get("testGroups")) {
             Map<String, Object> group = new LinkedHashMap<>((Map<String, Object>) g);
@@ -253,146 +254,6 @@ final class Wycheproof {
                 counted += g.tests().size();
             }
             assertEquals(file.numberOfTests(), counted, file.name() + ": numberOfTests against the vectors listed");
-        }
-    }
-
-    /** Just enough JSON for the Wycheproof files: objects, arrays, strings, integers, literals. */
-    private static final class Json {
-        private final String s;
-        private int i;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skipWhitespace();
-            char c = s.charAt(i);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                default:
-                    return literal();
-            }
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            skipWhitespace();
-            if (s.charAt(i) == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                skipWhitespace();
-                String key = string();
-                skipWhitespace();
-                expect(':');
-                m.put(key, value());
-                skipWhitespace();
-                if (s.charAt(i) == ',') {
-                    i++;
-                    continue;
-                }
-                expect('}');
-                return m;
-            }
-        }
-
-        private List<Object> array() {
-            List<Object> list = new ArrayList<>();
-            i++;
-            skipWhitespace();
-            if (s.charAt(i) == ']') {
-                i++;
-                return list;
-            }
-            while (true) {
-                list.add(value());
-                skipWhitespace();
-                if (s.charAt(i) == ',') {
-                    i++;
-                    continue;
-                }
-                expect(']');
-                return list;
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n':
-                        b.append('\n');
-                        break;
-                    case 't':
-                        b.append('\t');
-                        break;
-                    case 'r':
-                        b.append('\r');
-                        break;
-                    case 'b':
-                        b.append('\b');
-                        break;
-                    case 'f':
-                        b.append('\f');
-                        break;
-                    case 'u':
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                        break;
-                    default:
-                        b.append(e);
-                }
-            }
-        }
-
-        private Object literal() {
-            int start = i;
-            while (i < s.length() && ",}] \n\r\t".indexOf(s.charAt(i)) < 0) {
-                i++;
-            }
-            String literal = s.substring(start, i);
-            switch (literal) {
-                case "true":
-                    return Boolean.TRUE;
-                case "false":
-                    return Boolean.FALSE;
-                case "null":
-                    return null;
-                default:
-                    // The files have integers only (sizes, ids, counts).
-                    return Long.valueOf(literal);
-            }
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i) != c) {
-                throw new IllegalStateException("expected '" + c + "' at " + i);
-            }
-            i++;
-        }
-
-        private void skipWhitespace() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
         }
     }
 }

@@ -95,7 +95,7 @@ public final class Rfc8448 {
 
     /** @return the section 2 RSA key components by their RFC names, as hex */
     public static Map<String, String> rsaServerKey() {
-        Object parsed = new JsonReader(read("rsa-server-key.json")).value();
+        Object parsed = Json.parse(read("rsa-server-key.json"));
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : asMap(parsed).entrySet()) {
             out.put(e.getKey(), (String) e.getValue());
@@ -116,7 +116,7 @@ public final class Rfc8448 {
 
     private static List<Step> parseSteps(String json) {
         List<Step> steps = new ArrayList<>();
-        for (Object o : (List<?>) new JsonReader(json).value()) {
+        for (Object o : (List<?>) Json.parse(json)) {
             Map<String, Object> m = asMap(o);
             Map<String, String> fields = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : asMap(m.get("fields")).entrySet()) {
@@ -130,135 +130,5 @@ public final class Rfc8448 {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object o) {
         return (Map<String, Object>) o;
-    }
-
-    /** Just enough JSON (objects, arrays, strings, numbers, literals) for the vector files. */
-    private static final class JsonReader {
-        private final String s;
-        private int i;
-
-        JsonReader(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skipWs();
-            char c = s.charAt(i);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                default:
-                    return literal();
-            }
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            skipWs();
-            if (s.charAt(i) == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                skipWs();
-                String k = string();
-                skipWs();
-                expect(':');
-                m.put(k, value());
-                skipWs();
-                if (s.charAt(i) == ',') {
-                    i++;
-                    continue;
-                }
-                expect('}');
-                return m;
-            }
-        }
-
-        private List<Object> array() {
-            List<Object> l = new ArrayList<>();
-            i++;
-            skipWs();
-            if (s.charAt(i) == ']') {
-                i++;
-                return l;
-            }
-            while (true) {
-                l.add(value());
-                skipWs();
-                if (s.charAt(i) == ',') {
-                    i++;
-                    continue;
-                }
-                expect(']');
-                return l;
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    switch (e) {
-                        case 'n':
-                            b.append('\n');
-                            break;
-                        case 't':
-                            b.append('\t');
-                            break;
-                        case 'u':
-                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            i += 4;
-                            break;
-                        default:
-                            b.append(e);
-                    }
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-
-        private Object literal() {
-            int start = i;
-            while (i < s.length() && ",}] \n\r\t".indexOf(s.charAt(i)) < 0) {
-                i++;
-            }
-            String lit = s.substring(start, i);
-            switch (lit) {
-                case "true":
-                    return Boolean.TRUE;
-                case "false":
-                    return Boolean.FALSE;
-                case "null":
-                    return null;
-                default:
-                    return Double.valueOf(lit);
-            }
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i) != c) {
-                throw new IllegalStateException("expected '" + c + "' at " + i);
-            }
-            i++;
-        }
-
-        private void skipWs() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
     }
 }
