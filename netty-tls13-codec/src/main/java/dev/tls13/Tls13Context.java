@@ -92,8 +92,9 @@ public final class Tls13Context {
         }
         serverName = b.serverName;
         sendServerName = b.sendServerName;
-        limits = new Limits(b.maxHandshakeMessageSize, b.maxCertificateMessageSize, b.keyUpdateAfterRecords,
-                Limits.DEFAULT.maxEmptyRecords(), Limits.DEFAULT.maxWarningAlerts(), Limits.DEFAULT.maxKeyUpdates());
+        limits = new Limits(b.maxHandshakeMessageSize, b.maxClientHelloSize, b.maxCertificateMessageSize,
+                b.keyUpdateAfterRecords, Limits.DEFAULT.maxEmptyRecords(), Limits.DEFAULT.maxWarningAlerts(),
+                Limits.DEFAULT.maxKeyUpdates());
         handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         closeNotifyFlushTimeoutMillis = b.closeNotifyFlushTimeoutMillis;
         closeNotifyReadTimeoutMillis = b.closeNotifyReadTimeoutMillis;

@@ -79,6 +79,7 @@ public final class Tls13ContextBuilder {
     long closeNotifyReadTimeoutMillis;
     int wrapDataSize = Records.MAX_PLAINTEXT_LENGTH;
     int maxHandshakeMessageSize = HandshakeJoiner.DEFAULT_MAX_MESSAGE_LENGTH;
+    int maxClientHelloSize = HandshakeJoiner.DEFAULT_MAX_CLIENT_HELLO_LENGTH;
     int maxCertificateMessageSize = HandshakeJoiner.DEFAULT_MAX_CERTIFICATE_LENGTH;
     long maxPendingWriteBytes = 1024 * 1024;
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
@@ -597,7 +598,22 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The cap on a received handshake message other than Certificate (default 64 KiB).
+     * The cap on a received ClientHello (default 66,124 bytes: a full 64 KiB extensions block, RFC 8446
+     * §4.1.2, with the fields before it). A server only.
+     *
+     * @param bytes the cap, header included
+     * @return this builder
+     */
+    public Tls13ContextBuilder maxClientHelloSize(int bytes) {
+        if (bytes < 64) {
+            throw new IllegalArgumentException("maxClientHelloSize too small: " + bytes);
+        }
+        maxClientHelloSize = bytes;
+        return this;
+    }
+
+    /**
+     * The cap on a received handshake message other than ClientHello and Certificate (default 64 KiB).
      *
      * @param bytes the cap, header included
      * @return this builder
