@@ -3,6 +3,7 @@ package dev.tls13;
 import dev.tls13.connection.Limits;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.crypto.JcaOnlyCryptoProvider;
 import dev.tls13.crypto.PemReader;
 import dev.tls13.handshake.CertificateChecks;
 import dev.tls13.handshake.CertificateSelector;
@@ -45,6 +46,11 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class Tls13ContextBuilder {
 
+    /**
+     * The system property that chooses the default crypto: {@code jca} for {@link #jcaProvidersOnly()},
+     * {@code default} (or unset) for the default provider.
+     */
+    public static final String CRYPTO_PROPERTY = "dev.tls13.crypto";
     /** The cipher suites enabled by default, in preference order; the CCM suites are opt-in. */
     static final List<CipherSuite> DEFAULT_CIPHER_SUITES = ConfigDefaults.CIPHER_SUITES;
     /** The groups enabled by default, in preference order. */
@@ -83,7 +89,7 @@ public final class Tls13ContextBuilder {
     int maxCertificateMessageSize = HandshakeJoiner.DEFAULT_MAX_CERTIFICATE_LENGTH;
     long maxPendingWriteBytes = 1024 * 1024;
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
-    CryptoProvider cryptoProvider = JcaCryptoProvider.instance();
+    CryptoProvider cryptoProvider = defaultCryptoProvider();
     Tls13KeyLog keyLog;
 
     Tls13ContextBuilder(boolean server) {
@@ -670,7 +676,8 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The crypto provider (default: the JCA with BouncyCastle for CCM).
+     * The crypto provider (default: the JCA with BouncyCastle for CCM and our own P-256, or the JCA alone when
+     * the system property {@value #CRYPTO_PROPERTY} is {@code jca}; see {@link #jcaProvidersOnly()}).
      *
      * @param provider the provider
      * @return this builder
@@ -678,6 +685,35 @@ public final class Tls13ContextBuilder {
     public Tls13ContextBuilder cryptoProvider(CryptoProvider provider) {
         cryptoProvider = Objects.requireNonNull(provider, "provider");
         return this;
+    }
+
+    /**
+     * Takes every primitive from the installed JCA providers by its standard name (AES/GCM, ChaCha20-Poly1305,
+     * AES/CCM where a provider has it, XDH, EC/ECDH, SHA256withECDSA, RSASSA-PSS, Ed25519, HmacSHA256 ...), so
+     * the first provider in the JCA's order does the work: a FIPS-validated provider, Amazon Corretto Crypto
+     * Provider or Conscrypt installed first takes over. The default instead runs P-256 on our own
+     * constant-time code and X25519, X448 and AES-CCM on BouncyCastle (docs/architecture.md §8). The same as
+     * the system property {@value #CRYPTO_PROPERTY}{@code =jca}.
+     *
+     * @return this builder
+     */
+    public Tls13ContextBuilder jcaProvidersOnly() {
+        cryptoProvider = JcaOnlyCryptoProvider.instance();
+        return this;
+    }
+
+    /** The provider {@value #CRYPTO_PROPERTY} names, read when a builder is created. */
+    private static CryptoProvider defaultCryptoProvider() {
+        String mode = System.getProperty(CRYPTO_PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
+        switch (mode) {
+            case "default":
+            case "":
+                return JcaCryptoProvider.instance();
+            case "jca":
+                return JcaOnlyCryptoProvider.instance();
+            default:
+                throw new IllegalArgumentException(CRYPTO_PROPERTY + "=" + mode + ": expected jca or default");
+        }
     }
 
     /**
