@@ -423,8 +423,8 @@ class InteropMatrixTest {
                 md, StandardCharsets.UTF_8);
 
         List<Row> failed = rows.stream().filter(r -> !r.passed()).collect(Collectors.toList());
-        System.out.println("interop (" + crypto + "): " + (rows.size() - failed.size()) + " combinations passed, " + failed.size()
-                + " failed");
+        System.out.println("interop (" + crypto + "): " + (rows.size() - failed.size()) + " combinations passed, "
+                + failed.size() + " failed");
         if (!failed.isEmpty()) {
             fail(failed.size() + " of " + rows.size() + " interop combinations failed:\n" + failed.stream()
                     .map(r -> r.direction().describe(r.peer()) + " " + r.kind() + " " + r.suite() + " " + r.group()
