@@ -65,6 +65,9 @@ for home in "${jdks[@]}"; do
         jmh throughput ThroughputBenchmark -p stack=OURS,JDK,OPENSSL -p suite=TLS_AES_128_GCM_SHA256 \
             -p size=1024,16384 "${short[@]}"
         jmh handshake HandshakeBenchmark -p group=x25519 -p key=EC_P256 "${short[@]}"
+        jmh throughput-accp ThroughputBenchmark -p stack=OURS_ACCP -p suite=TLS_AES_128_GCM_SHA256 \
+            -p size=1024,16384 "${short[@]}"
+        jmh handshake-accp HandshakeBenchmark -p stack=OURS_ACCP -p group=x25519 -p key=EC_P256 "${short[@]}"
         jmh record 'RecordBenchmark\.(seal|open|copyOnly|jcaSeal|jcaOpen)$' -p suite=TLS_AES_128_GCM_SHA256 \
             -p size=16384 -p bufferType=heap "${short[@]}"
         pairs=300
@@ -74,6 +77,10 @@ for home in "${jdks[@]}"; do
         OPENSSL_ia32cap="$chacha_env" jmh throughput-openssl-chacha ThroughputBenchmark -p stack=OPENSSL \
             -p suite=TLS_CHACHA20_POLY1305_SHA256
         jmh handshake HandshakeBenchmark
+        # Our JCA-only mode on ACCP (no ChaCha20 in ACCP: that suite would measure SunJCE again).
+        jmh throughput-accp ThroughputBenchmark -p stack=OURS_ACCP \
+            -p suite=TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384
+        jmh handshake-accp HandshakeBenchmark -p stack=OURS_ACCP
         jmh record 'RecordBenchmark\.(seal|open|copyOnly|jcaSeal|jcaOpen)$' \
             -p suite=TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256 \
             -p size=1024,16384 -p bufferType=heap -wi 3 -w 1s -i 3 -r 1s
