@@ -65,6 +65,9 @@ for home in "${jdks[@]}"; do
         jmh throughput ThroughputBenchmark -p stack=OURS,JDK,OPENSSL -p suite=TLS_AES_128_GCM_SHA256 \
             -p size=1024,16384 "${short[@]}"
         jmh handshake HandshakeBenchmark -p group=x25519 -p key=EC_P256 "${short[@]}"
+        jmh throughput-accp ThroughputBenchmark -p stack=OURS_ACCP -p suite=TLS_AES_128_GCM_SHA256 \
+            -p size=1024,16384 "${short[@]}"
+        jmh handshake-accp HandshakeBenchmark -p stack=OURS_ACCP -p group=x25519 -p key=EC_P256 "${short[@]}"
         jmh record 'RecordBenchmark\.(seal|open|copyOnly|jcaSeal|jcaOpen)$' -p suite=TLS_AES_128_GCM_SHA256 \
             -p size=16384 -p bufferType=heap "${short[@]}"
         pairs=300
@@ -75,6 +78,10 @@ for home in "${jdks[@]}"; do
             -p suite=TLS_CHACHA20_POLY1305_SHA256
         # X25519MLKEM768 (ours and OPENSSL only) is run on its own: see README.md, "Post-quantum".
         jmh handshake HandshakeBenchmark -p group=x25519,secp256r1
+        # Our JCA-only mode on ACCP (no ChaCha20 in ACCP: that suite would measure SunJCE again).
+        jmh throughput-accp ThroughputBenchmark -p stack=OURS_ACCP \
+            -p suite=TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384
+        jmh handshake-accp HandshakeBenchmark -p stack=OURS_ACCP -p group=x25519,secp256r1
         jmh record 'RecordBenchmark\.(seal|open|copyOnly|jcaSeal|jcaOpen)$' \
             -p suite=TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256 \
             -p size=1024,16384 -p bufferType=heap -wi 3 -w 1s -i 3 -r 1s

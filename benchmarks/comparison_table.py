@@ -3,7 +3,7 @@
 
 Usage: comparison_table.py benchmarks/results/compare-<time> > report.md
 
-Reads jdk<N>-throughput*.json, jdk<N>-handshake.json, jdk<N>-record.json (JMH, with -prof gc and
+Reads jdk<N>-throughput*.json, jdk<N>-handshake*.json, jdk<N>-record.json (JMH, with -prof gc and
 -prof dev.tls13.benchmarks.CpuTimeProfiler) and jdk<N>-memory.jsonl (IdleMemory).
 Definitions:
   wall MB/s   = ops/s x size / 10^6 (content bytes, encrypt + decrypt on one thread)
@@ -140,6 +140,37 @@ def handshake_table(rows, out):
                 " / ".join(fmt(v and v["cpu"] and v["cpu"] / 1e3) for v in (o, j, b))))
 
 
+def accp_table(throughput, handshake, out):
+    """Our JCA-only mode on Amazon Corretto Crypto Provider (stack OURS_ACCP) against ours and BoringSSL."""
+    out.append("| what | params | ours+ACCP | ours | OPENSSL | ours+ACCP/OPENSSL wall / CPU | ours+ACCP/ours wall "
+               "| B/op ours+ACCP / ours / OPENSSL |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    sizes = sorted({int(r["params"]["size"]) for r in throughput.values()})
+    for suite in SUITES:
+        for size in sizes:
+            a = find(throughput, "writeAndRead", stack="OURS_ACCP", suite=suite, size=size)
+            if a is None:
+                continue
+            o = find(throughput, "writeAndRead", stack="OURS", suite=suite, size=size)
+            b = find(throughput, "writeAndRead", stack="OPENSSL", suite=suite, size=size)
+            out.append("| MB/s | {} {} | {} | {} | {} | {} / {} | {} | {} |".format(
+                suite.replace("TLS_", ""), size, fmt(mbs(a, size)), fmt(mbs(o, size)), fmt(mbs(b, size)),
+                fmt(ratio(mbs(a, size), mbs(b, size)), 2), fmt(ratio(cpu_mbs(a, size), cpu_mbs(b, size)), 2),
+                fmt(ratio(mbs(a, size), mbs(o, size)), 2), " / ".join(fmt(c and c["alloc"]) for c in (a, o, b))))
+    for group in ["x25519", "secp256r1"]:
+        for key in ["EC_P256", "RSA_2048"]:
+            a = find(handshake, "handshake", stack="OURS_ACCP", group=group, key=key)
+            if a is None:
+                continue
+            o = find(handshake, "handshake", stack="OURS", group=group, key=key)
+            b = find(handshake, "handshake", stack="OPENSSL", group=group, key=key)
+            out.append("| handshakes/s | {} {} | {} | {} | {} | {} / {} | {} | {} |".format(
+                group, key, fmt(a["ops"]), fmt(o and o["ops"]), fmt(b and b["ops"]),
+                fmt(ratio(a["ops"], b and b["ops"]), 2), fmt(ratio(per_cpu(a), per_cpu(b)), 2),
+                fmt(ratio(a["ops"], o and o["ops"]), 2),
+                " / ".join(fmt(v and v["alloc"]) for v in (a, o, b))))
+
+
 def record_table(rows, out):
     out.append("| suite | size | our seal MB/s | our open MB/s (net of copy) | JCA seal MB/s | JCA open MB/s "
                "| seal ratio | open ratio | B/op seal / open ours | B/op seal / open JCA |")
@@ -213,13 +244,19 @@ def main():
             out.append("")
             throughput_table(throughput, record, out)
             out.append("")
-        handshake = load(glob.glob(base + "handshake.json"))
+        handshake = load(sorted(glob.glob(base + "handshake*.json")))
         if handshake:
             any_row = next(iter(handshake.values()))
             out.append(f"### Full handshakes (both ends on one thread; warm-up {any_row['warmup']}, "
                        f"measurement {any_row['measurement']})")
             out.append("")
             handshake_table(handshake, out)
+            out.append("")
+        measured = list(throughput.values()) + list(handshake.values())
+        if any(r["params"].get("stack") == "OURS_ACCP" for r in measured):
+            out.append("### Our JCA-only mode with Amazon Corretto Crypto Provider installed first (OURS_ACCP)")
+            out.append("")
+            accp_table(throughput, handshake, out)
             out.append("")
         if record:
             out.append("### Record protection per record vs the raw JCA ceiling (heap buffers)")

@@ -60,9 +60,11 @@ public final class Tls13Context {
 
     Tls13Context(Tls13ContextBuilder b) {
         server = b.server;
-        if (b.keyShares > b.namedGroups.size()) {
+        List<NamedGroup> groups = Negotiation.runnableGroups(b.namedGroups, b.cryptoProvider,
+                b.namedGroups != Tls13ContextBuilder.DEFAULT_GROUPS);
+        if (b.keyShares > groups.size()) {
             throw new IllegalArgumentException("keyShares (" + b.keyShares + ") exceeds the number of groups ("
-                    + b.namedGroups.size() + ")");
+                    + groups.size() + ")");
         }
         if (server) {
             if (b.keys.isEmpty()) {
@@ -75,7 +77,7 @@ public final class Tls13Context {
                     : b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
             CertificateSelector selector = new CertificateSelector(b.keys, b.keysByServerName, b.signatureSchemes);
             serverConfig = ServerConfig.builder(b.cryptoProvider, selector).cipherSuites(b.cipherSuites)
-                    .namedGroups(b.namedGroups).signatureSchemes(b.signatureSchemes)
+                    .namedGroups(groups).signatureSchemes(b.signatureSchemes)
                     .applicationProtocols(b.applicationProtocols)
                     .failOnAlpnMismatch(b.failOnApplicationProtocolMismatch)
                     .helloRetryRequestCookie(b.helloRetryRequestCookie).clientAuth(b.clientAuth)
@@ -84,7 +86,7 @@ public final class Tls13Context {
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
             ClientConfig.Builder client = ClientConfig.builder(b.cryptoProvider, trust).cipherSuites(b.cipherSuites)
-                    .namedGroups(b.namedGroups).signatureSchemes(b.signatureSchemes)
+                    .namedGroups(groups).signatureSchemes(b.signatureSchemes)
                     .applicationProtocols(b.applicationProtocols)
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys);
@@ -96,8 +98,9 @@ public final class Tls13Context {
         }
         serverName = b.serverName;
         sendServerName = b.sendServerName;
-        limits = new Limits(b.maxHandshakeMessageSize, b.maxCertificateMessageSize, b.keyUpdateAfterRecords,
-                Limits.DEFAULT.maxEmptyRecords(), Limits.DEFAULT.maxWarningAlerts(), Limits.DEFAULT.maxKeyUpdates());
+        limits = new Limits(b.maxHandshakeMessageSize, b.maxClientHelloSize, b.maxCertificateMessageSize,
+                b.keyUpdateAfterRecords, Limits.DEFAULT.maxEmptyRecords(), Limits.DEFAULT.maxWarningAlerts(),
+                Limits.DEFAULT.maxKeyUpdates());
         handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         closeNotifyFlushTimeoutMillis = b.closeNotifyFlushTimeoutMillis;
         closeNotifyReadTimeoutMillis = b.closeNotifyReadTimeoutMillis;

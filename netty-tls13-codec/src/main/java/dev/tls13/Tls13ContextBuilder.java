@@ -3,6 +3,7 @@ package dev.tls13;
 import dev.tls13.connection.Limits;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.crypto.JcaOnlyCryptoProvider;
 import dev.tls13.crypto.PemReader;
 import dev.tls13.handshake.CertificateChecks;
 import dev.tls13.handshake.CertificateSelector;
@@ -45,6 +46,11 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class Tls13ContextBuilder {
 
+    /**
+     * The system property that chooses the default crypto: {@code jca} for {@link #jcaProvidersOnly()},
+     * {@code default} (or unset) for the default provider.
+     */
+    public static final String CRYPTO_PROPERTY = "dev.tls13.crypto";
     /** The cipher suites enabled by default, in preference order; the CCM suites are opt-in. */
     static final List<CipherSuite> DEFAULT_CIPHER_SUITES = ConfigDefaults.CIPHER_SUITES;
     /** The groups enabled by default, in preference order. */
@@ -80,10 +86,11 @@ public final class Tls13ContextBuilder {
     long closeNotifyReadTimeoutMillis;
     int wrapDataSize = Records.MAX_PLAINTEXT_LENGTH;
     int maxHandshakeMessageSize = HandshakeJoiner.DEFAULT_MAX_MESSAGE_LENGTH;
+    int maxClientHelloSize = HandshakeJoiner.DEFAULT_MAX_CLIENT_HELLO_LENGTH;
     int maxCertificateMessageSize = HandshakeJoiner.DEFAULT_MAX_CERTIFICATE_LENGTH;
     long maxPendingWriteBytes = 1024 * 1024;
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
-    CryptoProvider cryptoProvider = JcaCryptoProvider.instance();
+    CryptoProvider cryptoProvider = defaultCryptoProvider();
     Tls13KeyLog keyLog;
 
     Tls13ContextBuilder(boolean server) {
@@ -602,7 +609,22 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The cap on a received handshake message other than Certificate (default 64 KiB).
+     * The cap on a received ClientHello (default 66,124 bytes: a full 64 KiB extensions block, RFC 8446
+     * §4.1.2, with the fields before it). A server only.
+     *
+     * @param bytes the cap, header included
+     * @return this builder
+     */
+    public Tls13ContextBuilder maxClientHelloSize(int bytes) {
+        if (bytes < 64) {
+            throw new IllegalArgumentException("maxClientHelloSize too small: " + bytes);
+        }
+        maxClientHelloSize = bytes;
+        return this;
+    }
+
+    /**
+     * The cap on a received handshake message other than ClientHello and Certificate (default 64 KiB).
      *
      * @param bytes the cap, header included
      * @return this builder
@@ -659,7 +681,8 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The crypto provider (default: the JCA with BouncyCastle for CCM).
+     * The crypto provider (default: the JCA with BouncyCastle for CCM and our own P-256, or the JCA alone when
+     * the system property {@value #CRYPTO_PROPERTY} is {@code jca}; see {@link #jcaProvidersOnly()}).
      *
      * @param provider the provider
      * @return this builder
@@ -667,6 +690,35 @@ public final class Tls13ContextBuilder {
     public Tls13ContextBuilder cryptoProvider(CryptoProvider provider) {
         cryptoProvider = Objects.requireNonNull(provider, "provider");
         return this;
+    }
+
+    /**
+     * Takes every primitive from the installed JCA providers by its standard name (AES/GCM, ChaCha20-Poly1305,
+     * AES/CCM where a provider has it, XDH, EC/ECDH, SHA256withECDSA, RSASSA-PSS, Ed25519, HmacSHA256 ...), so
+     * the first provider in the JCA's order does the work: a FIPS-validated provider, Amazon Corretto Crypto
+     * Provider or Conscrypt installed first takes over. The default instead runs P-256 on our own
+     * constant-time code and X25519, X448 and AES-CCM on BouncyCastle (docs/architecture.md §8). The same as
+     * the system property {@value #CRYPTO_PROPERTY}{@code =jca}.
+     *
+     * @return this builder
+     */
+    public Tls13ContextBuilder jcaProvidersOnly() {
+        cryptoProvider = JcaOnlyCryptoProvider.instance();
+        return this;
+    }
+
+    /** The provider {@value #CRYPTO_PROPERTY} names, read when a builder is created. */
+    private static CryptoProvider defaultCryptoProvider() {
+        String mode = System.getProperty(CRYPTO_PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
+        switch (mode) {
+            case "default":
+            case "":
+                return JcaCryptoProvider.instance();
+            case "jca":
+                return JcaOnlyCryptoProvider.instance();
+            default:
+                throw new IllegalArgumentException(CRYPTO_PROPERTY + "=" + mode + ": expected jca or default");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tls13.benchmarks;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.tls13.Tls13Context;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
@@ -10,10 +11,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Cipher;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,7 +30,14 @@ public enum Stack {
     /** {@code SslHandler} with {@code SslProvider.JDK} (SunJSSE). */
     JDK,
     /** {@code SslHandler} with {@code SslProvider.OPENSSL} (BoringSSL through netty-tcnative). */
-    OPENSSL;
+    OPENSSL,
+    /**
+     * Our {@link Tls13Handler} in its JCA-only mode ({@code jcaProvidersOnly()}) with Amazon Corretto Crypto
+     * Provider installed as the first JCA provider (ACCP has no ChaCha20-Poly1305: that suite falls back to
+     * SunJCE). Run it as a parameter value ({@code -p stack=OURS_ACCP}); JMH forks a JVM per value, so ACCP
+     * is installed only where it is measured.
+     */
+    OURS_ACCP;
 
     /** The host name in every server certificate and the one every client verifies. */
     static final String HOST = "localhost";
@@ -78,9 +88,15 @@ public enum Stack {
         X509Certificate anchor = leaf.chain().get(leaf.chain().size() - 1);
         X509Certificate[] chain = leaf.chain().toArray(new X509Certificate[0]);
         switch (this) {
-            case OURS: {
+            case OURS:
+            case OURS_ACCP: {
                 var server = Tls13Context.forServer(leaf.privateKey(), chain);
                 var client = Tls13Context.forClient().trustManager(anchor);
+                if (this == OURS_ACCP) {
+                    installAccp();
+                    server.jcaProvidersOnly();
+                    client.jcaProvidersOnly();
+                }
                 if (suite != null) {
                     server.cipherSuites(suite);
                     client.cipherSuites(suite);
@@ -114,6 +130,24 @@ public enum Stack {
             }
             default:
                 throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * Installs Amazon Corretto Crypto Provider as the JCA's first provider and checks that its native code
+     * loaded and passed its self-tests ({@code assertHealthy()}); fails the trial otherwise, so a column is
+     * never silently measured on SunJCE.
+     */
+    static void installAccp() {
+        AmazonCorrettoCryptoProvider.install();
+        AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+        try {
+            String gcm = Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName();
+            if (!gcm.equals(AmazonCorrettoCryptoProvider.PROVIDER_NAME)) {
+                throw new IllegalStateException("AES/GCM comes from " + gcm + ", not ACCP");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -182,7 +182,7 @@ public final class TlsConnection {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.starter = starter;
-        this.joiner = new HandshakeJoiner(alloc, limits.maxHandshakeMessageSize(),
+        this.joiner = new HandshakeJoiner(alloc, limits.maxHandshakeMessageSize(), limits.maxClientHelloSize(),
                 limits.maxCertificateMessageSize());
         // RFC 8446 §5.1: the initial ClientHello may carry legacy_record_version 0x0301.
         this.write = client ? WriteProtection.initialPlaintext() : WriteProtection.plaintext();

@@ -57,6 +57,17 @@ public interface CryptoProvider {
     Encapsulation encapsulate(KeyExchangeAlgorithm algorithm, byte[] clientShare) throws InvalidKeyShareException;
 
     /**
+     * Whether this provider runs a key exchange algorithm; a context leaves the groups it does not out of its
+     * defaults and refuses them when configured.
+     *
+     * @param algorithm the algorithm
+     * @return {@code true} unless overridden
+     */
+    default boolean supports(KeyExchangeAlgorithm algorithm) {
+        return true;
+    }
+
+    /**
      * Signs a message (the CertificateVerify content of RFC 8446 §4.4.3).
      *
      * @param algorithm the scheme's algorithm

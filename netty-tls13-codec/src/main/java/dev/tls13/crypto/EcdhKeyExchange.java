@@ -21,10 +21,11 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 
 /**
- * ECDHE on secp384r1 and secp521r1 through the JCA (SunEC on a stock JDK); secp256r1 runs on
- * {@link P256KeyExchange}. The peer's share is validated by
- * {@link EcCurve#decodeUncompressed} before the JCA sees it; the shared secret is the x-coordinate
- * as a field-length big-endian array with leading zeros kept (RFC 8446 §7.4.2).
+ * ECDHE on secp384r1 and secp521r1 through the JCA (SunEC on a stock JDK), and on secp256r1 too in the
+ * JCA-only mode ({@link JcaOnlyCryptoProvider}); the default provider runs secp256r1 on
+ * {@link P256KeyExchange}. The peer's share is validated by {@link EcCurve#decodeUncompressed} before the
+ * JCA sees it; the shared secret is the x-coordinate as a field-length big-endian array with leading zeros
+ * kept (RFC 8446 §7.4.2).
  */
 final class EcdhKeyExchange implements KeyExchange {
 

@@ -229,6 +229,71 @@ final class Signatures {
     }
 
     /**
+     * Signs {@code message} with the JCA's {@link Signature} by name for every algorithm, ECDSA P-256 included:
+     * the signing path of {@link JcaOnlyCryptoProvider}, where the first installed provider that has the
+     * algorithm signs.
+     *
+     * @param algorithm the scheme's algorithm; not an {@code RSA_PKCS1_*} one
+     * @param key the private key, of the type and curve the algorithm needs
+     * @param message the content to sign
+     * @param random the randomness for ECDSA nonces and PSS salts
+     * @return the signature (DER for ECDSA)
+     * @throws GeneralSecurityException if the key does not fit the algorithm or the provider fails
+     */
+    static byte[] signWithJca(SignatureAlgorithm algorithm, PrivateKey key, byte[] message, SecureRandom random)
+            throws GeneralSecurityException {
+        Spec spec = spec(algorithm);
+        if (spec.family == Family.RSA_PKCS1) {
+            throw new IllegalArgumentException("TLS 1.3 never signs with " + algorithm);
+        }
+        checkKey(algorithm, spec, key);
+        Signature signature = Signature.getInstance(spec.jcaName);
+        signature.initSign(key, random);
+        if (spec.pss != null) {
+            signature.setParameter(spec.pss);
+        }
+        signature.update(message);
+        return signature.sign();
+    }
+
+    /**
+     * Verifies {@code signature} with the JCA's {@link Signature} by name for every algorithm: the verification
+     * path of {@link JcaOnlyCryptoProvider}. The checks that are ours stay: the key fits the scheme, EdDSA
+     * signatures have their exact length, and an ECDSA signature is strict DER with r and s in [1, n - 1]
+     * ({@link #decodeEcdsaSignature}) before the provider sees it, so a lax provider's BER is never accepted.
+     *
+     * @param algorithm the scheme's algorithm
+     * @param key the public key
+     * @param message the signed content
+     * @param signature the peer's signature
+     * @return whether it verifies; a malformed signature is {@code false}
+     * @throws GeneralSecurityException if the key does not fit the algorithm or the provider cannot be set up
+     */
+    static boolean verifyWithJca(SignatureAlgorithm algorithm, PublicKey key, byte[] message, byte[] signature)
+            throws GeneralSecurityException {
+        Spec spec = spec(algorithm);
+        checkKey(algorithm, spec, key);
+        if (spec.signatureLength > 0 && signature.length != spec.signatureLength) {
+            return false;
+        }
+        if (spec.family == Family.ECDSA
+                && decodeEcdsaSignature(signature, ((ECKey) key).getParams().getOrder()) == null) {
+            return false;
+        }
+        Signature verifier = Signature.getInstance(spec.jcaName);
+        verifier.initVerify(key);
+        if (spec.pss != null) {
+            verifier.setParameter(spec.pss);
+        }
+        verifier.update(message);
+        try {
+            return verifier.verify(signature);
+        } catch (SignatureException | ProviderException e) {
+            return false;
+        }
+    }
+
+    /**
      * ECDSA verification on P-384 or P-521 (FIPS 186-5 §6.4.2) with BouncyCastle's {@link ECDSASigner}, which
      * compares x(R) mod n with r; public inputs only. The public key is validated as a point of the curve
      * ({@link ECPublicKeyParameters} does: on the curve, not the identity; cofactor 1).

@@ -169,7 +169,7 @@ public final class CertificateChecks {
         try {
             trustManager.checkServerTrusted(chain.toArray(NO_CERTIFICATES), TLS13_SERVER_AUTH_TYPE);
         } catch (CertificateException | RuntimeException e) {
-            throw rejected(classify(e), describe(leaf, e), e);
+            throw rejected(classify(e, chain), describe(leaf, e), e);
         }
         if (identify) {
             if (peerHost == null || peerHost.isEmpty()) {
@@ -205,7 +205,7 @@ public final class CertificateChecks {
         try {
             trustManager.checkClientTrusted(chain.toArray(NO_CERTIFICATES), clientAuthType(leaf));
         } catch (CertificateException | RuntimeException e) {
-            throw rejected(classify(e), describe(leaf, e), e);
+            throw rejected(classify(e, chain), describe(leaf, e), e);
         }
     }
 
@@ -287,6 +287,33 @@ public final class CertificateChecks {
             }
         }
         return CertificateError.CERTIFICATE_UNKNOWN;
+    }
+
+    /**
+     * {@link #classify(Throwable)}, with RFC 8446 §4.4.2.4's alert for MD5: "Any endpoint receiving any
+     * certificate which it would need to validate using any signature algorithm using an MD5 hash MUST abort
+     * the handshake with a "bad_certificate" alert." The trust manager decides whether the chain is refused
+     * (the JDK's PKIX validator refuses MD5 through {@code jdk.certpath.disabledAlgorithms}, as its own TLS
+     * engine does); a refusal for algorithm constraints of a chain holding an MD5 signature that must be
+     * validated (not a self-issued certificate, whose signature is never checked: "endpoints can accept these
+     * algorithms for certificates that are self-signed or trust anchors") gets bad_certificate, where the
+     * JDK's engine sends unsupported_certificate.
+     *
+     * @param failure what the trust manager threw
+     * @param chain the chain it refused, leaf first
+     * @return the reason
+     */
+    static CertificateError classify(Throwable failure, List<X509Certificate> chain) {
+        CertificateError reason = classify(failure);
+        if (reason == CertificateError.UNSUPPORTED_CERTIFICATE) {
+            for (X509Certificate certificate : chain) {
+                if (certificate.getSigAlgName().toUpperCase(Locale.ROOT).contains("MD5")
+                        && !certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+                    return CertificateError.BAD_CERTIFICATE;
+                }
+            }
+        }
+        return reason;
     }
 
     private static boolean identifies(String algorithm) {

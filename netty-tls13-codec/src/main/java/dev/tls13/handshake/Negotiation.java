@@ -16,6 +16,7 @@ import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ProtocolVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,9 @@ public final class Negotiation {
 
     /** legacy_version of every TLS 1.3 hello (RFC 8446 §4.1.2, §4.1.3). */
     static final int LEGACY_VERSION = ProtocolVersion.TLS_1_2;
+
+    /** SSL 3.0's version, the newest legacy_version RFC 8446 Appendix D.5 turns away. */
+    private static final int SSL_3_0 = 0x0300;
 
     /** RFC 8446 §4.1.3: the last 8 bytes of a downgraded ServerHello.random, minus the final byte. */
     private static final byte[] DOWNGRADE_PREFIX = {0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44};
@@ -103,6 +107,31 @@ public final class Negotiation {
      */
     static KeyExchangeAlgorithm requireKeyExchange(NamedGroup group) {
         return keyExchange(group).orElseThrow(() -> new IllegalArgumentException("unsupported group " + group));
+    }
+
+    /**
+     * The groups of a configuration that a crypto provider can run, in their order.
+     *
+     * @param groups the configured groups
+     * @param crypto the provider the connections will use
+     * @param chosen whether the user named the groups: then one the provider cannot run is a mistake, while
+     *        from the defaults it is left out
+     * @return the groups to use
+     * @throws IllegalArgumentException for a chosen group the provider cannot run, or when none is left
+     */
+    public static List<NamedGroup> runnableGroups(List<NamedGroup> groups, CryptoProvider crypto, boolean chosen) {
+        List<NamedGroup> result = new ArrayList<>(groups.size());
+        for (NamedGroup group : groups) {
+            if (crypto.supports(requireKeyExchange(group))) {
+                result.add(group);
+            } else if (chosen) {
+                throw new IllegalArgumentException(group.knownName() + " is not available from " + crypto);
+            }
+        }
+        if (result.isEmpty()) {
+            throw new IllegalArgumentException("no group left that " + crypto + " can run");
+        }
+        return result;
     }
 
     /**
@@ -224,6 +253,39 @@ public final class Negotiation {
     }
 
     /**
+     * The server's checks of a ClientHello's versions (RFC 8446 §4.1.2, §4.2.1, Appendix D.5). The version
+     * is negotiated by supported_versions alone: a ClientHello that offers 0x0304 there is a TLS 1.3
+     * ClientHello whatever its legacy_version says, except SSL 3.0 or older, which D.5 turns away.
+     *
+     * @param legacyVersion the ClientHello's legacy_version
+     * @param extensions the ClientHello's extensions
+     * @throws TlsException NO_TLS13 (protocol_version) for a legacy_version of 0x0300 or lower, or when
+     *         supported_versions is absent or lacks TLS 1.3
+     */
+    static void checkClientVersion(int legacyVersion, Extensions extensions) throws TlsException {
+        requireNewerThanSsl3(legacyVersion);
+        requireTls13Offered(extensions);
+        // RFC 8446 §4.2.1: with supported_versions present, "servers MUST NOT use the
+        // ClientHello.legacy_version value for version negotiation and MUST use only the
+        // "supported_versions" extension to determine client preferences". §4.1.2 makes clients send
+        // 0x0303, but a server that refused 0x0301, 0x0302 or 0x0304 here would be negotiating on it
+        // (OpenSSL and BoringSSL accept them too).
+    }
+
+    /**
+     * RFC 8446 Appendix D.5: "Any endpoint receiving a Hello message with ClientHello.legacy_version or
+     * ServerHello.legacy_version set to 0x0300 MUST abort the handshake with a "protocol_version" alert."
+     * Values below 0x0300 (SSL 2.0's 0x0002) are older still, and implementations "MUST NOT send" any of
+     * them (D.5), so they get the same alert.
+     */
+    private static void requireNewerThanSsl3(int legacyVersion) throws TlsException {
+        if (legacyVersion <= SSL_3_0) {
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13, String.format(
+                    "legacy_version 0x%04x is SSL 3.0 or older (RFC 8446 Appendix D.5)", legacyVersion));
+        }
+    }
+
+    /**
      * Whether the client offers TLS 1.3 in supported_versions (RFC 8446 §4.2.1: without the extension
      * the client speaks TLS 1.2 or earlier).
      *
@@ -247,9 +309,12 @@ public final class Negotiation {
      * @param legacyVersion its legacy_version
      * @param random its random (a HelloRetryRequest's special random never matches the sentinel)
      * @param extensions its extensions
-     * @throws TlsException DOWNGRADE_DETECTED, NO_TLS13, UNOFFERED_VERSION or WRONG_LEGACY_VERSION
+     * @throws TlsException NO_TLS13 (protocol_version) for a legacy_version of 0x0300 or lower (RFC 8446
+     *         Appendix D.5) or without supported_versions, DOWNGRADE_DETECTED, UNOFFERED_VERSION, or
+     *         WRONG_LEGACY_VERSION for any other legacy_version than 0x0303
      */
     static void checkServerVersion(int legacyVersion, byte[] random, Extensions extensions) throws TlsException {
+        requireNewerThanSsl3(legacyVersion);
         // RFC 8446 §4.1.3: a TLS 1.3 client "MUST check that the last 8 bytes are not equal to either of
         // these values ... If a match is found, the client MUST abort the handshake with an
         // "illegal_parameter" alert." A TLS 1.3 server never sets them, so the check applies to every hello.

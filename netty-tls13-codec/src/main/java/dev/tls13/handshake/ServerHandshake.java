@@ -94,12 +94,7 @@ public final class ServerHandshake {
         /** Validates a ClientHello and negotiates, touching no state. */
         static Choice of(ServerConfig config, ClientHello hello) throws TlsException {
             Extensions extensions = hello.extensions();
-            Negotiation.requireTls13Offered(extensions);
-            // RFC 8446 §4.1.2: legacy_version "MUST be set to 0x0303".
-            if (hello.legacyVersion() != Negotiation.LEGACY_VERSION) {
-                throw TlsException.misbehaved(PeerMisbehaved.WRONG_LEGACY_VERSION,
-                        String.format("legacy_version 0x%04x", hello.legacyVersion()));
-            }
+            Negotiation.checkClientVersion(hello.legacyVersion(), extensions);
             // RFC 8446 §9.2: without a PSK, a ClientHello must carry supported_groups, key_share and
             // signature_algorithms, else missing_extension.
             Extension.SupportedGroups groups = require(extensions, Extension.SupportedGroups.class, "supported_groups");

@@ -19,8 +19,16 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public final class HandshakeJoiner {
 
-    /** Default cap on a handshake message, header included, except Certificate. */
+    /** Default cap on a handshake message, header included, except ClientHello and Certificate. */
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 64 * 1024;
+    /**
+     * Default cap on a ClientHello, header included: room for a full extensions block (2^16 - 1 bytes,
+     * RFC 8446 §4.1.2) with the fields before it (version, random, a 32-byte session id, 256 cipher
+     * suites, compression). Hundreds of signature schemes or several post-quantum key shares are a
+     * legitimate ClientHello (rustls accepts 0xFFFF bytes, OpenSSL about 128 KiB); messages that need
+     * no such room keep {@link #DEFAULT_MAX_MESSAGE_LENGTH}.
+     */
+    public static final int DEFAULT_MAX_CLIENT_HELLO_LENGTH = 4 + 2 + 32 + 1 + 32 + 2 + 2 * 256 + 2 + 2 + 0xFFFF;
     /** Default cap on a Certificate message, header included (chains can be long). */
     public static final int DEFAULT_MAX_CERTIFICATE_LENGTH = 256 * 1024;
 
@@ -28,6 +36,7 @@ public final class HandshakeJoiner {
 
     private final ByteBufAllocator alloc;
     private final int maxMessageLength;
+    private final int maxClientHelloLength;
     private final int maxCertificateLength;
     /** Unconsumed bytes of the last record added: a retained slice of it. */
     private ByteBuf rest;
@@ -38,22 +47,38 @@ public final class HandshakeJoiner {
 
     /** Creates a joiner with the default caps, copying spanning messages into heap buffers. */
     public HandshakeJoiner() {
-        this(ByteBufAllocator.DEFAULT, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_CERTIFICATE_LENGTH);
+        this(ByteBufAllocator.DEFAULT, DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+                DEFAULT_MAX_CERTIFICATE_LENGTH);
     }
 
     /**
-     * Creates a joiner.
+     * Creates a joiner whose ClientHello cap is the same as every other message's but Certificate.
      *
      * @param alloc allocates the buffers of messages that span records
      * @param maxMessageLength cap on any message but Certificate, header included
      * @param maxCertificateLength cap on a Certificate message, header included
      */
     public HandshakeJoiner(ByteBufAllocator alloc, int maxMessageLength, int maxCertificateLength) {
-        if (maxMessageLength < HEADER_LENGTH || maxCertificateLength < HEADER_LENGTH) {
+        this(alloc, maxMessageLength, maxMessageLength, maxCertificateLength);
+    }
+
+    /**
+     * Creates a joiner.
+     *
+     * @param alloc allocates the buffers of messages that span records
+     * @param maxMessageLength cap on any message but ClientHello and Certificate, header included
+     * @param maxClientHelloLength cap on a ClientHello, header included
+     * @param maxCertificateLength cap on a Certificate message, header included
+     */
+    public HandshakeJoiner(ByteBufAllocator alloc, int maxMessageLength, int maxClientHelloLength,
+                           int maxCertificateLength) {
+        if (maxMessageLength < HEADER_LENGTH || maxClientHelloLength < HEADER_LENGTH
+                || maxCertificateLength < HEADER_LENGTH) {
             throw new IllegalArgumentException("caps must allow at least a header");
         }
         this.alloc = alloc;
         this.maxMessageLength = maxMessageLength;
+        this.maxClientHelloLength = maxClientHelloLength;
         this.maxCertificateLength = maxCertificateLength;
     }
 
@@ -210,7 +235,8 @@ public final class HandshakeJoiner {
     private int messageLength(ByteBuf buf, int index) throws TlsException {
         int type = buf.getUnsignedByte(index);
         int length = HEADER_LENGTH + buf.getUnsignedMedium(index + 1);
-        int cap = type == HandshakeType.CERTIFICATE.code() ? maxCertificateLength : maxMessageLength;
+        int cap = type == HandshakeType.CERTIFICATE.code() ? maxCertificateLength
+                : type == HandshakeType.CLIENT_HELLO.code() ? maxClientHelloLength : maxMessageLength;
         if (length > cap) {
             throw TlsException.invalid(InvalidMessage.HANDSHAKE_MESSAGE_TOO_LARGE,
                     HandshakeType.of(type) + " of " + length + " bytes, limit " + cap);

@@ -245,7 +245,7 @@ class AcceptStepTest {
     @Test
     void aClientHelloOverTheSizeLimitFailsAsOnAConfiguredServer() throws TlsException {
         Tls13Context context = Tls13Context.forServer(LEAF.privateKey(), LEAF.chain().toArray(new X509Certificate[0]))
-                .maxHandshakeMessageSize(64).build();
+                .maxClientHelloSize(64).build();
         ByteBuf hello = start(context.limits());
         TlsConnection configured = configuredServer(context);
         try {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.connection.Limits;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.InvalidMessage;
 import dev.tls13.error.TlsException;
@@ -184,7 +185,7 @@ class HandlerAndLimitsTest {
 
     @Test
     void handshakeMessagesAboveTheCapFailWithDecodeErrorBeforeAnyLargeAllocation() throws TlsException {
-        int[] announced = {64 * 1024 + 1, 1 << 20, 0xFFFFFF};
+        int[] announced = {Limits.DEFAULT.maxClientHelloSize() + 1, 1 << 20, 0xFFFFFF};
         for (int length : announced) {
             CountingAllocator alloc = new CountingAllocator();
             TlsConnection server = Duel.serverContext(Profile.PLAIN).build().newConnection(alloc, null,
