@@ -25,7 +25,8 @@ public final class Tls13Provider extends Provider {
      * A provider whose contexts offer (client) or accept (server) only the given named groups, in
      * preference order ({@code SSLParameters} of Java 17 has no way to set them per engine).
      *
-     * @param namedGroups group names: x25519, secp256r1, secp384r1, secp521r1, x448
+     * @param namedGroups group names: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024, x25519, secp256r1,
+     *        secp384r1, secp521r1, x448
      * @throws IllegalArgumentException for an unknown name or an empty list
      */
     public Tls13Provider(List<String> namedGroups) {

@@ -50,8 +50,8 @@ public final class Tls13SslContextSpi extends SSLContextSpi {
     /**
      * An SPI whose engines use only the given named groups, in preference order.
      *
-     * @param namedGroups group names: x25519, secp256r1, secp384r1, secp521r1, x448 (also spelled P-256,
-     *        prime256v1, P-384, P-521; case does not matter)
+     * @param namedGroups group names: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024, x25519, secp256r1,
+     *        secp384r1, secp521r1, x448 (also spelled P-256, prime256v1, P-384, P-521; case does not matter)
      * @throws IllegalArgumentException for an unknown name or an empty list
      */
     public Tls13SslContextSpi(List<String> namedGroups) {
