@@ -144,7 +144,7 @@ class Tls13HandlerAcceptModeTest {
 
     @Test
     void theSettingsLimitsApplyBeforeTheChoice() {
-        Tls13Context tiny = ChannelPair.serverContext().maxHandshakeMessageSize(64).build();
+        Tls13Context tiny = ChannelPair.serverContext().maxClientHelloSize(64).build();
         serverHandler = new Tls13Handler(answering(SERVER), tiny);
         server.pipeline().addLast(serverHandler, serverApp);
         clientHandler = ChannelPair.clientContext().build().newHandler(client.alloc(), ChannelPair.HOST, 443);
