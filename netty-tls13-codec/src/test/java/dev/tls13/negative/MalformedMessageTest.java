@@ -39,6 +39,15 @@ class MalformedMessageTest {
                        UnaryOperator<byte[]> mutation) {
     }
 
+    /** The ClientHello offering {@code group} alone, in supported_groups and with {@code share} as its key share. */
+    private static byte[] onlyClientShare(byte[] m, NamedGroup group, byte[] share) {
+        List<Extension> x = without(withExtensions(ch(m), without(ch(m).extensions(),
+                ExtensionType.SUPPORTED_GROUPS)).extensions(), ExtensionType.KEY_SHARE);
+        x.add(new Extension.SupportedGroups(List.of(group)));
+        x.add(new Extension.KeyShareClientHello(List.of(new Extension.KeyShareEntry(group, share))));
+        return enc(withExtensions(ch(m), x));
+    }
+
     /** The message with its 3-byte length rewritten to the body that follows. */
     private static byte[] withLength(byte[] m) {
         int n = m.length - 4;
@@ -310,6 +319,22 @@ class MalformedMessageTest {
             return enc(withExtensions(ch(m), x));
         }));
         // The hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): ML-KEM-768 encapsulation key || X25519.
+        // RFC 8446 §4.2.8.2: an X25519 share is exactly 32 bytes, a P-256 share exactly 65 (0x04 || X || Y);
+        // any other length is illegal_parameter. An empty one breaks key_exchange<1..2^16-1> itself and is
+        // decode_error, as in BoringSSL and rustls (wire.ExtensionTest, "empty key_exchange").
+        for (int length : new int[] {31, 33}) {
+            l.add(new Lie("clientHelloWithX25519ShareOf" + length + "Bytes", false, Profile.PLAIN, 0, illegal,
+                    m -> onlyClientShare(m, NamedGroup.X25519, new byte[length])));
+        }
+        for (int length : new int[] {64, 66}) {
+            l.add(new Lie("clientHelloWithP256ShareOf" + length + "Bytes", false, Profile.PLAIN, 0, illegal, m -> {
+                byte[] share = new byte[length];
+                share[0] = 4;
+                return onlyClientShare(m, NamedGroup.SECP256R1, share);
+            }));
+        }
+        l.add(new Lie("serverHelloWithLongX25519Share", true, Profile.PLAIN, 0, illegal,
+                m -> replaceKeyShare(m, NamedGroup.X25519, new byte[33])));
         l.add(new Lie("clientHelloWithShortX25519Mlkem768Share", false, Profile.PLAIN, 0, illegal,
                 m -> replaceClientShare(m, NamedGroup.X25519MLKEM768, s -> Arrays.copyOf(s, s.length - 1))));
         l.add(new Lie("clientHelloWithX25519Mlkem768KeyFailingTheModulusCheck", false, Profile.PLAIN, 0, illegal,
