@@ -1,5 +1,7 @@
 package dev.tls13.crypto;
 
+import java.util.function.BiFunction;
+
 /**
  * Creates the AEAD implementation for each algorithm: the JCA for AES-GCM and ChaCha20-Poly1305 (the
  * JDK's intrinsics are the fast path), BouncyCastle's lightweight API for AES-CCM, which the JDK lacks
@@ -16,6 +18,17 @@ final class Aeads {
      * @throws IllegalArgumentException if the key length does not fit the algorithm
      */
     static Aead create(AeadAlgorithm algorithm, byte[] key) {
+        return create(algorithm, key, BcCcmAead::new);
+    }
+
+    /**
+     * @param algorithm the AEAD
+     * @param key the key, {@code algorithm.keyLength()} bytes; copied, the caller may zero it
+     * @param ccm makes the AES-CCM implementation (BouncyCastle's, or a JCA provider's in the JCA-only mode)
+     * @return a new AEAD for that key
+     * @throws IllegalArgumentException if the key length does not fit the algorithm
+     */
+    static Aead create(AeadAlgorithm algorithm, byte[] key, BiFunction<AeadAlgorithm, byte[], Aead> ccm) {
         if (key.length != algorithm.keyLength()) {
             throw new IllegalArgumentException(algorithm + " needs a " + algorithm.keyLength()
                     + "-byte key, got " + key.length);
@@ -27,7 +40,7 @@ final class Aeads {
                 return new JcaAead(algorithm, key);
             case AES_128_CCM:
             case AES_128_CCM_8:
-                return new BcCcmAead(algorithm, key);
+                return ccm.apply(algorithm, key);
             default:
                 throw new IllegalArgumentException("unsupported AEAD " + algorithm);
         }

@@ -2,6 +2,7 @@ package dev.tls13.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -20,10 +21,18 @@ public interface CryptoProvider {
     Hkdf hkdf(HashAlgorithm hash);
 
     /**
+     * A digest from the installed JCA providers (both of ours take it from there).
+     *
      * @param hash the hash
      * @return a new digest, for the running transcript hash
      */
-    MessageDigest digest(HashAlgorithm hash);
+    default MessageDigest digest(HashAlgorithm hash) {
+        try {
+            return MessageDigest.getInstance(hash.jcaName());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no JCA provider offers " + hash.jcaName(), e);
+        }
+    }
 
     /**
      * Creates an AEAD for one direction's traffic key.

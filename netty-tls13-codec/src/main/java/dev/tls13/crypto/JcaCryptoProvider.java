@@ -1,8 +1,6 @@
 package dev.tls13.crypto;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -31,15 +29,6 @@ public final class JcaCryptoProvider implements CryptoProvider {
     @Override
     public Hkdf hkdf(HashAlgorithm hash) {
         return new JcaHkdf(hash);
-    }
-
-    @Override
-    public MessageDigest digest(HashAlgorithm hash) {
-        try {
-            return MessageDigest.getInstance(hash.jcaName());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JCA lacks " + hash.jcaName(), e);
-        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.tls13.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -53,31 +52,8 @@ public final class JcaOnlyCryptoProvider implements CryptoProvider {
     }
 
     @Override
-    public MessageDigest digest(HashAlgorithm hash) {
-        try {
-            return MessageDigest.getInstance(hash.jcaName());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no JCA provider offers " + hash.jcaName(), e);
-        }
-    }
-
-    @Override
     public Aead aead(AeadAlgorithm algorithm, byte[] key) {
-        if (key.length != algorithm.keyLength()) {
-            throw new IllegalArgumentException(algorithm + " needs a " + algorithm.keyLength()
-                    + "-byte key, got " + key.length);
-        }
-        switch (algorithm) {
-            case AES_128_GCM:
-            case AES_256_GCM:
-            case CHACHA20_POLY1305:
-                return new JcaAead(algorithm, key);
-            case AES_128_CCM:
-            case AES_128_CCM_8:
-                return new JcaCcmAead(algorithm, key);
-            default:
-                throw new IllegalArgumentException("unsupported AEAD " + algorithm);
-        }
+        return Aeads.create(algorithm, key, JcaCcmAead::new);
     }
 
     @Override

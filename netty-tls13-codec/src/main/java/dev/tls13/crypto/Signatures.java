@@ -176,6 +176,12 @@ final class Signatures {
                 }
             }
         }
+        return jcaSign(spec, key, message, random);
+    }
+
+    /** Signs through the JCA's {@link Signature} by the scheme's name, with its PSS parameters where it has them. */
+    private static byte[] jcaSign(Spec spec, PrivateKey key, byte[] message, SecureRandom random)
+            throws GeneralSecurityException {
         Signature signature = Signature.getInstance(spec.jcaName);
         signature.initSign(key, random);
         if (spec.pss != null) {
@@ -247,13 +253,7 @@ final class Signatures {
             throw new IllegalArgumentException("TLS 1.3 never signs with " + algorithm);
         }
         checkKey(algorithm, spec, key);
-        Signature signature = Signature.getInstance(spec.jcaName);
-        signature.initSign(key, random);
-        if (spec.pss != null) {
-            signature.setParameter(spec.pss);
-        }
-        signature.update(message);
-        return signature.sign();
+        return jcaSign(spec, key, message, random);
     }
 
     /**
