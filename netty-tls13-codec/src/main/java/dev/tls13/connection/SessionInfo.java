@@ -1,7 +1,6 @@
 package dev.tls13.connection;
 
 import dev.tls13.handshake.HandshakeSummary;
-import dev.tls13.wire.SignatureScheme;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +30,7 @@ public final class SessionInfo {
 
     private SessionInfo(Builder b) {
         cipherSuite = Objects.requireNonNull(b.cipherSuite, "cipherSuite");
-        namedGroup = Objects.requireNonNull(b.namedGroup, "namedGroup");
+        namedGroup = b.namedGroup;
         peerSignatureScheme = b.peerSignatureScheme;
         localSignatureScheme = b.localSignatureScheme;
         applicationProtocol = b.applicationProtocol;
@@ -47,7 +46,8 @@ public final class SessionInfo {
      * certificates, no HelloRetryRequest, not resumed).
      *
      * @param cipherSuite the cipher suite's IANA name
-     * @param namedGroup the key exchange group's IANA name
+     * @param namedGroup the key exchange group's IANA name, or {@code null} for a resumption without (EC)DHE
+     *        (psk_ke, RFC 8446 §4.2.9)
      * @return a new builder
      */
     public static Builder builder(String cipherSuite, String namedGroup) {
@@ -59,7 +59,7 @@ public final class SessionInfo {
      * Negotiated values are always known ones, so {@code toString()} is their IANA name.
      */
     static SessionInfo of(HandshakeSummary summary) {
-        return builder(summary.cipherSuite().toString(), summary.namedGroup().toString())
+        return builder(summary.cipherSuite().toString(), name(summary.namedGroup()))
                 .peerSignatureScheme(name(summary.peerSignatureScheme()))
                 .localSignatureScheme(name(summary.localSignatureScheme()))
                 .applicationProtocol(summary.applicationProtocol())
@@ -71,8 +71,8 @@ public final class SessionInfo {
                 .build();
     }
 
-    private static String name(SignatureScheme scheme) {
-        return scheme == null ? null : scheme.toString();
+    private static String name(Object wireValue) {
+        return wireValue == null ? null : wireValue.toString();
     }
 
     /** @return {@value #PROTOCOL} */
@@ -85,7 +85,11 @@ public final class SessionInfo {
         return cipherSuite;
     }
 
-    /** @return the (EC)DHE group's IANA name, e.g. {@code "x25519"} */
+    /**
+     * The (EC)DHE group's IANA name, e.g. {@code "x25519"}.
+     *
+     * @return the name, or {@code null} when a resumption used psk_ke, without (EC)DHE (RFC 8446 §4.2.9)
+     */
     public String namedGroup() {
         return namedGroup;
     }

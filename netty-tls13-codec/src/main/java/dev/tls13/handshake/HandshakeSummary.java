@@ -14,7 +14,7 @@ import java.util.Objects;
  * later code needs without changing the API. Immutable.
  *
  * @param cipherSuite the negotiated cipher suite
- * @param namedGroup the (EC)DHE group
+ * @param namedGroup the (EC)DHE group, or {@code null} for a psk_ke resumption (RFC 8446 §4.2.9)
  * @param peerSignatureScheme the scheme of the peer's CertificateVerify, or {@code null} when the
  *        peer did not authenticate with a certificate
  * @param localSignatureScheme the scheme of our CertificateVerify, or {@code null} when we sent none
@@ -33,7 +33,6 @@ public record HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, S
     /** Checks the required components and copies the lists. */
     public HandshakeSummary {
         Objects.requireNonNull(cipherSuite, "cipherSuite");
-        Objects.requireNonNull(namedGroup, "namedGroup");
         peerCertificates = List.copyOf(peerCertificates);
         localCertificates = List.copyOf(localCertificates);
     }

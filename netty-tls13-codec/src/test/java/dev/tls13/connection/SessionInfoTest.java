@@ -55,9 +55,10 @@ class SessionInfoTest {
     }
 
     @Test
-    void builderRequiresSuiteAndGroupAndCopiesTheChains() {
+    void builderRequiresSuiteAndCopiesTheChains() {
         assertThrows(NullPointerException.class, () -> SessionInfo.builder(null, "x25519").build());
-        assertThrows(NullPointerException.class, () -> SessionInfo.builder("TLS_AES_128_GCM_SHA256", null).build());
+        // A psk_ke resumption has no (EC)DHE group (RFC 8446 §4.2.9).
+        assertNull(SessionInfo.builder("TLS_AES_128_GCM_SHA256", null).build().namedGroup());
         List<X509Certificate> chain = new ArrayList<>(TestPki.ca(KeyType.EC_P256).chain());
         SessionInfo session = SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519").localCertificates(chain)
                 .build();
