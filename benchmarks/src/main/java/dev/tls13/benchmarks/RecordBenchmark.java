@@ -188,17 +188,18 @@ public class RecordBenchmark {
         }
 
         /**
-         * ReadProtection's package-private test hook that sets the sequence number (RFC 8446 §5.3). The
-         * benchmark uses it to replay the ring; the codec has no public way to do so, on purpose.
+         * The TLS 1.3 ReadProtection's package-private test hook that sets the sequence number (RFC 8446 §5.3).
+         * The benchmark uses it to replay the ring; the codec has no public way to do so, on purpose.
          */
         private static MethodHandle readSequenceSetter() {
             try {
-                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(ReadProtection.class,
-                        MethodHandles.lookup());
-                return lookup.findVirtual(ReadProtection.class, "sequenceNumber",
-                        MethodType.methodType(void.class, long.class));
+                Class<?> tls13 = Class.forName("dev.tls13.record.Tls13ReadProtection");
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(tls13, MethodHandles.lookup());
+                return lookup.findVirtual(tls13, "sequenceNumber",
+                        MethodType.methodType(void.class, long.class))
+                        .asType(MethodType.methodType(void.class, ReadProtection.class, long.class));
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("ReadProtection.sequenceNumber(long) not found", e);
+                throw new IllegalStateException("Tls13ReadProtection.sequenceNumber(long) not found", e);
             }
         }
     }

@@ -1,52 +1,30 @@
 package dev.tls13.record;
 
 import dev.tls13.crypto.Aead;
-import dev.tls13.crypto.AeadAlgorithm;
-import dev.tls13.error.InvalidMessage;
-import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
-import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.ContentType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
-import java.util.Objects;
-import javax.crypto.AEADBadTagException;
 
 /**
- * The receiving half of the record layer for one key (RFC 8446 §5.2–§5.4): sequence number, nonce,
- * AEAD open, padding and inner content type. Decryption runs in place in the record's own memory, or
- * for direct records into a new pooled heap buffer where the AEAD is faster out of place; nothing else of
- * ours is allocated per record: the nonce and AAD arrays are reused.
+ * The receiving half of the record layer for one key: sequence number, nonce, AEAD open and the record's
+ * content type. One interface for both protocol versions (docs/architecture.md §15): the TLS 1.3 record
+ * (RFC 8446 §5.2–§5.4, inner content type and padding) and the TLS 1.2 AEAD record (RFC 5246 §6.2.3.3,
+ * explicit nonce where the suite has one). The implementations are sealed into this package, so a call site
+ * sees at most two receiver classes and the JIT keeps it inlined; a TLS 1.3-only process sees only one.
  *
- * <p>{@link #plaintext()} is the stateless instance used before read keys are installed. Not
- * thread-safe; one per direction and key.
+ * <p>{@link #plaintext()} is the stateless instance used before read keys are installed, for both versions.
+ * Not thread-safe; one per direction and key.
  */
-public final class ReadProtection {
+public sealed interface ReadProtection permits Tls13ReadProtection, Tls12ReadProtection {
 
-    private static final ReadProtection PLAINTEXT = new ReadProtection(null, new byte[AeadAlgorithm.NONCE_LENGTH]);
-
-    private final Aead aead;
-    private final byte[] iv;
-    private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
-    private final byte[] aad = new byte[Records.HEADER_LENGTH];
-    private long sequenceNumber;
-    /** The real type of the record last opened, see {@link #contentType()}. */
-    private ContentType contentType;
-
-    private ReadProtection(Aead aead, byte[] iv) {
-        this.aead = aead;
-        this.iv = iv;
-    }
-
-    /** @return the instance for records received before any read key (RFC 8446 §5.1) */
-    public static ReadProtection plaintext() {
-        return PLAINTEXT;
+    /** @return the instance for records received before any read key (RFC 8446 §5.1, RFC 5246 §6.1) */
+    static ReadProtection plaintext() {
+        return Tls13ReadProtection.plaintext();
     }
 
     /**
-     * Installs a read key. The {@link Aligned} proof shows that no handshake message spans the key
+     * Installs a TLS 1.3 read key. The {@link Aligned} proof shows that no handshake message spans the key
      * change (RFC 8446 §5.1).
      *
      * @param aligned proof from {@link HandshakeJoiner#aligned()}
@@ -54,58 +32,44 @@ public final class ReadProtection {
      * @param iv the 12-byte read IV (RFC 8446 §7.3); copied
      * @return the protection, at sequence number 0
      */
-    public static ReadProtection install(Aligned aligned, Aead aead, byte[] iv) {
-        Objects.requireNonNull(aligned, "aligned");
-        Objects.requireNonNull(aead, "aead");
-        if (iv.length != AeadAlgorithm.NONCE_LENGTH) {
-            throw new IllegalArgumentException("IV must be 12 bytes, got " + iv.length);
-        }
-        return new ReadProtection(aead, iv.clone());
+    static ReadProtection install(Aligned aligned, Aead aead, byte[] iv) {
+        return Tls13ReadProtection.install(aligned, aead, iv);
+    }
+
+    /**
+     * Installs a TLS 1.2 read key, on the peer's ChangeCipherSpec (RFC 5246 §7.1). The {@link Aligned} proof
+     * shows that no handshake message spans the key change.
+     *
+     * @param aligned proof from {@link HandshakeJoiner#aligned()}
+     * @param aead the AEAD of the key; owned from now on, {@link #destroy()} destroys it
+     * @param iv the peer's write IV from the key block (RFC 5246 §6.3): the 4-byte salt for AES-GCM and AES-CCM
+     *        (RFC 5288 §3, RFC 6655 §3), the 12-byte IV for ChaCha20-Poly1305 (RFC 7905 §2); copied
+     * @return the protection, at sequence number 0
+     */
+    static ReadProtection installTls12(Aligned aligned, Aead aead, byte[] iv) {
+        return Tls12ReadProtection.install(aligned, aead, iv);
     }
 
     /** @return whether this instance decrypts (false for {@link #plaintext()}) */
-    public boolean isProtected() {
-        return aead != null;
-    }
+    boolean isProtected();
 
-    /** @return the sequence number of the next record (RFC 8446 §5.3) */
-    public long sequenceNumber() {
-        return sequenceNumber;
-    }
-
-    /** For tests: jump to a sequence number (RFC 8446 §5.3 wrap handling). */
-    void sequenceNumber(long value) {
-        sequenceNumber = value;
-    }
+    /** @return the sequence number of the next record (RFC 8446 §5.3, RFC 5246 §6.1) */
+    long sequenceNumber();
 
     /**
-     * Opens one record in place. On return the record's readable bytes are exactly the content: the
-     * header, the padding, the inner type and the tag are outside the reader and writer indices.
-     *
-     * <p>Protected records (outer type application_data) are decrypted; change_cipher_spec and alert
-     * records pass in plaintext (RFC 8446 §5: change_cipher_spec is never protected, and a peer that
-     * failed before it had keys sends its alert in plaintext); a plaintext handshake record after read
-     * keys is refused.
+     * Opens one record in place. On return the record's readable bytes are exactly the content.
      *
      * @param record a whole record from {@link RecordDeframer} (borrowed; its bytes and indices change)
      * @return the real content type
-     * @throws TlsException bad_record_mac when authentication fails; unexpected_message or
-     *         record_overflow when the content breaks RFC 8446 §5.1/§5.4
+     * @throws TlsException bad_record_mac when authentication fails; unexpected_message, decode_error or
+     *         record_overflow when the content breaks the record rules of the version
      */
-    public ContentType open(ByteBuf record) throws TlsException {
-        open(record, null);
-        return contentType;
-    }
+    ContentType open(ByteBuf record) throws TlsException;
 
     /**
-     * Opens one record like {@link #open(ByteBuf)}, but a record in memory without an accessible array
-     * (direct, as socket reads deliver) is decrypted into a new heap buffer from {@code alloc} when the
-     * AEAD is faster out of place ({@link Aead#opensFasterOutOfPlace()}): the JDK's AES-GCM on JDK 18 and
-     * later uses its combined AES and GHASH intrinsic only between different arrays, so this saves two of
-     * the three copies of the in-place route (into the AEAD's array and back, then back into the record;
-     * 16 KiB records opened 1.23x as fast on JDK 25, {@code RecordBenchmark.open}, direct). Heap records
-     * stay in place: a pooled allocator often hands out the record's own chunk array, where the JDK's
-     * GCM would copy the whole array. The content type is then {@link #contentType()}.
+     * Opens one record like {@link #open(ByteBuf)}, possibly into a new heap buffer from {@code alloc} where
+     * the AEAD is faster out of place (see the TLS 1.3 implementation); the content type is then
+     * {@link #contentType()}.
      *
      * @param record a whole record from {@link RecordDeframer} (borrowed, still the caller's on return;
      *        its bytes and indices may change)
@@ -113,189 +77,11 @@ public final class ReadProtection {
      * @return the content as readable bytes: {@code record} itself, or a new buffer owned by the caller
      * @throws TlsException as {@link #open(ByteBuf)}; no new buffer is left allocated
      */
-    public ByteBuf open(ByteBuf record, ByteBufAllocator alloc) throws TlsException {
-        int start = record.readerIndex();
-        int length = record.readableBytes() - Records.HEADER_LENGTH;
-        // A heap record is read on its array, fetched once: each array()/arrayOffset()/getByte() call of a
-        // (sliced) buffer checks its reference count, about 5% of a 1 KiB record's round trip on JDK 17 (JFR).
-        byte[] array = record.hasArray() ? record.array() : null;
-        int base = array == null ? 0 : record.arrayOffset();
-        int type = array == null ? record.getUnsignedByte(start) : array[base + start] & 0xFF;
-        if (aead == null || type != Records.APPLICATION_DATA) {
-            contentType = openPlaintext(record, type, length);
-            return record;
-        }
-        if (sequenceNumber == -1L) {
-            // RFC 8446 §5.3: the sequence number must not wrap; 2^64 - 1 records is where we stop.
-            throw new TlsException(new TlsFailure.Internal("read sequence number exhausted"));
-        }
-        int tagLength = aead.tagLength();
-        if (length < tagLength) {
-            // A record too short for its tag cannot be authenticated: a decryption failure, which
-            // RFC 8446 §5.2 answers with bad_record_mac.
-            throw new TlsException(new TlsFailure.DecryptFailed());
-        }
-        if (array == null) {
-            record.getBytes(start, aad);
-        } else {
-            System.arraycopy(array, base + start, aad, 0, Records.HEADER_LENGTH);
-        }
-        computeNonce();
-        int body = start + Records.HEADER_LENGTH;
-        ByteBuf target = array != null || alloc == null ? null : outOfPlaceTarget(alloc, length - tagLength);
-        try {
-            ByteBuf content;
-            int from;
-            int innerLength;
-            if (array != null) {
-                innerLength = aeadOpen(array, base + body, length, array, base + body);
-                content = record;
-                from = body;
-            } else if (target == null) {
-                innerLength = decrypt(record, body, length);
-                content = record;
-                from = body;
-            } else {
-                innerLength = decryptInto(record, body, length, target);
-                content = target;
-                from = 0;
-            }
-            if (innerLength > Records.MAX_INNER_PLAINTEXT_LENGTH) {
-                throw TlsException.invalid(InvalidMessage.RECORD_OVERFLOW,
-                        "inner plaintext of " + innerLength + " bytes (RFC 8446 §5.2)");
-            }
-            int typeIndex;
-            int innerType;
-            if (array != null) {
-                typeIndex = lastNonZero(array, base, from, innerLength);
-                innerType = typeIndex < 0 ? 0 : array[base + typeIndex] & 0xFF;
-            } else {
-                typeIndex = lastNonZero(content, from, innerLength);
-                innerType = typeIndex < 0 ? 0 : content.getUnsignedByte(typeIndex);
-            }
-            if (typeIndex < 0) {
-                throw TlsException.invalid(InvalidMessage.NO_CONTENT_TYPE);
-            }
-            int contentLength = typeIndex - from;
-            if (innerType == Records.CHANGE_CIPHER_SPEC) {
-                throw TlsException.misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC,
-                        "protected (RFC 8446 §5)");
-            }
-            Records.checkContent(innerType, content, from, contentLength);
-            sequenceNumber++;
-            content.setIndex(from, typeIndex);
-            contentType = ContentType.of(innerType);
-            target = null;
-            return content;
-        } finally {
-            if (target != null) {
-                target.release();
-            }
-        }
-    }
+    ByteBuf open(ByteBuf record, ByteBufAllocator alloc) throws TlsException;
 
     /** @return the real content type of the record last opened */
-    public ContentType contentType() {
-        return contentType;
-    }
-
-    /** A new heap buffer for the plaintext of a record without an array if decrypting out of place pays, else null. */
-    private ByteBuf outOfPlaceTarget(ByteBufAllocator alloc, int capacity) {
-        if (!aead.opensFasterOutOfPlace()) {
-            return null;
-        }
-        ByteBuf target = alloc.heapBuffer(capacity);
-        if (!target.hasArray()) {
-            target.release();
-            return null;
-        }
-        return target;
-    }
-
-    private ContentType openPlaintext(ByteBuf record, int type, int length) throws TlsException {
-        if (type == Records.APPLICATION_DATA) {
-            if (length > Records.MAX_PLAINTEXT_LENGTH) {
-                throw TlsException.invalid(InvalidMessage.RECORD_OVERFLOW,
-                        "plaintext record of " + length + " bytes (RFC 8446 §5.1)");
-            }
-        } else if (type == Records.HANDSHAKE && aead != null) {
-            throw TlsException.unexpected("protected record", "plaintext handshake record");
-        }
-        record.skipBytes(Records.HEADER_LENGTH);
-        return ContentType.of(type);
-    }
-
-    private int decrypt(ByteBuf record, int body, int length) throws TlsException {
-        // Direct or composite memory (heap records are opened on their array): through this thread's array
-        // (see Scratch for why).
-        byte[] buf = Scratch.array(length);
-        record.getBytes(body, buf, 0, length);
-        int n = aeadOpen(buf, 0, length, buf, 0);
-        record.setBytes(body, buf, 0, n);
-        return n;
-    }
-
-    /**
-     * Decrypts a record without an accessible array out of place: into this thread's array first (see
-     * Scratch for why), from there into {@code target}'s array from its index 0.
-     */
-    private int decryptInto(ByteBuf record, int body, int length, ByteBuf target) throws TlsException {
-        byte[] in = Scratch.array(length);
-        record.getBytes(body, in, 0, length);
-        int n = aeadOpen(in, 0, length, target.array(), target.arrayOffset());
-        target.writerIndex(n);
-        return n;
-    }
-
-    /** The AEAD's open with the nonce and header of this record; an authentication failure is bad_record_mac. */
-    private int aeadOpen(byte[] in, int inOff, int length, byte[] out, int outOff) throws TlsException {
-        try {
-            return aead.open(nonce, aad, in, inOff, length, out, outOff);
-        } catch (AEADBadTagException e) {
-            throw new TlsException(new TlsFailure.DecryptFailed());
-        } catch (GeneralSecurityException e) {
-            throw TlsException.internal("AEAD open failed", e);
-        }
-    }
-
-    /**
-     * RFC 8446 §5.4: the inner type is the last non-zero byte; everything after it is padding.
-     *
-     * @return the index of that byte in {@code content}, or -1 if all are zero
-     */
-    private static int lastNonZero(ByteBuf content, int body, int innerLength) {
-        if (content.hasArray()) {
-            return lastNonZero(content.array(), content.arrayOffset(), body, innerLength);
-        }
-        for (int i = body + innerLength - 1; i >= body; i--) {
-            if (content.getByte(i) != 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** {@link #lastNonZero(ByteBuf, int, int)} on a heap buffer's array, at its {@code arrayOffset} base. */
-    private static int lastNonZero(byte[] array, int base, int body, int innerLength) {
-        for (int i = base + body + innerLength - 1; i >= base + body; i--) {
-            if (array[i] != 0) {
-                return i - base;
-            }
-        }
-        return -1;
-    }
-
-    private void computeNonce() {
-        Records.nonce(iv, sequenceNumber, nonce);
-    }
+    ContentType contentType();
 
     /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */
-    public void destroy() {
-        if (aead == null) {
-            return;
-        }
-        aead.destroy();
-        Arrays.fill(iv, (byte) 0);
-        Arrays.fill(nonce, (byte) 0);
-    }
+    void destroy();
 }

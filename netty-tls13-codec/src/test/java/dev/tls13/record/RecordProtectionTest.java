@@ -193,7 +193,7 @@ class RecordProtectionTest {
                         record.release();
                     }
                     // A record split over two components opens too, at the same sequence number.
-                    p.reader.sequenceNumber(p.reader.sequenceNumber() - 1);
+                    ((Tls13ReadProtection) p.reader).sequenceNumber(p.reader.sequenceNumber() - 1);
                     int half = heap.readableBytes() / 2;
                     CompositeByteBuf split = Unpooled.compositeBuffer().addComponents(true,
                             heap.retainedSlice(0, half), heap.retainedSlice(half, heap.readableBytes() - half));
@@ -291,8 +291,8 @@ class RecordProtectionTest {
         try (Pair p = new Pair(suite, PaddingPolicy.none(), 7)) {
             ByteBuf out = Unpooled.buffer();
             try {
-                p.writer.sequenceNumber(-2L);
-                p.reader.sequenceNumber(-2L);
+                ((Tls13WriteProtection) p.writer).sequenceNumber(-2L);
+                ((Tls13ReadProtection) p.reader).sequenceNumber(-2L);
                 seal(p.writer, ContentType.APPLICATION_DATA, new byte[3], out);
                 assertEquals(-1L, p.writer.sequenceNumber());
                 ByteBuf record = out.retainedSlice();
