@@ -20,6 +20,23 @@ public record CipherSuite(int code) {
     /** RFC 7507 signalling value. */
     public static final CipherSuite TLS_FALLBACK_SCSV = new CipherSuite(0x5600);
 
+    /** TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (RFC 5289). */
+    public static final CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = new CipherSuite(0xC02B);
+    /** TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (RFC 5289). */
+    public static final CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = new CipherSuite(0xC02C);
+    /** TLS 1.2: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 5289). */
+    public static final CipherSuite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 = new CipherSuite(0xC02F);
+    /** TLS 1.2: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (RFC 5289). */
+    public static final CipherSuite TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 = new CipherSuite(0xC030);
+    /** TLS 1.2: TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 (RFC 7905). */
+    public static final CipherSuite TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = new CipherSuite(0xCCA8);
+    /** TLS 1.2: TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 (RFC 7905). */
+    public static final CipherSuite TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = new CipherSuite(0xCCA9);
+    /** TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_128_CCM (RFC 7251). */
+    public static final CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_CCM = new CipherSuite(0xC0AC);
+    /** TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 (RFC 7251). */
+    public static final CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 = new CipherSuite(0xC0AE);
+
     /**
      * Checks the range of the code.
      *
@@ -53,6 +70,22 @@ public record CipherSuite(int code) {
                 return TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
             case 0x5600:
                 return TLS_FALLBACK_SCSV;
+            case 0xC02B:
+                return TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+            case 0xC02C:
+                return TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384;
+            case 0xC02F:
+                return TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+            case 0xC030:
+                return TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
+            case 0xCCA8:
+                return TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256;
+            case 0xCCA9:
+                return TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256;
+            case 0xC0AC:
+                return TLS_ECDHE_ECDSA_WITH_AES_128_CCM;
+            case 0xC0AE:
+                return TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8;
             default:
                 return new CipherSuite(code);
         }
@@ -79,6 +112,22 @@ public record CipherSuite(int code) {
                 return "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
             case 0x5600:
                 return "TLS_FALLBACK_SCSV";
+            case 0xC02B:
+                return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+            case 0xC02C:
+                return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+            case 0xC02F:
+                return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+            case 0xC030:
+                return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
+            case 0xCCA8:
+                return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+            case 0xCCA9:
+                return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
+            case 0xC0AC:
+                return "TLS_ECDHE_ECDSA_WITH_AES_128_CCM";
+            case 0xC0AE:
+                return "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8";
             default:
                 return null;
         }
