@@ -53,6 +53,7 @@ class ArchitectureTest {
             "keys", Set.of("crypto"),
             "record", Set.of("crypto", "error", "wire"),
             "handshake", Set.of("crypto", "error", "keys", "record", "wire"),
+            "tls12", Set.of("crypto", "error", "handshake", "keys", "record", "wire"),
             "connection", Set.of("crypto", "error", "handshake", "keys", "record", "wire"),
             "netty", Set.of("", "connection", "error"),
             "", Set.of("connection", "crypto", "error", "handshake", "netty", "record", "wire"));

@@ -78,6 +78,8 @@ public enum PeerMisbehaved {
     /** early_data where it was not offered (RFC 8446 §4.2.10). */
     EARLY_DATA_NOT_ALLOWED("early_data where it was not offered (RFC 8446 §4.2.10)"),
     /** A field holds a value RFC 8446 forbids here. */
+    MISSING_EXTENDED_MASTER_SECRET("TLS 1.2 ServerHello without extended_master_secret, which we require (RFC 7627 §5.2)"),
+    BAD_RENEGOTIATION_INFO("renegotiation_info is not empty on an initial TLS 1.2 handshake (RFC 5746 §3.4)"),
     ILLEGAL_PARAMETER("A field holds a value RFC 8446 forbids here");
 
     private final String description;
@@ -137,6 +139,8 @@ public enum PeerMisbehaved {
             case BAD_SIGNATURE -> AlertDescription.DECRYPT_ERROR;
             case BAD_BINDER -> AlertDescription.DECRYPT_ERROR;
             case EMPTY_CERTIFICATE -> AlertDescription.DECODE_ERROR;
+            case MISSING_EXTENDED_MASTER_SECRET -> AlertDescription.HANDSHAKE_FAILURE;
+            case BAD_RENEGOTIATION_INFO -> AlertDescription.HANDSHAKE_FAILURE;
         };
     }
 }

@@ -1,0 +1,150 @@
+package dev.tls13.tls12;
+
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.SignatureAlgorithm;
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
+import dev.tls13.handshake.CertificateChecks;
+import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.keys.Tls12MasterSecret;
+import dev.tls13.record.Tls12CipherSuiteParams;
+import dev.tls13.wire.ServerKeyExchange;
+import dev.tls13.wire.SignatureScheme;
+import dev.tls13.wire.Tls12Certificate;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * Proof tokens of the TLS 1.2 client, in the style of the TLS 1.3 ones (docs/architecture.md §5): each has a
+ * private constructor and is created only by the check here, and the connected state requires all three.
+ */
+final class Tls12Proofs {
+
+    private Tls12Proofs() {
+    }
+
+    /** The server's chain was validated (trust and host name). */
+    static final class ChainVerified {
+        private final List<X509Certificate> chain;
+
+        private ChainVerified(List<X509Certificate> chain) {
+            this.chain = List.copyOf(chain);
+        }
+
+        List<X509Certificate> chain() {
+            return chain;
+        }
+    }
+
+    /** The ServerKeyExchange signature verified with the validated leaf's key. */
+    static final class ServerKeyExchangeVerified {
+        private final SignatureScheme scheme;
+
+        private ServerKeyExchangeVerified(SignatureScheme scheme) {
+            this.scheme = scheme;
+        }
+
+        SignatureScheme scheme() {
+            return scheme;
+        }
+    }
+
+    /** The server's Finished verified. */
+    static final class FinishedVerified {
+        private FinishedVerified() {
+        }
+    }
+
+    /**
+     * Validates the server's chain (RFC 5246 §7.4.2) with the configured trust manager and endpoint
+     * identification, as for TLS 1.3.
+     */
+    static ChainVerified verifyServerChain(Tls12Certificate certificate, ClientConfig config, String peerHost)
+            throws TlsException {
+        List<X509Certificate> chain = CertificateChecks.parse(certificate.certificates());
+        CertificateChecks.checkServer(config.trustManager(), chain, peerHost,
+                peerHost == null ? null : config.endpointIdentificationAlgorithm());
+        return new ChainVerified(chain);
+    }
+
+    /**
+     * Verifies the ServerKeyExchange signature over {@code client_random ‖ server_random ‖ ServerECDHParams}
+     * (RFC 8422 §5.4, RFC 5246 §7.4.3). The scheme must be one we offered (RFC 5246 §7.4.1.4.1) and fit both the
+     * suite's authentication (ECDSA suites: an ECDSA or EdDSA scheme; RSA suites: RSA PKCS#1 v1.5 or PSS) and
+     * the leaf's key.
+     *
+     * @throws TlsException UNOFFERED_SIGNATURE_SCHEME (illegal_parameter) or BAD_SIGNATURE (decrypt_error)
+     */
+    static ServerKeyExchangeVerified verifyServerKeyExchange(CryptoProvider crypto, ServerKeyExchange ske,
+                                                             ChainVerified chain, Tls12CipherSuiteParams suite,
+                                                             List<SignatureScheme> offered, byte[] clientRandom,
+                                                             byte[] serverRandom) throws TlsException {
+        SignatureScheme scheme = ske.scheme();
+        SignatureAlgorithm algorithm = SignatureSchemes.algorithm(scheme);
+        PublicKey key = chain.chain().get(0).getPublicKey();
+        if (!offered.contains(scheme) || algorithm == null) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "ServerKeyExchange with " + scheme + ", offered " + offered);
+        }
+        if (isEcdsaOrEddsa(scheme) != suite.ecdsa()) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "ServerKeyExchange with " + scheme + " for " + suite.suite());
+        }
+        if (!keyFits(key, scheme)) {
+            // TLS 1.2 would let an ECDSA scheme sign with a key on another curve (RFC 8422 §5.10 leaves the
+            // curve to the certificate); our signature layer binds curve and hash, so such a pairing is refused.
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "ServerKeyExchange with " + scheme + " does not fit the certificate's " + key.getAlgorithm()
+                            + " key");
+        }
+        byte[] params = ske.encodedParams();
+        byte[] signed = new byte[64 + params.length];
+        System.arraycopy(clientRandom, 0, signed, 0, 32);
+        System.arraycopy(serverRandom, 0, signed, 32, 32);
+        System.arraycopy(params, 0, signed, 64, params.length);
+        boolean valid;
+        try {
+            valid = crypto.verify(algorithm, key, signed, ske.signature());
+        } catch (GeneralSecurityException e) {
+            valid = false;
+        }
+        if (!valid) {
+            // RFC 5246 §7.2.2: decrypt_error for a signature that cannot be verified.
+            throw TlsException.misbehaved(PeerMisbehaved.BAD_SIGNATURE, "ServerKeyExchange " + scheme);
+        }
+        return new ServerKeyExchangeVerified(scheme);
+    }
+
+    /**
+     * Verifies the server's Finished in constant time (RFC 5246 §7.4.9).
+     *
+     * @throws TlsException BAD_FINISHED (decrypt_error)
+     */
+    static FinishedVerified verifyFinished(Tls12MasterSecret master, byte[] transcriptHash, byte[] verifyData)
+            throws TlsException {
+        if (!master.verifyFinished(false, transcriptHash, verifyData)) {
+            throw TlsException.misbehaved(PeerMisbehaved.BAD_FINISHED);
+        }
+        return new FinishedVerified();
+    }
+
+    /**
+     * Whether the leaf's key can have made a TLS 1.2 signature with the scheme: rsa_pkcs1_* on an RSA key
+     * (allowed in TLS 1.2 only, RFC 8446 §4.2.3), every other scheme by the TLS 1.3 rule.
+     */
+    static boolean keyFits(PublicKey key, SignatureScheme scheme) {
+        int code = scheme.code();
+        if (code == 0x0401 || code == 0x0501 || code == 0x0601) {
+            return "RSA".equals(key.getAlgorithm());
+        }
+        return SignatureSchemes.keyCanUse(key, scheme);
+    }
+
+    static boolean isEcdsaOrEddsa(SignatureScheme scheme) {
+        int code = scheme.code();
+        return (code & 0xFF) == 0x03 || code == 0x0807 || code == 0x0808;
+    }
+}
