@@ -10,6 +10,7 @@ import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
+import dev.tls13.tls12.Tls12ClientDriver;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
@@ -89,7 +90,8 @@ public final class Tls13Context {
                     .namedGroups(groups).signatureSchemes(b.signatureSchemes)
                     .applicationProtocols(b.applicationProtocols)
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
-                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys);
+                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
+                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null);
             if (b.keyShares > 0) {
                 client.keyShareCount(b.keyShares);
             }

@@ -80,6 +80,7 @@ public final class Tls13ContextBuilder {
     int keyShares;
     List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
     boolean middleboxCompatibility = true;
+    boolean tls12;
     boolean helloRetryRequestCookie;
     long handshakeTimeoutMillis = 10_000;
     long closeNotifyFlushTimeoutMillis = 3_000;
@@ -533,6 +534,37 @@ public final class Tls13ContextBuilder {
             list.add(scheme);
         }
         signatureSchemes = nonEmpty(list, "signature scheme");
+        return this;
+    }
+
+    /**
+     * The protocol versions to offer, in {@code SslContextBuilder}'s vocabulary: {@code "TLSv1.3"} (the
+     * default) and {@code "TLSv1.2"}. A client with both offers TLS 1.2 too and completes whichever the server
+     * picks (docs/architecture.md §15: ECDHE with AEAD suites only, the extended master secret required). The
+     * TLS 1.2 server is not built yet, and a client offers TLS 1.3 always.
+     *
+     * @param protocols the versions, TLSv1.3 among them
+     * @return this builder
+     * @throws IllegalArgumentException for an unknown name, a list without TLSv1.3, or TLSv1.2 on a server
+     */
+    public Tls13ContextBuilder protocols(String... protocols) {
+        boolean v13 = false;
+        boolean v12 = false;
+        for (String p : protocols) {
+            switch (Objects.requireNonNull(p, "protocol")) {
+                case "TLSv1.3" -> v13 = true;
+                case "TLSv1.2" -> v12 = true;
+                default -> throw new IllegalArgumentException("unsupported protocol '" + p
+                        + "' (supported: TLSv1.3, TLSv1.2)");
+            }
+        }
+        if (!v13) {
+            throw new IllegalArgumentException("TLSv1.3 must be enabled: a TLS 1.2-only context is not supported");
+        }
+        if (v12 && server) {
+            throw new IllegalArgumentException("TLS 1.2 server not yet supported");
+        }
+        tls12 = v12;
         return this;
     }
 

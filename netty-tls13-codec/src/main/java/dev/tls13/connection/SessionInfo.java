@@ -14,9 +14,15 @@ import java.util.Objects;
  */
 public final class SessionInfo {
 
-    /** The protocol name of TLS 1.3, as {@code SSLSession.getProtocol()} spells it. */
+    /**
+     * The protocol name of TLS 1.3, as {@code SSLSession.getProtocol()} spells it; the default of
+     * {@link #protocol()}, which says {@value #TLS12} for a TLS 1.2 session.
+     */
     public static final String PROTOCOL = "TLSv1.3";
+    /** The protocol name of TLS 1.2, as {@code SSLSession.getProtocol()} spells it. */
+    public static final String TLS12 = "TLSv1.2";
 
+    private final String protocol;
     private final String cipherSuite;
     private final String namedGroup;
     private final String peerSignatureScheme;
@@ -29,6 +35,7 @@ public final class SessionInfo {
     private final boolean resumed;
 
     private SessionInfo(Builder b) {
+        protocol = b.protocol;
         cipherSuite = Objects.requireNonNull(b.cipherSuite, "cipherSuite");
         namedGroup = b.namedGroup;
         peerSignatureScheme = b.peerSignatureScheme;
@@ -59,7 +66,13 @@ public final class SessionInfo {
      * Negotiated values are always known ones, so {@code toString()} is their IANA name.
      */
     static SessionInfo of(HandshakeSummary summary) {
+        return of(summary, PROTOCOL);
+    }
+
+    /** {@link #of(HandshakeSummary)} for a session of the given protocol. */
+    static SessionInfo of(HandshakeSummary summary, String protocol) {
         return builder(summary.cipherSuite().toString(), name(summary.namedGroup()))
+                .protocol(protocol)
                 .peerSignatureScheme(name(summary.peerSignatureScheme()))
                 .localSignatureScheme(name(summary.localSignatureScheme()))
                 .applicationProtocol(summary.applicationProtocol())
@@ -75,9 +88,9 @@ public final class SessionInfo {
         return wireValue == null ? null : wireValue.toString();
     }
 
-    /** @return {@value #PROTOCOL} */
+    /** @return {@value #PROTOCOL} or {@value #TLS12} */
     public String protocol() {
-        return PROTOCOL;
+        return protocol;
     }
 
     /** @return the negotiated cipher suite's IANA name, e.g. {@code "TLS_AES_128_GCM_SHA256"} */
@@ -147,7 +160,8 @@ public final class SessionInfo {
             return false;
         }
         SessionInfo other = (SessionInfo) o;
-        return cipherSuite.equals(other.cipherSuite) && namedGroup.equals(other.namedGroup)
+        return protocol.equals(other.protocol) && cipherSuite.equals(other.cipherSuite)
+                && Objects.equals(namedGroup, other.namedGroup)
                 && Objects.equals(peerSignatureScheme, other.peerSignatureScheme)
                 && Objects.equals(localSignatureScheme, other.localSignatureScheme)
                 && Objects.equals(applicationProtocol, other.applicationProtocol)
@@ -159,13 +173,13 @@ public final class SessionInfo {
 
     @Override
     public int hashCode() {
-        return Objects.hash(cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme, applicationProtocol,
+        return Objects.hash(protocol, cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme, applicationProtocol,
                 serverName, peerCertificates, localCertificates, helloRetryRequest, resumed);
     }
 
     @Override
     public String toString() {
-        return "SessionInfo[" + PROTOCOL + ", " + cipherSuite + ", " + namedGroup
+        return "SessionInfo[" + protocol + ", " + cipherSuite + ", " + namedGroup
                 + ", peerSignatureScheme=" + peerSignatureScheme + ", localSignatureScheme=" + localSignatureScheme
                 + ", applicationProtocol=" + applicationProtocol + ", serverName=" + serverName
                 + ", peerCertificates=" + peerCertificates.size() + ", localCertificates=" + localCertificates.size()
@@ -184,6 +198,7 @@ public final class SessionInfo {
         private List<X509Certificate> localCertificates = List.of();
         private boolean helloRetryRequest;
         private boolean resumed;
+        private String protocol = PROTOCOL;
 
         private Builder(String cipherSuite, String namedGroup) {
             this.cipherSuite = cipherSuite;
@@ -284,6 +299,20 @@ public final class SessionInfo {
          * @return the session info
          * @throws NullPointerException when the cipher suite or the group is missing
          */
+        /**
+         * Sets the protocol; {@value SessionInfo#PROTOCOL} unless set.
+         *
+         * @param protocol {@value SessionInfo#PROTOCOL} or {@value SessionInfo#TLS12}
+         * @return this builder
+         */
+        public Builder protocol(String protocol) {
+            if (!PROTOCOL.equals(protocol) && !TLS12.equals(protocol)) {
+                throw new IllegalArgumentException("protocol must be " + PROTOCOL + " or " + TLS12 + ": " + protocol);
+            }
+            this.protocol = protocol;
+            return this;
+        }
+
         public SessionInfo build() {
             return new SessionInfo(this);
         }

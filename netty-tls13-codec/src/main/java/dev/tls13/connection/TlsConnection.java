@@ -1,5 +1,6 @@
 package dev.tls13.connection;
 
+import dev.tls13.crypto.AeadAlgorithm;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
@@ -12,6 +13,7 @@ import dev.tls13.handshake.HandshakeSummary;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.ServerHandshake;
 import dev.tls13.keys.ExporterSecret;
+import dev.tls13.keys.Tls12MasterSecret;
 import dev.tls13.keys.TrafficKeys;
 import dev.tls13.record.Aligned;
 import dev.tls13.record.HandshakeJoiner;
@@ -19,6 +21,7 @@ import dev.tls13.record.ReadProtection;
 import dev.tls13.record.RecordDeframer;
 import dev.tls13.record.Records;
 import dev.tls13.record.WriteProtection;
+import dev.tls13.tls12.Tls12Output;
 import dev.tls13.wire.Alert;
 import dev.tls13.wire.AlertDescription;
 import dev.tls13.wire.AlertLevel;
@@ -28,6 +31,7 @@ import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.KeyUpdate;
 import dev.tls13.wire.NewSessionTicket;
+import dev.tls13.wire.Tls12HandshakeCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -144,6 +148,10 @@ public final class TlsConnection {
     private SessionInfo session;
     private SessionInfo completionToReport;
     private ExporterSecret exporter;
+    /** A TLS 1.2 session's master secret and randoms, for RFC 5705 exporters (docs/architecture.md §15). */
+    private Tls12MasterSecret tls12Exporter;
+    private byte[] tls12ClientRandom;
+    private byte[] tls12ServerRandom;
     private TlsException failure;
     /**
      * A failure the effects met while sealing: {@link HandshakeOutput}'s methods cannot throw it, so they
@@ -154,7 +162,11 @@ public final class TlsConnection {
     private ByteBuf heldClientHello;
     private ClientHello heldDecoded;
     private ClientHelloInfo clientHelloInfo;
-    /** The tag length of the read protection in force; 0 while records are read in plaintext. */
+    /**
+     * The tag length of the read protection in force; 0 while records are read in plaintext. For TLS 1.2 it is
+     * the record's whole expansion less one (explicit nonce and tag, no inner type byte), so that
+     * {@link #maxApplicationData} stays exact for both versions.
+     */
     private int readTagLength;
     private boolean started;
     private boolean inboundClosed;
@@ -448,7 +460,9 @@ public final class TlsConnection {
                 return;
             }
             try {
-                HandshakeMessage decoded = HandshakeCodec.decode(message);
+                // TLS 1.2 messages have their own codec (docs/architecture.md §15); a state says which it speaks.
+                HandshakeMessage decoded = state != null && SessionInfo.TLS12.equals(state.protocol())
+                        ? Tls12HandshakeCodec.decode(message) : HandshakeCodec.decode(message);
                 if (decoded instanceof KeyUpdate && ++keyUpdates > limits.maxKeyUpdates()) {
                     throw TlsException.misbehaved(PeerMisbehaved.TOO_MANY_KEY_UPDATES);
                 }
@@ -639,6 +653,19 @@ public final class TlsConnection {
      * between have no use (docs/architecture.md §10).
      */
     private void onChangeCipherSpec() throws TlsException {
+        if (state != null) {
+            HandshakeState next;
+            try {
+                next = state.onChangeCipherSpec(effects);
+            } catch (RuntimeException e) {
+                throw TlsException.internal("handshake state failed on change_cipher_spec: " + e, e);
+            }
+            if (next != null) {
+                // TLS 1.2: the peer's ChangeCipherSpec switches its keys (RFC 5246 §7.1).
+                advance(next);
+                return;
+            }
+        }
         if (state == null || !state.allowsChangeCipherSpec()) {
             throw TlsException.misbehaved(PeerMisbehaved.UNEXPECTED_CHANGE_CIPHER_SPEC);
         }
@@ -685,7 +712,9 @@ public final class TlsConnection {
             // ones without application data in either direction.
             keyUpdates = 0;
             while (plaintext.isReadable()) {
-                if (write.sequenceNumber() >= limits.keyUpdateAfterRecords()) {
+                // TLS 1.2 has no KeyUpdate (its only rekeying is the renegotiation we refuse).
+                if (write.sequenceNumber() >= limits.keyUpdateAfterRecords()
+                        && !SessionInfo.TLS12.equals(state.protocol())) {
                     advance(state.initiateKeyUpdate(false, effects));
                     sealHandshake();
                 }
@@ -811,19 +840,25 @@ public final class TlsConnection {
     }
 
     /**
-     * Exports keying material (RFC 8446 §7.5).
+     * Exports keying material (RFC 8446 §7.5; RFC 5705 with the extended master secret for TLS 1.2).
      *
      * @param label the exporter label
-     * @param context the context value, possibly empty
+     * @param context the context value, possibly empty, or {@code null} for none (the same as empty in TLS 1.3,
+     *        different in TLS 1.2, RFC 5705 §4)
      * @param length the number of bytes
      * @return the keying material, owned by the caller
      * @throws IllegalStateException before the handshake completed or after release
      */
     public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+        if (tls12Exporter != null && !released) {
+            // RFC 5705 §4: in TLS 1.2 an absent context (null) differs from an empty one.
+            return tls12Exporter.export(label, context, tls12ClientRandom, tls12ServerRandom, length);
+        }
         if (exporter == null || released) {
             throw new IllegalStateException("no exporter secret: handshake not complete or connection released");
         }
-        return exporter.export(label, context, length);
+        // RFC 8446 §7.5: in TLS 1.3 no context is the same as an empty one.
+        return exporter.export(label, context == null ? new byte[0] : context, length);
     }
 
     /**
@@ -851,6 +886,10 @@ public final class TlsConnection {
         if (exporter != null) {
             exporter.destroy();
             exporter = null;
+        }
+        if (tls12Exporter != null) {
+            tls12Exporter.destroy();
+            tls12Exporter = null;
         }
     }
 
@@ -956,7 +995,7 @@ public final class TlsConnection {
      * {@link #effectFailure}, every later effect of that call does nothing (keys and secrets it is handed are
      * destroyed), and {@link #advance} throws it when the state machine returns.
      */
-    private final class Effects implements HandshakeOutput {
+    private final class Effects implements HandshakeOutput, Tls12Output {
 
         @Override
         public void sendHandshake(byte[] encodedMessage) {
@@ -1025,7 +1064,7 @@ public final class TlsConnection {
             if (effectFailure != null) {
                 return;
             }
-            session = SessionInfo.of(summary);
+            session = SessionInfo.of(summary, state == null ? SessionInfo.PROTOCOL : state.protocol());
             completionToReport = session;
             // The flights are sealed; an idle connection keeps no handshake buffer (a KeyUpdate or a
             // NewSessionTicket allocates one again when it needs it).
@@ -1045,6 +1084,71 @@ public final class TlsConnection {
                 exporter.destroy();
             }
             exporter = secret;
+        }
+
+        @Override
+        public void installWriteKeys(AeadAlgorithm aead, byte[] key, byte[] iv) {
+            try {
+                if (effectFailure != null) {
+                    return;
+                }
+                // RFC 5246 §7.1: what was queued before our ChangeCipherSpec goes out under the old keys.
+                sealHandshake();
+                WriteProtection old = write;
+                write = WriteProtection.installTls12(crypto.aead(aead, key), iv);
+                old.destroy();
+            } catch (TlsException e) {
+                effectFailure = e;
+            } finally {
+                Arrays.fill(key, (byte) 0);
+                Arrays.fill(iv, (byte) 0);
+            }
+        }
+
+        @Override
+        public void installReadKeys(AeadAlgorithm aead, byte[] key, byte[] iv) throws TlsException {
+            try {
+                if (effectFailure != null) {
+                    return;
+                }
+                // The peer's Finished must start a new record after its ChangeCipherSpec.
+                Aligned aligned = joiner.aligned();
+                ReadProtection old = read;
+                read = ReadProtection.installTls12(aligned, crypto.aead(aead, key), iv);
+                int explicitNonce = aead == AeadAlgorithm.CHACHA20_POLY1305 ? 0 : 8;
+                readTagLength = explicitNonce + aead.tagLength() - 1;
+                old.destroy();
+            } finally {
+                Arrays.fill(key, (byte) 0);
+                Arrays.fill(iv, (byte) 0);
+            }
+        }
+
+        @Override
+        public void sendWarningAlert(AlertDescription description) {
+            if (outboundClosed || released || effectFailure != null) {
+                return;
+            }
+            try {
+                sealHandshake();
+                sealAlert(new Alert(AlertLevel.WARNING, description));
+            } catch (TlsException e) {
+                effectFailure = e;
+            }
+        }
+
+        @Override
+        public void exporter(Tls12MasterSecret secret, byte[] clientRandom, byte[] serverRandom) {
+            if (effectFailure != null) {
+                secret.destroy();
+                return;
+            }
+            if (tls12Exporter != null) {
+                tls12Exporter.destroy();
+            }
+            tls12Exporter = secret;
+            tls12ClientRandom = clientRandom.clone();
+            tls12ServerRandom = serverRandom.clone();
         }
 
         @Override

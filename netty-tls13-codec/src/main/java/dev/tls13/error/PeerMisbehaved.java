@@ -77,9 +77,11 @@ public enum PeerMisbehaved {
     INVALID_PSK_IDENTITY("Server selected a PSK identity we did not offer (RFC 8446 §4.2.11)"),
     /** early_data where it was not offered (RFC 8446 §4.2.10). */
     EARLY_DATA_NOT_ALLOWED("early_data where it was not offered (RFC 8446 §4.2.10)"),
-    /** A field holds a value RFC 8446 forbids here. */
-    MISSING_EXTENDED_MASTER_SECRET("TLS 1.2 ServerHello without extended_master_secret, which we require (RFC 7627 §5.2)"),
+    /** TLS 1.2 ServerHello without extended_master_secret, which we require (RFC 7627 §5.2). */
+    MISSING_EXTENDED_MASTER_SECRET("TLS 1.2 ServerHello without extended_master_secret (RFC 7627 §5.2)"),
+    /** renegotiation_info is not empty on an initial TLS 1.2 handshake (RFC 5746 §3.4). */
     BAD_RENEGOTIATION_INFO("renegotiation_info is not empty on an initial TLS 1.2 handshake (RFC 5746 §3.4)"),
+    /** A field holds a value RFC 8446 forbids here. */
     ILLEGAL_PARAMETER("A field holds a value RFC 8446 forbids here");
 
     private final String description;

@@ -26,6 +26,7 @@ public final class ClientConfig {
     private final String endpointIdentificationAlgorithm;
     private final boolean middleboxCompatibility;
     private final List<CertifiedKey> clientCredentials;
+    private final Tls12Continuation tls12;
 
     private ClientConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -55,6 +56,7 @@ public final class ClientConfig {
         }
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
+        tls12 = b.tls12;
     }
 
     /**
@@ -82,7 +84,7 @@ public final class ClientConfig {
                 .keyShareGroups(keyShareGroups).signatureSchemes(signatureSchemes)
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
-                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials);
+                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials).tls12(tls12);
     }
 
     /** @return the crypto provider */
@@ -145,6 +147,11 @@ public final class ClientConfig {
         return clientCredentials;
     }
 
+    /** @return how to continue after a TLS 1.2 ServerHello, or {@code null} when only TLS 1.3 is offered */
+    public Tls12Continuation tls12() {
+        return tls12;
+    }
+
     /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
@@ -163,6 +170,7 @@ public final class ClientConfig {
         private String endpointIdentificationAlgorithm = CertificateChecks.HTTPS;
         private boolean middleboxCompatibility = true;
         private List<CertifiedKey> clientCredentials = List.of();
+        private Tls12Continuation tls12;
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
             this.crypto = crypto;
@@ -302,6 +310,18 @@ public final class ClientConfig {
          */
         public Builder clientCredentials(List<CertifiedKey> clientCredentials) {
             this.clientCredentials = clientCredentials;
+            return this;
+        }
+
+        /**
+         * Offers TLS 1.2 besides TLS 1.3 (docs/architecture.md §15): the ClientHello then carries the TLS 1.2
+         * suites, versions and extensions, and a TLS 1.2 ServerHello continues in {@code continuation}.
+         *
+         * @param continuation the TLS 1.2 client's entry point, or {@code null} for TLS 1.3 only
+         * @return this builder
+         */
+        public Builder tls12(Tls12Continuation continuation) {
+            this.tls12 = continuation;
             return this;
         }
 

@@ -11,6 +11,7 @@ import dev.tls13.handshake.Proofs.SignatureVerified;
 import dev.tls13.keys.ResumptionMasterSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
+import dev.tls13.record.Tls12CipherSuiteParams;
 import dev.tls13.wire.Certificate;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.CertificateRequest;
@@ -21,11 +22,13 @@ import dev.tls13.wire.Extension;
 import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.Extensions;
 import dev.tls13.wire.Finished;
+import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ProtocolVersion;
 import dev.tls13.wire.ServerHello;
 import dev.tls13.wire.SignatureScheme;
+import dev.tls13.wire.Tls12Extensions;
 
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -84,16 +87,31 @@ public final class ClientHandshake {
             extensions.add(Extension.ServerName.of(serverName));
         }
         extensions.add(new Extension.SupportedGroups(config.namedGroups()));
-        extensions.add(new Extension.SignatureAlgorithms(config.signatureSchemes()));
+        boolean tls12 = config.tls12() != null;
+        extensions.add(new Extension.SignatureAlgorithms(tls12 ? withPkcs1(config.signatureSchemes())
+                : config.signatureSchemes()));
         if (!config.signatureSchemesCert().isEmpty()) {
             extensions.add(new Extension.SignatureAlgorithmsCert(config.signatureSchemesCert()));
         }
         if (!config.applicationProtocols().isEmpty()) {
             extensions.add(Extension.Alpn.of(config.applicationProtocols().toArray(new String[0])));
         }
-        extensions.add(new Extension.SupportedVersionsClientHello(List.of(ProtocolVersion.TLS_1_3)));
+        List<CipherSuite> suites = config.cipherSuites();
+        if (tls12) {
+            // docs/architecture.md §15: the TLS 1.2 profile's extensions (RFC 8422 §5.1.2, RFC 7627 §5.1,
+            // RFC 5746 §3.4), and its suites after the TLS 1.3 ones.
+            extensions.add(Tls12Extensions.ecPointFormatsUncompressed());
+            extensions.add(Tls12Extensions.extendedMasterSecret());
+            extensions.add(Tls12Extensions.emptyRenegotiationInfo());
+            suites = new ArrayList<>(suites);
+            for (Tls12CipherSuiteParams p : Tls12CipherSuiteParams.DEFAULTS) {
+                suites.add(p.suite());
+            }
+        }
+        extensions.add(new Extension.SupportedVersionsClientHello(tls12
+                ? List.of(ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2) : List.of(ProtocolVersion.TLS_1_3)));
         extensions.add(new Extension.KeyShareClientHello(entries(shares)));
-        ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, config.cipherSuites(),
+        ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, suites,
                 new Extensions(extensions));
         return start(config, hello, shares, peerHost, out);
     }
@@ -117,6 +135,21 @@ public final class ClientHandshake {
                 List.copyOf(shares));
     }
 
+    /**
+     * The schemes with rsa_pkcs1_sha256/384/512 added: TLS 1.2 servers sign ServerKeyExchange with them (RFC 8446
+     * §4.2.3 allows them in TLS 1.2 only; our TLS 1.3 client still refuses them in CertificateVerify).
+     */
+    private static List<SignatureScheme> withPkcs1(List<SignatureScheme> schemes) {
+        List<SignatureScheme> l = new ArrayList<>(schemes);
+        for (SignatureScheme s : List.of(SignatureScheme.RSA_PKCS1_SHA256, SignatureScheme.RSA_PKCS1_SHA384,
+                SignatureScheme.RSA_PKCS1_SHA512)) {
+            if (!l.contains(s)) {
+                l.add(s);
+            }
+        }
+        return l;
+    }
+
     private static List<Extension.KeyShareEntry> entries(List<KeyExchange> shares) {
         List<Extension.KeyShareEntry> entries = new ArrayList<>(shares.size());
         for (KeyExchange share : shares) {
@@ -128,11 +161,12 @@ public final class ClientHandshake {
     /** A client state (docs/architecture.md §5). */
     sealed interface ClientState extends HandshakeState {
         @Override
-        ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+        HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException;
 
         @Override
-        default ClientState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
+        default HandshakeState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out)
+                throws TlsException {
             return on(message, encoded, 0, encoded.length, out);
         }
     }
@@ -184,9 +218,20 @@ public final class ClientHandshake {
     /** Waits for the ServerHello or a HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
     record ExpectServerHello(Hello hs, List<KeyExchange> shares) implements ClientState, Handshaking {
         @Override
-        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
-                throws TlsException {
+        public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length,
+                                 HandshakeOutput out) throws TlsException {
             ServerHello sh = Messages.expect(message, ServerHello.class);
+            Tls12Continuation tls12 = hs.config().tls12();
+            if (tls12 != null && !sh.isHelloRetryRequest()
+                    && !sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS)) {
+                // RFC 8446 §4.2.1: no supported_versions, so the server chose TLS 1.2, which we offered.
+                Negotiation.checkTls12ServerHello(sh.legacyVersion(), sh.random());
+                for (KeyExchange share : shares) {
+                    share.destroy();
+                }
+                return tls12.afterServerHello(hs.config(), hs.peerHost().orElse(null), hs.hello(),
+                        HandshakeCodec.encode(hs.hello()), sh, Arrays.copyOfRange(encoded, offset, offset + length));
+            }
             if (!sh.isHelloRetryRequest()) {
                 return serverHello(hs, shares, sh, encoded, offset, length, out, false);
             }

@@ -68,6 +68,28 @@ public interface HandshakeState {
      */
     HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out);
 
+    /**
+     * The protocol this state speaks, as {@code SSLSession.getProtocol()} spells it: the driver decodes handshake
+     * messages and reports the session by it (docs/architecture.md §15).
+     *
+     * @return {@code "TLSv1.3"} unless a TLS 1.2 state says otherwise
+     */
+    default String protocol() {
+        return "TLSv1.3";
+    }
+
+    /**
+     * Handles a change_cipher_spec record as a state change, as TLS 1.2 does (RFC 5246 §7.1). TLS 1.3 states
+     * return {@code null}: their driver drops the record or refuses it by {@link #allowsChangeCipherSpec()}.
+     *
+     * @param out where effects go
+     * @return the next state, or {@code null} when the record is not a state change here
+     * @throws TlsException when the record is not allowed now
+     */
+    default HandshakeState onChangeCipherSpec(HandshakeOutput out) throws TlsException {
+        return null;
+    }
+
     /** Destroys the secrets this state holds; called when the connection ends in this state. */
     void destroy();
 }

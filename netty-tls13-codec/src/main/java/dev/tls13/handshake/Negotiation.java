@@ -313,6 +313,27 @@ public final class Negotiation {
      *         Appendix D.5) or without supported_versions, DOWNGRADE_DETECTED, UNOFFERED_VERSION, or
      *         WRONG_LEGACY_VERSION for any other legacy_version than 0x0303
      */
+    /**
+     * Checks a ServerHello without supported_versions when we offered TLS 1.2 too: the RFC 8446 §4.1.3
+     * downgrade sentinels are refused (we offered TLS 1.3, illegal_parameter), and server_version must be
+     * TLS 1.2, the oldest we offer (protocol_version otherwise, RFC 5246 §E.1).
+     *
+     * @param legacyVersion ServerHello.server_version
+     * @param random ServerHello.random
+     * @throws TlsException illegal_parameter or protocol_version
+     */
+    static void checkTls12ServerHello(int legacyVersion, byte[] random) throws TlsException {
+        requireNewerThanSsl3(legacyVersion);
+        if (random.length == 32 && Arrays.equals(random, 24, 31, DOWNGRADE_PREFIX, 0, 7)
+                && (random[31] == 0 || random[31] == 1)) {
+            throw TlsException.misbehaved(PeerMisbehaved.DOWNGRADE_DETECTED);
+        }
+        if (legacyVersion != LEGACY_VERSION) {
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13,
+                    String.format("server_version 0x%04x, neither TLS 1.3 nor TLS 1.2", legacyVersion));
+        }
+    }
+
     static void checkServerVersion(int legacyVersion, byte[] random, Extensions extensions) throws TlsException {
         requireNewerThanSsl3(legacyVersion);
         // RFC 8446 §4.1.3: a TLS 1.3 client "MUST check that the last 8 bytes are not equal to either of

@@ -204,7 +204,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      * both sides ({@code SSL_export_keying_material} in OpenSSL). From another thread it waits for the event loop.
      *
      * @param label the label (RFC 5705 §4), e.g. {@code "EXPORTER-my-protocol"}
-     * @param context the context value, or {@code null}, which TLS 1.3 treats exactly like an empty one (§7.5)
+     * @param context the context value, or {@code null}, which TLS 1.3 treats exactly like an empty one (§7.5); in
+     *        a TLS 1.2 session (RFC 5705 §4) no context differs from an empty one
      * @param length the number of bytes, at most 255 times the hash length
      * @return the keying material, owned by the caller
      * @throws IllegalStateException before the handshake completed or after the connection was closed
@@ -212,7 +213,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      */
     public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
         Objects.requireNonNull(label, "label");
-        byte[] contextValue = context == null ? new byte[0] : context.clone();
+        // Kept null when absent: a TLS 1.2 exporter tells no context from an empty one (RFC 5705 §4).
+        byte[] contextValue = context == null ? null : context.clone();
         ChannelHandlerContext c = requireContext();
         if (c.executor().inEventLoop()) {
             return exportKeyingMaterial0(label, contextValue, length);

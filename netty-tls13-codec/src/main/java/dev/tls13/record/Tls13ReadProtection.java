@@ -25,7 +25,8 @@ import javax.crypto.AEADBadTagException;
  */
 final class Tls13ReadProtection implements ReadProtection {
 
-    private static final Tls13ReadProtection PLAINTEXT = new Tls13ReadProtection(null, new byte[AeadAlgorithm.NONCE_LENGTH]);
+    private static final Tls13ReadProtection PLAINTEXT =
+            new Tls13ReadProtection(null, new byte[AeadAlgorithm.NONCE_LENGTH]);
 
     private final Aead aead;
     private final byte[] iv;

@@ -150,7 +150,8 @@ public final class Tls12ClientHandshake {
             } else if (type.equals(ExtensionType.EC_POINT_FORMATS)) {
                 // RFC 8422 §5.2: the server's list must allow the uncompressed points we send and accept.
                 if (!Tls12Extensions.ecPointFormats(e).contains(Tls12Extensions.UNCOMPRESSED)) {
-                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "ec_point_formats without uncompressed");
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                            "ec_point_formats without uncompressed");
                 }
             } else if (e instanceof Extension.Alpn a && !context.applicationProtocols().isEmpty()) {
                 // RFC 7301 §3.1: exactly one protocol, one we offered.
@@ -222,7 +223,8 @@ public final class Tls12ClientHandshake {
                 preMasterSecret = ours.decapsulate(ske.publicKey());
             } catch (InvalidKeyShareException e) {
                 ours.destroy();
-                throw TlsException.misbehaved(PeerMisbehaved.INVALID_KEY_SHARE, ske.namedCurve() + ": " + e.getMessage());
+                throw TlsException.misbehaved(PeerMisbehaved.INVALID_KEY_SHARE,
+                        ske.namedCurve() + ": " + e.getMessage());
             }
             byte[] clientPublic = ours.publicKey();
             ours.destroy();

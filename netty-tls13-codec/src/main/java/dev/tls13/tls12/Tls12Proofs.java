@@ -14,6 +14,8 @@ import dev.tls13.wire.SignatureScheme;
 import dev.tls13.wire.Tls12Certificate;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -93,23 +95,28 @@ final class Tls12Proofs {
             throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
                     "ServerKeyExchange with " + scheme + " for " + suite.suite());
         }
-        if (!keyFits(key, scheme)) {
-            // TLS 1.2 would let an ECDSA scheme sign with a key on another curve (RFC 8422 §5.10 leaves the
-            // curve to the certificate); our signature layer binds curve and hash, so such a pairing is refused.
-            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
-                    "ServerKeyExchange with " + scheme + " does not fit the certificate's " + key.getAlgorithm()
-                            + " key");
-        }
         byte[] params = ske.encodedParams();
         byte[] signed = new byte[64 + params.length];
         System.arraycopy(clientRandom, 0, signed, 0, 32);
         System.arraycopy(serverRandom, 0, signed, 32, 32);
         System.arraycopy(params, 0, signed, 64, params.length);
         boolean valid;
-        try {
-            valid = crypto.verify(algorithm, key, signed, ske.signature());
-        } catch (GeneralSecurityException e) {
-            valid = false;
+        if (keyFits(key, scheme)) {
+            try {
+                valid = crypto.verify(algorithm, key, signed, ske.signature());
+            } catch (GeneralSecurityException e) {
+                valid = false;
+            }
+        } else if (isEcdsa(scheme) && key instanceof ECPublicKey) {
+            // TLS 1.2's ECDSA SignatureAndHashAlgorithm names the hash only, whatever the certificate's curve
+            // (RFC 5246 §7.4.1.4.1, RFC 8422 §5.4; OpenSSL signs with ecdsa_secp256r1_sha256 on a P-384 key when
+            // offered first). Our provider's algorithms bind curve and hash, so this pairing is verified by the
+            // JCA, after the strict DER check of ours.
+            valid = verifyEcdsaAnyCurve(scheme, (ECPublicKey) key, signed, ske.signature());
+        } else {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "ServerKeyExchange with " + scheme + " does not fit the certificate's " + key.getAlgorithm()
+                            + " key");
         }
         if (!valid) {
             // RFC 5246 §7.2.2: decrypt_error for a signature that cannot be verified.
@@ -141,6 +148,69 @@ final class Tls12Proofs {
             return "RSA".equals(key.getAlgorithm());
         }
         return SignatureSchemes.keyCanUse(key, scheme);
+    }
+
+    static boolean isEcdsa(SignatureScheme scheme) {
+        return (scheme.code() & 0xFF) == 0x03;
+    }
+
+    private static boolean verifyEcdsaAnyCurve(SignatureScheme scheme, ECPublicKey key, byte[] message,
+                                               byte[] signature) {
+        String hash = switch (scheme.code() >>> 8) {
+            case 0x04 -> "SHA256";
+            case 0x05 -> "SHA384";
+            case 0x06 -> "SHA512";
+            default -> null;
+        };
+        if (hash == null || !isStrictDerEcdsa(signature)) {
+            return false;
+        }
+        try {
+            Signature verifier = Signature.getInstance(hash + "withECDSA");
+            verifier.initVerify(key);
+            verifier.update(message);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A DER ECDSA-Sig-Value: SEQUENCE of two positive, minimally encoded INTEGERs and nothing else (JDK 17's SunEC
+     * accepts more, which would make signatures malleable).
+     */
+    static boolean isStrictDerEcdsa(byte[] der) {
+        if (der.length < 8 || der[0] != 0x30) {
+            return false;
+        }
+        int i = 1;
+        int length = der[i++] & 0xFF;
+        if (length == 0x81) {
+            length = der[i++] & 0xFF;
+            if (length < 0x80) {
+                return false;
+            }
+        } else if (length > 0x80) {
+            return false;
+        }
+        if (i + length != der.length) {
+            return false;
+        }
+        for (int n = 0; n < 2; n++) {
+            if (i + 2 > der.length || der[i] != 0x02) {
+                return false;
+            }
+            int intLength = der[i + 1] & 0xFF;
+            i += 2;
+            if (intLength == 0 || intLength > 0x7F || i + intLength > der.length) {
+                return false;
+            }
+            if (der[i] < 0 || (intLength > 1 && der[i] == 0 && der[i + 1] >= 0)) {
+                return false;
+            }
+            i += intLength;
+        }
+        return i == der.length;
     }
 
     static boolean isEcdsaOrEddsa(SignatureScheme scheme) {

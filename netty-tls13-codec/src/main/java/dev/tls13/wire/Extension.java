@@ -35,6 +35,10 @@ public sealed interface Extension {
      * @return {@code false} only for a known extension in a message the table does not list for it
      */
     static boolean allowedIn(ExtensionType type, ExtensionContext context) {
+        if (context == ExtensionContext.TLS12_SERVER_HELLO) {
+            // Not a TLS 1.3 message: RFC 8446's table does not apply (see ExtensionContext#TLS12_SERVER_HELLO).
+            return true;
+        }
         switch (type.code()) {
             case 0x0000: // server_name
             case 0x0001: // max_fragment_length

@@ -19,7 +19,13 @@ public enum ExtensionContext {
     /** CertificateRequest ("CR"). */
     CERTIFICATE_REQUEST("CR"),
     /** NewSessionTicket ("NST"). */
-    NEW_SESSION_TICKET("NST");
+    NEW_SESSION_TICKET("NST"),
+    /**
+     * A ServerHello without supported_versions, which negotiates TLS 1.2 (RFC 8446 §4.2.1): its extensions are
+     * the TLS 1.2 ones (RFC 5246 §7.4.1.4, server_name, ALPN, extended_master_secret, ...), outside RFC 8446's
+     * table, so every type is allowed at this layer and the TLS 1.2 client refuses what it did not offer.
+     */
+    TLS12_SERVER_HELLO("SH (TLS 1.2)");
 
     private final String rfcName;
     /** The block's name in decoding errors, built once rather than per message. */

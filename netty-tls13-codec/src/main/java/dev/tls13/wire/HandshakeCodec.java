@@ -153,10 +153,47 @@ public final class HandshakeCodec {
         if (Codec.u8(in) != 0) {
             throw TlsException.invalid(InvalidMessage.ILLEGAL_COMPRESSION, "ServerHello");
         }
-        ExtensionContext context = ServerHello.isHelloRetryRequestRandom(random)
-                ? ExtensionContext.HELLO_RETRY_REQUEST : ExtensionContext.SERVER_HELLO;
-        Extensions extensions = ExtensionCodec.decodeBlock(in, context, 6, 0xFFFF);
+        ExtensionContext context;
+        int min;
+        if (ServerHello.isHelloRetryRequestRandom(random)) {
+            context = ExtensionContext.HELLO_RETRY_REQUEST;
+            min = 6;
+        } else if (announcesVersion(in)) {
+            context = ExtensionContext.SERVER_HELLO;
+            min = 6;
+        } else {
+            // RFC 8446 §4.2.1: no supported_versions, so TLS 1.2 or earlier; the handshake decides whether that
+            // is welcome. The block itself is still required: a TLS 1.2 ServerHello without extensions cannot
+            // carry the extended_master_secret we require.
+            context = ExtensionContext.TLS12_SERVER_HELLO;
+            min = 0;
+        }
+        Extensions extensions = ExtensionCodec.decodeBlock(in, context, min, 0xFFFF);
         return new ServerHello(legacyVersion, random, sessionIdEcho, suite, extensions);
+    }
+
+    /**
+     * Whether the extension block at the reader index holds supported_versions, found by walking the raw
+     * block without consuming it; a malformed block answers {@code true} so that the strict TLS 1.3 decoding
+     * reports it.
+     */
+    private static boolean announcesVersion(ByteBuf in) {
+        int i = in.readerIndex();
+        if (in.readableBytes() < 2) {
+            return true;
+        }
+        int end = i + 2 + in.getUnsignedShort(i);
+        if (end > in.writerIndex()) {
+            return true;
+        }
+        i += 2;
+        while (i + 4 <= end) {
+            if (in.getUnsignedShort(i) == ExtensionType.SUPPORTED_VERSIONS.code()) {
+                return true;
+            }
+            i += 4 + in.getUnsignedShort(i + 2);
+        }
+        return false;
     }
 
     private static CertificateRequest certificateRequest(ByteBuf in) throws TlsException {

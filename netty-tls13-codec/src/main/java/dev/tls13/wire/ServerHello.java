@@ -61,10 +61,15 @@ public record ServerHello(int legacyVersion, byte[] random, byte[] legacySession
     /**
      * The extension context of this message's block.
      *
-     * @return {@link ExtensionContext#HELLO_RETRY_REQUEST} or {@link ExtensionContext#SERVER_HELLO}
+     * @return {@link ExtensionContext#HELLO_RETRY_REQUEST}, {@link ExtensionContext#SERVER_HELLO}, or
+     *         {@link ExtensionContext#TLS12_SERVER_HELLO} without supported_versions
      */
     public ExtensionContext extensionContext() {
-        return isHelloRetryRequest() ? ExtensionContext.HELLO_RETRY_REQUEST : ExtensionContext.SERVER_HELLO;
+        if (isHelloRetryRequest()) {
+            return ExtensionContext.HELLO_RETRY_REQUEST;
+        }
+        return extensions.contains(ExtensionType.SUPPORTED_VERSIONS) ? ExtensionContext.SERVER_HELLO
+                : ExtensionContext.TLS12_SERVER_HELLO;
     }
 
     @Override

@@ -132,6 +132,17 @@ final class ExternalProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes text to the program's stdin (openssl s_client/s_server send what they read there).
+     *
+     * @param text the text, sent as UTF-8
+     * @throws IOException if the program's input is closed
+     */
+    void send(String text) throws IOException {
+        process.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Closes the program's stdin (openssl s_client/s_server quit on end of input). */
     void closeInput() throws IOException {
         process.getOutputStream().close();

@@ -191,7 +191,8 @@ class Tls12OpenSslCrossCheckTest {
         List<byte[]> out = new ArrayList<>();
         int i = 0;
         while (i + 4 <= handshake.length) {
-            int length = ((handshake[i + 1] & 0xFF) << 16) | ((handshake[i + 2] & 0xFF) << 8) | (handshake[i + 3] & 0xFF);
+            int length = ((handshake[i + 1] & 0xFF) << 16) | ((handshake[i + 2] & 0xFF) << 8)
+                    | (handshake[i + 3] & 0xFF);
             out.add(Arrays.copyOfRange(handshake, i, i + 4 + length));
             i += 4 + length;
         }

@@ -251,7 +251,8 @@ class Tls12RecordProtectionTest {
             record.release();
             ByteBuf in = Unpooled.wrappedBuffer(content(3));
             ByteBuf out = Unpooled.buffer();
-            TlsException e = assertThrows(TlsException.class, () -> p.writer.seal(ContentType.APPLICATION_DATA, in, out));
+            TlsException e = assertThrows(TlsException.class,
+                    () -> p.writer.seal(ContentType.APPLICATION_DATA, in, out));
             assertInstanceOf(TlsFailure.Internal.class, e.failure());
             in.release();
             out.release();

@@ -39,8 +39,12 @@ class ExtensionTest {
     }
 
     private static byte[] serverHelloWith(byte[] random, Extension e) {
+        // With supported_versions, so that the block is read as a TLS 1.3 ServerHello's (without it, the message
+        // negotiates TLS 1.2 and RFC 8446's table does not apply).
+        Extensions extensions = e.type().equals(ExtensionType.SUPPORTED_VERSIONS) ? Extensions.of(FILLER, e)
+                : Extensions.of(FILLER, new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3), e);
         return HandshakeCodec.encode(new ServerHello(ProtocolVersion.TLS_1_2, random, new byte[0],
-                CipherSuite.TLS_AES_128_GCM_SHA256, Extensions.of(FILLER, e)));
+                CipherSuite.TLS_AES_128_GCM_SHA256, extensions));
     }
 
     private static byte[] messageWith(ExtensionContext context, Extension e) {
@@ -94,11 +98,25 @@ class ExtensionTest {
         return t;
     }
 
+    /** The contexts of TLS 1.3 messages, to which RFC 8446's table applies (not a TLS 1.2 ServerHello's). */
+    private static List<ExtensionContext> tls13Contexts() {
+        List<ExtensionContext> l = new ArrayList<>(List.of(ExtensionContext.values()));
+        l.remove(ExtensionContext.TLS12_SERVER_HELLO);
+        return l;
+    }
+
+    @Test
+    void aTls12ServerHelloAllowsEveryExtensionAtThisLayer() {
+        for (ExtensionType type : rfcTable().keySet()) {
+            assertTrue(Extension.allowedIn(type, ExtensionContext.TLS12_SERVER_HELLO), type.toString());
+        }
+    }
+
     @Test
     void allowedInFollowsTheRfc8446Table() {
         for (Map.Entry<ExtensionType, String> row : rfcTable().entrySet()) {
             Set<String> listed = Set.of(row.getValue().split(", "));
-            for (ExtensionContext context : ExtensionContext.values()) {
+            for (ExtensionContext context : tls13Contexts()) {
                 assertEquals(listed.contains(context.rfcName()), Extension.allowedIn(row.getKey(), context),
                         row.getKey() + " in " + context.rfcName());
             }
@@ -119,7 +137,7 @@ class ExtensionTest {
     void decoderRejectsEveryKnownExtensionInEveryMessageTheTableDoesNotListItFor() {
         List<Object[]> cases = new ArrayList<>();
         for (ExtensionType type : rfcTable().keySet()) {
-            for (ExtensionContext context : ExtensionContext.values()) {
+            for (ExtensionContext context : tls13Contexts()) {
                 if (!Extension.allowedIn(type, context)) {
                     cases.add(new Object[] {type, context});
                 }

@@ -127,7 +127,8 @@ class Tls12HandshakeCodecTest {
                 new Extension.UnknownExtension(ExtensionType.EXTENDED_MASTER_SECRET, new byte[1])));
         assertEquals(AlertDescription.DECODE_ERROR, e.failure().alert());
 
-        assertArrayEquals(new byte[0], Tls12Extensions.renegotiatedConnection(Tls12Extensions.emptyRenegotiationInfo()));
+        assertArrayEquals(new byte[0],
+                Tls12Extensions.renegotiatedConnection(Tls12Extensions.emptyRenegotiationInfo()));
         assertArrayEquals(Hex.decode("0102"), Tls12Extensions.renegotiatedConnection(
                 new Extension.UnknownExtension(ExtensionType.RENEGOTIATION_INFO, Hex.decode("020102"))));
         for (String bad : new String[] {"", "02", "0001"}) {
@@ -140,6 +141,38 @@ class Tls12HandshakeCodecTest {
         assertThrows(TlsException.class, () -> Tls12Extensions.ecPointFormats(
                 new Extension.UnknownExtension(ExtensionType.EC_POINT_FORMATS, Hex.decode("00"))));
         assertThrows(IllegalArgumentException.class, () -> Tls12Extensions.ecPointFormats(ems));
+    }
+
+    @Test
+    void aServerHelloWithoutSupportedVersionsCarriesTheTls12Extensions() throws TlsException {
+        // RFC 5246 §7.4.1.4: ALPN and an empty server_name sit in a TLS 1.2 ServerHello (TLS 1.3 moved them to
+        // EncryptedExtensions).
+        String hex = "0303" + "00".repeat(32) + "00" + "c02b" + "00"
+                + "0016" + "0000" + "0000" + "0010" + "0005" + "0003026832" + "0017" + "0000" + "ff01" + "0001" + "00";
+        ByteBuf buf = Unpooled.wrappedBuffer(Hex.decode("02" + String.format("%06x", hex.length() / 2) + hex));
+        try {
+            ServerHello decoded = (ServerHello) HandshakeCodec.decode(buf);
+            assertEquals(ExtensionContext.TLS12_SERVER_HELLO, decoded.extensionContext());
+            assertEquals(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, decoded.cipherSuite());
+            assertInstanceOf(Extension.Alpn.class,
+                    decoded.extensions().get(ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION).orElseThrow());
+            assertArrayEquals(io.netty.buffer.ByteBufUtil.getBytes(buf), HandshakeCodec.encode(decoded));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void aTls13ServerHelloStillRefusesAlpn() {
+        String hex = "0303" + "00".repeat(32) + "00" + "1301" + "00"
+                + "000f" + "002b" + "0002" + "0304" + "0010" + "0005" + "0003026832";
+        ByteBuf buf = Unpooled.wrappedBuffer(Hex.decode("02" + String.format("%06x", hex.length() / 2) + hex));
+        try {
+            TlsException e = assertThrows(TlsException.class, () -> HandshakeCodec.decode(buf));
+            assertEquals(AlertDescription.ILLEGAL_PARAMETER, e.failure().alert());
+        } finally {
+            buf.release();
+        }
     }
 
     @Test

@@ -212,7 +212,12 @@ final class Tls13Session extends ExtendedSSLSession {
     public String getProtocol() {
         // The JDK's X509TrustManagerImpl reads the protocol of the handshake session to choose the
         // TLS 1.2+ algorithm constraints, so a running TLS 1.3 handshake already reports TLSv1.3.
-        return negotiated != null || engine.isHandshaking() ? Tls13SslContextSpi.PROTOCOL : "NONE";
+        // A completed session names its own protocol: TLSv1.2 when a client context enabled it and the server chose it.
+        SessionInfo current = negotiated;
+        if (current != null) {
+            return current.protocol();
+        }
+        return engine.isHandshaking() ? Tls13SslContextSpi.PROTOCOL : "NONE";
     }
 
     @Override
