@@ -2,6 +2,7 @@ package dev.tls13;
 
 import dev.tls13.connection.Limits;
 import dev.tls13.connection.TlsConnection;
+import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
@@ -206,6 +207,18 @@ public final class Tls13Context {
     public List<String> signatureSchemes() {
         List<SignatureScheme> schemes = server ? serverConfig.signatureSchemes() : clientConfig.signatureSchemes();
         return schemes.stream().map(SignatureScheme::knownName).toList();
+    }
+
+    /**
+     * The crypto provider this context's connections take every primitive from: the default one, the JCA-only
+     * one of {@link Tls13ContextBuilder#jcaProvidersOnly()} (or {@value Tls13ContextBuilder#CRYPTO_PROPERTY}
+     * {@code =jca}), or the one given to {@link Tls13ContextBuilder#cryptoProvider(CryptoProvider)}, so an
+     * application (or an audit) can check which mode a context really runs in.
+     *
+     * @return the provider
+     */
+    public CryptoProvider cryptoProvider() {
+        return server ? serverConfig.crypto() : clientConfig.crypto();
     }
 
     /** @return the handshake timeout handlers start with, in milliseconds (0: none) */

@@ -277,6 +277,7 @@ final class HttpsServer implements AutoCloseable {
                 + "ALPN protocol:      " + Negotiated.orNone(session.applicationProtocol()) + "\n"
                 + "SNI server name:    " + Negotiated.orNone(session.serverName()) + "\n"
                 + "HelloRetryRequest:  " + (session.helloRetryRequest() ? "yes" : "no") + "\n"
+                + "Crypto provider:    " + session.cryptoProvider() + "\n"
                 + "Client certificate: " + (client.isEmpty() ? "(none)"
                         : client.get(0).getSubjectX500Principal().getName()) + "\n";
     }

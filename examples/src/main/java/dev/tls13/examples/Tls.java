@@ -244,7 +244,8 @@ final class Tls {
         String scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
         return new Negotiated(session.protocol(), session.cipherSuite(), session.namedGroup(),
                 scheme, session.applicationProtocol(), session.serverName(),
-                session.helloRetryRequest(), session.peerCertificates());
+                session.helloRetryRequest(), session.peerCertificates(),
+                handler.context().cryptoProvider().getClass().getSimpleName());
     }
 
     /** A readable reason for a failed handshake or connection, naming the alert when there is one. */

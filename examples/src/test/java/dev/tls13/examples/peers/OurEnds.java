@@ -29,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -294,6 +296,7 @@ final class OurEnds {
                 return out;
             }
             describe(handler.session(), out);
+            out.put("crypto", handler.context().cryptoProvider().getClass().getSimpleName());
             String mode = o.getOrDefault("mode", "echo");
             List<String> steps = new ArrayList<>();
             if ("interactive".equals(mode)) {
@@ -430,6 +433,26 @@ final class OurEnds {
     }
 
     /**
+     * For the JCA-only pass: installs BouncyCastle's JCA provider last, unless a provider already offers
+     * {@code AES/CCM/NoPadding}, as a user of the JCA-only mode does who wants the CCM suites (the JDK has no
+     * AES-CCM). Last, so every other primitive still comes from the JDK's providers.
+     *
+     * @return the provider installed, or {@code null} when none was needed
+     */
+    static Provider installCcmProvider() {
+        try {
+            javax.crypto.Cipher.getInstance("AES/CCM/NoPadding");
+            return null;
+        } catch (java.security.GeneralSecurityException e) {
+            Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+            if (Security.addProvider(bc) < 0) {
+                throw new IllegalStateException("a provider named " + bc.getName() + " is installed but has no AES-CCM");
+            }
+            return bc;
+        }
+    }
+
+    /**
      * Runs a batch of client cases inside the private network namespace the caller created. The only
      * argument is a file with one case per line: tab-separated fields {@code id}, {@code key=value}
      * options, {@code --}, then the peer server's command. Prints each outcome as
@@ -438,6 +461,9 @@ final class OurEnds {
      * @param args the batch file
      */
     public static void main(String[] args) throws Exception {
+        if ("jca".equals(System.getProperty(Tls13ContextBuilder.CRYPTO_PROPERTY))) {
+            installCcmProvider();
+        }
         List<String> lines = Files.readAllLines(new File(args[0]).toPath(), StandardCharsets.UTF_8);
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
