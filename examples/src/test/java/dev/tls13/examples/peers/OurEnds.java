@@ -446,7 +446,8 @@ final class OurEnds {
         } catch (java.security.GeneralSecurityException e) {
             Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
             if (Security.addProvider(bc) < 0) {
-                throw new IllegalStateException("a provider named " + bc.getName() + " is installed but has no AES-CCM");
+                throw new IllegalStateException("a provider named " + bc.getName()
+                        + " is installed but has no AES-CCM");
             }
             return bc;
         }
