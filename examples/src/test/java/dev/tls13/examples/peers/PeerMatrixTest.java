@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>The whole matrix runs twice: with our default crypto, then in the JCA-only mode
  * ({@code -Ddev.tls13.crypto=jca}, every primitive from the installed JCA providers; {@code target/interop-jca.md},
  * {@code interop (JCA): ...}). The second pass is the full matrix, not a subset: it adds about as long as the
- * first (6-10 s on the 2-core CI machine, well under the 90 s that would call for a subset), and the full one
+ * first (6-20 s on this shared 2-core machine, well under the 90 s that would call for a subset), and the full one
  * covers every suite, group and signature type in both roles. Every row checks which provider our end of
  * its connection ran on ({@link #checkOurCrypto}), so a row that silently ran on the other one fails.
  */
