@@ -338,7 +338,8 @@ final class Tls {
             // The client sent no certificate: nothing to show.
         }
         return new Negotiated(session.getProtocol(), session.getCipherSuite(), "(not reported)", null,
-                handler.applicationProtocol(), serverName, false, peer);
+                handler.applicationProtocol(), serverName, false, peer,
+                handler.engine().getClass().getSimpleName());
     }
 
     static Negotiated negotiated(Tls13Handler handler) {
