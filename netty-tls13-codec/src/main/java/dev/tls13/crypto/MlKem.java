@@ -207,14 +207,16 @@ final class MlKem {
      * @return whether it passes
      */
     boolean isValidEncapsulationKey(byte[] encapsulationKey) {
-        if (encapsulationKey.length != encapsulationKeyLength) {
-            return false;
-        }
-        int end = encapsulationKeyLength - 32;
-        for (int i = 0; i < end; i += 3) {
-            int b0 = encapsulationKey[i] & 0xFF;
-            int b1 = encapsulationKey[i + 1] & 0xFF;
-            int b2 = encapsulationKey[i + 2] & 0xFF;
+        return encapsulationKey.length == encapsulationKeyLength && passesModulusCheck(encapsulationKey, 0);
+    }
+
+    /** The modulus check of the encapsulation key at {@code offset}, whose length the caller has checked. */
+    private boolean passesModulusCheck(byte[] in, int offset) {
+        int end = offset + encapsulationKeyLength - 32;
+        for (int i = offset; i < end; i += 3) {
+            int b0 = in[i] & 0xFF;
+            int b1 = in[i + 1] & 0xFF;
+            int b2 = in[i + 2] & 0xFF;
             int d1 = b0 | (b1 & 0x0F) << 8;
             int d2 = b1 >>> 4 | b2 << 4;
             if (d1 >= Q || d2 >= Q) {
@@ -233,25 +235,50 @@ final class MlKem {
      * @throws InvalidKeyShareException if the key has the wrong length or fails the modulus check
      */
     Encapsulated encapsulate(byte[] encapsulationKey, SecureRandom random) throws InvalidKeyShareException {
-        if (!isValidEncapsulationKey(encapsulationKey)) {
+        if (encapsulationKey.length != encapsulationKeyLength) {
             throw new InvalidKeyShareException(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE,
-                    encapsulationKey.length != encapsulationKeyLength
-                            ? name + " encapsulation key length " + encapsulationKey.length + ", expected "
-                                    + encapsulationKeyLength
-                            : name + " encapsulation key fails the modulus check (FIPS 203 §7.2)");
+                    name + " encapsulation key length " + encapsulationKey.length + ", expected "
+                            + encapsulationKeyLength);
+        }
+        byte[] ciphertext = new byte[ciphertextLength];
+        byte[] secret = encapsulate(encapsulationKey, 0, random, ciphertext, 0);
+        return new Encapsulated(ciphertext, secret);
+    }
+
+    /**
+     * ML-KEM.Encaps (FIPS 203 §7.2) against the encapsulation key inside a hybrid share, writing the ciphertext
+     * into the server's share: no copy of either.
+     *
+     * @param in holds the peer's encapsulation key at {@code offset}; borrowed
+     * @param offset where the key starts; the caller has checked that all of its 384k + 32 bytes are there
+     * @param random the source of the message m
+     * @param out receives the ciphertext at {@code outOffset}; borrowed
+     * @param outOffset where the ciphertext starts
+     * @return the shared secret K, owned by the caller
+     * @throws InvalidKeyShareException if the key fails the modulus check
+     */
+    byte[] encapsulate(byte[] in, int offset, SecureRandom random, byte[] out, int outOffset)
+            throws InvalidKeyShareException {
+        if (offset < 0 || in.length - offset < encapsulationKeyLength || outOffset < 0
+                || out.length - outOffset < ciphertextLength) {
+            throw new IndexOutOfBoundsException(name + " key at " + offset + " of " + in.length + ", ciphertext at "
+                    + outOffset + " of " + out.length);
+        }
+        if (!passesModulusCheck(in, offset)) {
+            throw new InvalidKeyShareException(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE,
+                    name + " encapsulation key fails the modulus check (FIPS 203 §7.2)");
         }
         Scratch s = LOCAL.get();
         try {
             random.nextBytes(s.message);
             // Encaps_internal (Algorithm 17): (K, r) = G(m || H(ek)), c = K-PKE.Encrypt(ek, m, r).
-            s.h.update(encapsulationKey, 0, encapsulationKeyLength);
+            s.h.update(in, offset, encapsulationKeyLength);
             s.h.doFinal(s.hash, 0);
             s.g.update(s.message, 0, 32);
             s.g.update(s.hash, 0, 32);
             s.g.doFinal(s.seeds, 0);
-            byte[] ciphertext = new byte[ciphertextLength];
-            encrypt(s, encapsulationKey, ciphertext);
-            return new Encapsulated(ciphertext, Arrays.copyOf(s.seeds, SHARED_SECRET_LENGTH));
+            encrypt(s, in, offset, out, outOffset);
+            return Arrays.copyOf(s.seeds, SHARED_SECRET_LENGTH);
         } finally {
             s.wipe();
         }
@@ -264,8 +291,8 @@ final class MlKem {
      * PRF's counter names each noise polynomial, so they are drawn where used. Each u[i] and v is compressed and
      * encoded into {@code out} as soon as it is complete.
      */
-    private void encrypt(Scratch s, byte[] ek, byte[] out) {
-        int rho = 384 * k;
+    private void encrypt(Scratch s, byte[] ek, int ekOffset, byte[] out, int outOffset) {
+        int rho = ekOffset + 384 * k;
         for (int j = 0; j < k; j++) {
             s.noise(s.seeds, 32, j, s.vector[j]);
             MlKemPoly.ntt(s.vector[j]);
@@ -280,11 +307,11 @@ final class MlKem {
             s.noise(s.seeds, 32, k + i, s.poly);
             MlKemPoly.addFreeze(s.acc, s.poly);
             MlKemPoly.compress(s.acc, du);
-            MlKemPoly.encode(s.acc, du, out, 32 * du * i);
+            MlKemPoly.encode(s.acc, du, out, outOffset + 32 * du * i);
         }
         Arrays.fill(s.acc, 0);
         for (int j = 0; j < k; j++) {
-            MlKemPoly.decode12(ek, 384 * j, s.poly);
+            MlKemPoly.decode12(ek, ekOffset + 384 * j, s.poly);
             MlKemPoly.multiplyAdd(s.acc, s.poly, s.vector[j]);
         }
         MlKemPoly.inverseNtt(s.acc);
@@ -296,7 +323,7 @@ final class MlKem {
         }
         MlKemPoly.addFreeze(s.acc, s.poly);
         MlKemPoly.compress(s.acc, dv);
-        MlKemPoly.encode(s.acc, dv, out, 32 * du * k);
+        MlKemPoly.encode(s.acc, dv, out, outOffset + 32 * du * k);
     }
 
     /**
@@ -410,27 +437,41 @@ final class MlKem {
          * @throws InvalidKeyShareException if the ciphertext has the wrong length
          */
         byte[] decapsulate(byte[] ciphertext) throws InvalidKeyShareException {
-            if (destroyed) {
-                throw new IllegalStateException(name + " key destroyed");
-            }
             if (ciphertext.length != ciphertextLength) {
                 throw new InvalidKeyShareException(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE,
                         name + " ciphertext length " + ciphertext.length + ", expected " + ciphertextLength);
             }
+            return decapsulate(ciphertext, 0);
+        }
+
+        /**
+         * ML-KEM.Decaps (FIPS 203 §7.3) of the ciphertext inside a hybrid share, without copying it.
+         *
+         * @param in holds the ciphertext at {@code offset}; borrowed
+         * @param offset where the ciphertext starts; the caller has checked the share's exact length
+         * @return the shared secret K, owned by the caller
+         */
+        byte[] decapsulate(byte[] in, int offset) {
+            if (destroyed) {
+                throw new IllegalStateException(name + " key destroyed");
+            }
+            if (offset < 0 || in.length - offset < ciphertextLength) {
+                throw new IndexOutOfBoundsException(name + " ciphertext at " + offset + " of " + in.length);
+            }
             Scratch s = LOCAL.get();
             try {
-                decrypt(s, ciphertext);
+                decrypt(s, in, offset);
                 // Decaps_internal (Algorithm 18): (K', r') = G(m' || h), K̄ = J(z || c), c' = Encrypt(ek, m', r').
                 s.g.update(s.message, 0, 32);
                 s.g.update(h, 0, 32);
                 s.g.doFinal(s.seeds, 0);
                 s.shake256.update(z, 0, 32);
-                s.shake256.update(ciphertext, 0, ciphertextLength);
+                s.shake256.update(in, offset, ciphertextLength);
                 s.shake256.doFinal(s.rejection, 0, 32);
-                encrypt(s, ek, s.ciphertext);
+                encrypt(s, ek, 0, s.ciphertext, 0);
                 int difference = 0;
                 for (int i = 0; i < ciphertextLength; i++) {
-                    difference |= ciphertext[i] ^ s.ciphertext[i];
+                    difference |= in[offset + i] ^ s.ciphertext[i];
                 }
                 // difference is in [0, 255]: difference - 1 is negative only when c = c', so keep is all ones then.
                 int keep = ((difference & 0xFF) - 1) >> 31;
@@ -448,11 +489,11 @@ final class MlKem {
          * K-PKE.Decrypt (Algorithm 15) into {@code s.message}: u' = Decompress_du(c1), v' = Decompress_dv(c2),
          * w = v' - NTT^-1(ŝ^T ∘ NTT(u')), m' = ByteEncode_1(Compress_1(w)).
          */
-        private void decrypt(Scratch s, byte[] c) {
+        private void decrypt(Scratch s, byte[] c, int offset) {
             Arrays.fill(s.acc, 0);
             int[] row = s.vector[0];
             for (int i = 0; i < k; i++) {
-                MlKemPoly.decode(c, 32 * du * i, du, s.poly);
+                MlKemPoly.decode(c, offset + 32 * du * i, du, s.poly);
                 MlKemPoly.decompress(s.poly, du);
                 MlKemPoly.ntt(s.poly);
                 for (int x = 0; x < N; x++) {
@@ -461,7 +502,7 @@ final class MlKem {
                 MlKemPoly.multiplyAdd(s.acc, row, s.poly);
             }
             MlKemPoly.inverseNtt(s.acc);
-            MlKemPoly.decode(c, 32 * du * k, dv, s.poly);
+            MlKemPoly.decode(c, offset + 32 * du * k, dv, s.poly);
             MlKemPoly.decompress(s.poly, dv);
             for (int x = 0; x < N; x++) {
                 s.poly[x] = MlKemPoly.compress(MlKemPoly.freeze(s.poly[x] - s.acc[x]), 1);
