@@ -146,6 +146,7 @@ final class MlKem {
                 MlKemPoly.sampleNtt(s.xof, ek, rho, j, i, s.block, s.poly);
                 MlKemPoly.multiplyAdd(s.acc, s.poly, s.vector[j]);
             }
+            MlKemPoly.reduceProducts(s.acc);
             MlKemPoly.toMontgomery(s.acc);
             s.noise(s.seeds, 32, k + i, s.poly);
             MlKemPoly.ntt(s.poly);
@@ -303,6 +304,7 @@ final class MlKem {
                 MlKemPoly.sampleNtt(s.xof, ek, rho, i, j, s.block, s.poly);
                 MlKemPoly.multiplyAdd(s.acc, s.poly, s.vector[j]);
             }
+            MlKemPoly.reduceProducts(s.acc);
             MlKemPoly.inverseNtt(s.acc);
             s.noise(s.seeds, 32, k + i, s.poly);
             MlKemPoly.addFreeze(s.acc, s.poly);
@@ -314,6 +316,7 @@ final class MlKem {
             MlKemPoly.decode12(ek, ekOffset + 384 * j, s.poly);
             MlKemPoly.multiplyAdd(s.acc, s.poly, s.vector[j]);
         }
+        MlKemPoly.reduceProducts(s.acc);
         MlKemPoly.inverseNtt(s.acc);
         s.noise(s.seeds, 32, 2 * k, s.poly);
         for (int c = 0; c < N; c++) {
@@ -501,6 +504,7 @@ final class MlKem {
                 }
                 MlKemPoly.multiplyAdd(s.acc, row, s.poly);
             }
+            MlKemPoly.reduceProducts(s.acc);
             MlKemPoly.inverseNtt(s.acc);
             MlKemPoly.decode(c, offset + 32 * du * k, dv, s.poly);
             MlKemPoly.decompress(s.poly, dv);

@@ -119,13 +119,10 @@ final class MlKemPoly {
     }
 
     /**
-     * NTT^-1 (Algorithm 10) in place, of a sum of products (so carrying R^-1, which the final scale removes).
-     * Inputs below 2^16 are reduced first; then every butterfly keeps both outputs in (-q, q).
+     * NTT^-1 (Algorithm 10) in place, of a reduced sum of products (so carrying R^-1, which the final scale
+     * removes). Inputs in (-q, q); every butterfly keeps both outputs there.
      */
     static void inverseNtt(int[] f) {
-        for (int i = 0; i < N; i++) {
-            f[i] = reduce(f[i]);
-        }
         int k = 127;
         for (int len = 2; len <= 128; len <<= 1) {
             for (int start = 0; start < N; start += 2 * len) {
@@ -144,8 +141,11 @@ final class MlKemPoly {
     }
 
     /**
-     * acc += a ∘ b · R^-1: MultiplyNTTs (Algorithm 11) with BaseCaseMultiply (Algorithm 12) per coefficient pair.
-     * Inputs |a|, |b| < q; each call adds less than 2q to |acc|, and at most four are summed before a reduction.
+     * acc += a ∘ b, unreduced: MultiplyNTTs (Algorithm 11) with BaseCaseMultiply (Algorithm 12) per coefficient
+     * pair, c0 = a0·b0 + a1·b1·γ and c1 = a0·b1 + a1·b0, with one reduction per term (a1·b1, before it meets γ)
+     * and the rest left to {@link #reduceProducts} once the sum is complete. Inputs |a|, |b| < q, so a term adds
+     * less than q² + q·q/2 to an even coefficient and 2q² to an odd one: four terms (k ≤ 4) stay below
+     * 8q² < q·2^15, the bound of {@link #montgomery}.
      */
     static void multiplyAdd(int[] acc, int[] a, int[] b) {
         for (int i = 0; i < 128; i++) {
@@ -153,12 +153,19 @@ final class MlKemPoly {
             int a1 = a[2 * i + 1];
             int b0 = b[2 * i];
             int b1 = b[2 * i + 1];
-            acc[2 * i] += montgomery(a0 * b0) + montgomery(montgomery(a1 * b1) * GAMMAS[i]);
-            acc[2 * i + 1] += montgomery(a0 * b1) + montgomery(a1 * b0);
+            acc[2 * i] += a0 * b0 + montgomery(a1 * b1) * GAMMAS[i];
+            acc[2 * i + 1] += a0 * b1 + a1 * b0;
         }
     }
 
-    /** f = f·R mod q, in (-q, q): undoes the R^-1 of a sum of products (|f| < 8q) that stays in the NTT domain. */
+    /** acc = acc·R^-1 mod q in (-q, q): ends a sum of {@link #multiplyAdd} terms. */
+    static void reduceProducts(int[] acc) {
+        for (int i = 0; i < N; i++) {
+            acc[i] = montgomery(acc[i]);
+        }
+    }
+
+    /** f = f·R mod q, in (-q, q): undoes the R^-1 of a reduced sum of products (|f| < q) in the NTT domain. */
     static void toMontgomery(int[] f) {
         for (int i = 0; i < N; i++) {
             f[i] = montgomery(f[i] * R2);
