@@ -89,7 +89,8 @@ public final class Tls13Context {
                     .namedGroups(groups).signatureSchemes(b.signatureSchemes)
                     .applicationProtocols(b.applicationProtocols)
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
-                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys);
+                    .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
+                    .pskKeyExchangeModes(b.pskKeyExchangeModes);
             if (b.keyShares > 0) {
                 client.keyShareCount(b.keyShares);
             }

@@ -15,6 +15,7 @@ import dev.tls13.handshake.TrustManagers;
 import dev.tls13.record.HandshakeJoiner;
 import dev.tls13.record.Records;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import java.io.File;
@@ -92,6 +93,7 @@ public final class Tls13ContextBuilder {
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
     CryptoProvider cryptoProvider = defaultCryptoProvider();
     Tls13KeyLog keyLog;
+    List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -719,6 +721,34 @@ public final class Tls13ContextBuilder {
             default:
                 throw new IllegalArgumentException(CRYPTO_PROPERTY + "=" + mode + ": expected jca or default");
         }
+    }
+
+    /**
+     * The PSK key exchange modes a client offers for resumption (RFC 8446 §4.2.9), in preference order:
+     * {@code "psk_dhe_ke"} (a PSK with a fresh (EC)DHE exchange, forward secret; the default, alone) and
+     * {@code "psk_ke"} (the PSK alone: cheaper, but without forward secrecy for the resumed connection).
+     * A client always sends them, so that servers issue session tickets. Ignored by a server.
+     *
+     * @param modes one or both of {@code "psk_dhe_ke"} and {@code "psk_ke"}, RFC 8446's names
+     * @return this builder
+     */
+    public Tls13ContextBuilder pskKeyExchangeModes(String... modes) {
+        Objects.requireNonNull(modes, "modes");
+        List<Integer> list = new ArrayList<>();
+        for (String mode : modes) {
+            int code = switch (Objects.requireNonNull(mode, "mode")) {
+                case "psk_dhe_ke" -> Extension.PskKeyExchangeModes.PSK_DHE_KE;
+                case "psk_ke" -> Extension.PskKeyExchangeModes.PSK_KE;
+                default -> throw new IllegalArgumentException("unknown PSK key exchange mode " + mode
+                        + ": expected psk_dhe_ke or psk_ke");
+            };
+            if (list.contains(code)) {
+                throw new IllegalArgumentException("PSK key exchange mode named twice: " + mode);
+            }
+            list.add(code);
+        }
+        pskKeyExchangeModes = nonEmpty(list, "PSK key exchange mode");
+        return this;
     }
 
     /**

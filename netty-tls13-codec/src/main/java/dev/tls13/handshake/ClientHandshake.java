@@ -93,6 +93,9 @@ public final class ClientHandshake {
         }
         extensions.add(new Extension.SupportedVersionsClientHello(List.of(ProtocolVersion.TLS_1_3)));
         extensions.add(new Extension.KeyShareClientHello(entries(shares)));
+        // RFC 8446 §4.2.9: sent always, not only with a PSK: a server issues tickets only to a client that
+        // names the modes it could resume with (JDK and BoringSSL servers send none otherwise).
+        extensions.add(new Extension.PskKeyExchangeModes(config.pskKeyExchangeModes()));
         ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, config.cipherSuites(),
                 new Extensions(extensions));
         return start(config, hello, shares, peerHost, out);
