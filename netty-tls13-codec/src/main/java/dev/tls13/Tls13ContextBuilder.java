@@ -1,5 +1,6 @@
 package dev.tls13;
 
+import dev.tls13.connection.ClientSessionCache;
 import dev.tls13.connection.Limits;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.JcaCryptoProvider;
@@ -94,6 +95,8 @@ public final class Tls13ContextBuilder {
     CryptoProvider cryptoProvider = defaultCryptoProvider();
     Tls13KeyLog keyLog;
     List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
+    long sessionCacheSize = ClientSessionCache.DEFAULT_SIZE;
+    long sessionTimeoutSeconds = ClientSessionCache.DEFAULT_TIMEOUT_SECONDS;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -748,6 +751,41 @@ public final class Tls13ContextBuilder {
             list.add(code);
         }
         pskKeyExchangeModes = nonEmpty(list, "PSK key exchange mode");
+        return this;
+    }
+
+    /**
+     * How many session tickets a client context keeps for resumption, in all (Netty's and the JDK's
+     * {@code sessionCacheSize}; default {@value ClientSessionCache#DEFAULT_SIZE}, the JDK's). The cache is keyed
+     * by peer host and port, so only connections made with both ({@code newHandler(alloc, host, port)})
+     * resume; at most {@value ClientSessionCache#MAX_TICKETS_PER_PEER} tickets are kept per server, each
+     * used once. {@code 0} turns resumption off: no ticket is kept or offered. Ignored by a server.
+     *
+     * @param size the most tickets kept, or 0 for none
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionCacheSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("sessionCacheSize must not be negative: " + size);
+        }
+        sessionCacheSize = size;
+        return this;
+    }
+
+    /**
+     * How long a client context keeps a session ticket, in seconds (Netty's and the JDK's
+     * {@code sessionTimeout}; default {@value ClientSessionCache#DEFAULT_TIMEOUT_SECONDS}, 24 hours, the
+     * JDK's). A ticket is never kept beyond its ticket_lifetime nor 7 days (RFC 8446 §4.6.1); {@code 0} means
+     * those limits only. Ignored by a server.
+     *
+     * @param seconds the timeout, or 0 for the ticket's own lifetime
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTimeout(long seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("sessionTimeout must not be negative: " + seconds);
+        }
+        sessionTimeoutSeconds = seconds;
         return this;
     }
 
