@@ -40,7 +40,7 @@ public final class ResumptionTicket implements Destroyable {
     private volatile boolean destroyed;
 
     private ResumptionTicket(NewSessionTicket nst, byte[] psk, HandshakeSummary session, long receivedMillis) {
-        this.ticket = nst.ticket();
+        this.ticket = nst.ticket().clone();
         this.psk = psk;
         this.cipherSuite = session.cipherSuite();
         this.ticketAgeAdd = (int) nst.ticketAgeAdd();
@@ -57,7 +57,7 @@ public final class ResumptionTicket implements Destroyable {
     /**
      * Takes ownership of {@code psk}: a ticket for the session {@code session} describes.
      *
-     * @param nst the NewSessionTicket (its ticket array is kept, not copied: decoded messages are not shared)
+     * @param nst the NewSessionTicket (its ticket bytes are copied: the listener sees the same message)
      * @param psk the PSK derived from it (RFC 8446 §4.6.1), zeroed by {@link #destroy()}
      * @param session what the connection that received the ticket negotiated
      * @param receivedMillis when the ticket was received, for its age (RFC 8446 §4.2.11.1)

@@ -7,12 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tls13.crypto.JcaCryptoProvider;
+import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.HandshakeSummary;
 import dev.tls13.handshake.ResumptionTicket;
+import dev.tls13.handshake.TrustManagers;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.ClientHello;
+import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.Extensions;
+import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.NewSessionTicket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -160,5 +168,48 @@ class ClientSessionCacheTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static ClientHello startAndReadClientHello(ClientSessionCache cache, String host, int port)
+            throws Exception {
+        ClientConfig config = ClientConfig.builder(JcaCryptoProvider.instance(), TrustManagers.systemDefault())
+                .build();
+        TlsConnection connection = TlsConnection.client(config, "example.com", "example.com",
+                UnpooledByteBufAllocator.DEFAULT, new TlsConnection.Listener() {
+                    @Override
+                    public void applicationData(ByteBuf data) {
+                        data.release();
+                    }
+
+                    @Override
+                    public void closeNotifyReceived() {
+                    }
+                }, Limits.DEFAULT, cache, host, port);
+        connection.start();
+        ByteBuf out = connection.pollOutput();
+        try {
+            // One plaintext record: a 5-byte header, then the ClientHello.
+            return (ClientHello) HandshakeCodec.decode(out.skipBytes(5));
+        } finally {
+            out.release();
+            connection.release();
+        }
+    }
+
+    @Test
+    void aConnectionOffersACachedTicketOnlyWhenItHasAHostAndAPort() throws Exception {
+        ClientSessionCache cache = new ClientSessionCache(100, 0);
+        ResumptionTicket ticket = ResumptionTicket.of(new NewSessionTicket(3600, 1, new byte[0], new byte[200],
+                Extensions.EMPTY), new byte[32], SESSION, System.currentTimeMillis());
+        cache.put("example.com", 443, ticket);
+        ClientHello withoutPort = startAndReadClientHello(cache, "example.com", -1);
+        assertFalse(withoutPort.extensions().contains(ExtensionType.PRE_SHARED_KEY));
+        ClientHello withoutHost = startAndReadClientHello(cache, null, 443);
+        assertFalse(withoutHost.extensions().contains(ExtensionType.PRE_SHARED_KEY));
+        assertEquals(1, cache.size(), "neither connection touched the cache");
+        ClientHello keyed = startAndReadClientHello(cache, "example.com", 443);
+        assertTrue(keyed.extensions().contains(ExtensionType.PRE_SHARED_KEY));
+        assertEquals(0, cache.size());
+        assertTrue(ticket.isDestroyed(), "the connection's release destroyed the offered ticket");
     }
 }

@@ -205,7 +205,7 @@ class ClientResumptionPeersTest {
     }
 
     @Test
-    void noResumptionWithoutPeerPortOrWithTheCacheOff() throws Exception {
+    void noResumptionWithTheCacheOff() throws Exception {
         int port = freePort();
         Tls13Context off = client().sessionCacheSize(0).build();
         assertNull(off.sessionCache());
