@@ -2,6 +2,7 @@ package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import java.util.List;
@@ -15,6 +16,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class ClientConfig {
 
+    private static final List<Integer> PSK_MODES = List.of(Extension.PskKeyExchangeModes.PSK_KE,
+            Extension.PskKeyExchangeModes.PSK_DHE_KE);
+
     private final CryptoProvider crypto;
     private final List<CipherSuite> cipherSuites;
     private final List<NamedGroup> namedGroups;
@@ -26,6 +30,7 @@ public final class ClientConfig {
     private final String endpointIdentificationAlgorithm;
     private final boolean middleboxCompatibility;
     private final List<CertifiedKey> clientCredentials;
+    private final List<Integer> pskKeyExchangeModes;
 
     private ClientConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -55,6 +60,12 @@ public final class ClientConfig {
         }
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
+        pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
+        if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
+                != pskKeyExchangeModes.size() || !PSK_MODES.containsAll(pskKeyExchangeModes)) {
+            throw new IllegalArgumentException("PSK key exchange modes must be distinct psk_ke (0) or psk_dhe_ke (1): "
+                    + pskKeyExchangeModes);
+        }
     }
 
     /**
@@ -82,7 +93,8 @@ public final class ClientConfig {
                 .keyShareGroups(keyShareGroups).signatureSchemes(signatureSchemes)
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
-                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials);
+                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
+                .pskKeyExchangeModes(pskKeyExchangeModes);
     }
 
     /** @return the crypto provider */
@@ -146,6 +158,16 @@ public final class ClientConfig {
     }
 
     /**
+     * The PskKeyExchangeMode values sent in psk_key_exchange_modes (RFC 8446 §4.2.9), always sent so that
+     * servers issue tickets (JDK and BoringSSL servers issue none otherwise).
+     *
+     * @return {@code [psk_dhe_ke]} by default; psk_ke (0) only when configured
+     */
+    public List<Integer> pskKeyExchangeModes() {
+        return pskKeyExchangeModes;
+    }
+
+    /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -163,6 +185,7 @@ public final class ClientConfig {
         private String endpointIdentificationAlgorithm = CertificateChecks.HTTPS;
         private boolean middleboxCompatibility = true;
         private List<CertifiedKey> clientCredentials = List.of();
+        private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
             this.crypto = crypto;
@@ -302,6 +325,18 @@ public final class ClientConfig {
          */
         public Builder clientCredentials(List<CertifiedKey> clientCredentials) {
             this.clientCredentials = clientCredentials;
+            return this;
+        }
+
+        /**
+         * The PSK key exchange modes offered (RFC 8446 §4.2.9), in preference order.
+         *
+         * @param modes {@link Extension.PskKeyExchangeModes#PSK_DHE_KE} and/or
+         *        {@link Extension.PskKeyExchangeModes#PSK_KE}; default psk_dhe_ke only
+         * @return this builder
+         */
+        public Builder pskKeyExchangeModes(List<Integer> modes) {
+            this.pskKeyExchangeModes = modes;
             return this;
         }
 

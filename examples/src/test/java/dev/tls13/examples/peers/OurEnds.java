@@ -229,6 +229,7 @@ final class OurEnds {
         out.put("alpn", String.valueOf(s.applicationProtocol()));
         out.put("sni", String.valueOf(s.serverName()));
         out.put("hrr", String.valueOf(s.helloRetryRequest()));
+        out.put("resumed", String.valueOf(s.resumed()));
         out.put("peerCerts", String.valueOf(s.peerCertificates().size()));
         out.put("localCerts", String.valueOf(s.localCertificates().size()));
         if (!s.peerCertificates().isEmpty()) {
@@ -246,7 +247,8 @@ final class OurEnds {
      *   <li>mode=interactive: (OpenSSL s_server without -www) a line each way through the peer's stdin/stdout.</li>
      * </ul>
      * Other options: suites, groups, keyShares, sigs, alpn, cert/key, trust, peerKeyUpdate (k or K),
-     * ourKeyUpdate, close (us or peer).
+     * ourKeyUpdate, close (us or peer), pskModes, resume (true: a first connection with the same context
+     * leaves its tickets in the session cache, the outcome is the second connection's).
      *
      * @param o the options
      * @param port the peer's port on 127.0.0.1
@@ -274,7 +276,24 @@ final class OurEnds {
         if (o.containsKey("cert")) {
             b.keyManager(new File(o.get("cert")), new File(o.get("key")));
         }
+        if (o.containsKey("pskModes")) {
+            b.pskKeyExchangeModes(o.get("pskModes").split(","));
+        }
         Tls13Context context = b.build();
+        if ("true".equals(o.get("resume"))) {
+            // Two connections with one context: the first receives tickets, the second offers one.
+            Map<String, String> first = runConnection(context, o, port, peer);
+            out.put("firstResumed", String.valueOf(first.get("resumed")));
+            out.put("firstError", String.valueOf(first.get("error")));
+            out.put("cachedTickets", String.valueOf(context.sessionCache().size()));
+        }
+        out.putAll(runConnection(context, o, port, peer));
+        return out;
+    }
+
+    private static Map<String, String> runConnection(Tls13Context context, Map<String, String> o, int port, Proc peer)
+            throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
         Collector collector = new Collector(false);
         Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -680,6 +680,24 @@ class PeerMatrixTest {
                     "s_server received our close_notify", out);
             return detail + ", s_server got close_notify";
         }));
+        cases.add(new Case(peer, role, "resumption", "psk_dhe_ke (second connection offers a ticket)", () -> {
+            Map<String, String> out = openssl(opts("mode", "www", "resume", "true"), sServer(KeyType.RSA_2048, "-www"));
+            String detail = ok(out);
+            check("false".equals(out.get("firstResumed")) && "2".equals(out.get("cachedTickets")),
+                    "2 tickets from the first connection", out);
+            check("true".equals(out.get("resumed")) && !"null".equals(out.get("group")), "resumed with (EC)DHE", out);
+            check(out.get("received").contains("Reused, TLSv1.3"), "s_server page says Reused", out);
+            return detail + ", resumed; s_server: Reused, TLSv1.3";
+        }));
+        cases.add(new Case(peer, role, "resumption", "psk_ke (-allow_no_dhe_kex, we offer psk_ke only)", () -> {
+            Map<String, String> out = openssl(opts("mode", "www", "resume", "true", "pskModes", "psk_ke"),
+                    sServer(KeyType.RSA_2048, "-www", "-allow_no_dhe_kex"));
+            String detail = ok(out);
+            check("true".equals(out.get("resumed")) && "null".equals(out.get("group")), "resumed without (EC)DHE",
+                    out);
+            check(out.get("received").contains("Reused, TLSv1.3"), "s_server page says Reused", out);
+            return detail + ", resumed with psk_ke; s_server: Reused, TLSv1.3";
+        }));
         cases.add(new Case(peer, role, "1 MiB transfer", "s_server -WWW serves big.bin", () -> {
             Map<String, String> out = openssl(opts("mode", "www", "path", "big.bin"), sServer(KeyType.RSA_2048,
                     "-WWW"));
@@ -1015,6 +1033,25 @@ class PeerMatrixTest {
             String detail = ok(out);
             check("true".equals(out.get("hrr")) && "secp384r1".equals(out.get("group")), "HRR to secp384r1", out);
             return detail + ", HRR; gnutls-serv: " + description(out.get("peerOutput"));
+        })));
+        cases.add(new Case(peer, role, "resumption", "psk_dhe_ke (second connection offers a ticket)",
+                gnutlsServ(opts("resume", "true"), gServ(KeyType.RSA_2048, T13, "--echo", "--disable-client-cert"),
+                        out -> {
+            String detail = ok(out);
+            check("false".equals(out.get("firstResumed")) && !"0".equals(out.get("cachedTickets")),
+                    "tickets from the first connection", out);
+            check("true".equals(out.get("resumed")) && !"null".equals(out.get("group")), "resumed with (EC)DHE", out);
+            check(out.get("steps").contains("echo complete=true"), "echo after resumption", out);
+            return detail + ", resumed (" + out.get("cachedTickets") + " tickets cached)";
+        })));
+        cases.add(new Case(peer, role, "resumption", "psk_ke (we offer psk_ke only)",
+                gnutlsServ(opts("resume", "true", "pskModes", "psk_ke"),
+                        gServ(KeyType.RSA_2048, T13 + ":+PSK", "--echo", "--disable-client-cert"), out -> {
+            String detail = ok(out);
+            check("true".equals(out.get("resumed")) && "null".equals(out.get("group")), "resumed without (EC)DHE",
+                    out);
+            check(out.get("steps").contains("echo complete=true"), "echo after resumption", out);
+            return detail + ", resumed with psk_ke";
         })));
         cases.add(new Case(peer, role, "ALPN", "h2 (--alpn-fatal)", gnutlsServ(opts("alpn", "h2"),
                 gServ(KeyType.RSA_2048, all, "--echo",
