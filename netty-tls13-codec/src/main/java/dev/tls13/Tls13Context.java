@@ -1,7 +1,9 @@
 package dev.tls13;
 
+import dev.tls13.connection.ClientSessionCache;
 import dev.tls13.connection.Limits;
 import dev.tls13.connection.TlsConnection;
+import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
@@ -58,6 +60,8 @@ public final class Tls13Context {
     private final int wrapDataSize;
     private final long maxPendingWriteBytes;
     private final Tls13KeyLog keyLog;
+    /** A client's session tickets (docs/architecture.md §15); {@code null} on a server or when turned off. */
+    private final ClientSessionCache sessionCache;
 
     Tls13Context(Tls13ContextBuilder b) {
         server = b.server;
@@ -91,6 +95,7 @@ public final class Tls13Context {
                     .applicationProtocols(b.applicationProtocols)
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
+                    .pskKeyExchangeModes(b.pskKeyExchangeModes)
                     .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null);
             if (b.keyShares > 0) {
                 client.keyShareCount(b.keyShares);
@@ -109,6 +114,8 @@ public final class Tls13Context {
         wrapDataSize = b.wrapDataSize;
         maxPendingWriteBytes = b.maxPendingWriteBytes;
         keyLog = b.keyLog;
+        sessionCache = server || b.sessionCacheSize == 0 ? null
+                : new ClientSessionCache(b.sessionCacheSize, b.sessionTimeoutSeconds);
     }
 
     /**
@@ -210,6 +217,18 @@ public final class Tls13Context {
         return schemes.stream().map(SignatureScheme::knownName).toList();
     }
 
+    /**
+     * The crypto provider this context's connections take every primitive from: the default one, the JCA-only
+     * one of {@link Tls13ContextBuilder#jcaProvidersOnly()} (or {@value Tls13ContextBuilder#CRYPTO_PROPERTY}
+     * {@code =jca}), or the one given to {@link Tls13ContextBuilder#cryptoProvider(CryptoProvider)}, so an
+     * application (or an audit) can check which mode a context really runs in.
+     *
+     * @return the provider
+     */
+    public CryptoProvider cryptoProvider() {
+        return server ? serverConfig.crypto() : clientConfig.crypto();
+    }
+
     /** @return the handshake timeout handlers start with, in milliseconds (0: none) */
     public long handshakeTimeoutMillis() {
         return handshakeTimeoutMillis;
@@ -262,7 +281,7 @@ public final class Tls13Context {
      *
      * @param alloc allocates the handler's buffers (normally {@code channel.alloc()})
      * @param peerHost the host name or address of the peer, or {@code null}
-     * @param peerPort the peer's port (informational)
+     * @param peerPort the peer's port (with {@code peerHost}, the key of the client's session cache), or -1
      * @return a new handler, to add to the channel's pipeline
      */
     public Tls13Handler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort) {
@@ -279,6 +298,22 @@ public final class Tls13Context {
      * @return the connection, not started
      */
     public TlsConnection newConnection(ByteBufAllocator alloc, String peerHost, TlsConnection.Listener listener) {
+        return newConnection(alloc, peerHost, -1, listener);
+    }
+
+    /**
+     * Creates the sans-IO connection behind a handler to a known peer; for adapters. A client connection with a
+     * peer host and port resumes from this context's session cache ({@link #sessionCache()}) and keeps the
+     * tickets it receives there; one without them never resumes.
+     *
+     * @param alloc allocates the connection's buffers
+     * @param peerHost the peer's host (client: SNI, host name verification, session cache key), or {@code null}
+     * @param peerPort the peer's port (client: session cache key), or -1
+     * @param listener receives the connection's events
+     * @return the connection, not started
+     */
+    public TlsConnection newConnection(ByteBufAllocator alloc, String peerHost, int peerPort,
+                                       TlsConnection.Listener listener) {
         Objects.requireNonNull(alloc, "alloc");
         if (server) {
             return TlsConnection.server(serverConfig, alloc, listener, limits);
@@ -286,7 +321,18 @@ public final class Tls13Context {
         String host = peerHost == null || peerHost.isEmpty() ? null : peerHost;
         String verifyHost = clientConfig.endpointIdentificationAlgorithm() == null ? null
                 : host != null ? host : serverName;
-        return TlsConnection.client(clientConfig, serverNameFor(peerHost), verifyHost, alloc, listener, limits);
+        return TlsConnection.client(clientConfig, serverNameFor(peerHost), verifyHost, alloc, listener, limits,
+                sessionCache, host, peerPort);
+    }
+
+    /**
+     * A client's session tickets, by peer host and port, shared by every connection of this context
+     * (docs/architecture.md §15).
+     *
+     * @return the cache, or {@code null} on a server or when {@code sessionCacheSize(0)} turned it off
+     */
+    public ClientSessionCache sessionCache() {
+        return sessionCache;
     }
 
     /**

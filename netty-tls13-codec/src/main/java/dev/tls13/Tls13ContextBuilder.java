@@ -1,5 +1,6 @@
 package dev.tls13;
 
+import dev.tls13.connection.ClientSessionCache;
 import dev.tls13.connection.Limits;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.JcaCryptoProvider;
@@ -15,6 +16,7 @@ import dev.tls13.handshake.TrustManagers;
 import dev.tls13.record.HandshakeJoiner;
 import dev.tls13.record.Records;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import java.io.File;
@@ -93,6 +95,9 @@ public final class Tls13ContextBuilder {
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
     CryptoProvider cryptoProvider = defaultCryptoProvider();
     Tls13KeyLog keyLog;
+    List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
+    long sessionCacheSize = ClientSessionCache.DEFAULT_SIZE;
+    long sessionTimeoutSeconds = ClientSessionCache.DEFAULT_TIMEOUT_SECONDS;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -540,7 +545,7 @@ public final class Tls13ContextBuilder {
     /**
      * The protocol versions to offer, in {@code SslContextBuilder}'s vocabulary: {@code "TLSv1.3"} (the
      * default) and {@code "TLSv1.2"}. A client with both offers TLS 1.2 too and completes whichever the server
-     * picks (docs/architecture.md §15: ECDHE with AEAD suites only, the extended master secret required). The
+     * picks (docs/architecture.md §16: ECDHE with AEAD suites only, the extended master secret required). The
      * TLS 1.2 server is not built yet, and a client offers TLS 1.3 always.
      *
      * @param protocols the versions, TLSv1.3 among them
@@ -751,6 +756,69 @@ public final class Tls13ContextBuilder {
             default:
                 throw new IllegalArgumentException(CRYPTO_PROPERTY + "=" + mode + ": expected jca or default");
         }
+    }
+
+    /**
+     * The PSK key exchange modes a client offers for resumption (RFC 8446 §4.2.9), in preference order:
+     * {@code "psk_dhe_ke"} (a PSK with a fresh (EC)DHE exchange, forward secret; the default, alone) and
+     * {@code "psk_ke"} (the PSK alone: cheaper, but without forward secrecy for the resumed connection).
+     * A client always sends them, so that servers issue session tickets. Ignored by a server.
+     *
+     * @param modes one or both of {@code "psk_dhe_ke"} and {@code "psk_ke"}, RFC 8446's names
+     * @return this builder
+     */
+    public Tls13ContextBuilder pskKeyExchangeModes(String... modes) {
+        Objects.requireNonNull(modes, "modes");
+        List<Integer> list = new ArrayList<>();
+        for (String mode : modes) {
+            int code = switch (Objects.requireNonNull(mode, "mode")) {
+                case "psk_dhe_ke" -> Extension.PskKeyExchangeModes.PSK_DHE_KE;
+                case "psk_ke" -> Extension.PskKeyExchangeModes.PSK_KE;
+                default -> throw new IllegalArgumentException("unknown PSK key exchange mode " + mode
+                        + ": expected psk_dhe_ke or psk_ke");
+            };
+            if (list.contains(code)) {
+                throw new IllegalArgumentException("PSK key exchange mode named twice: " + mode);
+            }
+            list.add(code);
+        }
+        pskKeyExchangeModes = nonEmpty(list, "PSK key exchange mode");
+        return this;
+    }
+
+    /**
+     * How many session tickets a client context keeps for resumption, in all (Netty's and the JDK's
+     * {@code sessionCacheSize}; default {@value ClientSessionCache#DEFAULT_SIZE}, the JDK's). The cache is keyed
+     * by peer host and port, so only connections made with both ({@code newHandler(alloc, host, port)})
+     * resume; at most {@value ClientSessionCache#MAX_TICKETS_PER_PEER} tickets are kept per server, each
+     * used once. {@code 0} turns resumption off: no ticket is kept or offered. Ignored by a server.
+     *
+     * @param size the most tickets kept, or 0 for none
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionCacheSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("sessionCacheSize must not be negative: " + size);
+        }
+        sessionCacheSize = size;
+        return this;
+    }
+
+    /**
+     * How long a client context keeps a session ticket, in seconds (Netty's and the JDK's
+     * {@code sessionTimeout}; default {@value ClientSessionCache#DEFAULT_TIMEOUT_SECONDS}, 24 hours, the
+     * JDK's). A ticket is never kept beyond its ticket_lifetime nor 7 days (RFC 8446 §4.6.1); {@code 0} means
+     * those limits only. Ignored by a server.
+     *
+     * @param seconds the timeout, or 0 for the ticket's own lifetime
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTimeout(long seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("sessionTimeout must not be negative: " + seconds);
+        }
+        sessionTimeoutSeconds = seconds;
+        return this;
     }
 
     /**

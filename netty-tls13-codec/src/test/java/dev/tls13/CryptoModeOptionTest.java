@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.crypto.JcaCryptoProvider;
 import dev.tls13.crypto.JcaOnlyCryptoProvider;
+import dev.tls13.testing.TestPki;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,19 @@ class CryptoModeOptionTest {
     void theDefaultIsOurProviderAndTheBuilderOptionSwitchesToTheJcaAlone() {
         assertSame(JcaCryptoProvider.instance(), Tls13Context.forClient().cryptoProvider);
         assertSame(JcaOnlyCryptoProvider.instance(), Tls13Context.forClient().jcaProvidersOnly().cryptoProvider);
+    }
+
+    @Test
+    void aContextNamesTheProviderItRunsOnForBothRoles() throws Exception {
+        assertSame(JcaCryptoProvider.instance(), Tls13Context.forClient().build().cryptoProvider());
+        assertSame(JcaOnlyCryptoProvider.instance(),
+                Tls13Context.forClient().jcaProvidersOnly().build().cryptoProvider());
+        TestPki.Issued leaf = TestPki.leaf(TestPki.KeyType.EC_P256).selfSigned().build();
+        assertSame(JcaOnlyCryptoProvider.instance(), Tls13Context.forServer(leaf.privateKey(), leaf.certificate())
+                .jcaProvidersOnly().build().cryptoProvider());
+        System.setProperty(Tls13ContextBuilder.CRYPTO_PROPERTY, "jca");
+        assertSame(JcaOnlyCryptoProvider.instance(), Tls13Context.forServer(leaf.privateKey(), leaf.certificate())
+                .build().cryptoProvider());
     }
 
     @Test

@@ -46,6 +46,16 @@ class Tls13ContextTest {
     }
 
     @Test
+    void pskKeyExchangeModesTakeRfc8446NamesOnly() {
+        Tls13Context.forClient().pskKeyExchangeModes("psk_dhe_ke", "psk_ke").build();
+        Tls13Context.forClient().pskKeyExchangeModes("psk_ke").build();
+        assertThrows(IllegalArgumentException.class, () -> Tls13Context.forClient().pskKeyExchangeModes("dhe"));
+        assertThrows(IllegalArgumentException.class, () -> Tls13Context.forClient().pskKeyExchangeModes());
+        assertThrows(IllegalArgumentException.class,
+                () -> Tls13Context.forClient().pskKeyExchangeModes("psk_ke", "psk_ke"));
+    }
+
+    @Test
     void clientWithoutTrustManagerUsesTheSystemTrustStore() {
         assertTrue(Tls13Context.forClient().build().isClient());
     }

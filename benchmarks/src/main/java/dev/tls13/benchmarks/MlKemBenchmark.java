@@ -1,5 +1,6 @@
 package dev.tls13.benchmarks;
 
+import dev.tls13.crypto.MlKemBench;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -33,17 +34,19 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * ML-KEM-768 (FIPS 203) alone, one operation each: key generation, encapsulation, decapsulation, as a TLS
- * hybrid key exchange needs them, on the two implementations the codec could use:
+ * hybrid key exchange needs them, on three implementations:
  * <ul>
- *   <li>{@code BOUNCYCASTLE}: BouncyCastle 1.87's lightweight API exactly as {@code dev.tls13.crypto.MlKem}
- *       calls it (a 64-byte seed expanded by {@code MLKEMPrivateKeyParameters}, {@code MLKEMGenerator},
+ *   <li>{@code OURS}: the codec's own {@code dev.tls13.crypto.MlKem} (through {@link MlKemBench}), on every
+ *       JDK;</li>
+ *   <li>{@code BOUNCYCASTLE}: BouncyCastle 1.87's lightweight API as the codec called it before it had its own
+ *       (a 64-byte seed expanded by {@code MLKEMPrivateKeyParameters}, {@code MLKEMGenerator},
  *       {@code MLKEMExtractor}), on every JDK;</li>
  *   <li>{@code JDK}: {@code javax.crypto.KEM} with "ML-KEM-768" (JEP 496, JDK 24+; called through method
  *       handles since this code is compiled for Java 17). The key share carries raw key bytes, so key
  *       generation includes taking the raw encapsulation key out of the X.509 encoding and encapsulation
  *       includes importing one (an X.509 prefix plus the raw key through {@code KeyFactory}).</li>
  * </ul>
- * {@code JDK} fails its setup on a JDK without ML-KEM; run {@code -p impl=BOUNCYCASTLE} there.
+ * {@code JDK} fails its setup on a JDK without ML-KEM; run {@code -p impl=OURS,BOUNCYCASTLE} there.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,7 +58,9 @@ public class MlKemBenchmark {
 
     /** Which ML-KEM implementation. */
     public enum Impl {
-        /** BouncyCastle's lightweight API, as the codec uses it. */
+        /** The codec's own ML-KEM. */
+        OURS,
+        /** BouncyCastle's lightweight API, as the codec used it before. */
         BOUNCYCASTLE,
         /** The JDK's {@code javax.crypto.KEM} (JDK 24+). */
         JDK
@@ -64,10 +69,11 @@ public class MlKemBenchmark {
     private static final int ENCAPSULATION_KEY_LENGTH = 1184;
 
     /** The implementation. */
-    @Param({"BOUNCYCASTLE", "JDK"})
+    @Param({"OURS", "BOUNCYCASTLE", "JDK"})
     public Impl impl;
 
     private final SecureRandom random = new SecureRandom();
+    private Object ourKey;
     private MLKEMPrivateKeyParameters bcKey;
     private byte[] encapsulationKey;
     private byte[] ciphertext;
@@ -90,6 +96,12 @@ public class MlKemBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws Throwable {
+        if (impl == Impl.OURS) {
+            ourKey = MlKemBench.generate(random);
+            encapsulationKey = MlKemBench.encapsulationKey(ourKey);
+            ciphertext = MlKemBench.encapsulate(encapsulationKey, random)[0];
+            return;
+        }
         if (impl == Impl.BOUNCYCASTLE) {
             bcKey = bcKeyPair();
             encapsulationKey = bcKey.getPublicKey();
@@ -142,6 +154,9 @@ public class MlKemBenchmark {
      */
     @Benchmark
     public byte[] keygen() {
+        if (impl == Impl.OURS) {
+            return MlKemBench.encapsulationKey(MlKemBench.generate(random));
+        }
         if (impl == Impl.BOUNCYCASTLE) {
             return bcKeyPair().getPublicKey();
         }
@@ -157,6 +172,9 @@ public class MlKemBenchmark {
      */
     @Benchmark
     public Object encaps() throws Throwable {
+        if (impl == Impl.OURS) {
+            return MlKemBench.encapsulate(encapsulationKey, random);
+        }
         if (impl == Impl.BOUNCYCASTLE) {
             return new MLKEMGenerator(random).generateEncapsulated(
                     new MLKEMPublicKeyParameters(MLKEMParameters.ml_kem_768, encapsulationKey)).getSecret();
@@ -172,6 +190,9 @@ public class MlKemBenchmark {
      */
     @Benchmark
     public Object decaps() throws Throwable {
+        if (impl == Impl.OURS) {
+            return MlKemBench.decapsulate(ourKey, ciphertext);
+        }
         if (impl == Impl.BOUNCYCASTLE) {
             return new MLKEMExtractor(bcKey).extractSecret(ciphertext);
         }

@@ -24,12 +24,12 @@ import java.util.SplittableRandom;
  * 4.5 (dudect's threshold) says the timings of the two classes differ: a leak, or the machine's noise, which a
  * second run tells apart. Not a unit test: it asserts nothing and is run by {@code benchmarks/timing.sh}.
  *
- * <p>It lives in {@code dev.tls13.crypto} to reach the package-private P-256 code; the masked table reads, which
- * are private, are reached by method handles, whose call cost is the same for both classes.
+ * <p>It lives in {@code dev.tls13.crypto} to reach the package-private P-256 and ML-KEM code; the masked table
+ * reads, which are private, are reached by method handles, whose call cost is the same for both classes.
  *
  * <p>Usage: {@code TimingHarness [--n N] [--n-ec N] [--only substring]...}: {@code --n} measurements per class
  * for the fast targets (field inversion, table reads, tag, Finished and binder comparisons; default 100,000),
- * {@code --n-ec} for key generation, ECDH and signing (default 10,000).
+ * {@code --n-ec} for key generation, ECDH, signing and ML-KEM decapsulation (default 10,000).
  */
 public final class TimingHarness {
 
@@ -292,6 +292,45 @@ public final class TimingHarness {
         }
         targets.add(finished());
         targets.add(binder());
+        targets.addAll(mlKemDecapsulation());
+        return targets;
+    }
+
+    /**
+     * ML-KEM-768 decapsulation (FIPS 203 Algorithm 18) with one key: class 0 the valid ciphertext, whose
+     * re-encryption matches and whose secret is K'; class 1 a ciphertext that implicit rejection answers with
+     * K̄ = J(z || c), either random or the valid one with one random bit flipped. Both classes must take the same
+     * time: the comparison and the selection are masked.
+     */
+    private static List<Named> mlKemDecapsulation() throws Throwable {
+        SecureRandom seeded = SecureRandom.getInstance("SHA1PRNG");
+        seeded.setSeed(6);
+        MlKem.DecapsulationKey key = MlKem.ML_KEM_768.generate(seeded);
+        byte[] valid = MlKem.ML_KEM_768.encapsulate(key.encapsulationKey(), seeded).ciphertext();
+        List<Named> targets = new ArrayList<>();
+        for (boolean flip : new boolean[] {false, true}) {
+            targets.add(new Named("ML-KEM-768 decapsulation", true,
+                    flip ? "valid c vs c with one random bit flipped" : "valid c vs random c", new Target() {
+                        @Override
+                        public Object input(boolean fixed, SplittableRandom random) {
+                            byte[] c = valid.clone();
+                            if (!fixed) {
+                                if (flip) {
+                                    int bit = random.nextInt(8 * c.length);
+                                    c[bit >>> 3] ^= (byte) (1 << (bit & 7));
+                                } else {
+                                    random.nextBytes(c);
+                                }
+                            }
+                            return c;
+                        }
+
+                        @Override
+                        public void run(Object input) throws Throwable {
+                            key.decapsulate((byte[]) input);
+                        }
+                    }));
+        }
         return targets;
     }
 

@@ -277,6 +277,7 @@ final class HttpsClient {
         out.println("ALPN protocol:      " + Negotiated.orNone(session.applicationProtocol()));
         out.println("SNI server name:    " + Negotiated.orNone(session.serverName()));
         out.println("HelloRetryRequest:  " + (session.helloRetryRequest() ? "yes" : "no"));
+        out.println("Crypto provider:    " + session.cryptoProvider());
         out.println("--- Server certificate chain");
         List<X509Certificate> chain = session.peerCertificates();
         for (int i = 0; i < chain.size(); i++) {

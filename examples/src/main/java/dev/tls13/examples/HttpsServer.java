@@ -12,7 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -24,7 +25,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.io.File;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -77,7 +87,28 @@ final class HttpsServer implements AutoCloseable {
                             + " X25519MLKEM768:x25519 (default: the hybrids X25519MLKEM768, SecP256r1MLKEM768,"
                             + " SecP384r1MLKEM1024, then x25519, secp256r1, secp384r1, secp521r1, x448; OpenSSL names"
                             + " X25519, P-256, P-384, P-521 work too)"),
-                    new Options.Spec("keylog", "FILE", KEYLOG_HELP)));
+                    new Options.Spec("keylog", "FILE", KEYLOG_HELP),
+                    new Options.Spec("engine", "ours|jdk|openssl", "the TLS handler: ours (default), or Netty's"
+                            + " SslHandler on the JDK's engine or on BoringSSL, TLS 1.3 only, for comparisons"),
+                    new Options.Spec("body-size", "BYTES", "answer every request with this many bytes instead of"
+                            + " the page (for load tests)"),
+                    new Options.Spec("transport", "nio|epoll", "the Netty transport (default nio)"),
+                    new Options.Spec("threads", "N", "event loop threads (default 1)"),
+                    new Options.Spec("quiet", null, "no line per connection")));
+
+    /**
+     * How the server serves, beyond TLS: what the load benchmark (benchmarks/load.sh) varies.
+     *
+     * @param engine the TLS handler
+     * @param bodySize the fixed response body's size, or -1 for the page describing the connection
+     * @param epoll the epoll transport rather than NIO
+     * @param threads event loop threads
+     * @param quiet no line per connection
+     */
+    record Serving(Tls.Engine engine, int bodySize, boolean epoll, int threads, boolean quiet) {
+        /** Our handler over NIO on one thread, the page, a line per connection. */
+        static final Serving DEFAULT = new Serving(Tls.Engine.OURS, -1, false, 1, false);
+    }
 
     /**
      * What to start.
@@ -96,25 +127,28 @@ final class HttpsServer implements AutoCloseable {
      * @param clientAuth {@code none}, {@code optional} or {@code require}
      * @param trustPem the CA certificates for client certificates, or {@code null}
      * @param keyLog where the TLS secrets go
+     * @param serving the engine, response and transport
      */
     record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                   List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
                   List<Tls.PemChain> moreChains, List<Tls.PemChain> byServerName, String clientAuth, File trustPem,
-                  Tls.KeyLog keyLog) {
+                  Tls.KeyLog keyLog, Serving serving) {
         /** A server with one chain, no SNI chains, no client authentication and no key log. */
         Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
             this(host, port, certChainPem, keyPem, selfSigned, selfSignedPem, applicationProtocols, cipherSuites,
-                    groups, List.of(), List.of(), "none", null, Tls.KeyLog.NONE);
+                    groups, List.of(), List.of(), "none", null, Tls.KeyLog.NONE, Serving.DEFAULT);
         }
     }
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final Responder responder;
 
-    private HttpsServer(EventLoopGroup group, Channel channel) {
+    private HttpsServer(EventLoopGroup group, Channel channel, Responder responder) {
         this.group = group;
         this.channel = channel;
+        this.responder = responder;
     }
 
     /** Runs the {@code server} command until the process is stopped. */
@@ -169,13 +203,15 @@ final class HttpsServer implements AutoCloseable {
             }
             File trust = options.has("trust") ? new File(options.get("trust")) : null;
             List<String> alpn = options.has("alpn") ? options.list("alpn") : List.of("http/1.1");
-            if (alpn.contains("h2")) {
-                err.println("note: this server speaks HTTP/1.1 only; a client that negotiates h2 will fail");
-            }
             Tls.KeyLog keyLog = Tls.KeyLog.option(options.get("keylog"));
+            Serving serving = serving(options);
+            if (serving.engine() != Tls.Engine.OURS) {
+                // Netty's engines have no key log of ours: only an explicit --keylog is an error.
+                keyLog = options.has("keylog") ? keyLog : Tls.KeyLog.NONE;
+            }
             Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, null, alpn,
                     Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")),
-                    moreChains, byServerName, clientAuth, trust, keyLog);
+                    moreChains, byServerName, clientAuth, trust, keyLog, serving);
             if (cert == null) {
                 SelfSigned selfSigned = SelfSigned.generate();
                 Path file = Files.createTempFile("netty-tls13-server-", ".pem");
@@ -185,12 +221,36 @@ final class HttpsServer implements AutoCloseable {
                 out.println("  SHA-256 fingerprint: " + selfSigned.fingerprint());
                 out.println("  saved to " + file + " for clients to trust");
                 config = new Config(config.host(), port, null, null, selfSigned, file, alpn, config.cipherSuites(),
-                        config.groups(), moreChains, byServerName, clientAuth, trust, keyLog);
+                        config.groups(), moreChains, byServerName, clientAuth, trust, keyLog, serving);
             }
             return config;
         } catch (Options.UsageException e) {
             throw Main.usageError(OPTIONS, e, err);
         }
+    }
+
+    private static Serving serving(Options.Parsed options) throws Options.UsageException {
+        Tls.Engine engine;
+        String name = options.get("engine", "ours").toLowerCase(Locale.ROOT);
+        switch (name) {
+            case "ours":
+                engine = Tls.Engine.OURS;
+                break;
+            case "jdk":
+                engine = Tls.Engine.JDK;
+                break;
+            case "openssl":
+                engine = Tls.Engine.OPENSSL;
+                break;
+            default:
+                throw new Options.UsageException("--engine expects ours, jdk or openssl, got '" + name + "'");
+        }
+        String transport = options.get("transport", "nio").toLowerCase(Locale.ROOT);
+        if (!List.of("nio", "epoll").contains(transport)) {
+            throw new Options.UsageException("--transport expects nio or epoll, got '" + transport + "'");
+        }
+        return new Serving(engine, options.intValue("body-size", -1, 0, 16 * 1024 * 1024),
+                transport.equals("epoll"), options.intValue("threads", 1, 1, 256), options.has("quiet"));
     }
 
     /** Parses {@code NAME=CERT,KEY}. */
@@ -213,31 +273,36 @@ final class HttpsServer implements AutoCloseable {
      * @throws Exception when the TLS configuration is wrong or the address cannot be bound
      */
     static HttpsServer start(Config config, Consumer<String> log) throws Exception {
+        Serving serving = config.serving();
         Tls.ServerFactory tls = Tls.server(new Tls.ServerSettings(config.certChainPem(), config.keyPem(),
                 config.selfSigned() == null ? null : config.selfSigned().key(),
                 config.selfSigned() == null ? List.of() : List.of(config.selfSigned().certificate()),
                 config.applicationProtocols(), config.cipherSuites(), config.groups(), config.moreChains(),
-                config.byServerName(), config.clientAuth(), config.trustPem(), config.keyLog()));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+                config.byServerName(), config.clientAuth(), config.trustPem(), config.keyLog()), serving.engine());
+        Responder responder = new Responder(serving.bodySize() < 0 ? null
+                : Unpooled.directBuffer(serving.bodySize()).writeBytes(new byte[serving.bodySize()]));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(serving.threads(),
+                serving.epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                    .channel(serving.epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
                         @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc()))
-                                    .addLast(new ConnectionLog(log))
-                                    .addLast(new HttpServerCodec())
-                                    .addLast(new HttpObjectAggregator(64 * 1024))
-                                    .addLast(new PageHandler());
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            if (!serving.quiet()) {
+                                ch.pipeline().addLast(new ConnectionLog(log));
+                            }
+                            ch.pipeline().addLast(new ProtocolSwitch(responder));
                         }
                     })
                     .bind(config.host(), config.port()).sync().channel();
             log.accept("listening on https://" + address(channel.localAddress()) + "/");
-            return new HttpsServer(group, channel);
+            return new HttpsServer(group, channel, responder);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            responder.release();
             throw e;
         }
     }
@@ -251,6 +316,7 @@ final class HttpsServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        responder.release();
     }
 
     /** {@code 127.0.0.1:4433} rather than {@code /127.0.0.1:4433}. */
@@ -277,6 +343,7 @@ final class HttpsServer implements AutoCloseable {
                 + "ALPN protocol:      " + Negotiated.orNone(session.applicationProtocol()) + "\n"
                 + "SNI server name:    " + Negotiated.orNone(session.serverName()) + "\n"
                 + "HelloRetryRequest:  " + (session.helloRetryRequest() ? "yes" : "no") + "\n"
+                + "Crypto provider:    " + session.cryptoProvider() + "\n"
                 + "Client certificate: " + (client.isEmpty() ? "(none)"
                         : client.get(0).getSubjectX500Principal().getName()) + "\n";
     }
@@ -315,17 +382,99 @@ final class HttpsServer implements AutoCloseable {
         }
     }
 
-    /** Answers every request with the page. */
-    private static final class PageHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /**
+     * What every request gets: the page describing the connection, or a fixed body for load tests. The body is
+     * one unreleasable buffer whose duplicates every response writes, so the server itself allocates nothing
+     * per response that the TLS handlers would not also see in a real application.
+     */
+    static final class Responder {
+        private final ByteBuf source;
+        private final ByteBuf fixedBody;
+
+        /** Takes ownership of {@code fixedBody}, released by {@link #release()}; {@code null} for the page. */
+        Responder(ByteBuf fixedBody) {
+            this.source = fixedBody;
+            this.fixedBody = fixedBody == null ? null : Unpooled.unreleasableBuffer(fixedBody);
+        }
+
+        /** Releases the fixed body once the server has stopped. */
+        void release() {
+            if (source != null) {
+                source.release();
+            }
+        }
+
+        ByteBuf body(ChannelHandlerContext ctx, String request) {
+            if (fixedBody != null) {
+                return fixedBody.duplicate();
+            }
+            String text = page(Tls.negotiated(ctx.pipeline()), request, address(ctx.channel().remoteAddress()));
+            return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        }
+
+        String contentType() {
+            return fixedBody != null ? "application/octet-stream" : "text/plain; charset=utf-8";
+        }
+    }
+
+    /**
+     * Chooses HTTP/1.1 or HTTP/2 by the ALPN protocol once the handshake is done (RFC 7301; RFC 9113 §3.2),
+     * whichever TLS handler negotiated it, then replaces itself with that protocol's handlers.
+     */
+    private static final class ProtocolSwitch extends ChannelInboundHandlerAdapter {
+        private final Responder responder;
+
+        ProtocolSwitch(Responder responder) {
+            this.responder = responder;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
+                configure(ctx);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            // Data reaches this handler only after the handshake; a handler that reported completion after
+            // the first data would still be configured here, before the data goes on.
+            configure(ctx);
+            ctx.fireChannelRead(msg);
+        }
+
+        private void configure(ChannelHandlerContext ctx) {
+            if (ctx.isRemoved()) {
+                return;
+            }
+            if ("h2".equals(Tls.applicationProtocol(ctx.pipeline()))) {
+                ctx.pipeline().addAfter(ctx.name(), null, new H2Responder(responder))
+                        .addAfter(ctx.name(), null, Http2FrameCodecBuilder.forServer().build());
+            } else {
+                ctx.pipeline().addAfter(ctx.name(), null, new H1Responder(responder))
+                        .addAfter(ctx.name(), null, new HttpObjectAggregator(64 * 1024))
+                        .addAfter(ctx.name(), null, new HttpServerCodec());
+            }
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    /** Answers every HTTP/1.1 request. */
+    private static final class H1Responder extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Responder responder;
+
+        H1Responder(Responder responder) {
+            this.responder = responder;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String text = page(Tls.negotiated(ctx.pipeline()),
-                    request.method() + " " + request.uri() + " " + request.protocolVersion(),
-                    address(ctx.channel().remoteAddress()));
-            ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+            ByteBuf body = responder.body(ctx, request.method() + " " + request.uri() + " "
+                    + request.protocolVersion());
             FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
                     HttpResponseStatus.OK, body);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, responder.contentType());
             HttpUtil.setContentLength(response, body.readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
@@ -338,6 +487,50 @@ final class HttpsServer implements AutoCloseable {
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Answers every HTTP/2 request once its stream's request is complete (END_STREAM, RFC 9113 §8.1). */
+    private static final class H2Responder extends ChannelInboundHandlerAdapter {
+        private final Responder responder;
+
+        H2Responder(Responder responder) {
+            this.responder = responder;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame) {
+                Http2HeadersFrame headers = (Http2HeadersFrame) msg;
+                if (headers.isEndStream()) {
+                    respond(ctx, headers.stream(), headers.headers().method() + " " + headers.headers().path()
+                            + " HTTP/2");
+                }
+            } else if (msg instanceof Http2DataFrame) {
+                Http2DataFrame data = (Http2DataFrame) msg;
+                boolean end = data.isEndStream();
+                Http2FrameStream stream = data.stream();
+                data.release();
+                if (end) {
+                    respond(ctx, stream, "(body) HTTP/2");
+                }
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void respond(ChannelHandlerContext ctx, Http2FrameStream stream, String request) {
+            ByteBuf body = responder.body(ctx, request);
+            Http2Headers headers = new DefaultHttp2Headers().status(HttpResponseStatus.OK.codeAsText())
+                    .set(HttpHeaderNames.CONTENT_TYPE, responder.contentType())
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            ctx.write(new DefaultHttp2HeadersFrame(headers).stream(stream));
+            ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true).stream(stream));
         }
 
         @Override

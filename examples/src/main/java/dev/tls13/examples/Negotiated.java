@@ -14,10 +14,13 @@ import java.util.List;
  * @param serverName the SNI host name the client sent, or {@code null}
  * @param helloRetryRequest whether the server sent a HelloRetryRequest
  * @param peerCertificates the peer's chain, leaf first; empty when it sent none
+ * @param cryptoProvider which crypto provider this side ran on ({@code JcaCryptoProvider}, the default, or
+ *     {@code JcaOnlyCryptoProvider} in the JCA-only mode, {@code -Ddev.tls13.crypto=jca}); on Netty's
+ *     {@code SslHandler} (the server's {@code --engine jdk|openssl}) the class of its {@code SSLEngine}
  */
 record Negotiated(String protocol, String cipherSuite, String group, String signatureScheme,
                   String applicationProtocol, String serverName, boolean helloRetryRequest,
-                  List<X509Certificate> peerCertificates) {
+                  List<X509Certificate> peerCertificates, String cryptoProvider) {
 
     Negotiated {
         peerCertificates = List.copyOf(peerCertificates);

@@ -11,15 +11,29 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The only class of the examples that talks to the TLS implementation: builds the server and client
@@ -150,6 +164,20 @@ final class Tls {
         }
     }
 
+    /**
+     * The TLS implementation a server runs on: ours, or Netty's {@link SslHandler} on the JDK's engine or on
+     * BoringSSL (netty-tcnative), so that the load benchmark (benchmarks/load.sh) drives the same server code on
+     * each.
+     */
+    enum Engine {
+        /** Our {@link Tls13Handler}. */
+        OURS,
+        /** {@link SslHandler} with {@link SslProvider#JDK}. */
+        JDK,
+        /** {@link SslHandler} with {@link SslProvider#OPENSSL} (BoringSSL). */
+        OPENSSL
+    }
+
     /** Makes one server handler per accepted channel. */
     interface ServerFactory {
         ChannelHandler newHandler(ByteBufAllocator alloc);
@@ -176,6 +204,50 @@ final class Tls {
         builder.clientAuth(clientAuth(settings.clientAuth()));
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
                 settings.groups(), settings.keyLog()).build();
+        return context::newHandler;
+    }
+
+    /**
+     * A server on the given engine. Netty's engines get what the load benchmark needs and nothing more: TLS 1.3
+     * only, one chain, ALPN, the suites and groups; the options only our handler has (more chains, chains by
+     * server name, client authentication, key log) are refused.
+     *
+     * @throws SSLException when Netty cannot build the context
+     * @throws IllegalArgumentException when {@code settings} asks for what only our handler supports
+     */
+    static ServerFactory server(ServerSettings settings, Engine engine) throws SSLException {
+        if (engine == Engine.OURS) {
+            return server(settings);
+        }
+        if (!settings.moreChains().isEmpty() || !settings.byServerName().isEmpty()
+                || !"none".equals(settings.clientAuth()) || settings.keyLog().target() != null) {
+            throw new IllegalArgumentException("--engine " + engine.name().toLowerCase(Locale.ROOT)
+                    + " serves one chain without client authentication or key log");
+        }
+        SslContextBuilder builder = settings.certChainPem() != null
+                ? SslContextBuilder.forServer(settings.certChainPem(), settings.keyPem())
+                : SslContextBuilder.forServer(settings.key(), settings.chain().toArray(new X509Certificate[0]));
+        builder.sslProvider(engine == Engine.JDK ? SslProvider.JDK : SslProvider.OPENSSL)
+                .protocols("TLSv1.3");
+        if (!settings.cipherSuites().isEmpty()) {
+            builder.ciphers(settings.cipherSuites());
+        }
+        if (!settings.applicationProtocols().isEmpty()) {
+            builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    settings.applicationProtocols()));
+        }
+        if (!settings.groups().isEmpty()) {
+            if (engine == Engine.OPENSSL) {
+                builder.option(OpenSslContextOption.GROUPS, settings.groups().toArray(new String[0]));
+            } else {
+                // The JDK engine takes its groups from this property only (SSLParameters.setNamedGroups is
+                // JDK 20+), read once when its TLS classes load: set before the first context is built.
+                System.setProperty("jdk.tls.namedGroups", String.join(",", settings.groups()));
+            }
+        }
+        SslContext context = builder.build();
         return context::newHandler;
     }
 
@@ -235,7 +307,39 @@ final class Tls {
     }
 
     static Negotiated negotiated(ChannelPipeline pipeline) {
-        return negotiated(pipeline.get(Tls13Handler.class));
+        Tls13Handler ours = pipeline.get(Tls13Handler.class);
+        return ours != null ? negotiated(ours) : negotiated(pipeline.get(SslHandler.class));
+    }
+
+    /** The ALPN protocol the pipeline's TLS handler, ours or Netty's, negotiated; {@code null} for none. */
+    static String applicationProtocol(ChannelPipeline pipeline) {
+        Tls13Handler ours = pipeline.get(Tls13Handler.class);
+        return ours != null ? ours.session().applicationProtocol() : pipeline.get(SslHandler.class)
+                .applicationProtocol();
+    }
+
+    /** What Netty's handler tells through the JSSE session; it does not name the key exchange group. */
+    private static Negotiated negotiated(SslHandler handler) {
+        SSLSession session = handler.engine().getSession();
+        String serverName = null;
+        if (session instanceof ExtendedSSLSession) {
+            for (SNIServerName name : ((ExtendedSSLSession) session).getRequestedServerNames()) {
+                if (name instanceof SNIHostName) {
+                    serverName = ((SNIHostName) name).getAsciiName();
+                }
+            }
+        }
+        List<X509Certificate> peer = new ArrayList<>();
+        try {
+            for (Certificate certificate : session.getPeerCertificates()) {
+                peer.add((X509Certificate) certificate);
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // The client sent no certificate: nothing to show.
+        }
+        return new Negotiated(session.getProtocol(), session.getCipherSuite(), "(not reported)", null,
+                handler.applicationProtocol(), serverName, false, peer,
+                handler.engine().getClass().getSimpleName());
     }
 
     static Negotiated negotiated(Tls13Handler handler) {
@@ -244,7 +348,8 @@ final class Tls {
         String scheme = server ? session.localSignatureScheme() : session.peerSignatureScheme();
         return new Negotiated(session.protocol(), session.cipherSuite(), session.namedGroup(),
                 scheme, session.applicationProtocol(), session.serverName(),
-                session.helloRetryRequest(), session.peerCertificates());
+                session.helloRetryRequest(), session.peerCertificates(),
+                handler.context().cryptoProvider().getClass().getSimpleName());
     }
 
     /** A readable reason for a failed handshake or connection, naming the alert when there is one. */

@@ -10,6 +10,7 @@ import dev.tls13.handshake.ClientHandshake;
 import dev.tls13.handshake.HandshakeOutput;
 import dev.tls13.handshake.HandshakeState;
 import dev.tls13.handshake.HandshakeSummary;
+import dev.tls13.handshake.ResumptionTicket;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.ServerHandshake;
 import dev.tls13.keys.ExporterSecret;
@@ -137,6 +138,12 @@ public final class TlsConnection {
     private final HandshakeJoiner joiner;
     private final Effects effects = new Effects();
     private final Starter starter;
+    /** A client's session cache and the server it is keyed by; {@code null} when tickets are not kept. */
+    private final ClientSessionCache sessions;
+    private final String sessionHost;
+    private final int sessionPort;
+    /** What the handshake negotiated, for the tickets that follow it. */
+    private HandshakeSummary summary;
 
     private HandshakeState state;
     private ReadProtection read = ReadProtection.plaintext();
@@ -148,7 +155,7 @@ public final class TlsConnection {
     private SessionInfo session;
     private SessionInfo completionToReport;
     private ExporterSecret exporter;
-    /** A TLS 1.2 session's master secret and randoms, for RFC 5705 exporters (docs/architecture.md §15). */
+    /** A TLS 1.2 session's master secret and randoms, for RFC 5705 exporters (docs/architecture.md §16). */
     private Tls12MasterSecret tls12Exporter;
     private byte[] tls12ClientRandom;
     private byte[] tls12ServerRandom;
@@ -188,6 +195,15 @@ public final class TlsConnection {
 
     private TlsConnection(boolean client, CryptoProvider crypto, ByteBufAllocator alloc, Listener listener,
                           Limits limits, Starter starter) {
+        this(client, crypto, alloc, listener, limits, starter, null, null, -1);
+    }
+
+    private TlsConnection(boolean client, CryptoProvider crypto, ByteBufAllocator alloc, Listener listener,
+                          Limits limits, Starter starter, ClientSessionCache sessions, String sessionHost,
+                          int sessionPort) {
+        this.sessions = sessions;
+        this.sessionHost = sessionHost;
+        this.sessionPort = sessionPort;
         this.client = client;
         this.crypto = crypto;
         this.alloc = Objects.requireNonNull(alloc, "alloc");
@@ -213,9 +229,37 @@ public final class TlsConnection {
      */
     public static TlsConnection client(ClientConfig config, String serverName, String peerHost,
                                        ByteBufAllocator alloc, Listener listener, Limits limits) {
+        return client(config, serverName, peerHost, alloc, listener, limits, null, null, -1);
+    }
+
+    /**
+     * Creates a client connection that resumes from, and keeps its tickets in, a session cache
+     * (docs/architecture.md §15): {@link #start()} takes the newest usable ticket for the server from
+     * {@code sessions} and offers it (RFC 8446 §4.2.11); each NewSessionTicket received is put into it. Without a
+     * cache or a server host (a connection without one, or a negative port) no ticket is offered or kept.
+     *
+     * @param config the client configuration
+     * @param serverName the SNI host name to send, or {@code null} for none
+     * @param peerHost the host name to verify the server's certificate against, or {@code null} not to
+     * @param alloc allocates output buffers and the joiner's buffers
+     * @param listener receives the connection's events
+     * @param limits the limits to enforce
+     * @param sessions the cache, or {@code null} for none
+     * @param sessionHost the host the connection is made to (the cache key), or {@code null}
+     * @param sessionPort the port the connection is made to (the cache key), or -1
+     * @return the connection, not started
+     */
+    public static TlsConnection client(ClientConfig config, String serverName, String peerHost,
+                                       ByteBufAllocator alloc, Listener listener, Limits limits,
+                                       ClientSessionCache sessions, String sessionHost, int sessionPort) {
         Objects.requireNonNull(config, "config");
+        boolean keyed = sessions != null && sessionHost != null && !sessionHost.isEmpty() && sessionPort >= 0;
+        ClientSessionCache cache = keyed ? sessions : null;
         return new TlsConnection(true, config.crypto(), alloc, listener, limits,
-                out -> ClientHandshake.start(config, serverName, peerHost, out));
+                out -> ClientHandshake.start(config, serverName, peerHost,
+                        cache == null ? null : cache.take(sessionHost, sessionPort, config.crypto().clock().millis()),
+                        out),
+                cache, keyed ? sessionHost : null, sessionPort);
     }
 
     /**
@@ -460,7 +504,7 @@ public final class TlsConnection {
                 return;
             }
             try {
-                // TLS 1.2 messages have their own codec (docs/architecture.md §15); a state says which it speaks.
+                // TLS 1.2 messages have their own codec (docs/architecture.md §16); a state says which it speaks.
                 HandshakeMessage decoded = state != null && SessionInfo.TLS12.equals(state.protocol())
                         ? Tls12HandshakeCodec.decode(message) : HandshakeCodec.decode(message);
                 if (decoded instanceof KeyUpdate && ++keyUpdates > limits.maxKeyUpdates()) {
@@ -1064,6 +1108,7 @@ public final class TlsConnection {
             if (effectFailure != null) {
                 return;
             }
+            TlsConnection.this.summary = summary;
             session = SessionInfo.of(summary, state == null ? SessionInfo.PROTOCOL : state.protocol());
             completionToReport = session;
             // The flights are sealed; an idle connection keeps no handshake buffer (a KeyUpdate or a
@@ -1168,6 +1213,10 @@ public final class TlsConnection {
             if (effectFailure != null) {
                 Arrays.fill(psk, (byte) 0);
                 return;
+            }
+            if (sessions != null && summary != null) {
+                sessions.put(sessionHost, sessionPort,
+                        ResumptionTicket.of(ticket, psk.clone(), summary, crypto.clock().millis()));
             }
             listener.sessionTicket(ticket, psk);
         }

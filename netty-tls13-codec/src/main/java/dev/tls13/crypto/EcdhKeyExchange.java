@@ -125,19 +125,40 @@ final class EcdhKeyExchange implements KeyExchange {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ECDH failed", e);
         }
-        return fixedLength(raw);
+        return fixedLength(raw, curve.fieldLength());
     }
 
-    /** RFC 8446 §7.4.2: the x-coordinate is always field-length bytes, leading zeros kept. */
-    private byte[] fixedLength(byte[] raw) {
-        int length = curve.fieldLength();
+    /**
+     * RFC 8446 §7.4.2: the x-coordinate is always field-length bytes, leading zeros kept. A provider that returns
+     * another length gets its secret copied byte for byte, never through a {@link BigInteger} (immutable, so a
+     * copy of the secret no one could wipe): a shorter one (leading zeros dropped) is left-padded, a longer one
+     * may only carry zeros in front. {@code raw} is zeroed when it is not the result.
+     *
+     * @param raw the provider's secret (taken: returned or zeroed)
+     * @param length the field length in bytes
+     * @return the secret in exactly {@code length} bytes
+     */
+    static byte[] fixedLength(byte[] raw, int length) {
         if (raw.length == length) {
             return raw;
         }
-        byte[] out = new byte[length];
-        EcCurve.writeFixed(new BigInteger(1, raw), out, 0, length);
-        Arrays.fill(raw, (byte) 0);
-        return out;
+        try {
+            int excess = raw.length - length;
+            int nonZero = 0;
+            for (int i = 0; i < excess; i++) {
+                nonZero |= raw[i];
+            }
+            if (nonZero != 0) {
+                throw new IllegalStateException("the provider's ECDH secret is longer than the field: " + raw.length
+                        + " bytes for " + length);
+            }
+            byte[] out = new byte[length];
+            int n = Math.min(raw.length, length);
+            System.arraycopy(raw, raw.length - n, out, length - n, n);
+            return out;
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
     }
 
     @Override

@@ -56,15 +56,19 @@ final class HybridKeyExchange implements KeyExchange {
             return out;
         }
 
-        /** @return the ML-KEM part of a share whose ML-KEM part is {@code kemLength} bytes */
-        byte[] kemPart(byte[] share, int kemLength) {
-            int from = kemFirst ? 0 : ecdh.clientShareLength();
-            return Arrays.copyOfRange(share, from, from + kemLength);
+        /** @return where the ML-KEM part starts in a share */
+        int kemOffset() {
+            return kemFirst ? 0 : ecdh.clientShareLength();
+        }
+
+        /** @return where the ECDH part starts in a share whose ML-KEM part is {@code kemLength} bytes */
+        int ecdhOffset(int kemLength) {
+            return kemFirst ? kemLength : 0;
         }
 
         /** @return the ECDH part of a share whose ML-KEM part is {@code kemLength} bytes */
         byte[] ecdhPart(byte[] share, int kemLength) {
-            int from = kemFirst ? kemLength : 0;
+            int from = ecdhOffset(kemLength);
             return Arrays.copyOfRange(share, from, from + ecdh.clientShareLength());
         }
 
@@ -91,7 +95,12 @@ final class HybridKeyExchange implements KeyExchange {
         this.layout = Layout.of(algorithm);
         this.kem = kem;
         this.ecdh = ecdh;
-        this.publicKey = layout.concatenate(kem.encapsulationKey(), ecdh.publicKey());
+        // The encapsulation key goes straight into the share: no copy of its 1184 or 1568 bytes.
+        this.publicKey = new byte[algorithm.clientShareLength()];
+        kem.encapsulationKey(publicKey, layout.kemOffset());
+        byte[] ecdhPublic = ecdh.publicKey();
+        System.arraycopy(ecdhPublic, 0, publicKey, layout.ecdhOffset(kem.kem().encapsulationKeyLength()),
+                ecdhPublic.length);
     }
 
     /**
@@ -147,23 +156,24 @@ final class HybridKeyExchange implements KeyExchange {
             throw new InvalidKeyShareException(InvalidKeyShareException.Kind.INVALID_PUBLIC_VALUE,
                     algorithm + " share length " + clientShare.length + ", expected " + algorithm.clientShareLength());
         }
-        int keyLength = layout.kem().encapsulationKeyLength();
-        // ML-KEM.Encaps checks the encapsulation key first (FIPS 203 §7.2).
-        MlKem.Encapsulated encapsulated = layout.kem().encapsulate(layout.kemPart(clientShare, keyLength), random);
+        MlKem kem = layout.kem();
+        // ML-KEM.Encaps checks the encapsulation key first (FIPS 203 §7.2); it reads the key in the client's share
+        // and writes the ciphertext into ours, copying neither.
+        byte[] share = new byte[algorithm.serverShareLength()];
+        byte[] kemSecret = kem.encapsulate(clientShare, layout.kemOffset(), random, share, layout.kemOffset());
         KeyExchange ours = ephemeral.apply(layout.ecdh());
         byte[] ecdhSecret;
-        byte[] ecdhPublic;
         try {
-            ecdhSecret = ours.decapsulate(layout.ecdhPart(clientShare, keyLength));
-            ecdhPublic = ours.publicKey();
+            ecdhSecret = ours.decapsulate(layout.ecdhPart(clientShare, kem.encapsulationKeyLength()));
+            byte[] ecdhPublic = ours.publicKey();
+            System.arraycopy(ecdhPublic, 0, share, layout.ecdhOffset(kem.ciphertextLength()), ecdhPublic.length);
         } catch (InvalidKeyShareException | RuntimeException e) {
-            Arrays.fill(encapsulated.sharedSecret(), (byte) 0);
+            Arrays.fill(kemSecret, (byte) 0);
             throw e;
         } finally {
             ours.destroy();
         }
-        return new Encapsulation(layout.concatenate(encapsulated.ciphertext(), ecdhPublic),
-                layout.secret(encapsulated.sharedSecret(), ecdhSecret));
+        return new Encapsulation(share, layout.secret(kemSecret, ecdhSecret));
     }
 
     @Override
@@ -189,8 +199,8 @@ final class HybridKeyExchange implements KeyExchange {
         byte[] ecdhSecret = ecdh.decapsulate(layout.ecdhPart(serverShare, ciphertextLength));
         byte[] kemSecret;
         try {
-            kemSecret = kem.decapsulate(layout.kemPart(serverShare, ciphertextLength));
-        } catch (InvalidKeyShareException | RuntimeException e) {
+            kemSecret = kem.decapsulate(serverShare, layout.kemOffset());
+        } catch (RuntimeException e) {
             Arrays.fill(ecdhSecret, (byte) 0);
             throw e;
         }

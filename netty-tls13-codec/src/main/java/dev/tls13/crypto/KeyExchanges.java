@@ -29,7 +29,7 @@ import java.util.function.Function;
  *       peer's point is fully validated before use (RFC 8446 §4.2.8.2, {@link EcCurve}). SunEC private
  *       keys cannot be destroyed; {@code destroy()} drops the reference.</li>
  *   <li>The hybrids {@code X25519MLKEM768}, {@code SECP256R1MLKEM768}, {@code SECP384R1MLKEM1024}
- *       ({@link HybridKeyExchange}): ML-KEM on BouncyCastle ({@link MlKem}) with the ECDH parts above.</li>
+ *       ({@link HybridKeyExchange}): our ML-KEM ({@link MlKem}) with the ECDH parts above.</li>
  * </ul>
  *
  * <p>Every group is used as a KEM (docs/architecture.md §8): the client generates a key pair,

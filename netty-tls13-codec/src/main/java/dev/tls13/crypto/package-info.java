@@ -11,8 +11,9 @@
  * X25519, X448             BouncyCastle's RFC 7748 code (constant-time by design)
  * secp256r1 ECDHE          P256 on P256Field: ours, constant-time, 6-9x faster than SunEC on JDK 17
  * secp384r1, secp521r1     JCA (SunEC); the peer's point validated by EcCurve first
- * ML-KEM-768, ML-KEM-1024  BouncyCastle's lightweight ML-KEM (MlKem), in the hybrid groups X25519MLKEM768,
- *                          SecP256r1MLKEM768, SecP384r1MLKEM1024 (HybridKeyExchange) with the ECDH above
+ * ML-KEM-768, ML-KEM-1024  MlKem on MlKemPoly: ours, from FIPS 203, constant-time, scratch per thread, over
+ *                          BouncyCastle's Keccak; in the hybrid groups X25519MLKEM768, SecP256r1MLKEM768,
+ *                          SecP384r1MLKEM1024 (HybridKeyExchange) with the ECDH above
  * ECDSA P-256              signing: P256 (constant-time); verification: P256Verifier (public inputs only)
  * RSA-PSS, EdDSA, others   JCA
  * PEM                      BouncyCastle's PEMParser (PemReader)
@@ -32,8 +33,8 @@
  *       ciphers are re-initialised per record. Per-thread state either holds no secret or is zeroed (or,
  *       for a JCA cipher, re-keyed with zeros) before the call that used it returns or its key is
  *       destroyed.</li>
- *   <li>Code that handles a secret scalar ({@code P256}, {@code P256Field}) has no branch, loop bound or
- *       array index that depends on the secret; {@code P256Verifier} branches freely and must only ever be
+ *   <li>Code that handles a secret ({@code P256}, {@code P256Field}, {@code MlKem}, {@code MlKemPoly}) has no
+ *       branch, loop bound or array index that depends on the secret; {@code P256Verifier} branches freely and must only ever be
  *       given public values.</li>
  *   <li>Byte arrays passed in are borrowed unless a method says it copies them; keys are copied in, and
  *       {@code destroy()} zeroes what this library holds.</li>

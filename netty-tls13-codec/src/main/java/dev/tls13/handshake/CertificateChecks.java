@@ -37,10 +37,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link TlsException} carrying {@link TlsFailure.CertificateRejected} with the reason the validator
  * gave, so the right alert goes to the peer (RFC 8446 §6.2).
  *
- * <p>The trust manager is called through its two-argument methods, without an engine or socket:
- * TLS 1.3 uses the authentication type {@code "UNKNOWN"} for servers, as the JDK's own TLS 1.3 code
+ * <p>The trust manager is called through its {@code SSLEngine} methods with a {@link TrustManagerEngineView}, so
+ * the JDK's trust manager applies {@code jdk.tls.disabledAlgorithms} as well as
+ * {@code jdk.certpath.disabledAlgorithms}, as for its own engine (its two-argument methods apply only the
+ * latter). TLS 1.3 uses the authentication type {@code "UNKNOWN"} for servers, as the JDK's own TLS 1.3 code
  * does (the signature scheme, not a key exchange, names the key type), and the host name check is
- * ours rather than the JDK's, which would need a live {@code SSLSession}.
+ * ours rather than the JDK's: the view names no endpoint identification algorithm.
  */
 public final class CertificateChecks {
 
@@ -167,7 +169,8 @@ public final class CertificateChecks {
             return;
         }
         try {
-            trustManager.checkServerTrusted(chain.toArray(NO_CERTIFICATES), TLS13_SERVER_AUTH_TYPE);
+            trustManager.checkServerTrusted(chain.toArray(NO_CERTIFICATES), TLS13_SERVER_AUTH_TYPE,
+                    new TrustManagerEngineView(peerHost, -1, true));
         } catch (CertificateException | RuntimeException e) {
             throw rejected(classify(e, chain), describe(leaf, e), e);
         }
@@ -203,7 +206,8 @@ public final class CertificateChecks {
             return;
         }
         try {
-            trustManager.checkClientTrusted(chain.toArray(NO_CERTIFICATES), clientAuthType(leaf));
+            trustManager.checkClientTrusted(chain.toArray(NO_CERTIFICATES), clientAuthType(leaf),
+                    new TrustManagerEngineView(null, -1, false));
         } catch (CertificateException | RuntimeException e) {
             throw rejected(classify(e, chain), describe(leaf, e), e);
         }

@@ -2,6 +2,7 @@ package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import java.util.List;
@@ -15,6 +16,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class ClientConfig {
 
+    private static final List<Integer> PSK_MODES = List.of(Extension.PskKeyExchangeModes.PSK_KE,
+            Extension.PskKeyExchangeModes.PSK_DHE_KE);
+
     private final CryptoProvider crypto;
     private final List<CipherSuite> cipherSuites;
     private final List<NamedGroup> namedGroups;
@@ -26,6 +30,7 @@ public final class ClientConfig {
     private final String endpointIdentificationAlgorithm;
     private final boolean middleboxCompatibility;
     private final List<CertifiedKey> clientCredentials;
+    private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
 
     private ClientConfig(Builder b) {
@@ -57,6 +62,12 @@ public final class ClientConfig {
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
         tls12 = b.tls12;
+        pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
+        if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
+                != pskKeyExchangeModes.size() || !PSK_MODES.containsAll(pskKeyExchangeModes)) {
+            throw new IllegalArgumentException("PSK key exchange modes must be distinct psk_ke (0) or psk_dhe_ke (1): "
+                    + pskKeyExchangeModes);
+        }
     }
 
     /**
@@ -84,7 +95,8 @@ public final class ClientConfig {
                 .keyShareGroups(keyShareGroups).signatureSchemes(signatureSchemes)
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
-                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials).tls12(tls12);
+                .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12);
     }
 
     /** @return the crypto provider */
@@ -153,6 +165,16 @@ public final class ClientConfig {
     }
 
     /**
+     * The PskKeyExchangeMode values sent in psk_key_exchange_modes (RFC 8446 §4.2.9), always sent so that
+     * servers issue tickets (JDK and BoringSSL servers issue none otherwise).
+     *
+     * @return {@code [psk_dhe_ke]} by default; psk_ke (0) only when configured
+     */
+    public List<Integer> pskKeyExchangeModes() {
+        return pskKeyExchangeModes;
+    }
+
+    /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -170,6 +192,7 @@ public final class ClientConfig {
         private String endpointIdentificationAlgorithm = CertificateChecks.HTTPS;
         private boolean middleboxCompatibility = true;
         private List<CertifiedKey> clientCredentials = List.of();
+        private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
@@ -314,7 +337,19 @@ public final class ClientConfig {
         }
 
         /**
-         * Offers TLS 1.2 besides TLS 1.3 (docs/architecture.md §15): the ClientHello then carries the TLS 1.2
+         * The PSK key exchange modes offered (RFC 8446 §4.2.9), in preference order.
+         *
+         * @param modes {@link Extension.PskKeyExchangeModes#PSK_DHE_KE} and/or
+         *        {@link Extension.PskKeyExchangeModes#PSK_KE}; default psk_dhe_ke only
+         * @return this builder
+         */
+        public Builder pskKeyExchangeModes(List<Integer> modes) {
+            this.pskKeyExchangeModes = modes;
+            return this;
+        }
+
+        /**
+         * Offers TLS 1.2 besides TLS 1.3 (docs/architecture.md §16): the ClientHello then carries the TLS 1.2
          * suites, versions and extensions, and a TLS 1.2 ServerHello continues in {@code continuation}.
          *
          * @param continuation the TLS 1.2 client's entry point, or {@code null} for TLS 1.3 only

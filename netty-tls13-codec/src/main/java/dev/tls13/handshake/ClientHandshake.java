@@ -8,6 +8,9 @@ import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.CertificateVerified;
 import dev.tls13.handshake.Proofs.FinishedVerified;
 import dev.tls13.handshake.Proofs.SignatureVerified;
+import dev.tls13.crypto.HashAlgorithm;
+import dev.tls13.keys.EarlySecret;
+import dev.tls13.keys.PskType;
 import dev.tls13.keys.ResumptionMasterSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
@@ -70,6 +73,56 @@ public final class ClientHandshake {
      */
     public static HandshakeState start(ClientConfig config, String serverName, String peerHost, HandshakeOutput out)
             throws TlsException {
+        return start(config, serverName, peerHost, (ResumptionTicket) null, out);
+    }
+
+    /**
+     * Starts a client handshake that offers a ticket for resumption when it fits (docs/architecture.md §15):
+     * takes ownership of {@code ticket}, which is offered once (RFC 8446 Appendix C.4) and destroyed by the
+     * handshake whatever happens. It is offered only when one of our suites has its hash (RFC 8446 §4.2.11)
+     * and the SNI is the original session's (§4.6.1); otherwise it is destroyed at once.
+     *
+     * @param config the client configuration
+     * @param serverName the SNI host name to send, or {@code null} for none
+     * @param peerHost the host name to verify the certificate against, or {@code null} not to
+     * @param ticket a ticket for this server, or {@code null}
+     * @param out where effects go
+     * @return the first state
+     * @throws TlsException when the crypto provider fails
+     */
+    public static HandshakeState start(ClientConfig config, String serverName, String peerHost,
+                                       ResumptionTicket ticket, HandshakeOutput out) throws TlsException {
+        ResumptionTicket offer = usable(config, serverName, ticket) ? ticket : null;
+        if (ticket != null && offer == null) {
+            ticket.destroy();
+        }
+        try {
+            return startOffering(config, serverName, peerHost, Optional.ofNullable(offer), out);
+        } catch (TlsException | RuntimeException e) {
+            if (offer != null) {
+                offer.destroy();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean usable(ClientConfig config, String serverName, ResumptionTicket ticket) {
+        if (ticket == null || ticket.isDestroyed()) {
+            return false;
+        }
+        // RFC 8446 §4.6.1: clients "SHOULD only resume if the SNI value matches the one used in the original
+        // session".
+        if (!Objects.equals(serverName, ticket.serverName())) {
+            return false;
+        }
+        // RFC 8446 §4.2.11: the PSK is bound to its suite's hash; a suite with it must be among those we offer.
+        Optional<HashAlgorithm> hash = CipherSuiteParams.find(ticket.cipherSuite()).map(CipherSuiteParams::hash);
+        return hash.isPresent() && config.cipherSuites().stream().anyMatch(
+                suite -> CipherSuiteParams.find(suite).map(CipherSuiteParams::hash).orElse(null) == hash.get());
+    }
+
+    private static ClientState startOffering(ClientConfig config, String serverName, String peerHost,
+                                     Optional<ResumptionTicket> offer, HandshakeOutput out) throws TlsException {
         CryptoProvider crypto = config.crypto();
         byte[] random = new byte[RANDOM_LENGTH];
         crypto.nextBytes(random);
@@ -98,7 +151,7 @@ public final class ClientHandshake {
         }
         List<CipherSuite> suites = config.cipherSuites();
         if (tls12) {
-            // docs/architecture.md §15: the TLS 1.2 profile's extensions (RFC 8422 §5.1.2, RFC 7627 §5.1,
+            // docs/architecture.md §16: the TLS 1.2 profile's extensions (RFC 8422 §5.1.2, RFC 7627 §5.1,
             // RFC 5746 §3.4), and its suites after the TLS 1.3 ones.
             extensions.add(Tls12Extensions.ecPointFormatsUncompressed());
             extensions.add(Tls12Extensions.extendedMasterSecret());
@@ -111,9 +164,78 @@ public final class ClientHandshake {
         extensions.add(new Extension.SupportedVersionsClientHello(tls12
                 ? List.of(ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2) : List.of(ProtocolVersion.TLS_1_3)));
         extensions.add(new Extension.KeyShareClientHello(entries(shares)));
+        // RFC 8446 §4.2.9: sent always, not only with a PSK: a server issues tickets only to a client that
+        // names the modes it could resume with (JDK and BoringSSL servers send none otherwise).
+        extensions.add(new Extension.PskKeyExchangeModes(config.pskKeyExchangeModes()));
         ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, suites,
                 new Extensions(extensions));
-        return start(config, hello, shares, peerHost, out);
+        if (offer.isEmpty()) {
+            return start(config, hello, shares, peerHost, out);
+        }
+        Transcript transcript = Transcript.buffering(crypto);
+        ClientHello sent = sendWithPsk(out, transcript, hello, offer.get(), crypto);
+        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), sent, transcript, false, offer),
+                List.copyOf(shares));
+    }
+
+    /**
+     * Sends {@code hello} with a pre_shared_key offering {@code ticket}, as its last extension (RFC 8446
+     * §4.2.11): identity = the ticket, obfuscated_ticket_age = age in ms + ticket_age_add mod 2^32
+     * (§4.2.11.1), and the binder = HMAC over the transcript so far and the ClientHello truncated before the
+     * binders list (§4.2.11.2). The transcript gets the whole message.
+     *
+     * @param out where the message goes
+     * @param transcript the transcript: empty, or message_hash and HelloRetryRequest after a retry (§4.4.1)
+     * @param hello the ClientHello without pre_shared_key
+     * @param ticket the ticket to offer (borrowed)
+     * @param crypto the provider (HKDF, digest, clock)
+     * @return the ClientHello sent, with its binder
+     */
+    static ClientHello sendWithPsk(HandshakeOutput out, Transcript transcript, ClientHello hello,
+                                   ResumptionTicket ticket, CryptoProvider crypto) {
+        HashAlgorithm hash = CipherSuiteParams.find(ticket.cipherSuite()).orElseThrow().hash();
+        List<Extension.PskIdentity> identities = List.of(new Extension.PskIdentity(ticket.ticket(),
+                ticket.obfuscatedAge(crypto.clock().millis())));
+        Extension.PreSharedKeyClientHello placeholder = new Extension.PreSharedKeyClientHello(identities,
+                List.of(new byte[hash.length()]));
+        byte[] encoded = HandshakeCodec.encode(withExtension(hello, placeholder));
+        // The binders list ends the message: u16 list length, then one u8-prefixed binder.
+        int truncated = encoded.length - placeholder.bindersLength();
+        transcript.add(encoded, 0, truncated);
+        byte[] binder = binder(crypto, hash, ticket.psk(), transcript.currentHash(hash));
+        System.arraycopy(binder, 0, encoded, encoded.length - binder.length, binder.length);
+        transcript.add(encoded, truncated, encoded.length - truncated);
+        out.sendHandshake(encoded);
+        return withExtension(hello, new Extension.PreSharedKeyClientHello(identities, List.of(binder)));
+    }
+
+    /**
+     * A resumption PSK's binder over a truncated-ClientHello transcript hash (RFC 8446 §4.2.11.2).
+     *
+     * @param crypto the provider
+     * @param hash the PSK's hash
+     * @param psk the PSK, borrowed
+     * @param truncatedHelloHash Transcript-Hash up to and excluding the binders list
+     * @return the binder, HashLen bytes
+     */
+    static byte[] binder(CryptoProvider crypto, HashAlgorithm hash, byte[] psk, byte[] truncatedHelloHash) {
+        EarlySecret early = EarlySecret.withPsk(crypto, hash, psk);
+        try {
+            return early.binder(PskType.RESUMPTION, truncatedHelloHash);
+        } finally {
+            early.destroy();
+        }
+    }
+
+    /** {@code hello} with {@code last} appended after its extensions (pre_shared_key must be last, §4.2.11). */
+    private static ClientHello withExtension(ClientHello hello, Extension last) {
+        List<Extension> extensions = new ArrayList<>();
+        for (Extension e : hello.extensions()) {
+            extensions.add(e);
+        }
+        extensions.add(last);
+        return new ClientHello(hello.legacyVersion(), hello.random(), hello.legacySessionId(), hello.cipherSuites(),
+                new Extensions(extensions));
     }
 
     /**
@@ -131,8 +253,8 @@ public final class ClientHandshake {
                              HandshakeOutput out) {
         Transcript transcript = Transcript.buffering(config.crypto());
         Messages.send(out, transcript, hello);
-        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), hello, transcript, false),
-                List.copyOf(shares));
+        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), hello, transcript, false,
+                Optional.empty()), List.copyOf(shares));
     }
 
     /**
@@ -180,9 +302,21 @@ public final class ClientHandshake {
      * @param hello the ClientHello sent last (the second one after a HelloRetryRequest)
      * @param transcript the running transcript
      * @param changeCipherSpecSent whether the middlebox-compatibility CCS has been sent (RFC 8446 §D.4)
+     * @param offered the ticket offered in the ClientHello's pre_shared_key, if any (its PSK is zeroed once
+     *        the ServerHello is processed, its certificates stay for the session)
      */
     record Hello(ClientConfig config, Optional<String> peerHost, ClientHello hello, Transcript transcript,
-                 boolean changeCipherSpecSent) {
+                 boolean changeCipherSpecSent, Optional<ResumptionTicket> offered) {
+
+        /** Zeroes the offered ticket's PSK, if any. */
+        void destroyOffer() {
+            offered.ifPresent(ResumptionTicket::destroy);
+        }
+
+        boolean offeredMode(int mode) {
+            return hello.extensions().find(Extension.PskKeyExchangeModes.class)
+                    .map(m -> m.modes().contains(mode)).orElse(false);
+        }
 
         List<NamedGroup> offeredGroups() {
             return hello.extensions().find(Extension.SupportedGroups.class)
@@ -229,6 +363,9 @@ public final class ClientHandshake {
                 for (KeyExchange share : shares) {
                     share.destroy();
                 }
+                // A TLS 1.3 ticket we offered cannot resume a TLS 1.2 session (RFC 8446 §4.6.1: tickets are
+                // bound to their version).
+                hs.destroyOffer();
                 return tls12.afterServerHello(hs.config(), hs.peerHost().orElse(null), hs.hello(),
                         HandshakeCodec.encode(hs.hello()), sh, Arrays.copyOfRange(encoded, offset, offset + length));
             }
@@ -269,6 +406,14 @@ public final class ClientHandshake {
 
             hs.transcript().selectHash(params.hash());
             hs.transcript().addHelloRetryRequest(encoded, offset, length);
+            Optional<ResumptionTicket> offer = hs.offered();
+            if (offer.isPresent() && CipherSuiteParams.find(offer.get().cipherSuite()).orElseThrow().hash()
+                    != params.hash()) {
+                // RFC 8446 §4.1.4: the client "MUST" remove PSKs incompatible with the HelloRetryRequest's suite
+                // (their hash differs) from ClientHello2.
+                offer.get().destroy();
+                offer = Optional.empty();
+            }
             List<KeyExchange> newShares = shares;
             if (algorithm.isPresent()) {
                 destroyAll(shares);
@@ -281,20 +426,29 @@ public final class ClientHandshake {
                 out.sendChangeCipherSpec();
                 ccs = true;
             }
-            Messages.send(out, hs.transcript(), second);
+            if (offer.isPresent()) {
+                // RFC 8446 §4.1.2, §4.2.11.2: the PSK is offered again with its age updated and a binder over
+                // message_hash, the HelloRetryRequest and the truncated ClientHello2.
+                second = sendWithPsk(out, hs.transcript(), second, offer.get(), hs.config().crypto());
+            } else {
+                Messages.send(out, hs.transcript(), second);
+            }
             return new ExpectServerHelloAfterRetry(
-                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs), newShares, sh.cipherSuite());
+                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs, offer), newShares,
+                    sh.cipherSuite());
         }
 
         @Override
         public void destroy() {
             destroyAll(shares);
+            hs.destroyOffer();
         }
     }
 
     /**
      * RFC 8446 §4.1.2: ClientHello2 is ClientHello1 with key_share replaced by the requested group's
-     * share, early_data removed and the cookie echoed.
+     * share, early_data removed and the cookie echoed; without pre_shared_key, which the caller adds back
+     * last with a new binder when the PSK still fits.
      */
     private static ClientHello secondHello(ClientHello first, List<KeyExchange> shares,
                                            Optional<Extension.Cookie> cookie) {
@@ -302,7 +456,8 @@ public final class ClientHandshake {
         for (Extension e : first.extensions()) {
             if (e.type().equals(ExtensionType.KEY_SHARE)) {
                 extensions.add(new Extension.KeyShareClientHello(entries(shares)));
-            } else if (!e.type().equals(ExtensionType.EARLY_DATA) && !e.type().equals(ExtensionType.COOKIE)) {
+            } else if (!e.type().equals(ExtensionType.EARLY_DATA) && !e.type().equals(ExtensionType.COOKIE)
+                    && !e.type().equals(ExtensionType.PRE_SHARED_KEY)) {
                 extensions.add(e);
             }
         }
@@ -334,6 +489,7 @@ public final class ClientHandshake {
         @Override
         public void destroy() {
             destroyAll(shares);
+            hs.destroyOffer();
         }
     }
 
@@ -341,12 +497,72 @@ public final class ClientHandshake {
                                            int offset, int length, HandshakeOutput out, boolean retried)
             throws TlsException {
         CipherSuiteParams params = hs.checkHello(sh);
-        // RFC 8446 §4.2: only extensions the ClientHello asked for may appear (unsupported_extension).
+        // RFC 8446 §4.2: only extensions the ClientHello asked for may appear (unsupported_extension); so a
+        // pre_shared_key here means we offered one.
         Messages.checkSolicited(sh.extensions(), hs.hello().extensions(), "ServerHello");
-        Extension.KeyShareEntry serverShare = sh.extensions().find(Extension.KeyShareServerHello.class)
-                .map(Extension.KeyShareServerHello::entry)
-                .orElseThrow(() -> TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION,
-                        "ServerHello without key_share"));
+        Optional<Extension.PreSharedKeyServerHello> selected = sh.extensions()
+                .find(Extension.PreSharedKeyServerHello.class);
+        Optional<ResumptionTicket> resumed = Optional.empty();
+        if (selected.isPresent()) {
+            ResumptionTicket ticket = hs.offered().orElseThrow(() -> TlsException.misbehaved(
+                    PeerMisbehaved.UNSOLICITED_EXTENSION, "pre_shared_key in ServerHello"));
+            // RFC 8446 §4.2.11: "Clients MUST verify that the server's selected_identity is within the range
+            // supplied by the client, that the server selected a cipher suite indicating a Hash associated with
+            // the PSK, and that a server "key_share" extension is present if required by the ClientHello
+            // "psk_key_exchange_modes" extension. If these values are not consistent, the client MUST abort
+            // the handshake with an "illegal_parameter" alert."
+            if (selected.get().selectedIdentity() != 0) {
+                throw TlsException.misbehaved(PeerMisbehaved.INVALID_PSK_IDENTITY,
+                        "selected_identity " + selected.get().selectedIdentity() + " of 1 offered");
+            }
+            if (CipherSuiteParams.find(ticket.cipherSuite()).orElseThrow().hash() != params.hash()) {
+                throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, sh.cipherSuite()
+                        + " does not have the hash of the PSK's suite " + ticket.cipherSuite());
+            }
+            resumed = Optional.of(ticket);
+        }
+        Optional<Extension.KeyShareEntry> serverShare = sh.extensions().find(Extension.KeyShareServerHello.class)
+                .map(Extension.KeyShareServerHello::entry);
+        if (serverShare.isEmpty()) {
+            if (resumed.isEmpty()) {
+                // RFC 8446 §9.2: a handshake without a PSK needs key_share (missing_extension).
+                throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION, "ServerHello without key_share");
+            }
+            if (!hs.offeredMode(Extension.PskKeyExchangeModes.PSK_KE)) {
+                // RFC 8446 §4.2.11 (quoted above): we offered psk_dhe_ke only, which requires key_share.
+                throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                        "psk_ke chosen but only psk_dhe_ke offered");
+            }
+        } else if (resumed.isPresent() && !hs.offeredMode(Extension.PskKeyExchangeModes.PSK_DHE_KE)) {
+            // RFC 8446 §4.2.9: "Servers MUST NOT select a key exchange mode that is not listed by the client";
+            // §4.2.11: inconsistent with psk_key_exchange_modes is illegal_parameter.
+            throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                    "psk_dhe_ke chosen but only psk_ke offered");
+        }
+        byte[] shared = null;
+        NamedGroup group = null;
+        if (serverShare.isPresent()) {
+            group = serverShare.get().group();
+            shared = sharedSecret(hs, shares, serverShare.get());
+        }
+        destroyAll(shares);
+        Transcript transcript = hs.transcript();
+        transcript.selectHash(params.hash());
+        transcript.add(encoded, offset, length);
+        CryptoProvider crypto = hs.config().crypto();
+        EarlySecret early = resumed.isPresent() ? EarlySecret.withPsk(crypto, params.hash(), resumed.get().psk())
+                : EarlySecret.withoutPsk(crypto, params.hash());
+        // The PSK is in the early secret now; a ticket the server declined is discarded (used once, C.4).
+        hs.destroyOffer();
+        Secrets.HandshakeTraffic secrets = Secrets.handshake(early, shared, transcript.currentHash(),
+                hs.hello().random(), out);
+        out.installReadKeys(secrets.server().keys(params.aead()));
+        return new ExpectEncryptedExtensions(new Keyed(hs, params, group, retried, secrets, resumed));
+    }
+
+    /** The (EC)DHE shared secret with the server's share, which must be in a group we sent a share for. */
+    private static byte[] sharedSecret(Hello hs, List<KeyExchange> shares, Extension.KeyShareEntry serverShare)
+            throws TlsException {
         // RFC 8446 §4.2.8: the server's share "MUST be in the same group as one of the client's shares"
         // (illegal_parameter).
         KeyExchange share = null;
@@ -359,15 +575,7 @@ public final class ClientHandshake {
             throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_GROUP,
                     serverShare.group() + " has no client share");
         }
-        byte[] shared = Negotiation.decapsulate(share, serverShare.keyExchange());
-        destroyAll(shares);
-        Transcript transcript = hs.transcript();
-        transcript.selectHash(params.hash());
-        transcript.add(encoded, offset, length);
-        Secrets.HandshakeTraffic secrets = Secrets.handshake(hs.config().crypto(), params.hash(), shared,
-                transcript.currentHash(), hs.hello().random(), out);
-        out.installReadKeys(secrets.server().keys(params.aead()));
-        return new ExpectEncryptedExtensions(new Keyed(hs, params, serverShare.group(), retried, secrets));
+        return Negotiation.decapsulate(share, serverShare.keyExchange());
     }
 
     private static void destroyAll(List<KeyExchange> shares) {
@@ -381,12 +589,13 @@ public final class ClientHandshake {
      *
      * @param hs what was sent, and the transcript
      * @param params the suite
-     * @param group the key exchange group
+     * @param group the key exchange group, or {@code null} for psk_ke (RFC 8446 §4.2.9)
      * @param retried whether a HelloRetryRequest happened
      * @param secrets the handshake-stage secrets
+     * @param resumed the ticket the server accepted (its PSK already zeroed), if it did
      */
     record Keyed(Hello hs, CipherSuiteParams params, NamedGroup group, boolean retried,
-                 Secrets.HandshakeTraffic secrets) {
+                 Secrets.HandshakeTraffic secrets, Optional<ResumptionTicket> resumed) {
         Transcript transcript() {
             return hs.transcript();
         }
@@ -428,6 +637,9 @@ public final class ClientHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty server_name reply");
             }
             k.transcript().add(encoded, offset, length);
+            if (k.resumed().isPresent()) {
+                return new ExpectResumedFinished(k, alpn);
+            }
             return new ExpectCertificateOrCertificateRequest(k, alpn);
         }
     }
@@ -503,50 +715,98 @@ public final class ClientHandshake {
         public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException {
             Finished finished = Messages.expect(message, Finished.class);
-            Transcript transcript = k.transcript();
-            FinishedVerified verified = Proofs.verifyFinished(finished, k.secrets().server(), transcript.currentHash());
+            FinishedVerified verified = Proofs.verifyFinished(finished, k.secrets().server(),
+                    k.transcript().currentHash());
             Optional<CertificateSelector.Selection> credential = request.isPresent()
                     ? selectCredential(k.hs().config(), request.get()) : Optional.empty();
-
-            transcript.add(encoded, offset, length);
-            ClientConfig config = k.hs().config();
-            byte[] clientRandom = k.hs().hello().random();
-            Secrets.ApplicationTraffic application = Secrets.application(k.secrets().master(),
-                    transcript.currentHash(), clientRandom, out);
-            out.installReadKeys(application.server().keys(k.params().aead()));
-            if (k.hs().middlebox() && !k.hs().changeCipherSpecSent()) {
-                // RFC 8446 §D.4: the dummy change_cipher_spec goes before the client's second flight.
-                out.sendChangeCipherSpec();
-            }
-            out.installWriteKeys(k.secrets().client().keys(k.params().aead()));
-            List<X509Certificate> localChain = List.of();
-            SignatureScheme localScheme = null;
-            if (request.isPresent()) {
-                byte[] context = request.get().certificateRequestContext();
-                localChain = credential.map(c -> c.certifiedKey().chain()).orElse(List.of());
-                Messages.send(out, transcript, Messages.certificate(context, localChain));
-                if (credential.isPresent()) {
-                    localScheme = credential.get().scheme();
-                    Messages.send(out, transcript, Proofs.sign(config.crypto(), localScheme,
-                            credential.get().certifiedKey().key(), false, transcript.currentHash()));
-                }
-            }
-            byte[] verifyData = k.secrets().client().finishedVerifyData(transcript.currentHash());
-            Messages.send(out, transcript, new Finished(verifyData));
-            out.installWriteKeys(application.client().keys(k.params().aead()));
-            ResumptionMasterSecret resumption = k.secrets().master().resumptionMasterSecret(transcript.currentHash());
-            k.secrets().destroy();
-
-            String serverName = k.hs().hello().extensions().find(Extension.ServerName.class)
-                    .flatMap(Extension.ServerName::hostName).orElse(null);
+            k.transcript().add(encoded, offset, length);
+            Flight flight = secondFlight(k, request, credential, out);
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), signature.scheme(),
-                    localScheme, alpn.orElse(null), serverName, chain.chain(), localChain, k.retried(), false);
-            Traffic traffic = new Traffic(k.params().aead(), true, application.server(), application.client(),
-                    resumption, clientRandom);
-            Connected connected = new Connected(traffic, session, verified, chain, signature);
+                    flight.localScheme(), alpn.orElse(null), serverName(k), chain.chain(), flight.localChain(),
+                    k.retried(), false);
+            Connected connected = new Connected(flight.traffic(), session, verified, chain, signature);
             out.handshakeComplete(session);
             return connected;
         }
+    }
+
+    /**
+     * Waits for the server Finished of a resumed handshake (RFC 8446 §2.2): the PSK authenticates the server,
+     * so no Certificate, CertificateVerify or CertificateRequest comes (§4.3.2: a server authenticating with
+     * a PSK "MUST NOT send the CertificateRequest"); any of them is unexpected_message.
+     */
+    record ExpectResumedFinished(Keyed k, Optional<String> alpn) implements KeyedState {
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
+            Finished finished = Messages.expect(message, Finished.class);
+            FinishedVerified verified = Proofs.verifyFinished(finished, k.secrets().server(),
+                    k.transcript().currentHash());
+            k.transcript().add(encoded, offset, length);
+            Flight flight = secondFlight(k, Optional.empty(), Optional.empty(), out);
+            ResumptionTicket ticket = k.resumed().orElseThrow();
+            HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), null, null,
+                    alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(), true);
+            ConnectedByPsk connected = new ConnectedByPsk(flight.traffic(), session, verified);
+            out.handshakeComplete(session);
+            return connected;
+        }
+    }
+
+    private static String serverName(Keyed k) {
+        return k.hs().hello().extensions().find(Extension.ServerName.class)
+                .flatMap(Extension.ServerName::hostName).orElse(null);
+    }
+
+    /**
+     * What the client's second flight leaves behind.
+     *
+     * @param traffic the application traffic secrets and the resumption master secret
+     * @param localChain the chain we sent, empty for none
+     * @param localScheme the scheme of our CertificateVerify, or {@code null}
+     */
+    private record Flight(Traffic traffic, List<X509Certificate> localChain, SignatureScheme localScheme) {
+    }
+
+    /**
+     * After a verified server Finished (already in the transcript): installs the application read keys, sends
+     * [CCS] [Certificate [CertificateVerify]] Finished, installs the application write keys, derives the
+     * resumption master secret and destroys the handshake secrets (RFC 8446 §4.4, §7.1).
+     */
+    private static Flight secondFlight(Keyed k, Optional<CertificateRequest> request,
+                                       Optional<CertificateSelector.Selection> credential, HandshakeOutput out)
+            throws TlsException {
+        Transcript transcript = k.transcript();
+        ClientConfig config = k.hs().config();
+        byte[] clientRandom = k.hs().hello().random();
+        Secrets.ApplicationTraffic application = Secrets.application(k.secrets().master(),
+                transcript.currentHash(), clientRandom, out);
+        out.installReadKeys(application.server().keys(k.params().aead()));
+        if (k.hs().middlebox() && !k.hs().changeCipherSpecSent()) {
+            // RFC 8446 §D.4: the dummy change_cipher_spec goes before the client's second flight.
+            out.sendChangeCipherSpec();
+        }
+        out.installWriteKeys(k.secrets().client().keys(k.params().aead()));
+        List<X509Certificate> localChain = List.of();
+        SignatureScheme localScheme = null;
+        if (request.isPresent()) {
+            byte[] context = request.get().certificateRequestContext();
+            localChain = credential.map(c -> c.certifiedKey().chain()).orElse(List.of());
+            Messages.send(out, transcript, Messages.certificate(context, localChain));
+            if (credential.isPresent()) {
+                localScheme = credential.get().scheme();
+                Messages.send(out, transcript, Proofs.sign(config.crypto(), localScheme,
+                        credential.get().certifiedKey().key(), false, transcript.currentHash()));
+            }
+        }
+        byte[] verifyData = k.secrets().client().finishedVerifyData(transcript.currentHash());
+        Messages.send(out, transcript, new Finished(verifyData));
+        out.installWriteKeys(application.client().keys(k.params().aead()));
+        ResumptionMasterSecret resumption = k.secrets().master().resumptionMasterSecret(transcript.currentHash());
+        k.secrets().destroy();
+        Traffic traffic = new Traffic(k.params().aead(), true, application.server(), application.client(),
+                resumption, clientRandom);
+        return new Flight(traffic, localChain, localScheme);
     }
 
     /**
@@ -636,6 +896,52 @@ public final class ClientHandshake {
         @Override
         public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
             return new Connected(traffic.updateWrite(requestPeerUpdate, out), session, finished, chain, signature);
+        }
+
+        @Override
+        public void destroy() {
+            traffic.destroy();
+        }
+    }
+
+    /**
+     * A resumed handshake is complete (RFC 8446 §2.2): the server proved it holds the PSK of a ticket from an
+     * earlier, certificate-authenticated session of ours by its Finished, computed from keys only that PSK
+     * yields. Application data and post-handshake messages as in {@link Connected}.
+     *
+     * @param traffic the application traffic secrets
+     * @param session what was negotiated ({@code resumed}, the original session's peer certificates)
+     * @param finished proof that the server Finished verified
+     */
+    record ConnectedByPsk(Traffic traffic, HandshakeSummary session, FinishedVerified finished)
+            implements ClientState {
+
+        /** Refuses a missing proof (docs/architecture.md §5). */
+        ConnectedByPsk {
+            Objects.requireNonNull(traffic, "traffic");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(finished, "finished");
+        }
+
+        @Override
+        public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
+            return new ConnectedByPsk(traffic.on(message, out), session, finished);
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean allowsChangeCipherSpec() {
+            return false;
+        }
+
+        @Override
+        public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
+            return new ConnectedByPsk(traffic.updateWrite(requestPeerUpdate, out), session, finished);
         }
 
         @Override

@@ -70,7 +70,7 @@ public interface HandshakeState {
 
     /**
      * The protocol this state speaks, as {@code SSLSession.getProtocol()} spells it: the driver decodes handshake
-     * messages and reports the session by it (docs/architecture.md §15).
+     * messages and reports the session by it (docs/architecture.md §16).
      *
      * @return {@code "TLSv1.3"} unless a TLS 1.2 state says otherwise
      */

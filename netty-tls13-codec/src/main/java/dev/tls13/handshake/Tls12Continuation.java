@@ -5,7 +5,7 @@ import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.ServerHello;
 
 /**
- * How a client continues after a ServerHello that selected TLS 1.2 (docs/architecture.md §15). The TLS 1.2
+ * How a client continues after a ServerHello that selected TLS 1.2 (docs/architecture.md §16). The TLS 1.2
  * state machine lives in {@code dev.tls13.tls12}, which builds on this package, so the client is handed its
  * entry point through {@link ClientConfig} instead of naming it; a configuration without one offers TLS 1.3
  * only.

@@ -373,7 +373,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     /** Creates this channel's connection: the one place it is made. */
     private TlsConnection newConnection() {
         return accept != null ? TlsConnection.accepting(alloc, events, accept.limits())
-                : context.newConnection(alloc, peerHost, events);
+                : context.newConnection(alloc, peerHost, peerPort, events);
     }
 
     @Override

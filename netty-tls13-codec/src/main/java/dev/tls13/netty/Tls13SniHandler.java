@@ -2,6 +2,7 @@ package dev.tls13.netty;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.connection.ClientHelloInfo;
+import dev.tls13.connection.Limits;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
@@ -43,18 +44,31 @@ import javax.net.ssl.SSLException;
  *       lookup); nothing is read while an asynchronous lookup runs.</li>
  *   <li>The chosen context gives the TLS configuration, the key log, the wrap size, the pending-write cap and the
  *       close_notify timeouts. As no context is known before the lookup, the handshake timeout is this handler's
- *       and the connection's limits are the defaults ({@code Limits.DEFAULT}, a ClientHello of up to 64 KiB).</li>
+ *       and the connection's limits are the defaults ({@code Limits.DEFAULT}: a ClientHello of up to 66,124 bytes,
+ *       larger is decode_error before it is buffered).</li>
  * </ul>
  * To select among certificates of one context instead, use {@code Tls13ContextBuilder.keyManagerForServerName(...)}.
  */
 public class Tls13SniHandler extends ChannelHandlerAdapter {
 
-    /** The ClientHello cap of the short constructors, as Netty's {@code SniHandler}: 64 KiB. */
-    public static final int DEFAULT_MAX_CLIENT_HELLO_LENGTH = 64 * 1024;
+    /**
+     * The ClientHello cap of the short constructors, in the bytes its records take: the core's ClientHello cap
+     * ({@code Limits.DEFAULT.maxClientHelloSize()}, 66,124 bytes with the message header: a full 2^16 - 1 byte
+     * extensions block and the fields before it) sent in plaintext records of at most 2^14 bytes (RFC 8446 §5.1),
+     * each with its 5-byte header: 66,124 + 5 × ⌈66,124 / 16,384⌉ = 66,124 + 5 × 5 = 66,149 bytes. So every
+     * ClientHello the connection accepts passes this step when it comes in full records, as clients send it
+     * (Netty's {@code SniHandler} caps at 64 KiB, which would refuse the largest; issue 17). A client that cuts its
+     * ClientHello into smaller records spends 5 bytes more per record: give a larger cap (or 0) to accept those
+     * near the core's cap as well.
+     */
+    public static final int DEFAULT_MAX_CLIENT_HELLO_LENGTH = inFullRecords(Limits.DEFAULT.maxClientHelloSize());
     /** The SNI timeout of the short constructors, as Netty's {@code SniHandler}: 10 s. */
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** The largest cap: the length a handshake message header can state (RFC 8446 §4). */
     private static final int MAX_CLIENT_HELLO_LENGTH = 0xFFFFFF;
+    /** A plaintext record's header and its largest fragment (RFC 8446 §5.1). */
+    private static final int RECORD_HEADER_LENGTH = 5;
+    private static final int MAX_FRAGMENT_LENGTH = 1 << 14;
 
     private final AsyncMapping<String, Tls13Context> mapping;
     private final int maxClientHelloLength;
@@ -66,8 +80,15 @@ public class Tls13SniHandler extends ChannelHandlerAdapter {
     /** The {@link SniCompletionEvent} fired; there is one per channel. */
     private boolean completed;
 
+    /** The bytes a handshake message of {@code length} bytes takes in records of the largest fragment. */
+    private static int inFullRecords(int length) {
+        int records = (length + MAX_FRAGMENT_LENGTH - 1) / MAX_FRAGMENT_LENGTH;
+        return length + records * RECORD_HEADER_LENGTH;
+    }
+
     /**
-     * Creates a handler with the default ClientHello cap (64 KiB) and SNI timeout (10 s).
+     * Creates a handler with the default ClientHello cap ({@link #DEFAULT_MAX_CLIENT_HELLO_LENGTH}) and SNI
+     * timeout (10 s).
      *
      * @param mapping host name (lower case, or {@code null} without SNI) to server context
      */
@@ -80,7 +101,7 @@ public class Tls13SniHandler extends ChannelHandlerAdapter {
      *
      * @param mapping host name (lower case, or {@code null} without SNI) to server context
      * @param maxClientHelloLength the largest ClientHello accepted, in bytes as its records take them (0: no cap
-     *        but the connection's 64 KiB handshake message limit); a larger one fails with
+     *        but the connection's ClientHello cap, 66,124 bytes of message); a larger one fails with
      *        {@code TooLongFrameException} and closes the channel
      * @param handshakeTimeoutMillis how long the handshake may take, ClientHello and lookup included (0: the
      *        default of a context, 10 s)
@@ -91,8 +112,8 @@ public class Tls13SniHandler extends ChannelHandlerAdapter {
     }
 
     /**
-     * Creates a handler with an asynchronous lookup, the default ClientHello cap (64 KiB) and SNI
-     * timeout (10 s).
+     * Creates a handler with an asynchronous lookup, the default ClientHello cap
+     * ({@link #DEFAULT_MAX_CLIENT_HELLO_LENGTH}) and SNI timeout (10 s).
      *
      * @param mapping completes the promise with the server context for a host name (or {@code null})
      */

@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * The receiving half of the record layer for one key: sequence number, nonce, AEAD open and the record's
- * content type. One interface for both protocol versions (docs/architecture.md §15): the TLS 1.3 record
+ * content type. One interface for both protocol versions (docs/architecture.md §16): the TLS 1.3 record
  * (RFC 8446 §5.2–§5.4, inner content type and padding) and the TLS 1.2 AEAD record (RFC 5246 §6.2.3.3,
  * explicit nonce where the suite has one). The implementations are sealed into this package, so a call site
  * sees at most two receiver classes and the JIT keeps it inlined; a TLS 1.3-only process sees only one.

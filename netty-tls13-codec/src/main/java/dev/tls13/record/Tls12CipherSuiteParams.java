@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * What a TLS 1.2 cipher suite of our profile means: ECDHE key exchange, the certificate's key type, the AEAD
  * and the PRF hash (RFC 5289 §3, RFC 7905 §2, RFC 7251 §2). Only ECDHE with AEAD suites exist here; CBC, RSA
- * key transport, static and finite-field DH are not in the profile (docs/architecture.md §15).
+ * key transport, static and finite-field DH are not in the profile (docs/architecture.md §16).
  *
  * @param suite the suite
  * @param ecdsa true when the server authenticates with an ECDSA key, false for RSA

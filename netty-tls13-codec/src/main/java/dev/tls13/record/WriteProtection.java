@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The sending half of the record layer for one key: writes whole records straight into the output buffer.
- * One interface for both protocol versions (docs/architecture.md §15): the TLS 1.3 record (RFC 8446
+ * One interface for both protocol versions (docs/architecture.md §16): the TLS 1.3 record (RFC 8446
  * §5.1–§5.4) and the TLS 1.2 AEAD record (RFC 5246 §6.2.3.3). The implementations are sealed into this
  * package, so a call site sees at most two receiver classes; a TLS 1.3-only process sees only one.
  *

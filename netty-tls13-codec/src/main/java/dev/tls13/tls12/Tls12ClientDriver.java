@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The TLS 1.2 client as a {@link HandshakeState} of the connection driver (docs/architecture.md §15): says
+ * The TLS 1.2 client as a {@link HandshakeState} of the connection driver (docs/architecture.md §16): says
  * "TLSv1.2" (so the driver decodes with {@link dev.tls13.wire.Tls12HandshakeCodec}), turns a ChangeCipherSpec
  * into a state change, and passes the driver's output on as a {@link Tls12Output}, which the driver implements
  * beside {@link HandshakeOutput}.

@@ -43,7 +43,7 @@ import java.util.Objects;
 
 /**
  * The TLS 1.2 client state machine (RFC 5246 §7.3), after a ServerHello that selected TLS 1.2
- * (docs/architecture.md §15). States are records in protocol order, each named for what it expects next:
+ * (docs/architecture.md §16). States are records in protocol order, each named for what it expects next:
  * <pre>
  * afterServerHello ─► ExpectCertificate ─► ExpectServerKeyExchange ─► ExpectCertificateRequestOrServerHelloDone
  *   [─► ExpectServerHelloDone]  ─ sends [Certificate] ClientKeyExchange [CertificateVerify] CCS Finished ─►

@@ -8,7 +8,7 @@ import dev.tls13.wire.AlertDescription;
 
 /**
  * The effects of the TLS 1.2 state machine, applied by the driver in call order (docs/architecture.md §5,
- * §15). Unlike TLS 1.3, keys change with ChangeCipherSpec (RFC 5246 §7.1): the client sends its CCS and then
+ * §16). Unlike TLS 1.3, keys change with ChangeCipherSpec (RFC 5246 §7.1): the client sends its CCS and then
  * installs its write keys; it installs its read keys when the server's CCS arrives.
  */
 public interface Tls12Output {

@@ -5,7 +5,7 @@
  * effects go through {@link dev.tls13.tls12.Tls12Output}. Keys come from {@link dev.tls13.keys.Tls12MasterSecret},
  * records are protected by the TLS 1.2 implementations of {@link dev.tls13.record.ReadProtection} and
  * {@link dev.tls13.record.WriteProtection}, messages are decoded by {@link dev.tls13.wire.Tls12HandshakeCodec}
- * (docs/architecture.md §15).
+ * (docs/architecture.md §16).
  *
  * <p>Imports: crypto, error, handshake (configuration, certificate checks, signature schemes, the summary),
  * keys, record ({@code Tls12CipherSuiteParams} only), wire; never connection or {@code io.netty.channel}.

@@ -12,20 +12,13 @@ import dev.tls13.error.InvalidMessage;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.record.HandshakeJoiner;
+import dev.tls13.testing.LargeClientHellos;
 import dev.tls13.testing.TestPki;
 import dev.tls13.wire.AlertDescription;
-import dev.tls13.wire.CipherSuite;
-import dev.tls13.wire.ClientHello;
-import dev.tls13.wire.Extension;
-import dev.tls13.wire.Extensions;
-import dev.tls13.wire.HandshakeCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import java.io.ByteArrayOutputStream;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,84 +53,13 @@ class LargeClientHelloTest {
         return Tls13Context.forServer(LEAF.privateKey(), LEAF.chain().toArray(new X509Certificate[0])).build();
     }
 
-    /** A real client's ClientHello with a padding extension that makes it exactly {@code total} bytes long. */
     private static byte[] clientHelloOfLength(int total) throws TlsException {
-        Tls13Context context = Tls13Context.forClient().trustManager(TestPki.ca(TestPki.KeyType.EC_P256).certificate())
-                .build();
-        TlsConnection client = context.newConnection(UnpooledByteBufAllocator.DEFAULT, "localhost", IGNORE);
-        ByteBuf records;
-        try {
-            client.start();
-            records = client.pollOutput();
-        } finally {
-            client.release();
-        }
-        ByteArrayOutputStream message = new ByteArrayOutputStream();
-        try {
-            while (records.isReadable()) {
-                int length = records.getUnsignedShort(records.readerIndex() + 3);
-                records.skipBytes(5);
-                byte[] fragment = new byte[length];
-                records.readBytes(fragment);
-                message.writeBytes(fragment);
-            }
-        } finally {
-            records.release();
-        }
-        ByteBuf encoded = Unpooled.wrappedBuffer(message.toByteArray());
-        ClientHello hello;
-        try {
-            hello = (ClientHello) HandshakeCodec.decode(encoded);
-        } finally {
-            encoded.release();
-        }
-        // Fill the extensions block (at most 2^16 - 1 bytes) with padding first, then add cipher suites.
-        byte[] base = HandshakeCodec.encode(grown(hello, 0, 0));
-        int need = total - base.length;
-        int padding = Math.min(need, 0xFFFF - extensionsLength(base));
-        if ((need - padding) % 2 != 0) {
-            padding--;
-        }
-        byte[] grown = HandshakeCodec.encode(grown(hello, padding, (need - padding) / 2));
-        assertEquals(total, grown.length);
-        return grown;
-    }
-
-    /** The hello with a padding extension of {@code paddingBytes} and {@code suites} unassigned suites more. */
-    private static ClientHello grown(ClientHello hello, int paddingBytes, int suites) {
-        List<Extension> extensions = new ArrayList<>();
-        hello.extensions().forEach(extensions::add);
-        extensions.add(new Extension.Padding(new byte[paddingBytes]));
-        List<CipherSuite> offered = new ArrayList<>(hello.cipherSuites());
-        for (int i = 0; i < suites; i++) {
-            offered.add(CipherSuite.of(0xFE00 + i));
-        }
-        return new ClientHello(hello.legacyVersion(), hello.random(), hello.legacySessionId(), offered,
-                new Extensions(extensions));
-    }
-
-    /** The length of an encoded ClientHello's extensions block. */
-    private static int extensionsLength(byte[] clientHello) {
-        int i = 4 + 2 + 32;
-        i += 1 + (clientHello[i] & 0xFF);
-        i += 2 + ((clientHello[i] & 0xFF) << 8 | clientHello[i + 1] & 0xFF);
-        i += 1 + (clientHello[i] & 0xFF);
-        return (clientHello[i] & 0xFF) << 8 | clientHello[i + 1] & 0xFF;
-    }
-
-    /** The message in plaintext handshake records of at most 2^14 bytes (RFC 8446 §5.1). */
-    private static ByteBuf records(byte[] message) {
-        ByteBuf out = Unpooled.buffer();
-        for (int i = 0; i < message.length; i += 16384) {
-            int n = Math.min(16384, message.length - i);
-            out.writeByte(22).writeShort(0x0301).writeShort(n).writeBytes(message, i, n);
-        }
-        return out;
+        return LargeClientHellos.ofLength(total);
     }
 
     /** Feeds the records to {@code server}; returns its output (the ServerHello flight or an alert). */
     private static TlsFailure receive(TlsConnection server, byte[] clientHello) {
-        ByteBuf in = records(clientHello);
+        ByteBuf in = LargeClientHellos.records(clientHello);
         try {
             server.receive(in);
             return null;

@@ -3,6 +3,7 @@ package dev.tls13.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,40 @@ class EcdhKeyExchangeTest {
         assertEquals(32, ikm.length);
         assertArrayEquals(ikm, clientKeys.decapsulate(server.bytes("public key")));
         assertArrayEquals(ikm, serverKeys.decapsulate(client.bytes("public key")));
+    }
+
+    @Test
+    void aSecretOfAnotherLengthIsCopiedToFieldLengthAndTheProvidersArrayWiped() {
+        byte[] exact = {1, 2, 3};
+        assertSame(exact, EcdhKeyExchange.fixedLength(exact, 3), "field length: the provider's array itself");
+
+        // A provider that drops leading zeros (P-521: 66 bytes; an x-coordinate below 2^512 has 64 or fewer).
+        byte[] shortRaw = {(byte) 0x80, 0x7F};
+        byte[] padded = EcdhKeyExchange.fixedLength(shortRaw, 4);
+        assertArrayEquals(new byte[] {0, 0, (byte) 0x80, 0x7F}, padded);
+        assertArrayEquals(new byte[2], shortRaw, "the provider's copy is zeroed");
+
+        // A provider that adds a sign byte, as BigInteger#toByteArray does.
+        byte[] signed = {0, (byte) 0xFF, 0x01};
+        assertArrayEquals(new byte[] {(byte) 0xFF, 0x01}, EcdhKeyExchange.fixedLength(signed, 2));
+        assertArrayEquals(new byte[3], signed);
+
+        byte[] tooLong = {1, 2, 3};
+        assertThrows(IllegalStateException.class, () -> EcdhKeyExchange.fixedLength(tooLong, 2));
+        assertArrayEquals(new byte[3], tooLong, "zeroed on failure too");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = KeyExchangeAlgorithm.class, names = {"SECP384R1", "SECP521R1"})
+    void p384AndP521SecretsAreFieldLengthBothWays(KeyExchangeAlgorithm algorithm) throws Exception {
+        int fieldLength = algorithm == KeyExchangeAlgorithm.SECP384R1 ? 48 : 66;
+        for (int i = 0; i < 8; i++) {
+            KeyExchange a = EcdhKeyExchange.generate(algorithm, RANDOM);
+            KeyExchange b = EcdhKeyExchange.generate(algorithm, RANDOM);
+            byte[] ab = a.decapsulate(b.publicKey());
+            assertEquals(fieldLength, ab.length);
+            assertArrayEquals(ab, b.decapsulate(a.publicKey()));
+        }
     }
 
     private static byte[] validP256Share() {

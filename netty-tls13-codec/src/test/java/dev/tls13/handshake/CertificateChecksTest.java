@@ -17,6 +17,7 @@ import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
 import dev.tls13.wire.AlertDescription;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.cert.CertPathValidatorException;
@@ -25,8 +26,13 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXReason;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -63,6 +69,86 @@ class CertificateChecksTest {
                 .toArray(new X509Certificate[0]);
         assertThrows(CertificateException.class, () -> trusting(ca).checkServerTrusted(chain, "BOGUS"));
         assertDoesNotThrow(() -> trusting(ca).checkServerTrusted(chain, CertificateChecks.TLS13_SERVER_AUTH_TYPE));
+    }
+
+    /** Records what {@link CertificateChecks} hands the trust manager; only the engine overloads are allowed. */
+    private static final class EngineOnlyTrustManager extends X509ExtendedTrustManager {
+        final List<String> calls = new ArrayList<>();
+
+        private void record(String method, X509Certificate[] chain, String authType, SSLEngine engine) {
+            SSLParameters parameters = engine.getSSLParameters();
+            SSLSession session = engine.getHandshakeSession();
+            calls.add(method + " " + chain.length + " " + authType + " client=" + engine.getUseClientMode()
+                    + " host=" + engine.getPeerHost()
+                    + " identification=" + parameters.getEndpointIdentificationAlgorithm() + " constraints=" + parameters.getAlgorithmConstraints() + " session=" + session.getProtocol()
+                    + "/" + session.getPeerHost() + " extended=" + (session instanceof ExtendedSSLSession));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            record("server", chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            record("client", chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            throw new AssertionError("socket overload");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            throw new AssertionError("socket overload");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            throw new AssertionError("two-argument overload: jdk.tls.disabledAlgorithms would not apply");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new AssertionError("two-argument overload: jdk.tls.disabledAlgorithms would not apply");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    @Test
+    void theTrustManagerIsAskedThroughItsEngineOverloadWithAViewThatLeavesTheHostNameToUs() throws TlsException {
+        Issued ca = TestPki.ca(KeyType.EC_P256);
+        Issued leaf = TestPki.leaf(KeyType.EC_P256).issuer(ca).dns(HOST).build();
+        EngineOnlyTrustManager manager = new EngineOnlyTrustManager();
+        CertificateChecks.checkServer(manager, leaf.chain(), HOST, CertificateChecks.HTTPS);
+        CertificateChecks.checkClient(manager, leaf.chain());
+        // No endpoint identification and no extra constraints in the view: the JDK applies its TLS and
+        // certificate path constraints, and our HostnameMatcher checks the name (no double check).
+        assertEquals(List.of(
+                "server 2 UNKNOWN client=true host=" + HOST + " identification=null constraints=null session=TLSv1.3/"
+                        + HOST + " extended=false",
+                "client 2 EC client=false host=null identification=null constraints=null session=TLSv1.3/null"
+                        + " extended=false"), manager.calls);
+        // The host name is still ours to check after the trust manager accepted.
+        assertEquals(CertificateError.HOSTNAME_MISMATCH, rejection(() -> CertificateChecks.checkServer(manager,
+                leaf.chain(), "other.example.com", CertificateChecks.HTTPS)).reason());
+    }
+
+    @Test
+    void theEngineViewIsNotAnEngine() {
+        TrustManagerEngineView view = new TrustManagerEngineView(HOST, 443, true);
+        assertEquals(443, view.getHandshakeSession().getPeerPort());
+        assertSame(view.getSession(), view.getHandshakeSession());
+        assertThrows(UnsupportedOperationException.class, view::beginHandshake);
+        assertThrows(UnsupportedOperationException.class,
+                () -> view.wrap(java.nio.ByteBuffer.allocate(1), java.nio.ByteBuffer.allocate(100)));
+        assertThrows(javax.net.ssl.SSLPeerUnverifiedException.class,
+                () -> view.getHandshakeSession().getPeerCertificates());
     }
 
     @ParameterizedTest

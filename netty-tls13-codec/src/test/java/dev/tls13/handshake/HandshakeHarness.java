@@ -13,6 +13,7 @@ import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
@@ -292,12 +293,13 @@ final class HandshakeHarness {
         String endpointIdentification = CertificateChecks.HTTPS;
         boolean middlebox = true;
         List<CertifiedKey> credentials = List.of();
+        List<Integer> pskModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
 
         ClientConfig build() {
             ClientConfig.Builder b = ClientConfig.builder(crypto, trust).cipherSuites(suites)
                     .signatureSchemes(schemes).signatureSchemesCert(certSchemes).applicationProtocols(alpn)
                     .endpointIdentificationAlgorithm(endpointIdentification).middleboxCompatibility(middlebox)
-                    .clientCredentials(credentials);
+                    .clientCredentials(credentials).pskKeyExchangeModes(pskModes);
             if (groups != null) {
                 b.namedGroups(groups);
             }

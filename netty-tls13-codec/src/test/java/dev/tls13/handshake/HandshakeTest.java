@@ -13,6 +13,9 @@ import dev.tls13.handshake.HandshakeHarness.Pair;
 import dev.tls13.handshake.HandshakeHarness.Recorder;
 import dev.tls13.handshake.HandshakeHarness.Ticket;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.ClientHello;
+import dev.tls13.wire.Extension;
+import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.Extensions;
 import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.NamedGroup;
@@ -91,6 +94,22 @@ class HandshakeTest {
         Ticket t = (Ticket) pair.clientOut.effects.get(pair.clientOut.effects.size() - 1);
         assertArrayEquals(new byte[] {9, 9, 9}, t.ticket().ticket());
         assertEquals(32, t.psk().length);
+    }
+
+    @Test
+    void clientHelloAlwaysNamesThePskKeyExchangeModesPskDheKeByDefault() throws Exception {
+        Pair pair = Pair.start(client(), server());
+        ClientHello hello = (ClientHello) HandshakeHarness.decode(pair.clientOut.sent().get(0));
+        assertEquals(List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE),
+                hello.extensions().find(Extension.PskKeyExchangeModes.class).orElseThrow().modes());
+        assertFalse(hello.extensions().contains(ExtensionType.PRE_SHARED_KEY), "no ticket, no PSK offer");
+        pair.run().assertConnectedWithMatchingKeys();
+
+        Pair both = Pair.start(client(c -> c.pskModes = List.of(Extension.PskKeyExchangeModes.PSK_KE,
+                Extension.PskKeyExchangeModes.PSK_DHE_KE)), server());
+        hello = (ClientHello) HandshakeHarness.decode(both.clientOut.sent().get(0));
+        assertEquals(List.of(0, 1), hello.extensions().find(Extension.PskKeyExchangeModes.class).orElseThrow().modes());
+        both.run().assertConnectedWithMatchingKeys();
     }
 
     @Test

@@ -141,6 +141,16 @@ class UnexpectedMessageTest {
         return cases.stream();
     }
 
+    private static List<HandshakeState> resumedStates() throws TlsException {
+        try {
+            return ClientResumptionTest.resumedStates();
+        } catch (TlsException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<Arguments> makeCases() throws TlsException {
         List<Arguments> l = new ArrayList<>();
         List<HandshakeState> walk = walk();
@@ -158,6 +168,9 @@ class UnexpectedMessageTest {
         add(l, Set.of("CertificateVerify"), walk.get(8));
         add(l, Set.of("Finished"), walk.get(9));
         add(l, Set.of("KeyUpdate"), walk.get(10));
+        List<HandshakeState> resumed = resumedStates();
+        add(l, Set.of("Finished"), resumed.get(0));
+        add(l, Set.of("KeyUpdate", "NewSessionTicket"), resumed.get(1));
         return l;
     }
 
@@ -185,7 +198,7 @@ class UnexpectedMessageTest {
                 }
             }
         }
-        assertEquals(14, all.size(), all.toString());
+        assertEquals(16, all.size(), all.toString());
         assertEquals(all, covered);
     }
 }

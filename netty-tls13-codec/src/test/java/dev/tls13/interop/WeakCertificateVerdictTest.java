@@ -30,6 +30,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,8 +75,19 @@ class WeakCertificateVerdictTest {
     private static final TestPki.Issued GOOD_SERVER = TestPki.leaf(TestPki.KeyType.EC_P256)
             .issuer(TestPki.ca(TestPki.KeyType.EC_P256)).dns("localhost").build();
 
-    /** A trust anchor and the chain presented, leaf first, with the leaf's key. */
-    record Case(String name, X509Certificate anchor, PrivateKey leafKey, X509Certificate leaf) {
+    /** A trust anchor and the chain presented (leaf, intermediates, anchor), with the leaf's key. */
+    record Case(String name, X509Certificate anchor, PrivateKey leafKey, X509Certificate leaf,
+                List<X509Certificate> intermediates) {
+
+        /** @return the chain an end presents: the leaf, the intermediates, the anchor */
+        X509Certificate[] presented() {
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(leaf);
+            chain.addAll(intermediates);
+            chain.add(anchor);
+            return chain.toArray(new X509Certificate[0]);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -100,7 +112,24 @@ class WeakCertificateVerdictTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void aServerChainGetsTheJdkEnginesVerdict(Case c) throws Exception {
-        Tls13Context server = Tls13Context.forServer(c.leafKey(), c.leaf(), c.anchor()).build();
+        serverChainVerdict(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aClientChainGetsTheJdkEnginesVerdict(Case c) throws Exception {
+        clientChainVerdict(c);
+    }
+
+    /**
+     * Runs the case's chain as a server's through a JDK client engine and through our client, asserts the same
+     * verdict (and MD5's alert).
+     *
+     * @param c the case
+     * @return the verdict both gave
+     */
+    static Verdict serverChainVerdict(Case c) throws Exception {
+        Tls13Context server = Tls13Context.forServer(c.leafKey(), c.presented()).build();
 
         SSLEngine jdkClient = jdkContext(null, c.anchor()).createSSLEngine("localhost", 443);
         jdkClient.setUseClientMode(true);
@@ -112,14 +141,19 @@ class WeakCertificateVerdictTest {
         OurEnd us = ours(ourClient, "localhost");
         run(us, ours(server, null));
 
-        assertSameVerdict(c, "server chain", jdk, us);
+        return assertSameVerdict(c, "server chain", jdk, us);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void aClientChainGetsTheJdkEnginesVerdict(Case c) throws Exception {
+    /**
+     * Runs the case's chain as a client's through a JDK server engine requiring one and through our server,
+     * asserts the same verdict (and MD5's alert).
+     *
+     * @param c the case
+     * @return the verdict both gave
+     */
+    static Verdict clientChainVerdict(Case c) throws Exception {
         Tls13Context client = Tls13Context.forClient().trustManager(TestPki.ca(TestPki.KeyType.EC_P256).certificate())
-                .keyManager(c.leafKey(), c.leaf(), c.anchor()).build();
+                .keyManager(c.leafKey(), c.presented()).build();
 
         SSLEngine jdkServer = jdkContext(GOOD_SERVER, c.anchor()).createSSLEngine();
         jdkServer.setUseClientMode(false);
@@ -133,10 +167,10 @@ class WeakCertificateVerdictTest {
         OurEnd us = ours(ourServer, null);
         run(ours(client, "localhost"), us);
 
-        assertSameVerdict(c, "client chain", jdk, us);
+        return assertSameVerdict(c, "client chain", jdk, us);
     }
 
-    private static void assertSameVerdict(Case c, String role, JdkEnd jdk, OurEnd us) {
+    private static Verdict assertSameVerdict(Case c, String role, JdkEnd jdk, OurEnd us) {
         String detail = c.name() + ", " + role + ": JDK " + jdk.failure + ", ours " + us.failure;
         assertNotEquals(Verdict.UNDECIDED, jdk.verdict(), detail);
         assertEquals(jdk.verdict(), us.verdict(), detail);
@@ -145,6 +179,7 @@ class WeakCertificateVerdictTest {
             assertEquals(AlertDescription.BAD_CERTIFICATE, us.failure.failure().alert(), detail);
         }
         System.out.println("weak certificates: " + c.name() + ", " + role + ": " + jdk.verdict());
+        return jdk.verdict();
     }
 
     // ------------------------------------------------------------------ the two ends and the shuttle
@@ -161,7 +196,7 @@ class WeakCertificateVerdictTest {
     }
 
     /** What the end decided about its peer's chain: accepted (handshake complete) or refused by itself. */
-    private enum Verdict { ACCEPTED, REFUSED, UNDECIDED }
+    enum Verdict { ACCEPTED, REFUSED, UNDECIDED }
 
     /** The JDK's TLS 1.3 engine. */
     private static final class JdkEnd implements End {
@@ -393,14 +428,27 @@ class WeakCertificateVerdictTest {
         engine.setSSLParameters(parameters);
     }
 
-    private static Case chain(String name, KeyPair caKeys, String anchorSignature, String leafSignature,
+    static Case chain(String name, KeyPair caKeys, String anchorSignature, String leafSignature,
                               KeyPair leafKeys) {
         X500Name caName = new X500Name("CN=Weak Test CA " + name);
         X509Certificate anchor = certificate(caName, caKeys.getPublic(), caName, caKeys, anchorSignature, true);
         X509Certificate leaf = certificate(new X500Name("CN=localhost"), leafKeys.getPublic(), caName, caKeys,
                 leafSignature, false);
         assertNotNull(leaf);
-        return new Case(name, anchor, leafKeys.getPrivate(), leaf);
+        return new Case(name, anchor, leafKeys.getPrivate(), leaf, List.of());
+    }
+
+    /** A chain of three: the anchor signs an intermediate CA with its signature, which signs the leaf with its. */
+    static Case chainWithIntermediate(String name, KeyPair caKeys, String anchorSignature, KeyPair intermediateKeys,
+                                      String intermediateSignature, String leafSignature, KeyPair leafKeys) {
+        X500Name caName = new X500Name("CN=Weak Test CA " + name);
+        X500Name intermediateName = new X500Name("CN=Weak Test Intermediate " + name);
+        X509Certificate anchor = certificate(caName, caKeys.getPublic(), caName, caKeys, anchorSignature, true);
+        X509Certificate intermediate = certificate(intermediateName, intermediateKeys.getPublic(), caName, caKeys,
+                intermediateSignature, true);
+        X509Certificate leaf = certificate(new X500Name("CN=localhost"), leafKeys.getPublic(), intermediateName,
+                intermediateKeys, leafSignature, false);
+        return new Case(name, anchor, leafKeys.getPrivate(), leaf, List.of(intermediate));
     }
 
     private static X509Certificate certificate(X500Name subject, PublicKey subjectKey, X500Name issuer,
@@ -429,7 +477,7 @@ class WeakCertificateVerdictTest {
         }
     }
 
-    private static KeyPair rsa(int bits) {
+    static KeyPair rsa(int bits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(bits);
@@ -439,7 +487,7 @@ class WeakCertificateVerdictTest {
         }
     }
 
-    private static KeyPair ec(String curve) {
+    static KeyPair ec(String curve) {
         try {
             // BouncyCastle has the curves the JDK has dropped (secp192r1, brainpool).
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", TestPki.BC);

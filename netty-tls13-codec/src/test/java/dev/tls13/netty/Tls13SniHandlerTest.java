@@ -3,17 +3,21 @@ package dev.tls13.netty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.connection.Limits;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
+import dev.tls13.testing.LargeClientHellos;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
 import dev.tls13.wire.AlertDescription;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -26,6 +30,7 @@ import io.netty.util.concurrent.Promise;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
@@ -185,6 +190,89 @@ class Tls13SniHandlerTest {
     void aClientHelloWithinTheCapIsAccepted() {
         Tls13SniHandler sni = new Tls13SniHandler(MAPPING, 2048, 0);
         assertServedBy(sni, connect(sni, "alpha.test"), ALPHA_CONTEXT, ALPHA);
+    }
+
+    @Test
+    void theDefaultCapIsTheCoresClientHelloCapInFullRecords() {
+        // 66,124 bytes of message in records of at most 2^14 bytes: 5 records, 5 header bytes each.
+        assertEquals(66_124, Limits.DEFAULT.maxClientHelloSize());
+        assertEquals(66_124 + 5 * 5, Tls13SniHandler.DEFAULT_MAX_CLIENT_HELLO_LENGTH);
+    }
+
+    /** Puts a default-cap SNI handler on the server and writes the raw records of a ClientHello into it. */
+    private Tls13SniHandler receiveRecords(Mapping<String, Tls13Context> mapping, ByteBuf records) {
+        Tls13SniHandler sni = new Tls13SniHandler(mapping);
+        server.pipeline().addLast(sni, serverApp);
+        server.writeInbound(records);
+        return sni;
+    }
+
+    /** The first record the server wrote: its content type and, for an alert, its description. */
+    private int[] firstRecordWritten() {
+        ByteBuf out = server.readOutbound();
+        assertNotNull(out, "the server wrote nothing");
+        try {
+            return new int[] {out.getUnsignedByte(0), out.getUnsignedByte(5), out.getUnsignedByte(6)};
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void theLargestClientHelloTheCoreAcceptsPassesTheDefaultCap() throws Exception {
+        ByteBuf records = LargeClientHellos.records(LargeClientHellos.ofLength(Limits.DEFAULT.maxClientHelloSize()));
+        assertEquals(Tls13SniHandler.DEFAULT_MAX_CLIENT_HELLO_LENGTH, records.readableBytes());
+        Tls13SniHandler sni = receiveRecords(MAPPING, records);
+        assertTrue(sniEvent().isSuccess(), () -> String.valueOf(sniEvent().cause()));
+        assertEquals("localhost", sniEvent().hostname());
+        assertSame(DEFAULT_CONTEXT, sni.selectedContext());
+        int[] first = firstRecordWritten();
+        assertEquals(22, first[0], "a handshake record");
+        assertEquals(2, first[1], "a ServerHello");
+        assertTrue(server.isOpen());
+        assertTrue(serverApp.exceptions.isEmpty(), serverApp.exceptions::toString);
+    }
+
+    @Test
+    void oneRecordByteOverTheDefaultCapIsRefusedWithTooLongFrameException() throws Exception {
+        // 66,120 bytes of message, within the core's cap, in 6 records of at most 13,000 bytes:
+        // 66,120 + 6 * 5 = 66,150 bytes on the wire, the default cap plus one.
+        AtomicInteger lookups = new AtomicInteger();
+        ByteBuf records = LargeClientHellos.records(LargeClientHellos.ofLength(66_120), 13_000);
+        assertEquals(Tls13SniHandler.DEFAULT_MAX_CLIENT_HELLO_LENGTH + 1, records.readableBytes());
+        Tls13SniHandler sni = receiveRecords(name -> {
+            lookups.incrementAndGet();
+            return MAPPING.map(name);
+        }, records);
+        SniCompletionEvent event = sniEvent();
+        assertInstanceOf(TooLongFrameException.class, event.cause());
+        assertEquals("ClientHello length exceeds 66149: 66150", event.cause().getMessage());
+        DecoderException error = assertInstanceOf(DecoderException.class, serverApp.exceptions.get(0));
+        assertSame(event.cause(), error.getCause().getCause());
+        int[] alert = firstRecordWritten();
+        assertEquals(21, alert[0], "an alert record");
+        assertEquals(AlertDescription.INTERNAL_ERROR.code(), alert[2]);
+        assertEquals(0, lookups.get(), "refused before the lookup");
+        assertNull(sni.selectedContext());
+        assertFalse(server.isOpen());
+    }
+
+    @Test
+    void aClientHelloOverTheCoresCapIsADecodeErrorBeforeTheLookup() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        ByteBuf records = LargeClientHellos.records(LargeClientHellos.ofLength(Limits.DEFAULT.maxClientHelloSize()
+                + 1));
+        Tls13SniHandler sni = receiveRecords(name -> {
+            lookups.incrementAndGet();
+            return MAPPING.map(name);
+        }, records);
+        assertFalse(sniEvent().isSuccess());
+        int[] alert = firstRecordWritten();
+        assertEquals(21, alert[0], "an alert record");
+        assertEquals(AlertDescription.DECODE_ERROR.code(), alert[2]);
+        assertEquals(0, lookups.get());
+        assertNull(sni.selectedContext());
+        assertFalse(server.isOpen());
     }
 
     @Test

@@ -60,7 +60,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The TLS 1.2 client state machine against a scripted server built from the same primitives (docs/architecture.md
- * §15): the full handshake for ECDSA and RSA suites, client authentication, and every refusal of the brief with
+ * §16): the full handshake for ECDSA and RSA suites, client authentication, and every refusal of the brief with
  * its alert.
  */
 class Tls12ClientHandshakeTest {

@@ -29,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,6 +229,7 @@ final class OurEnds {
         out.put("alpn", String.valueOf(s.applicationProtocol()));
         out.put("sni", String.valueOf(s.serverName()));
         out.put("hrr", String.valueOf(s.helloRetryRequest()));
+        out.put("resumed", String.valueOf(s.resumed()));
         out.put("peerCerts", String.valueOf(s.peerCertificates().size()));
         out.put("localCerts", String.valueOf(s.localCertificates().size()));
         if (!s.peerCertificates().isEmpty()) {
@@ -244,7 +247,8 @@ final class OurEnds {
      *   <li>mode=interactive: (OpenSSL s_server without -www) a line each way through the peer's stdin/stdout.</li>
      * </ul>
      * Other options: suites, groups, keyShares, sigs, alpn, cert/key, trust, peerKeyUpdate (k or K),
-     * ourKeyUpdate, close (us or peer).
+     * ourKeyUpdate, close (us or peer), pskModes, resume (true: a first connection with the same context
+     * leaves its tickets in the session cache, the outcome is the second connection's).
      *
      * @param o the options
      * @param port the peer's port on 127.0.0.1
@@ -272,7 +276,24 @@ final class OurEnds {
         if (o.containsKey("cert")) {
             b.keyManager(new File(o.get("cert")), new File(o.get("key")));
         }
+        if (o.containsKey("pskModes")) {
+            b.pskKeyExchangeModes(o.get("pskModes").split(","));
+        }
         Tls13Context context = b.build();
+        if ("true".equals(o.get("resume"))) {
+            // Two connections with one context: the first receives tickets, the second offers one.
+            Map<String, String> first = runConnection(context, o, port, peer);
+            out.put("firstResumed", String.valueOf(first.get("resumed")));
+            out.put("firstError", String.valueOf(first.get("error")));
+            out.put("cachedTickets", String.valueOf(context.sessionCache().size()));
+        }
+        out.putAll(runConnection(context, o, port, peer));
+        return out;
+    }
+
+    private static Map<String, String> runConnection(Tls13Context context, Map<String, String> o, int port, Proc peer)
+            throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
         Collector collector = new Collector(false);
         Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -294,6 +315,7 @@ final class OurEnds {
                 return out;
             }
             describe(handler.session(), out);
+            out.put("crypto", handler.context().cryptoProvider().getClass().getSimpleName());
             String mode = o.getOrDefault("mode", "echo");
             List<String> steps = new ArrayList<>();
             if ("interactive".equals(mode)) {
@@ -430,6 +452,27 @@ final class OurEnds {
     }
 
     /**
+     * For the JCA-only pass: installs BouncyCastle's JCA provider last, unless a provider already offers
+     * {@code AES/CCM/NoPadding}, as a user of the JCA-only mode does who wants the CCM suites (the JDK has no
+     * AES-CCM). Last, so every other primitive still comes from the JDK's providers.
+     *
+     * @return the provider installed, or {@code null} when none was needed
+     */
+    static Provider installCcmProvider() {
+        try {
+            javax.crypto.Cipher.getInstance("AES/CCM/NoPadding");
+            return null;
+        } catch (java.security.GeneralSecurityException e) {
+            Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+            if (Security.addProvider(bc) < 0) {
+                throw new IllegalStateException("a provider named " + bc.getName()
+                        + " is installed but has no AES-CCM");
+            }
+            return bc;
+        }
+    }
+
+    /**
      * Runs a batch of client cases inside the private network namespace the caller created. The only
      * argument is a file with one case per line: tab-separated fields {@code id}, {@code key=value}
      * options, {@code --}, then the peer server's command. Prints each outcome as
@@ -438,6 +481,9 @@ final class OurEnds {
      * @param args the batch file
      */
     public static void main(String[] args) throws Exception {
+        if ("jca".equals(System.getProperty(Tls13ContextBuilder.CRYPTO_PROPERTY))) {
+            installCcmProvider();
+        }
         List<String> lines = Files.readAllLines(new File(args[0]).toPath(), StandardCharsets.UTF_8);
         PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);

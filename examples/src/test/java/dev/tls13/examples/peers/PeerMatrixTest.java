@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -33,14 +35,22 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The interop matrix with external peers run as processes on loopback: OpenSSL 3.0 ({@code s_server},
  * {@code s_client}) and GnuTLS ({@code gnutls-serv}, {@code gnutls-cli}), each in both roles against our
  * codec. Every case checks the peer's own report (its output) and our {@link SessionInfo}. Writes the
  * matrix as Markdown to {@code target/interop.md} and prints one summary line per peer and one overall.
+ *
+ * <p>The whole matrix runs twice: with our default crypto, then in the JCA-only mode
+ * ({@code -Ddev.tls13.crypto=jca}, every primitive from the installed JCA providers; {@code target/interop-jca.md},
+ * {@code interop (JCA): ...}). The second pass is the full matrix, not a subset: it adds about as long as the
+ * first (6-20 s on this shared 2-core machine, well under the 90 s that would call for a subset), and the full one
+ * covers every suite, group and signature type in both roles. Every row checks which provider our end of
+ * its connection ran on ({@link #checkOurCrypto}), so a row that silently ran on the other one fails.
  */
 class PeerMatrixTest {
 
@@ -132,8 +142,48 @@ class PeerMatrixTest {
     record Result(Case c, String outcome, String detail) {
     }
 
-    @Test
-    void everyPeerInteroperatesWithOurClientAndServerInEveryCombination() throws Exception {
+    /** Our crypto in one pass of the matrix: the provider our ends run on, by its class name. */
+    enum Crypto {
+        DEFAULT("default", "JcaCryptoProvider", "interop"),
+        JCA("jca", "JcaOnlyCryptoProvider", "interop (JCA)");
+
+        final String property;
+        final String provider;
+        final String label;
+
+        Crypto(String property, String provider, String label) {
+            this.property = property;
+            this.provider = provider;
+            this.label = label;
+        }
+    }
+
+    /** The pass running; every builder of the pass reads {@code dev.tls13.crypto}, set to match. */
+    static volatile Crypto crypto = Crypto.DEFAULT;
+    /** Whether the current row (on this pool thread) checked which provider our end ran on. */
+    private static final ThreadLocal<Boolean> CRYPTO_CHECKED = ThreadLocal.withInitial(() -> false);
+
+    @ParameterizedTest(name = "our crypto: {0}")
+    @EnumSource(Crypto.class)
+    void everyPeerInteroperatesWithOurClientAndServerInEveryCombination(Crypto mode) throws Exception {
+        crypto = mode;
+        // The property is what -Ddev.tls13.crypto=jca sets for a whole application: every builder of this pass
+        // (our servers and clients, the examples server, the namespace batch's JVM) reads it when created.
+        System.setProperty(Tls13ContextBuilder.CRYPTO_PROPERTY, mode.property);
+        Provider ccm = mode == Crypto.JCA ? OurEnds.installCcmProvider() : null;
+        try {
+            runMatrix();
+        } finally {
+            System.clearProperty(Tls13ContextBuilder.CRYPTO_PROPERTY);
+            if (ccm != null) {
+                Security.removeProvider(ccm.getName());
+            }
+        }
+    }
+
+    private void runMatrix() throws Exception {
+        BATCH.clear();
+        batchResults = null;
         List<Case> cases = new ArrayList<>();
         Map<String, String> unavailable = new TreeMap<>();
         boolean openssl = available("openssl", unavailable);
@@ -184,7 +234,8 @@ class PeerMatrixTest {
         String markdown = report(results, unavailable, seconds);
         Path target = Path.of("target");
         Files.createDirectories(target);
-        Files.writeString(target.resolve("interop.md"), markdown);
+        String file = crypto == Crypto.DEFAULT ? "interop.md" : "interop-jca.md";
+        Files.writeString(target.resolve(file), markdown);
         List<String> failures = new ArrayList<>();
         for (Result r : results) {
             if (!r.outcome().equals("pass")) {
@@ -192,7 +243,7 @@ class PeerMatrixTest {
                         + ": " + r.detail());
             }
         }
-        assertEquals(List.of(), failures, "failed combinations (matrix in target/interop.md)");
+        assertEquals(List.of(), failures, "failed combinations (matrix in target/" + file + ")");
         // Outside CI a missing peer is reported as a skip (in CI, available(...) already failed the test).
         Assumptions.assumeTrue(unavailable.isEmpty(), "peers not run: " + unavailable);
     }
@@ -201,8 +252,12 @@ class PeerMatrixTest {
         long start = System.nanoTime();
         String outcome;
         String detail;
+        CRYPTO_CHECKED.set(false);
         try {
             detail = c.body().run();
+            if (!CRYPTO_CHECKED.get()) {
+                throw new AssertionError("the row never checked which crypto provider our end ran on");
+            }
             outcome = "pass";
         } catch (Throwable e) {
             detail = String.valueOf(e.getMessage()).replace('\n', ' ');
@@ -229,7 +284,8 @@ class PeerMatrixTest {
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append("# Interop matrix with external TLS 1.3 peers\n\n")
+        md.append("# Interop matrix with external TLS 1.3 peers (our crypto: ").append(crypto.provider)
+                .append(crypto == Crypto.JCA ? ", -Ddev.tls13.crypto=jca" : "").append(")\n\n")
                 .append("Generated by `PeerMatrixTest` (examples/src/test/java/dev/tls13/examples/peers) from a real ")
                 .append("run: every row started the peer as a process on 127.0.0.1 (gnutls-serv inside a private ")
                 .append("network namespace with only loopback), checked the peer's own output and our `session()`. ")
@@ -239,12 +295,12 @@ class PeerMatrixTest {
         md.append("Peers: ").append(version("openssl", "version")).append("; ")
                 .append(version("gnutls-cli", "--version")).append(".\n\n");
         for (Map.Entry<String, int[]> e : perPeer.entrySet()) {
-            String line = "interop " + e.getKey() + ": " + e.getValue()[0] + " combinations passed, "
+            String line = crypto.label + " " + e.getKey() + ": " + e.getValue()[0] + " combinations passed, "
                     + e.getValue()[1] + " failed";
             System.out.println(line);
             md.append("- `").append(line).append("`\n");
         }
-        String overall = "interop: " + passed + " combinations passed, " + failed + " failed";
+        String overall = crypto.label + ": " + passed + " combinations passed, " + failed + " failed";
         System.out.println(overall + " (" + seconds + " s)");
         md.append("- `").append(overall).append("`\n\n");
         for (Map.Entry<String, String> e : unavailable.entrySet()) {
@@ -346,6 +402,21 @@ class PeerMatrixTest {
         if (!condition) {
             throw new AssertionError(what + " | peer said: " + tail(peerOutput));
         }
+    }
+
+    /**
+     * Checks that our end of this row's connection ran on the pass's crypto provider, and records that the row
+     * checked it.
+     *
+     * @param provider the class name of the provider our end's context ran on
+     * @param where what reported it, for the failure message
+     */
+    static void checkOurCrypto(String provider, String where) {
+        if (!crypto.provider.equals(provider)) {
+            throw new AssertionError("our end ran on " + provider + ", expected " + crypto.provider + " (" + where
+                    + ")");
+        }
+        CRYPTO_CHECKED.set(true);
     }
 
     private static String ours(Map<String, String> out) {
@@ -474,6 +545,7 @@ class PeerMatrixTest {
 
     static String ok(Map<String, String> out) {
         check(!out.containsKey("error"), "our side failed: " + out.get("error"), out);
+        checkOurCrypto(out.get("crypto"), "our client's context");
         return "suite " + out.get("suite") + ", group " + out.get("group") + ", peer sig " + out.get("peerSig");
     }
 
@@ -608,6 +680,24 @@ class PeerMatrixTest {
                     "s_server received our close_notify", out);
             return detail + ", s_server got close_notify";
         }));
+        cases.add(new Case(peer, role, "resumption", "psk_dhe_ke (second connection offers a ticket)", () -> {
+            Map<String, String> out = openssl(opts("mode", "www", "resume", "true"), sServer(KeyType.RSA_2048, "-www"));
+            String detail = ok(out);
+            check("false".equals(out.get("firstResumed")) && "2".equals(out.get("cachedTickets")),
+                    "2 tickets from the first connection", out);
+            check("true".equals(out.get("resumed")) && !"null".equals(out.get("group")), "resumed with (EC)DHE", out);
+            check(out.get("received").contains("Reused, TLSv1.3"), "s_server page says Reused", out);
+            return detail + ", resumed; s_server: Reused, TLSv1.3";
+        }));
+        cases.add(new Case(peer, role, "resumption", "psk_ke (-allow_no_dhe_kex, we offer psk_ke only)", () -> {
+            Map<String, String> out = openssl(opts("mode", "www", "resume", "true", "pskModes", "psk_ke"),
+                    sServer(KeyType.RSA_2048, "-www", "-allow_no_dhe_kex"));
+            String detail = ok(out);
+            check("true".equals(out.get("resumed")) && "null".equals(out.get("group")), "resumed without (EC)DHE",
+                    out);
+            check(out.get("received").contains("Reused, TLSv1.3"), "s_server page says Reused", out);
+            return detail + ", resumed with psk_ke; s_server: Reused, TLSv1.3";
+        }));
         cases.add(new Case(peer, role, "1 MiB transfer", "s_server -WWW serves big.bin", () -> {
             Map<String, String> out = openssl(opts("mode", "www", "path", "big.bin"), sServer(KeyType.RSA_2048,
                     "-WWW"));
@@ -640,6 +730,8 @@ class PeerMatrixTest {
                 OurEnds.Collector conn = s.awaitConnection();
                 check(conn.handler.handshakeFuture().isSuccess(), "our server's handshake: "
                         + conn.handler.handshakeFuture().cause(), peer.output());
+                checkOurCrypto(conn.handler.context().cryptoProvider().getClass().getSimpleName(),
+                        "our server's context");
                 check(peer.await(ready, OurEnds.WAIT_SECONDS), "peer printed '" + ready + "'", peer.output());
                 script.run(peer, conn);
                 peer.closeStdin();
@@ -853,6 +945,7 @@ class PeerMatrixTest {
         Files.write(file, BATCH, StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "bash", "-c", "ip link set lo up && exec \"$@\"",
                 "bash", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + Tls13ContextBuilder.CRYPTO_PROPERTY + "=" + crypto.property,
                 "-cp", System.getProperty("java.class.path"), OurEnds.class.getName(), file.toString()));
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try (Proc p = Proc.start(cmd, dir.toFile())) {
@@ -940,6 +1033,25 @@ class PeerMatrixTest {
             String detail = ok(out);
             check("true".equals(out.get("hrr")) && "secp384r1".equals(out.get("group")), "HRR to secp384r1", out);
             return detail + ", HRR; gnutls-serv: " + description(out.get("peerOutput"));
+        })));
+        cases.add(new Case(peer, role, "resumption", "psk_dhe_ke (second connection offers a ticket)",
+                gnutlsServ(opts("resume", "true"), gServ(KeyType.RSA_2048, T13, "--echo", "--disable-client-cert"),
+                        out -> {
+            String detail = ok(out);
+            check("false".equals(out.get("firstResumed")) && !"0".equals(out.get("cachedTickets")),
+                    "tickets from the first connection", out);
+            check("true".equals(out.get("resumed")) && !"null".equals(out.get("group")), "resumed with (EC)DHE", out);
+            check(out.get("steps").contains("echo complete=true"), "echo after resumption", out);
+            return detail + ", resumed (" + out.get("cachedTickets") + " tickets cached)";
+        })));
+        cases.add(new Case(peer, role, "resumption", "psk_ke (we offer psk_ke only)",
+                gnutlsServ(opts("resume", "true", "pskModes", "psk_ke"),
+                        gServ(KeyType.RSA_2048, T13 + ":+PSK", "--echo", "--disable-client-cert"), out -> {
+            String detail = ok(out);
+            check("true".equals(out.get("resumed")) && "null".equals(out.get("group")), "resumed without (EC)DHE",
+                    out);
+            check(out.get("steps").contains("echo complete=true"), "echo after resumption", out);
+            return detail + ", resumed with psk_ke";
         })));
         cases.add(new Case(peer, role, "ALPN", "h2 (--alpn-fatal)", gnutlsServ(opts("alpn", "h2"),
                 gServ(KeyType.RSA_2048, all, "--echo",
@@ -1166,6 +1278,8 @@ class PeerMatrixTest {
     // ---- curl and the JDK's HTTP clients against the examples server (HttpsServer, in-process)
 
     static final String PAGE_TITLE = "netty-tls13-codec test server";
+    /** The page's line naming the provider the examples server's context runs on. */
+    static final String PAGE_CRYPTO = "^Crypto provider: +(\\S+)$";
 
     private void curlCases(List<Case> cases, Path certificate) {
         String peer = "curl";
@@ -1180,6 +1294,7 @@ class PeerMatrixTest {
                     check(p.awaitExit(20), "curl finished", p.output());
                     String o = p.output();
                     check(o.contains(PAGE_TITLE) && o.contains("Protocol:           TLSv1.3"), "page over TLS 1.3", o);
+                    checkOurCrypto(match(o, PAGE_CRYPTO), "the examples server's page");
                     check(o.contains("Cipher suite:       " + suite), "examples server: suite " + suite, o);
                     check(o.contains("SSL connection using TLSv1.3 / " + suite), "curl: SSL connection using", o);
                     check(o.contains("SNI server name:    localhost") && o.contains("ALPN protocol:      http/1.1"),
@@ -1201,6 +1316,7 @@ class PeerMatrixTest {
                         String o = p.output();
                         check(o.contains(PAGE_TITLE) && o.contains("Key exchange group: x25519\n")
                                 && o.contains("HelloRetryRequest:  no"), "page: x25519 without HRR", o);
+                        checkOurCrypto(match(o, PAGE_CRYPTO), "the examples server's page");
                         return "page: Key exchange group: x25519, HelloRetryRequest: no";
                     }
                 }));
@@ -1234,6 +1350,7 @@ class PeerMatrixTest {
                 String body = response.body();
                 javax.net.ssl.SSLSession session = response.sslSession().orElseThrow();
                 check(response.statusCode() == 200 && body.contains(PAGE_TITLE), "page", body);
+                checkOurCrypto(match(body, PAGE_CRYPTO), "the examples server's page");
                 check(session.getProtocol().equals("TLSv1.3") && session.getCipherSuite().equals(suite),
                         "JDK session " + session.getProtocol() + " " + session.getCipherSuite(), body);
                 check(body.contains("Cipher suite:       " + suite), "examples server: suite", body);
@@ -1256,6 +1373,7 @@ class PeerMatrixTest {
                     body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
                 check(connection.getResponseCode() == 200 && body.contains(PAGE_TITLE), "page", body);
+                checkOurCrypto(match(body, PAGE_CRYPTO), "the examples server's page");
                 check(body.contains("Protocol:           TLSv1.3") && body.contains("Cipher suite:       " + suite),
                         "TLS 1.3 with the suite the JDK reports (" + suite + ")", body);
                 // The JDK has no hybrid group: the examples server (hybrids first) takes its x25519 share.
