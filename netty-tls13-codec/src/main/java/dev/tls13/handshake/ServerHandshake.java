@@ -172,6 +172,11 @@ public final class ServerHandshake {
                 // RFC 8446 §D.4: a server in compatibility mode sends its CCS after its first handshake message.
                 out.sendChangeCipherSpec();
             }
+            if (hello.extensions().contains(ExtensionType.EARLY_DATA)) {
+                // RFC 8446 §4.2.10: after a HelloRetryRequest the server "ignores early data by skipping all
+                // records with an external content type of "application_data"".
+                out.skipEarlyData();
+            }
             return new ExpectSecondClientHello(config, hello, transcript, choice, cookie);
         }
 
@@ -283,6 +288,11 @@ public final class ServerHandshake {
         }
         out.installWriteKeys(secrets.server().keys(params.aead()));
         out.installReadKeys(secrets.client().keys(params.aead()));
+        if (!retried && hello.extensions().contains(ExtensionType.EARLY_DATA)) {
+            // RFC 8446 §4.2.10: we do not accept 0-RTT, so we "skip past early data by attempting to deprotect
+            // received records using the handshake traffic key" and answer with a regular 1-RTT handshake.
+            out.skipEarlyData();
+        }
 
         List<Extension> encrypted = new ArrayList<>();
         if (choice.serverNameUsed()) {

@@ -60,6 +60,10 @@ final class HandshakeHarness {
     record Keys(boolean write, String key, String iv) implements Effect {
     }
 
+    /** skipEarlyData. */
+    record SkipEarlyData() implements Effect {
+    }
+
     /** handshakeComplete. */
     record Complete(HandshakeSummary session) implements Effect {
     }
@@ -105,6 +109,11 @@ final class HandshakeHarness {
         public void installReadKeys(TrafficKeys keys) {
             effects.add(new Keys(false, Hex.encode(keys.key()), Hex.encode(keys.iv())));
             keys.destroy();
+        }
+
+        @Override
+        public void skipEarlyData() {
+            effects.add(new SkipEarlyData());
         }
 
         @Override
