@@ -81,7 +81,8 @@ public final class Tls13Context {
                     .applicationProtocols(b.applicationProtocols)
                     .failOnAlpnMismatch(b.failOnApplicationProtocolMismatch)
                     .helloRetryRequestCookie(b.helloRetryRequestCookie).clientAuth(b.clientAuth)
-                    .clientTrustManager(clientTrust).certificateAuthorities(b.certificateAuthorities).build();
+                    .clientTrustManager(clientTrust).certificateAuthorities(b.certificateAuthorities)
+                    .sessionTickets(b.sessionTicketCount, b.sessionTicketLifetime).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();

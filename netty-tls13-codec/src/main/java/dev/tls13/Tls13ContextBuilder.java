@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -92,6 +93,8 @@ public final class Tls13ContextBuilder {
     long keyUpdateAfterRecords = Limits.DEFAULT.keyUpdateAfterRecords();
     CryptoProvider cryptoProvider = defaultCryptoProvider();
     Tls13KeyLog keyLog;
+    int sessionTicketCount = 2;
+    Duration sessionTicketLifetime = Duration.ofHours(2);
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -732,6 +735,41 @@ public final class Tls13ContextBuilder {
     public Tls13ContextBuilder keyLog(Tls13KeyLog keyLog) {
         // Tls13KeyLog.disabled() (e.g. fromEnvironment() without SSLKEYLOGFILE) formats no secret at all.
         this.keyLog = keyLog == Tls13KeyLog.disabled() ? null : keyLog;
+        return this;
+    }
+
+    /**
+     * How many NewSessionTickets a server sends after each handshake (RFC 8446 §4.6.1; default 2, 0 for none).
+     * Only a client that sent psk_key_exchange_modes with psk_dhe_ke gets tickets (RFC 8446 §4.2.9), as with the
+     * JDK and BoringSSL. Tickets are sent once the client's Finished verified, so after client authentication they
+     * carry the client's identity. A client context ignores this setting.
+     *
+     * @param count tickets per handshake, 0 to 255
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public Tls13ContextBuilder sessionTicketCount(int count) {
+        if (count < 0 || count > 255) {
+            throw new IllegalArgumentException("session ticket count must be 0 to 255: " + count);
+        }
+        sessionTicketCount = count;
+        return this;
+    }
+
+    /**
+     * The lifetime of the session tickets a server issues, its ticket_lifetime (RFC 8446 §4.6.1; default 2 hours,
+     * at most 7 days). A client context ignores this setting.
+     *
+     * @param lifetime the lifetime, 1 second to 7 days
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public Tls13ContextBuilder sessionTicketLifetime(Duration lifetime) {
+        // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)".
+        if (lifetime.toSeconds() < 1 || lifetime.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("session ticket lifetime must be 1 s to 7 days: " + lifetime);
+        }
+        sessionTicketLifetime = lifetime;
         return this;
     }
 

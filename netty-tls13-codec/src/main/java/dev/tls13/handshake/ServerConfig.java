@@ -4,6 +4,7 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -26,6 +27,7 @@ public final class ServerConfig {
     private final ClientAuth clientAuth;
     private final X509ExtendedTrustManager clientTrustManager;
     private final boolean certificateAuthorities;
+    private final SessionTickets sessionTickets;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -45,6 +47,10 @@ public final class ServerConfig {
         failOnAlpnMismatch = b.failOnAlpnMismatch;
         helloRetryRequestCookie = b.helloRetryRequestCookie;
         certificateAuthorities = b.certificateAuthorities;
+        // A copy of a configuration keeps its ticket key, so tickets of one stay valid with the other.
+        sessionTickets = b.sessionTickets != null
+                ? b.sessionTickets.with(b.sessionTicketCount, b.sessionTicketLifetime)
+                : SessionTickets.generate(crypto, b.sessionTicketCount, b.sessionTicketLifetime);
     }
 
     /**
@@ -72,7 +78,8 @@ public final class ServerConfig {
                 .signatureSchemes(signatureSchemes).applicationProtocols(applicationProtocols)
                 .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(helloRetryRequestCookie)
                 .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
-                .certificateAuthorities(certificateAuthorities);
+                .certificateAuthorities(certificateAuthorities)
+                .sessionTickets(sessionTickets.count(), sessionTickets.lifetime()).keepTicketKey(sessionTickets);
     }
 
     /** @return the crypto provider */
@@ -145,6 +152,11 @@ public final class ServerConfig {
         return certificateAuthorities;
     }
 
+    /** @return the NewSessionTicket setting and ticket key (docs/architecture.md §15) */
+    SessionTickets sessionTickets() {
+        return sessionTickets;
+    }
+
     /**
      * Collects the settings of a {@link ServerConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
@@ -161,6 +173,9 @@ public final class ServerConfig {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private X509ExtendedTrustManager clientTrustManager;
         private boolean certificateAuthorities = true;
+        private int sessionTicketCount = SessionTickets.DEFAULT_COUNT;
+        private Duration sessionTicketLifetime = SessionTickets.DEFAULT_LIFETIME;
+        private SessionTickets sessionTickets;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -285,6 +300,27 @@ public final class ServerConfig {
          */
         public Builder certificateAuthorities(boolean certificateAuthorities) {
             this.certificateAuthorities = certificateAuthorities;
+            return this;
+        }
+
+        /**
+         * Sets how many NewSessionTickets the server sends after each handshake and their lifetime
+         * (RFC 8446 §4.6.1); only a client that sent psk_key_exchange_modes with psk_dhe_ke gets them.
+         *
+         * @param count tickets per handshake, 0 to 255; 0 sends none (default 2)
+         * @param lifetime the ticket_lifetime, 1 s to 7 days (default 2 hours)
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder sessionTickets(int count, Duration lifetime) {
+            SessionTickets.check(count, lifetime);
+            this.sessionTicketCount = count;
+            this.sessionTicketLifetime = lifetime;
+            return this;
+        }
+
+        private Builder keepTicketKey(SessionTickets tickets) {
+            this.sessionTickets = tickets;
             return this;
         }
 

@@ -318,7 +318,8 @@ public final class ServerHandshake {
         HandshakeSummary session = new HandshakeSummary(params.suite(), choice.group(), null,
                 choice.certificate().scheme(), choice.applicationProtocol().orElse(null),
                 choice.serverName().orElse(null), List.of(), chain, retried, false);
-        Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session);
+        boolean tickets = config.sessionTickets().count() > 0 && SessionTickets.wanted(hello.extensions());
+        Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session, tickets);
         if (request.isPresent()) {
             return new ExpectClientCertificate(sent, request.get());
         }
@@ -354,9 +355,11 @@ public final class ServerHandshake {
      * @param secrets the handshake-stage secrets
      * @param application the application traffic secrets (the server's write key is installed)
      * @param session what was negotiated, without the client's certificate yet
+     * @param tickets whether to send NewSessionTickets once the client's Finished verified
      */
     record Sent(ServerConfig config, Transcript transcript, CipherSuiteParams params, byte[] clientRandom,
-                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, HandshakeSummary session) {
+                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, HandshakeSummary session,
+                boolean tickets) {
         void destroy() {
             secrets.destroy();
             application.client().destroy();
@@ -430,6 +433,11 @@ public final class ServerHandshake {
             Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
                     s.application().server(), resumption, s.clientRandom());
             Connected connected = new Connected(traffic, session, verified, s.config().clientAuth(), client);
+            if (s.tickets()) {
+                // RFC 8446 §4.6.1: tickets follow the client's Finished, so they carry the client's verified
+                // identity; they are queued before any application data we write.
+                s.config().sessionTickets().issue(s.config().crypto(), resumption, session, out);
+            }
             out.handshakeComplete(session);
             return connected;
         }

@@ -1,7 +1,7 @@
 package dev.tls13.keys;
 
 /** Where a PSK came from, which selects the binder key label (RFC 8446 §7.1, §4.2.11.2). */
-enum PskType {
+public enum PskType {
     /** A PSK provisioned outside TLS: binder key label "ext binder". */
     EXTERNAL(HkdfLabel.EXT_BINDER),
     /** A PSK from a NewSessionTicket (RFC 8446 §4.6.1): binder key label "res binder". */

@@ -331,6 +331,8 @@ final class HandshakeHarness {
         ClientAuth clientAuth = ClientAuth.NONE;
         X509ExtendedTrustManager clientTrust;
         boolean certificateAuthorities;
+        int ticketCount = 2;
+        java.time.Duration ticketLifetime = java.time.Duration.ofHours(2);
 
         ServerConfig build() {
             ServerConfig.Builder b = ServerConfig.builder(crypto, new CertificateSelector(certificates));
@@ -339,7 +341,8 @@ final class HandshakeHarness {
             }
             return b.cipherSuites(suites).signatureSchemes(schemes).applicationProtocols(alpn)
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
-                    .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities).build();
+                    .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities)
+                    .sessionTickets(ticketCount, ticketLifetime).build();
         }
     }
 
