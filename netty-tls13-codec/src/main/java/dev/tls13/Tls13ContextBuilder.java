@@ -95,6 +95,8 @@ public final class Tls13ContextBuilder {
     Tls13KeyLog keyLog;
     int sessionTicketCount = 2;
     Duration sessionTicketLifetime = Duration.ofHours(2);
+    List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
+    Duration sessionTicketKeyRotation = Duration.ofHours(1);
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -770,6 +772,40 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("session ticket lifetime must be 1 s to 7 days: " + lifetime);
         }
         sessionTicketLifetime = lifetime;
+        return this;
+    }
+
+    /**
+     * The keys that seal and open a server's session tickets, for a fleet of servers that resume each other's
+     * sessions (the counterpart of Netty's {@code OpenSslSessionContext.setTicketKeys}): the first key seals new
+     * tickets, every key opens tickets sealed under it. Without keys (the default) the server generates its own
+     * and rotates them every {@link #sessionTicketKeyRotation rotation period}. Replace them at run time with
+     * {@link Tls13Context#setTicketKeys}. A client context ignores this setting.
+     *
+     * @param keys the keys, the current one first; none for generated keys
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTicketKeys(Tls13SessionTicketKey... keys) {
+        for (Tls13SessionTicketKey k : keys) {
+            Objects.requireNonNull(k, "keys");
+        }
+        sessionTicketKeys = List.of(keys);
+        return this;
+    }
+
+    /**
+     * How long a generated session ticket key seals new tickets (default 1 hour) before a new one takes over;
+     * a retired key still opens tickets for one ticket lifetime. A shorter period limits what a stolen key
+     * exposes. Ignored when {@link #sessionTicketKeys keys are supplied}, and by a client context.
+     *
+     * @param rotation the period, at least 1 second
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTicketKeyRotation(Duration rotation) {
+        if (rotation.toSeconds() < 1) {
+            throw new IllegalArgumentException("session ticket key rotation must be at least 1 s: " + rotation);
+        }
+        sessionTicketKeyRotation = rotation;
         return this;
     }
 

@@ -58,13 +58,31 @@ final class Secrets {
      */
     static HandshakeTraffic handshake(CryptoProvider crypto, HashAlgorithm hash, byte[] sharedSecret,
                                       byte[] helloHash, byte[] clientRandom, HandshakeOutput out) {
-        EarlySecret early = EarlySecret.withoutPsk(crypto, hash);
+        return handshake(EarlySecret.withoutPsk(crypto, hash), sharedSecret, helloHash, clientRandom, out);
+    }
+
+    /**
+     * Runs Early Secret → Handshake Secret → the handshake traffic secrets and the master secret from a given
+     * Early Secret: a resumption's (RFC 8446 §7.1), with psk_dhe_ke or, without a shared secret, psk_ke.
+     *
+     * @param early the Early Secret; owned: destroyed here
+     * @param sharedSecret the (EC)DHE shared secret, zeroed here; {@code null} for psk_ke
+     * @param helloHash Transcript-Hash(ClientHello...ServerHello)
+     * @param clientRandom for key-log lines
+     * @param out where key-log lines go
+     * @return the secrets, owned by the caller
+     */
+    static HandshakeTraffic handshake(EarlySecret early, byte[] sharedSecret, byte[] helloHash, byte[] clientRandom,
+                                      HandshakeOutput out) {
         HandshakeSecret handshake;
         try {
-            handshake = early.handshakeSecret(sharedSecret);
+            handshake = sharedSecret == null ? early.handshakeSecretWithoutKeyExchange()
+                    : early.handshakeSecret(sharedSecret);
         } finally {
             early.destroy();
-            Arrays.fill(sharedSecret, (byte) 0);
+            if (sharedSecret != null) {
+                Arrays.fill(sharedSecret, (byte) 0);
+            }
         }
         try {
             TrafficSecret client = handshake.clientHandshakeTrafficSecret(helloHash);

@@ -28,6 +28,7 @@ public final class ServerConfig {
     private final X509ExtendedTrustManager clientTrustManager;
     private final boolean certificateAuthorities;
     private final SessionTickets sessionTickets;
+    private final boolean pskKe;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -47,10 +48,11 @@ public final class ServerConfig {
         failOnAlpnMismatch = b.failOnAlpnMismatch;
         helloRetryRequestCookie = b.helloRetryRequestCookie;
         certificateAuthorities = b.certificateAuthorities;
-        // A copy of a configuration keeps its ticket key, so tickets of one stay valid with the other.
-        sessionTickets = b.sessionTickets != null
-                ? b.sessionTickets.with(b.sessionTicketCount, b.sessionTicketLifetime)
-                : SessionTickets.generate(crypto, b.sessionTicketCount, b.sessionTicketLifetime);
+        // A copy of a configuration keeps its key ring, so tickets of one stay valid with the other.
+        SessionTicketKeys keys = b.sessionTicketKeys != null ? b.sessionTicketKeys
+                : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
+        sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys);
+        pskKe = b.pskKe;
     }
 
     /**
@@ -79,7 +81,8 @@ public final class ServerConfig {
                 .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(helloRetryRequestCookie)
                 .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
                 .certificateAuthorities(certificateAuthorities)
-                .sessionTickets(sessionTickets.count(), sessionTickets.lifetime()).keepTicketKey(sessionTickets);
+                .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
+                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe);
     }
 
     /** @return the crypto provider */
@@ -152,7 +155,22 @@ public final class ServerConfig {
         return certificateAuthorities;
     }
 
-    /** @return the NewSessionTicket setting and ticket key (docs/architecture.md §15) */
+    /** @return the key ring of the session tickets (docs/architecture.md §15) */
+    public SessionTicketKeys sessionTicketKeys() {
+        return sessionTickets.keys();
+    }
+
+    /**
+     * Whether a resumption may use psk_ke, without (EC)DHE (RFC 8446 §4.2.9), when the client lists it: no forward
+     * secrecy for the resumed session, in exchange for no key exchange.
+     *
+     * @return {@code true} to select psk_ke whenever the client offers it
+     */
+    public boolean pskKe() {
+        return pskKe;
+    }
+
+    /** @return the NewSessionTicket setting and its key ring (docs/architecture.md §15) */
     SessionTickets sessionTickets() {
         return sessionTickets;
     }
@@ -175,7 +193,8 @@ public final class ServerConfig {
         private boolean certificateAuthorities = true;
         private int sessionTicketCount = SessionTickets.DEFAULT_COUNT;
         private Duration sessionTicketLifetime = SessionTickets.DEFAULT_LIFETIME;
-        private SessionTickets sessionTickets;
+        private SessionTicketKeys sessionTicketKeys;
+        private boolean pskKe;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -319,8 +338,27 @@ public final class ServerConfig {
             return this;
         }
 
-        private Builder keepTicketKey(SessionTickets tickets) {
-            this.sessionTickets = tickets;
+        /**
+         * Sets the key ring that seals and opens session tickets; without one, each built configuration generates
+         * its own keys and rotates them hourly.
+         *
+         * @param keys the ring, shared by the configurations built with it; {@code null} for a new one per build
+         * @return this builder
+         */
+        public Builder sessionTicketKeys(SessionTicketKeys keys) {
+            this.sessionTicketKeys = keys;
+            return this;
+        }
+
+        /**
+         * Sets whether a resumption may use psk_ke (no (EC)DHE, RFC 8446 §4.2.9) when the client lists it
+         * (default {@code false}: psk_dhe_ke only).
+         *
+         * @param pskKe whether to select psk_ke when offered
+         * @return this builder
+         */
+        public Builder pskKe(boolean pskKe) {
+            this.pskKe = pskKe;
             return this;
         }
 

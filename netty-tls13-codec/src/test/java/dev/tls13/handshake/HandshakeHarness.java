@@ -333,6 +333,9 @@ final class HandshakeHarness {
         boolean certificateAuthorities;
         int ticketCount = 2;
         java.time.Duration ticketLifetime = java.time.Duration.ofHours(2);
+        boolean pskKe;
+        /** The ticket key ring; {@code null} for a new one per configuration. */
+        SessionTicketKeys ticketKeys;
 
         ServerConfig build() {
             ServerConfig.Builder b = ServerConfig.builder(crypto, new CertificateSelector(certificates));
@@ -342,7 +345,7 @@ final class HandshakeHarness {
             return b.cipherSuites(suites).signatureSchemes(schemes).applicationProtocols(alpn)
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
                     .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities)
-                    .sessionTickets(ticketCount, ticketLifetime).build();
+                    .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys).build();
         }
     }
 

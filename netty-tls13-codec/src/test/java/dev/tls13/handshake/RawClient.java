@@ -27,6 +27,7 @@ import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.NewSessionTicket;
 import dev.tls13.wire.ProtocolVersion;
 import dev.tls13.wire.ServerHello;
+import dev.tls13.wire.SignatureScheme;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +56,10 @@ final class RawClient {
     final CryptoProvider crypto = HandshakeHarness.CRYPTO;
     List<CipherSuite> suites = List.of(CipherSuite.TLS_AES_128_GCM_SHA256);
     NamedGroup group = NamedGroup.X25519;
+    /** supported_groups; the key share is for {@link #group} (then the HelloRetryRequest's). */
+    List<NamedGroup> supportedGroups = null;
+    /** The client's certificate and key, sent when the server asks (RFC 8446 §4.4.2). */
+    CertifiedKey credentials;
     String serverName = HandshakeHarness.HOST;
     List<String> alpn = List.of();
     /** psk_key_exchange_modes: {psk_dhe_ke} unless changed; empty for none. */
@@ -70,6 +75,7 @@ final class RawClient {
     final List<Ticket> tickets = new ArrayList<>();
     ServerHello serverHello;
     boolean pskAccepted;
+    boolean helloRetryRequest;
     int selectedIdentity = -1;
     HandshakeSummary session;
 
@@ -77,19 +83,26 @@ final class RawClient {
         server = ServerHandshake.start(config);
     }
 
-    /** Encodes the ClientHello, with correct binders (then passed through {@link #binderMutator}). */
-    byte[] clientHello(KeyExchange share, byte[] random) {
+    /**
+     * Encodes the ClientHello, with correct binders (then passed through {@link #binderMutator}).
+     *
+     * @param share our key share
+     * @param random the client random
+     * @param first after a HelloRetryRequest: the first ClientHello; else {@code null}
+     * @param retry after a HelloRetryRequest: the HelloRetryRequest; else {@code null}
+     */
+    byte[] clientHello(KeyExchange share, NamedGroup shareGroup, byte[] random, byte[] first, byte[] retry) {
         List<Extension> extensions = new ArrayList<>();
         if (serverName != null) {
             extensions.add(Extension.ServerName.of(serverName));
         }
-        extensions.add(new Extension.SupportedGroups(List.of(group)));
+        extensions.add(new Extension.SupportedGroups(supportedGroups == null ? List.of(group) : supportedGroups));
         extensions.add(new Extension.SignatureAlgorithms(SignatureSchemes.DEFAULT));
         if (!alpn.isEmpty()) {
             extensions.add(Extension.Alpn.of(alpn.toArray(new String[0])));
         }
         extensions.add(new Extension.SupportedVersionsClientHello(List.of(ProtocolVersion.TLS_1_3)));
-        extensions.add(new Extension.KeyShareClientHello(List.of(new Extension.KeyShareEntry(group,
+        extensions.add(new Extension.KeyShareClientHello(List.of(new Extension.KeyShareEntry(shareGroup,
                 share.publicKey()))));
         if (!pskModes.isEmpty()) {
             extensions.add(new Extension.PskKeyExchangeModes(pskModes));
@@ -113,12 +126,16 @@ final class RawClient {
         int truncated = encoded.length - placeholder.bindersLength();
         List<byte[]> binders = new ArrayList<>();
         for (Offer o : offers) {
-            // RFC 8446 §4.2.11.2: the binder covers the ClientHello up to, not including, the binders list.
+            // RFC 8446 §4.2.11.2: the binder covers the ClientHello up to, not including, the binders list; after
+            // a HelloRetryRequest, message_hash(ClientHello1) and the HelloRetryRequest come first.
             Transcript t = Transcript.of(crypto, o.hash());
+            if (first != null) {
+                t.add(first);
+                t.addHelloRetryRequest(retry);
+            }
             t.add(encoded, 0, truncated);
-            byte[] hash = t.currentHash();
             EarlySecret early = EarlySecret.withPsk(crypto, o.hash(), o.psk());
-            binders.add(early.binder(PskType.RESUMPTION, hash));
+            binders.add(early.binder(PskType.RESUMPTION, t.currentHash()));
             early.destroy();
         }
         withPsk.set(withPsk.size() - 1, new Extension.PreSharedKeyClientHello(identities,
@@ -127,19 +144,35 @@ final class RawClient {
                 new Extensions(withPsk)));
     }
 
-    /** Runs a whole handshake: the ClientHello, the server's flight, our Finished, the tickets. */
+    /** Runs a whole handshake: the ClientHello(s), the server's flight, our Finished, the tickets. */
     RawClient handshake() throws TlsException {
         KeyExchange share = crypto.generateKeyExchange(algorithm(group));
         byte[] random = new byte[32];
         crypto.nextBytes(random);
-        byte[] hello = clientHello(share, random);
+        byte[] hello = clientHello(share, group, random, null, null);
         server = server.on(HandshakeHarness.decode(hello), hello, serverOut);
         List<byte[]> flight = serverOut.sent();
         serverHello = (ServerHello) HandshakeHarness.decode(flight.get(0));
         CipherSuiteParams params = CipherSuiteParams.of(serverHello.cipherSuite());
         Transcript transcript = Transcript.of(crypto, params.hash());
         transcript.add(hello);
-        transcript.add(flight.get(0));
+        int first = 0;
+        if (serverHello.isHelloRetryRequest()) {
+            helloRetryRequest = true;
+            byte[] retry = flight.get(0);
+            transcript.addHelloRetryRequest(retry);
+            NamedGroup requested = serverHello.extensions().find(Extension.KeyShareHelloRetryRequest.class)
+                    .orElseThrow().selectedGroup();
+            share.destroy();
+            share = crypto.generateKeyExchange(algorithm(requested));
+            byte[] second = clientHello(share, requested, random, hello, retry);
+            transcript.add(second);
+            first = serverOut.sent().size();
+            server = server.on(HandshakeHarness.decode(second), second, serverOut);
+            flight = serverOut.sent();
+            serverHello = (ServerHello) HandshakeHarness.decode(flight.get(first));
+        }
+        transcript.add(flight.get(first));
         Optional<Extension.PreSharedKeyServerHello> psk = serverHello.extensions()
                 .find(Extension.PreSharedKeyServerHello.class);
         EarlySecret early;
@@ -168,15 +201,26 @@ final class RawClient {
         TrafficSecret serverSecret = handshake.serverHandshakeTrafficSecret(helloHash);
         MasterSecret master = handshake.masterSecret();
         handshake.destroy();
-        int i = 1;
+        int i = first + 1;
+        boolean certificateRequested = false;
         for (; i < flight.size(); i++) {
             byte[] m = flight.get(i);
             transcript.add(m);
+            certificateRequested |= (m[0] & 0xFF) == HandshakeType.CERTIFICATE_REQUEST.code();
             if ((m[0] & 0xFF) == HandshakeType.FINISHED.code()) {
                 break;
             }
         }
         assertTrue(i < flight.size(), "the server sent its Finished");
+        if (certificateRequested) {
+            byte[] certificate = HandshakeCodec.encode(Messages.certificate(new byte[0], credentials.chain()));
+            transcript.add(certificate);
+            server = server.on(HandshakeHarness.decode(certificate), certificate, serverOut);
+            byte[] verify = HandshakeCodec.encode(Proofs.sign(crypto, SignatureScheme.ECDSA_SECP256R1_SHA256,
+                    credentials.key(), false, transcript.currentHash()));
+            transcript.add(verify);
+            server = server.on(HandshakeHarness.decode(verify), verify, serverOut);
+        }
         byte[] finished = HandshakeCodec.encode(new Finished(client.finishedVerifyData(transcript.currentHash())));
         transcript.add(finished);
         int before = serverOut.sent().size();
