@@ -88,7 +88,7 @@ public final class Tls13Context {
                             ? SessionTicketKeys.rotating(b.cryptoProvider, b.sessionTicketKeyRotation,
                                     b.sessionTicketLifetime)
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
-                                    keys(b.sessionTicketKeys))).build();
+                                    keys(b.sessionTicketKeys))).pskKe(b.allowNoDheKeyExchange).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();

@@ -97,6 +97,7 @@ public final class Tls13ContextBuilder {
     Duration sessionTicketLifetime = Duration.ofHours(2);
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
     Duration sessionTicketKeyRotation = Duration.ofHours(1);
+    boolean allowNoDheKeyExchange;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -806,6 +807,20 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("session ticket key rotation must be at least 1 s: " + rotation);
         }
         sessionTicketKeyRotation = rotation;
+        return this;
+    }
+
+    /**
+     * Whether a server resumes with psk_ke, without an (EC)DHE exchange, when the client lists it (RFC 8446
+     * §4.2.9; OpenSSL's {@code SSL_OP_ALLOW_NO_DHE_KEX}; default {@code false}: psk_dhe_ke only). A psk_ke
+     * resumption saves the key exchange but its traffic keys depend on the ticket's PSK alone: whoever learns the
+     * ticket key and the PSK's session can decrypt it, so it has no forward secrecy. A client context ignores it.
+     *
+     * @param allow whether to select psk_ke when a client offers it
+     * @return this builder
+     */
+    public Tls13ContextBuilder allowNoDheKeyExchange(boolean allow) {
+        allowNoDheKeyExchange = allow;
         return this;
     }
 
