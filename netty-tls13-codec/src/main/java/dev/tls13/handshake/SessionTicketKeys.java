@@ -58,16 +58,18 @@ public final class SessionTicketKeys {
      * @param crypto the random source and clock
      * @param rotation how long a key seals new tickets, at least 1 s
      * @param ticketLifetime how long a retired key still opens tickets: the ticket lifetime
-     * @return the ring, with a fresh current key
+     * @return the ring; its first key is generated on first use
      */
     public static SessionTicketKeys rotating(CryptoProvider crypto, Duration rotation, Duration ticketLifetime) {
         Objects.requireNonNull(crypto, "crypto");
         if (rotation.toSeconds() < 1) {
             throw new IllegalArgumentException("ticket key rotation must be at least 1 s: " + rotation);
         }
-        long now = crypto.clock().millis();
+        // The first key is generated when the first ticket is sealed: building a configuration draws no random
+        // bytes (deterministic providers of tests replay exact random streams) and a server that never issues a
+        // ticket never holds a key.
         return new SessionTicketKeys(crypto, rotation.toMillis(), ticketLifetime.toMillis(),
-                new Ring(List.of(generate(crypto, now)), true));
+                new Ring(List.of(), true));
     }
 
     /**
@@ -93,16 +95,20 @@ public final class SessionTicketKeys {
         ring = new Ring(copy(crypto, names, keys), false);
     }
 
-    /** The key that seals a ticket now, rotating first when it is due. */
+    /** The key that seals a ticket now, generated or rotated first when it is due. */
     Key current() {
         Ring r = ring;
         if (r.automatic()) {
             long now = crypto.clock().millis();
-            if (now - r.keys().get(0).createdMillis() >= rotationMillis) {
+            if (due(r, now)) {
                 r = rotate(now);
             }
         }
         return r.keys().get(0);
+    }
+
+    private boolean due(Ring r, long now) {
+        return r.keys().isEmpty() || now - r.keys().get(0).createdMillis() >= rotationMillis;
     }
 
     /** The key named by the 16 bytes at {@code offset} of {@code ticket}, or {@code null}. */
@@ -127,7 +133,7 @@ public final class SessionTicketKeys {
 
     private synchronized Ring rotate(long now) {
         Ring r = ring;
-        if (!r.automatic() || now - r.keys().get(0).createdMillis() < rotationMillis) {
+        if (!r.automatic() || !due(r, now)) {
             return r;
         }
         List<Key> keys = new ArrayList<>();

@@ -81,13 +81,8 @@ class ResumptionOpenSslTest {
                 "-early_data")) {
             assertTrue(server.awaitLine(l -> l.startsWith("ACCEPT"), 20, TimeUnit.SECONDS).isPresent(),
                     server::output);
-            try (ExternalProcess client = ExternalProcess.start(dir, openssl.toString(), "s_client",
-                    "-connect", "127.0.0.1:" + port, "-sess_out", session.toString())) {
-                // s_client reads the tickets that follow the handshake before it quits on the end of its input.
-                client.closeInput();
-                client.awaitLine(l -> false, 20, TimeUnit.SECONDS);
-                assertTrue(client.output().contains("Post-Handshake New Session Ticket arrived"), client::output);
-            }
+            sClient(openssl, port, l -> l.startsWith("Post-Handshake New Session Ticket arrived"), "-sess_out",
+                    session.toString());
             server.closeInput();
         }
         assertTrue(Files.size(session) > 0, "s_client saved the session");
@@ -192,17 +187,13 @@ class ResumptionOpenSslTest {
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        try (ExternalProcess client = ExternalProcess.start(dir, openssl.toString(), "s_client",
-                "-connect", "127.0.0.1:" + port, "-sess_in", session.toString(), "-early_data", request.toString())) {
-            assertTrue(client.awaitLine(l -> l.contains("Early data was rejected"), 20, TimeUnit.SECONDS)
-                    .isPresent(), client::output);
+        try {
+            String output = sClient(openssl, port, l -> l.contains("Early data was rejected"), "-sess_in",
+                    session.toString(), "-early_data", request.toString());
             Tls13Handler ours = accepted.get(20, TimeUnit.SECONDS);
             assertTrue(ours.handshakeFuture().await(20, TimeUnit.SECONDS));
             assertTrue(ours.handshakeFuture().isSuccess(), () -> String.valueOf(ours.handshakeFuture().cause()));
             assertFalse(ours.session().resumed(), "a ticket of another server: a full handshake");
-            client.closeInput();
-            assertTrue(client.terminate());
-            String output = client.output();
             assertTrue(output.contains("New, TLSv1.3"), output);
             assertFalse(output.toLowerCase(Locale.ROOT).contains("alert"), output);
             assertEquals(-1, output.indexOf("Reused"), output);

@@ -33,7 +33,9 @@ class SessionTicketKeysTest {
             s.crypto = crypto;
             s.ticketKeys = keys;
         });
+        assertEquals(0, keys.size(), "no key before the first ticket");
         RawClient early = new RawClient(config).handshake();
+        assertEquals(1, keys.size());
         byte[] firstName = java.util.Arrays.copyOf(early.tickets.get(0).message().ticket(), 16);
         crypto.advance(Duration.ofMinutes(61));
         RawClient later = new RawClient(config).handshake();
