@@ -992,6 +992,12 @@ public final class TlsConnection {
         ensureOut(write.sealedLength(ContentType.HANDSHAKE, handshakeOut.readableBytes(), MAX_PLAINTEXT_LENGTH));
         write.sealFragmented(ContentType.HANDSHAKE, handshakeOut, MAX_PLAINTEXT_LENGTH, out);
         handshakeOut.clear();
+        if (session != null) {
+            // After the handshake (NewSessionTickets, KeyUpdate) an idle connection keeps no handshake buffer
+            // (docs/architecture.md §6): post-handshake messages are rare enough to allocate one each time.
+            handshakeOut.release();
+            handshakeOut = null;
+        }
         if (client && !write.isProtected()) {
             // Only the first ClientHello may use 0x0301 (RFC 8446 §5.1).
             write = WriteProtection.plaintext();
