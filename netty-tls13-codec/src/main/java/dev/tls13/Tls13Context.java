@@ -14,6 +14,7 @@ import dev.tls13.handshake.SessionTicketKeys;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBufAllocator;
@@ -92,7 +93,8 @@ public final class Tls13Context {
                             ? SessionTicketKeys.rotating(b.cryptoProvider, b.sessionTicketKeyRotation,
                                     b.sessionTicketLifetime)
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
-                                    keys(b.sessionTicketKeys))).pskKe(b.allowNoDheKeyExchange).build();
+                                    keys(b.sessionTicketKeys)))
+                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
@@ -206,6 +208,17 @@ public final class Tls13Context {
         }
         List<Tls13SessionTicketKey> list = List.of(keys);
         serverConfig.sessionTicketKeys().set(names(list), keys(list));
+    }
+
+    /**
+     * A server always accepts psk_dhe_ke when it resumes, and psk_ke when listed too (RFC 8446 §4.2.9): a list
+     * without psk_dhe_ke is refused rather than quietly ignored.
+     */
+    private static boolean serverAcceptsPskKe(List<Integer> modes) {
+        if (!modes.contains(Extension.PskKeyExchangeModes.PSK_DHE_KE)) {
+            throw new IllegalArgumentException("a server's pskKeyExchangeModes must include psk_dhe_ke: " + modes);
+        }
+        return modes.contains(Extension.PskKeyExchangeModes.PSK_KE);
     }
 
     private static List<byte[]> names(List<Tls13SessionTicketKey> keys) {

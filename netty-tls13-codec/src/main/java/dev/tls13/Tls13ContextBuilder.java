@@ -102,7 +102,6 @@ public final class Tls13ContextBuilder {
     Duration sessionTicketLifetime = Duration.ofHours(2);
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
     Duration sessionTicketKeyRotation = Duration.ofHours(1);
-    boolean allowNoDheKeyExchange;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -733,10 +732,13 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The PSK key exchange modes a client offers for resumption (RFC 8446 §4.2.9), in preference order:
-     * {@code "psk_dhe_ke"} (a PSK with a fresh (EC)DHE exchange, forward secret; the default, alone) and
-     * {@code "psk_ke"} (the PSK alone: cheaper, but without forward secrecy for the resumed connection).
-     * A client always sends them, so that servers issue session tickets. Ignored by a server.
+     * The PSK key exchange modes for resumption (RFC 8446 §4.2.9): {@code "psk_dhe_ke"} (a PSK with a fresh
+     * (EC)DHE exchange, forward secret; the default, alone) and {@code "psk_ke"} (the PSK alone: cheaper, but the
+     * resumed connection's keys depend on the ticket's PSK only, so whoever learns it can decrypt that connection:
+     * no forward secrecy). A client offers them in this order, always, so that servers issue session tickets
+     * (OpenSSL's {@code -allow_no_dhe_kex} adds psk_ke). A server accepts the modes listed, and must list
+     * psk_dhe_ke; with psk_ke listed it selects psk_ke whenever the client offers it (an operator enables it to
+     * save the key exchange), psk_dhe_ke otherwise.
      *
      * @param modes one or both of {@code "psk_dhe_ke"} and {@code "psk_ke"}, RFC 8446's names
      * @return this builder
@@ -875,20 +877,6 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("session ticket key rotation must be at least 1 s: " + rotation);
         }
         sessionTicketKeyRotation = rotation;
-        return this;
-    }
-
-    /**
-     * Whether a server resumes with psk_ke, without an (EC)DHE exchange, when the client lists it (RFC 8446
-     * §4.2.9; OpenSSL's {@code SSL_OP_ALLOW_NO_DHE_KEX}; default {@code false}: psk_dhe_ke only). A psk_ke
-     * resumption saves the key exchange but its traffic keys depend on the ticket's PSK alone: whoever learns the
-     * ticket key and the PSK's session can decrypt it, so it has no forward secrecy. A client context ignores it.
-     *
-     * @param allow whether to select psk_ke when a client offers it
-     * @return this builder
-     */
-    public Tls13ContextBuilder allowNoDheKeyExchange(boolean allow) {
-        allowNoDheKeyExchange = allow;
         return this;
     }
 

@@ -133,8 +133,9 @@ class ResumptionOpenSslTest {
     @ValueSource(booleans = {false, true})
     void openSslClientResumesWithOurTicket(boolean pskKe) throws Exception {
         Path openssl = ExternalProcess.require("openssl", "openssl");
+        String[] modes = pskKe ? new String[] {"psk_dhe_ke", "psk_ke"} : new String[] {"psk_dhe_ke"};
         Tls13Context context = Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]))
-                .allowNoDheKeyExchange(pskKe).build();
+                .pskKeyExchangeModes(modes).build();
         BlockingQueue<Tls13Handler> handlers = new LinkedBlockingQueue<>();
         Channel server = ourServer(context, handlers);
         int port = ((InetSocketAddress) server.localAddress()).getPort();
