@@ -10,10 +10,12 @@ import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.ServerConfig;
+import dev.tls13.handshake.SessionTicketKeys;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.tls12.Tls12ClientDriver;
 import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import io.netty.buffer.ByteBufAllocator;
@@ -86,7 +88,14 @@ public final class Tls13Context {
                     .applicationProtocols(b.applicationProtocols)
                     .failOnAlpnMismatch(b.failOnApplicationProtocolMismatch)
                     .helloRetryRequestCookie(b.helloRetryRequestCookie).clientAuth(b.clientAuth)
-                    .clientTrustManager(clientTrust).certificateAuthorities(b.certificateAuthorities).build();
+                    .clientTrustManager(clientTrust).certificateAuthorities(b.certificateAuthorities)
+                    .sessionTickets(b.sessionTicketCount, b.sessionTicketLifetime)
+                    .sessionTicketKeys(b.sessionTicketKeys.isEmpty()
+                            ? SessionTicketKeys.rotating(b.cryptoProvider, b.sessionTicketKeyRotation,
+                                    b.sessionTicketLifetime)
+                            : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
+                                    keys(b.sessionTicketKeys)))
+                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
@@ -182,6 +191,52 @@ public final class Tls13Context {
      */
     public static Tls13ContextBuilder forServer(KeyManagerFactory keyManagerFactory) {
         return new Tls13ContextBuilder(true).keyManager(keyManagerFactory);
+    }
+
+    /**
+     * Replaces a server's session ticket keys at run time, without a restart (Netty:
+     * {@code OpenSslSessionContext.setTicketKeys}): the first key seals new tickets from now on, every key opens
+     * tickets sealed under it, tickets under any other key are no longer accepted (those clients get a full
+     * handshake). Automatic rotation stops. Safe to call from any thread; handshakes in progress use either the
+     * old or the new keys.
+     *
+     * @param keys the keys, the current one first; at least one
+     * @throws IllegalStateException for a client context
+     * @throws IllegalArgumentException without keys
+     */
+    public void setTicketKeys(Tls13SessionTicketKey... keys) {
+        if (!server) {
+            throw new IllegalStateException("session ticket keys are a server setting");
+        }
+        List<Tls13SessionTicketKey> list = List.of(keys);
+        serverConfig.sessionTicketKeys().set(names(list), keys(list));
+    }
+
+    /**
+     * A server always accepts psk_dhe_ke when it resumes, and psk_ke when listed too (RFC 8446 §4.2.9): a list
+     * without psk_dhe_ke is refused rather than quietly ignored.
+     */
+    private static boolean serverAcceptsPskKe(List<Integer> modes) {
+        if (!modes.contains(Extension.PskKeyExchangeModes.PSK_DHE_KE)) {
+            throw new IllegalArgumentException("a server's pskKeyExchangeModes must include psk_dhe_ke: " + modes);
+        }
+        return modes.contains(Extension.PskKeyExchangeModes.PSK_KE);
+    }
+
+    private static List<byte[]> names(List<Tls13SessionTicketKey> keys) {
+        List<byte[]> l = new java.util.ArrayList<>(keys.size());
+        for (Tls13SessionTicketKey k : keys) {
+            l.add(k.name());
+        }
+        return l;
+    }
+
+    private static List<byte[]> keys(List<Tls13SessionTicketKey> keys) {
+        List<byte[]> l = new java.util.ArrayList<>(keys.size());
+        for (Tls13SessionTicketKey k : keys) {
+            l.add(k.key());
+        }
+        return l;
     }
 
     /** @return whether this context makes server handlers */

@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -98,6 +99,10 @@ public final class Tls13ContextBuilder {
     List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
     long sessionCacheSize = ClientSessionCache.DEFAULT_SIZE;
     long sessionTimeoutSeconds = ClientSessionCache.DEFAULT_TIMEOUT_SECONDS;
+    int sessionTicketCount = 2;
+    Duration sessionTicketLifetime = Duration.ofHours(2);
+    List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
+    Duration sessionTicketKeyRotation = Duration.ofHours(1);
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -759,10 +764,13 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The PSK key exchange modes a client offers for resumption (RFC 8446 §4.2.9), in preference order:
-     * {@code "psk_dhe_ke"} (a PSK with a fresh (EC)DHE exchange, forward secret; the default, alone) and
-     * {@code "psk_ke"} (the PSK alone: cheaper, but without forward secrecy for the resumed connection).
-     * A client always sends them, so that servers issue session tickets. Ignored by a server.
+     * The PSK key exchange modes for resumption (RFC 8446 §4.2.9): {@code "psk_dhe_ke"} (a PSK with a fresh
+     * (EC)DHE exchange, forward secret; the default, alone) and {@code "psk_ke"} (the PSK alone: cheaper, but the
+     * resumed connection's keys depend on the ticket's PSK only, so whoever learns it can decrypt that connection:
+     * no forward secrecy). A client offers them in this order, always, so that servers issue session tickets
+     * (OpenSSL's {@code -allow_no_dhe_kex} adds psk_ke). A server accepts the modes listed, and must list
+     * psk_dhe_ke; with psk_ke listed it selects psk_ke whenever the client offers it (an operator enables it to
+     * save the key exchange), psk_dhe_ke otherwise.
      *
      * @param modes one or both of {@code "psk_dhe_ke"} and {@code "psk_ke"}, RFC 8446's names
      * @return this builder
@@ -832,6 +840,75 @@ public final class Tls13ContextBuilder {
     public Tls13ContextBuilder keyLog(Tls13KeyLog keyLog) {
         // Tls13KeyLog.disabled() (e.g. fromEnvironment() without SSLKEYLOGFILE) formats no secret at all.
         this.keyLog = keyLog == Tls13KeyLog.disabled() ? null : keyLog;
+        return this;
+    }
+
+    /**
+     * How many NewSessionTickets a server sends after each handshake (RFC 8446 §4.6.1; default 2, 0 for none).
+     * Only a client that sent psk_key_exchange_modes with psk_dhe_ke gets tickets (RFC 8446 §4.2.9), as with the
+     * JDK and BoringSSL. Tickets are sent once the client's Finished verified, so after client authentication they
+     * carry the client's identity. A client context ignores this setting.
+     *
+     * @param count tickets per handshake, 0 to 255
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public Tls13ContextBuilder sessionTicketCount(int count) {
+        if (count < 0 || count > 255) {
+            throw new IllegalArgumentException("session ticket count must be 0 to 255: " + count);
+        }
+        sessionTicketCount = count;
+        return this;
+    }
+
+    /**
+     * The lifetime of the session tickets a server issues, its ticket_lifetime (RFC 8446 §4.6.1; default 2 hours,
+     * at most 7 days). A client context ignores this setting.
+     *
+     * @param lifetime the lifetime, 1 second to 7 days
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public Tls13ContextBuilder sessionTicketLifetime(Duration lifetime) {
+        // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)".
+        if (lifetime.toSeconds() < 1 || lifetime.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("session ticket lifetime must be 1 s to 7 days: " + lifetime);
+        }
+        sessionTicketLifetime = lifetime;
+        return this;
+    }
+
+    /**
+     * The keys that seal and open a server's session tickets, for a fleet of servers that resume each other's
+     * sessions (the counterpart of Netty's {@code OpenSslSessionContext.setTicketKeys}): the first key seals new
+     * tickets, every key opens tickets sealed under it. Without keys (the default) the server generates its own
+     * and rotates them every {@link #sessionTicketKeyRotation rotation period}. Replace them at run time with
+     * {@link Tls13Context#setTicketKeys}. A client context ignores this setting.
+     *
+     * @param keys the keys, the current one first; none for generated keys
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTicketKeys(Tls13SessionTicketKey... keys) {
+        for (Tls13SessionTicketKey k : keys) {
+            Objects.requireNonNull(k, "keys");
+        }
+        sessionTicketKeys = List.of(keys);
+        return this;
+    }
+
+    /**
+     * How long a generated session ticket key seals new tickets (default 1 hour) before a new one takes over;
+     * a retired key still opens tickets for one ticket lifetime. A shorter period limits what a stolen key
+     * exposes. Ignored when {@link #sessionTicketKeys keys are supplied}, and by a client context.
+     *
+     * @param rotation the period, at least 1 second
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTicketKeyRotation(Duration rotation) {
+        if (rotation.toSeconds() < 1) {
+            throw new IllegalArgumentException("session ticket key rotation must be at least 1 s: " + rotation);
+        }
+        sessionTicketKeyRotation = rotation;
         return this;
     }
 

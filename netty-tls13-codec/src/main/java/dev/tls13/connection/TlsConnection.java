@@ -122,6 +122,18 @@ public final class TlsConnection {
     /** A thread keeps a copy buffer grown for a long handshake message up to this size, not beyond. */
     private static final int MAX_KEPT_MESSAGE_COPY = 16 * 1024;
     /**
+     * How much rejected early data a server skips (RFC 8446 §4.2.10: "up to the configured max_early_data_size").
+     * We accept no 0-RTT, so this is the max_early_data_size of tickets from other servers that a client may be
+     * using: 16 KiB, OpenSSL's and GnuTLS's default. Bounded so that a peer cannot keep us trial-decrypting forever.
+     */
+    static final int MAX_SKIPPED_EARLY_DATA = 16 * 1024;
+    /**
+     * What each skipped record counts against {@link #MAX_SKIPPED_EARLY_DATA}: its body less the least
+     * expansion of a protected record (the inner content type and a 16-byte tag, RFC 8446 §5.2), an upper bound
+     * of the plaintext that max_early_data_size counts (§4.6.1), and at least 1, so empty records count too.
+     */
+    private static final int MIN_RECORD_EXPANSION = 1 + 16;
+    /**
      * Per thread, the buffer a handshake message in a direct buffer is copied to for the state machine,
      * which reads arrays; null until first needed and while in use. It holds received handshake
      * messages only, which hold no secret.
@@ -183,6 +195,9 @@ public final class TlsConnection {
     private int emptyRecords;
     private int warningAlerts;
     private int keyUpdates;
+    /** Whether a server is skipping rejected early data (RFC 8446 §4.2.10), and how much it skipped. */
+    private boolean skippingEarlyData;
+    private int skippedEarlyData;
 
     /**
      * Starts the first state; the client's sends the ClientHello. An accepting server's returns
@@ -451,7 +466,16 @@ public final class TlsConnection {
     /** Takes ownership of {@code record} (a whole record from the deframer). */
     private void processRecord(ByteBuf record) throws TlsException {
         try {
-            ByteBuf content = read.open(record, alloc);
+            ByteBuf content;
+            if (skippingEarlyData
+                    && record.getUnsignedByte(record.readerIndex()) == ContentType.APPLICATION_DATA.code()) {
+                content = openOrSkipEarlyData(record);
+                if (content == null) {
+                    return;
+                }
+            } else {
+                content = read.open(record, alloc);
+            }
             if (content != record) {
                 record.release();
                 record = content;
@@ -495,6 +519,38 @@ public final class TlsConnection {
                 record.release();
             }
         }
+    }
+
+    /**
+     * RFC 8446 §4.2.10, a server that rejected early data: with the handshake keys, a record that does not open is
+     * 0-RTT data and is discarded, and the first record that opens "is treated as the start of the client's
+     * second flight"; after a HelloRetryRequest (no read keys yet) every application_data record is discarded.
+     * Beyond {@link #MAX_SKIPPED_EARLY_DATA}: unexpected_message, what §4.6.1 says for more than
+     * max_early_data_size bytes of 0-RTT data.
+     *
+     * @param record a whole application_data record (borrowed)
+     * @return the opened content as {@link ReadProtection#open(ByteBuf, ByteBufAllocator)} returns it, or
+     *         {@code null} when the record was skipped
+     */
+    private ByteBuf openOrSkipEarlyData(ByteBuf record) throws TlsException {
+        if (read.isProtected()) {
+            try {
+                ByteBuf content = read.open(record, alloc);
+                skippingEarlyData = false;
+                return content;
+            } catch (TlsException e) {
+                if (!(e.failure() instanceof TlsFailure.DecryptFailed)) {
+                    throw e;
+                }
+            }
+        }
+        int body = record.readableBytes() - Records.HEADER_LENGTH;
+        skippedEarlyData += Math.max(1, body - MIN_RECORD_EXPANSION);
+        if (skippedEarlyData > MAX_SKIPPED_EARLY_DATA) {
+            throw TlsException.misbehaved(PeerMisbehaved.TOO_MUCH_EARLY_DATA,
+                    "more than " + MAX_SKIPPED_EARLY_DATA + " bytes");
+        }
+        return null;
     }
 
     private void drainHandshake() throws TlsException {
@@ -1019,6 +1075,12 @@ public final class TlsConnection {
         ensureOut(write.sealedLength(ContentType.HANDSHAKE, handshakeOut.readableBytes(), MAX_PLAINTEXT_LENGTH));
         write.sealFragmented(ContentType.HANDSHAKE, handshakeOut, MAX_PLAINTEXT_LENGTH, out);
         handshakeOut.clear();
+        if (session != null) {
+            // After the handshake (NewSessionTickets, KeyUpdate) an idle connection keeps no handshake buffer
+            // (docs/architecture.md §6): post-handshake messages are rare enough to allocate one each time.
+            handshakeOut.release();
+            handshakeOut = null;
+        }
         if (client && !write.isProtected()) {
             // Only the first ClientHello may use 0x0301 (RFC 8446 §5.1).
             write = WriteProtection.plaintext();
@@ -1094,12 +1156,22 @@ public final class TlsConnection {
                 }
                 // RFC 8446 §5.1: a handshake message must not span a key change.
                 Aligned aligned = joiner.aligned();
+                // New read keys end the skipping of rejected early data; the state asks again if it must go on.
+                skippingEarlyData = false;
                 ReadProtection old = read;
                 read = ReadProtection.install(aligned, crypto.aead(keys.algorithm(), keys.key()), keys.iv());
                 readTagLength = keys.algorithm().tagLength();
                 old.destroy();
             } finally {
                 keys.destroy();
+            }
+        }
+
+        @Override
+        public void skipEarlyData() {
+            if (effectFailure == null) {
+                skippingEarlyData = true;
+                skippedEarlyData = 0;
             }
         }
 

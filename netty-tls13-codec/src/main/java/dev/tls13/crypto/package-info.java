@@ -34,8 +34,8 @@
  *       for a JCA cipher, re-keyed with zeros) before the call that used it returns or its key is
  *       destroyed.</li>
  *   <li>Code that handles a secret ({@code P256}, {@code P256Field}, {@code MlKem}, {@code MlKemPoly}) has no
- *       branch, loop bound or array index that depends on the secret; {@code P256Verifier} branches freely and must only ever be
- *       given public values.</li>
+ *       branch, loop bound or array index that depends on the secret; {@code P256Verifier} branches freely and
+ *       must only ever be given public values.</li>
  *   <li>Byte arrays passed in are borrowed unless a method says it copies them; keys are copied in, and
  *       {@code destroy()} zeroes what this library holds.</li>
  *   <li>Internal: no compatibility promise; public only because other packages of this library use it

@@ -63,6 +63,8 @@ public enum PeerMisbehaved {
     KEY_CHANGE_NOT_ALIGNED("Handshake message continues across a key change (RFC 8446 §5.1)"),
     /** Application data before the handshake completed. */
     APPLICATION_DATA_BEFORE_HANDSHAKE("Application data before the handshake completed"),
+    /** More rejected early data than the server skips (RFC 8446 §4.2.10, §4.6.1). */
+    TOO_MUCH_EARLY_DATA("More rejected early data than the server skips (RFC 8446 §4.2.10, §4.6.1)"),
     /** Data after close_notify (RFC 8446 §6.1). */
     DATA_AFTER_CLOSE_NOTIFY("Data after close_notify (RFC 8446 §6.1)"),
     /** Alert level is neither warning nor fatal. */
@@ -135,6 +137,7 @@ public enum PeerMisbehaved {
             case TOO_MANY_KEY_UPDATES -> AlertDescription.UNEXPECTED_MESSAGE;
             case KEY_CHANGE_NOT_ALIGNED -> AlertDescription.UNEXPECTED_MESSAGE;
             case APPLICATION_DATA_BEFORE_HANDSHAKE -> AlertDescription.UNEXPECTED_MESSAGE;
+            case TOO_MUCH_EARLY_DATA -> AlertDescription.UNEXPECTED_MESSAGE;
             case DATA_AFTER_CLOSE_NOTIFY -> AlertDescription.UNEXPECTED_MESSAGE;
             case MISSING_EXTENSION -> AlertDescription.MISSING_EXTENSION;
             case BAD_FINISHED -> AlertDescription.DECRYPT_ERROR;

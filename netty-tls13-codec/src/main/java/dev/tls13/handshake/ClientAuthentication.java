@@ -1,5 +1,6 @@
 package dev.tls13.handshake;
 
+import dev.tls13.handshake.Proofs.BinderVerified;
 import dev.tls13.handshake.Proofs.CertificateVerified;
 import dev.tls13.handshake.Proofs.SignatureVerified;
 import dev.tls13.wire.SignatureScheme;
@@ -106,6 +107,35 @@ sealed interface ClientAuthentication {
         @Override
         public SignatureScheme signatureScheme() {
             return signature.scheme();
+        }
+    }
+
+    /**
+     * A resumption (RFC 8446 §2.2): the client proved with the PSK's binder that it holds a session whose chain
+     * (possibly empty) the original handshake validated; no CertificateRequest is sent.
+     *
+     * @param binder the proof that the binder verified, with the session's client chain
+     */
+    record Resumed(BinderVerified binder) implements ClientAuthentication {
+        /** Requires the proof. */
+        public Resumed {
+            Objects.requireNonNull(binder, "binder");
+        }
+
+        @Override
+        public boolean satisfies(ClientAuth requested) {
+            // REQUIRE resumes only a session whose client authenticated with a certificate.
+            return requested != ClientAuth.REQUIRE || !binder.chain().isEmpty();
+        }
+
+        @Override
+        public List<X509Certificate> chain() {
+            return binder.chain();
+        }
+
+        @Override
+        public SignatureScheme signatureScheme() {
+            return null;
         }
     }
 }

@@ -36,6 +36,15 @@ public interface HandshakeOutput {
     void installWriteKeys(TrafficKeys keys);
 
     /**
+     * A server rejects the client's early data (RFC 8446 §4.2.10): from now on the driver skips records whose
+     * outer type is application_data and that the read keys in force cannot open (with the handshake keys:
+     * they are 0-RTT records; before any read keys, after a HelloRetryRequest: every such record), up to a
+     * bound, until one opens. Installing read keys afterwards ends the skipping, so a server calls this after
+     * {@link #installReadKeys} for the 1-RTT case and before its second ClientHello after a HelloRetryRequest.
+     */
+    void skipEarlyData();
+
+    /**
      * Switches the read direction to new keys for the next record. The driver refuses
      * (PeerMisbehaved.KEY_CHANGE_NOT_ALIGNED) when a partial handshake message is pending, because a
      * message must not span a key change (RFC 8446 §5.1). Takes ownership of {@code keys}.

@@ -5,6 +5,8 @@ import dev.tls13.crypto.SignatureAlgorithm;
 import dev.tls13.error.InvalidMessage;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
+import dev.tls13.keys.EarlySecret;
+import dev.tls13.keys.PskType;
 import dev.tls13.keys.TrafficSecret;
 import dev.tls13.wire.Certificate;
 import dev.tls13.wire.CertificateVerify;
@@ -71,6 +73,42 @@ final class Proofs {
         SignatureScheme scheme() {
             return scheme;
         }
+    }
+
+    /**
+     * Proof that a resumption PSK's binder verified (RFC 8446 §4.2.11.2) for a ticket that our own key opened:
+     * the client holds the PSK of a session we issued, with the peer chain that session validated.
+     */
+    static final class BinderVerified {
+        private final List<X509Certificate> chain;
+
+        private BinderVerified(List<X509Certificate> chain) {
+            this.chain = List.copyOf(chain);
+        }
+
+        /** @return the client chain validated by the original handshake, leaf first; empty for none */
+        List<X509Certificate> chain() {
+            return chain;
+        }
+    }
+
+    /**
+     * Verifies a resumption PSK's binder in constant time (RFC 8446 §4.2.11.2).
+     *
+     * @param early the early secret of the PSK
+     * @param truncatedHelloHash Transcript-Hash of the transcript up to the binders list
+     * @param binder the received binder
+     * @param chain the client chain the ticket carries
+     * @return the proof
+     * @throws TlsException BAD_BINDER (decrypt_error) when it does not verify: "If this value ... does not validate,
+     *         the server MUST abort the handshake"
+     */
+    static BinderVerified verifyBinder(EarlySecret early, byte[] truncatedHelloHash, byte[] binder,
+                                       List<X509Certificate> chain) throws TlsException {
+        if (!early.verifyBinder(PskType.RESUMPTION, truncatedHelloHash, binder)) {
+            throw TlsException.misbehaved(PeerMisbehaved.BAD_BINDER);
+        }
+        return new BinderVerified(chain);
     }
 
     /**

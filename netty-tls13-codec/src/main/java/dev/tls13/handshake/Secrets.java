@@ -62,11 +62,11 @@ final class Secrets {
     }
 
     /**
-     * Runs Handshake Secret → the handshake traffic secrets and the master secret from an early secret, with or
-     * without a PSK in it (RFC 8446 §7.1).
+     * Runs Early Secret → Handshake Secret → the handshake traffic secrets and the master secret from a given
+     * Early Secret: a resumption's (RFC 8446 §7.1), with psk_dhe_ke or, without a shared secret, psk_ke.
      *
-     * @param early the early secret; destroyed here
-     * @param sharedSecret the (EC)DHE shared secret, zeroed here; {@code null} for psk_ke (RFC 8446 §4.2.9)
+     * @param early the Early Secret; owned: destroyed here
+     * @param sharedSecret the (EC)DHE shared secret, zeroed here; {@code null} for psk_ke
      * @param helloHash Transcript-Hash(ClientHello...ServerHello)
      * @param clientRandom for key-log lines
      * @param out where key-log lines go

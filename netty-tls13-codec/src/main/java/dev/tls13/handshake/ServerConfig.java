@@ -4,6 +4,7 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -26,6 +27,8 @@ public final class ServerConfig {
     private final ClientAuth clientAuth;
     private final X509ExtendedTrustManager clientTrustManager;
     private final boolean certificateAuthorities;
+    private final SessionTickets sessionTickets;
+    private final boolean pskKe;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -45,6 +48,11 @@ public final class ServerConfig {
         failOnAlpnMismatch = b.failOnAlpnMismatch;
         helloRetryRequestCookie = b.helloRetryRequestCookie;
         certificateAuthorities = b.certificateAuthorities;
+        // A copy of a configuration keeps its key ring, so tickets of one stay valid with the other.
+        SessionTicketKeys keys = b.sessionTicketKeys != null ? b.sessionTicketKeys
+                : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
+        sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys);
+        pskKe = b.pskKe;
     }
 
     /**
@@ -72,7 +80,9 @@ public final class ServerConfig {
                 .signatureSchemes(signatureSchemes).applicationProtocols(applicationProtocols)
                 .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(helloRetryRequestCookie)
                 .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
-                .certificateAuthorities(certificateAuthorities);
+                .certificateAuthorities(certificateAuthorities)
+                .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
+                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe);
     }
 
     /** @return the crypto provider */
@@ -145,6 +155,26 @@ public final class ServerConfig {
         return certificateAuthorities;
     }
 
+    /** @return the key ring of the session tickets (docs/architecture.md §15) */
+    public SessionTicketKeys sessionTicketKeys() {
+        return sessionTickets.keys();
+    }
+
+    /**
+     * Whether a resumption may use psk_ke, without (EC)DHE (RFC 8446 §4.2.9), when the client lists it: no forward
+     * secrecy for the resumed session, in exchange for no key exchange.
+     *
+     * @return {@code true} to select psk_ke whenever the client offers it
+     */
+    public boolean pskKe() {
+        return pskKe;
+    }
+
+    /** @return the NewSessionTicket setting and its key ring (docs/architecture.md §15) */
+    SessionTickets sessionTickets() {
+        return sessionTickets;
+    }
+
     /**
      * Collects the settings of a {@link ServerConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
@@ -161,6 +191,10 @@ public final class ServerConfig {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private X509ExtendedTrustManager clientTrustManager;
         private boolean certificateAuthorities = true;
+        private int sessionTicketCount = SessionTickets.DEFAULT_COUNT;
+        private Duration sessionTicketLifetime = SessionTickets.DEFAULT_LIFETIME;
+        private SessionTicketKeys sessionTicketKeys;
+        private boolean pskKe;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -285,6 +319,46 @@ public final class ServerConfig {
          */
         public Builder certificateAuthorities(boolean certificateAuthorities) {
             this.certificateAuthorities = certificateAuthorities;
+            return this;
+        }
+
+        /**
+         * Sets how many NewSessionTickets the server sends after each handshake and their lifetime
+         * (RFC 8446 §4.6.1); only a client that sent psk_key_exchange_modes with psk_dhe_ke gets them.
+         *
+         * @param count tickets per handshake, 0 to 255; 0 sends none (default 2)
+         * @param lifetime the ticket_lifetime, 1 s to 7 days (default 2 hours)
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder sessionTickets(int count, Duration lifetime) {
+            SessionTickets.check(count, lifetime);
+            this.sessionTicketCount = count;
+            this.sessionTicketLifetime = lifetime;
+            return this;
+        }
+
+        /**
+         * Sets the key ring that seals and opens session tickets; without one, each built configuration generates
+         * its own keys and rotates them hourly.
+         *
+         * @param keys the ring, shared by the configurations built with it; {@code null} for a new one per build
+         * @return this builder
+         */
+        public Builder sessionTicketKeys(SessionTicketKeys keys) {
+            this.sessionTicketKeys = keys;
+            return this;
+        }
+
+        /**
+         * Sets whether a resumption may use psk_ke (no (EC)DHE, RFC 8446 §4.2.9) when the client lists it
+         * (default {@code false}: psk_dhe_ke only).
+         *
+         * @param pskKe whether to select psk_ke when offered
+         * @return this builder
+         */
+        public Builder pskKe(boolean pskKe) {
+            this.pskKe = pskKe;
             return this;
         }
 

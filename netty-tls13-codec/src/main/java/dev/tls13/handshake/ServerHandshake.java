@@ -149,9 +149,11 @@ public final class ServerHandshake {
             Optional<Extension.KeyShareEntry> share = choice.share(hello);
 
             Transcript transcript = Transcript.of(config.crypto(), choice.params().hash());
-            transcript.add(encoded, offset, length);
-            if (share.isPresent()) {
-                return respond(config, hello, choice, share.get(), transcript, false, out);
+            Optional<Resumption.Accepted> psk = Resumption.accept(config, hello, choice, share.isPresent(), transcript,
+                    encoded, offset, length);
+            if (share.isPresent() || psk.isPresent()) {
+                // A PSK is accepted with psk_dhe_ke only when the share is there, so psk_ke alone goes without it.
+                return respond(config, hello, choice, share, psk, transcript, false, out);
             }
             // RFC 8446 §4.1.4: the client has no share for our preferred group: ask for it.
             byte[] cookie = EMPTY;
@@ -171,6 +173,11 @@ public final class ServerHandshake {
             if (hello.legacySessionId().length > 0) {
                 // RFC 8446 §D.4: a server in compatibility mode sends its CCS after its first handshake message.
                 out.sendChangeCipherSpec();
+            }
+            if (hello.extensions().contains(ExtensionType.EARLY_DATA)) {
+                // RFC 8446 §4.2.10: after a HelloRetryRequest the server "ignores early data by skipping all
+                // records with an external content type of "application_data"".
+                out.skipEarlyData();
             }
             return new ExpectSecondClientHello(config, hello, transcript, choice, cookie);
         }
@@ -225,8 +232,11 @@ public final class ServerHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.SECOND_CLIENT_HELLO_CHANGED, "cookie");
             }
             Choice again = Choice.of(config, second);
-            transcript.add(encoded, offset, length);
-            return respond(config, second, again, shares.get(0), transcript, true, out);
+            // RFC 8446 §4.1.4: a PSK is offered again in the second ClientHello, its binder computed over the
+            // transcript that now starts with message_hash and the HelloRetryRequest.
+            Optional<Resumption.Accepted> psk = Resumption.accept(config, second, again, true, transcript, encoded,
+                    offset, length);
+            return respond(config, second, again, Optional.of(shares.get(0)), psk, transcript, true, out);
         }
 
         @Override
@@ -250,39 +260,59 @@ public final class ServerHandshake {
     }
 
     /**
-     * Sends ServerHello ... Finished (RFC 8446 §2): the server's whole first flight after the
-     * ClientHello it accepts.
+     * Sends ServerHello ... Finished (RFC 8446 §2): the server's whole first flight after the ClientHello it
+     * accepts; with an accepted PSK (RFC 8446 §2.2), ServerHello carries pre_shared_key, the key share only for
+     * psk_dhe_ke, and neither CertificateRequest nor Certificate nor CertificateVerify follows.
      */
     private static ServerState respond(ServerConfig config, ClientHello hello, Choice choice,
-                                       Extension.KeyShareEntry clientShare, Transcript transcript, boolean retried,
-                                       HandshakeOutput out) throws TlsException {
+                                       Optional<Extension.KeyShareEntry> clientShare, Optional<Resumption.Accepted> psk,
+                                       Transcript transcript, boolean retried, HandshakeOutput out) throws TlsException {
         CryptoProvider crypto = config.crypto();
         CipherSuiteParams params = choice.params();
-        // The server encapsulates against the client's share (docs/architecture.md §8): for (EC)DHE a fresh key
-        // pair and its agreement, for a hybrid also ML-KEM.Encaps. The secret is zeroed whatever happens.
-        Encapsulation encapsulation = Negotiation.encapsulate(crypto, choice.group(), clientShare.keyExchange());
+        boolean dhe = psk.map(Resumption.Accepted::dhe).orElse(true);
+        Encapsulation encapsulation = null;
         Secrets.HandshakeTraffic secrets;
         try {
+            List<Extension> extensions = new ArrayList<>();
+            if (dhe) {
+                // The server encapsulates against the client's share (docs/architecture.md §8): for (EC)DHE a fresh
+                // key pair and its agreement, for a hybrid also ML-KEM.Encaps. The secret is zeroed whatever happens.
+                encapsulation = Negotiation.encapsulate(crypto, choice.group(), clientShare.orElseThrow().keyExchange());
+                extensions.add(new Extension.KeyShareServerHello(new Extension.KeyShareEntry(choice.group(),
+                        encapsulation.share())));
+            }
+            extensions.add(new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3));
+            if (psk.isPresent()) {
+                // RFC 8446 §4.2.11: the ServerHello names the selected identity; the extension need not be last here.
+                extensions.add(new Extension.PreSharedKeyServerHello(psk.get().index()));
+            }
             byte[] random = new byte[RANDOM_LENGTH];
             crypto.nextBytes(random);
             ServerHello serverHello = new ServerHello(Negotiation.LEGACY_VERSION, random, hello.legacySessionId(),
-                    params.suite(), Extensions.of(
-                            new Extension.KeyShareServerHello(new Extension.KeyShareEntry(choice.group(),
-                                    encapsulation.share())),
-                            new Extension.SupportedVersionsServerHello(ProtocolVersion.TLS_1_3)));
+                    params.suite(), new Extensions(extensions));
             Messages.send(out, transcript, serverHello);
             if (hello.legacySessionId().length > 0 && !retried) {
                 // RFC 8446 §D.4: the server's CCS follows its first handshake message (after a HelloRetryRequest
                 // it was sent already).
                 out.sendChangeCipherSpec();
             }
-            secrets = Secrets.handshake(crypto, params.hash(), encapsulation.sharedSecret(),
-                    transcript.currentHash(), hello.random(), out);
+            byte[] shared = encapsulation == null ? null : encapsulation.sharedSecret();
+            secrets = psk.isPresent()
+                    ? Secrets.handshake(psk.get().early(), shared, transcript.currentHash(), hello.random(), out)
+                    : Secrets.handshake(crypto, params.hash(), shared, transcript.currentHash(), hello.random(), out);
         } finally {
-            encapsulation.destroy();
+            if (encapsulation != null) {
+                encapsulation.destroy();
+            }
+            psk.ifPresent(Resumption.Accepted::destroy);
         }
         out.installWriteKeys(secrets.server().keys(params.aead()));
         out.installReadKeys(secrets.client().keys(params.aead()));
+        if (!retried && hello.extensions().contains(ExtensionType.EARLY_DATA)) {
+            // RFC 8446 §4.2.10: we do not accept 0-RTT, so we "skip past early data by attempting to deprotect
+            // received records using the handshake traffic key" and answer with a regular 1-RTT handshake.
+            out.skipEarlyData();
+        }
 
         List<Extension> encrypted = new ArrayList<>();
         if (choice.serverNameUsed()) {
@@ -292,23 +322,32 @@ public final class ServerHandshake {
         choice.applicationProtocol().ifPresent(p -> encrypted.add(Extension.Alpn.of(p)));
         Messages.send(out, transcript, new EncryptedExtensions(new Extensions(encrypted)));
         Optional<CertificateRequest> request = Optional.empty();
-        if (config.clientAuth() != ClientAuth.NONE) {
-            request = Optional.of(certificateRequest(config));
-            Messages.send(out, transcript, request.get());
+        List<X509Certificate> chain = List.of();
+        SignatureScheme scheme = null;
+        if (psk.isEmpty()) {
+            if (config.clientAuth() != ClientAuth.NONE) {
+                request = Optional.of(certificateRequest(config));
+                Messages.send(out, transcript, request.get());
+            }
+            chain = choice.certificate().certifiedKey().chain();
+            scheme = choice.certificate().scheme();
+            Messages.send(out, transcript, Messages.certificate(EMPTY, chain));
+            Messages.send(out, transcript, Proofs.sign(crypto, scheme, choice.certificate().certifiedKey().key(), true,
+                    transcript.currentHash()));
         }
-        List<X509Certificate> chain = choice.certificate().certifiedKey().chain();
-        Messages.send(out, transcript, Messages.certificate(EMPTY, chain));
-        Messages.send(out, transcript, Proofs.sign(crypto, choice.certificate().scheme(),
-                choice.certificate().certifiedKey().key(), true, transcript.currentHash()));
         Messages.send(out, transcript, new Finished(secrets.server().finishedVerifyData(transcript.currentHash())));
         Secrets.ApplicationTraffic application = Secrets.application(secrets.master(), transcript.currentHash(),
                 hello.random(), out);
         out.installWriteKeys(application.server().keys(params.aead()));
 
-        HandshakeSummary session = new HandshakeSummary(params.suite(), choice.group(), null,
-                choice.certificate().scheme(), choice.applicationProtocol().orElse(null),
-                choice.serverName().orElse(null), List.of(), chain, retried, false);
-        Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session);
+        HandshakeSummary session = new HandshakeSummary(params.suite(), dhe ? choice.group() : null, null, scheme,
+                choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain, retried,
+                psk.isPresent());
+        boolean tickets = config.sessionTickets().count() > 0 && SessionTickets.wanted(config, hello.extensions());
+        Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session, tickets);
+        if (psk.isPresent()) {
+            return new ExpectClientFinished(sent, new ClientAuthentication.Resumed(psk.get().binder()));
+        }
         if (request.isPresent()) {
             return new ExpectClientCertificate(sent, request.get());
         }
@@ -344,9 +383,11 @@ public final class ServerHandshake {
      * @param secrets the handshake-stage secrets
      * @param application the application traffic secrets (the server's write key is installed)
      * @param session what was negotiated, without the client's certificate yet
+     * @param tickets whether to send NewSessionTickets once the client's Finished verified
      */
     record Sent(ServerConfig config, Transcript transcript, CipherSuiteParams params, byte[] clientRandom,
-                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, HandshakeSummary session) {
+                Secrets.HandshakeTraffic secrets, Secrets.ApplicationTraffic application, HandshakeSummary session,
+                boolean tickets) {
         void destroy() {
             secrets.destroy();
             application.client().destroy();
@@ -420,6 +461,11 @@ public final class ServerHandshake {
             Traffic traffic = new Traffic(s.params().aead(), false, s.application().client(),
                     s.application().server(), resumption, s.clientRandom());
             Connected connected = new Connected(traffic, session, verified, s.config().clientAuth(), client);
+            if (s.tickets()) {
+                // RFC 8446 §4.6.1: tickets follow the client's Finished, so they carry the client's verified
+                // identity; they are queued before any application data we write.
+                s.config().sessionTickets().issue(s.config().crypto(), resumption, session, out);
+            }
             out.handshakeComplete(session);
             return connected;
         }

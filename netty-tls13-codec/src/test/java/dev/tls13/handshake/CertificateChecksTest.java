@@ -80,7 +80,8 @@ class CertificateChecksTest {
             SSLSession session = engine.getHandshakeSession();
             calls.add(method + " " + chain.length + " " + authType + " client=" + engine.getUseClientMode()
                     + " host=" + engine.getPeerHost()
-                    + " identification=" + parameters.getEndpointIdentificationAlgorithm() + " constraints=" + parameters.getAlgorithmConstraints() + " session=" + session.getProtocol()
+                    + " identification=" + parameters.getEndpointIdentificationAlgorithm()
+                    + " constraints=" + parameters.getAlgorithmConstraints() + " session=" + session.getProtocol()
                     + "/" + session.getPeerHost() + " extended=" + (session instanceof ExtendedSSLSession));
         }
 

@@ -61,6 +61,10 @@ final class HandshakeHarness {
     record Keys(boolean write, String key, String iv) implements Effect {
     }
 
+    /** skipEarlyData. */
+    record SkipEarlyData() implements Effect {
+    }
+
     /** handshakeComplete. */
     record Complete(HandshakeSummary session) implements Effect {
     }
@@ -106,6 +110,11 @@ final class HandshakeHarness {
         public void installReadKeys(TrafficKeys keys) {
             effects.add(new Keys(false, Hex.encode(keys.key()), Hex.encode(keys.iv())));
             keys.destroy();
+        }
+
+        @Override
+        public void skipEarlyData() {
+            effects.add(new SkipEarlyData());
         }
 
         @Override
@@ -324,6 +333,11 @@ final class HandshakeHarness {
         ClientAuth clientAuth = ClientAuth.NONE;
         X509ExtendedTrustManager clientTrust;
         boolean certificateAuthorities;
+        int ticketCount = 2;
+        java.time.Duration ticketLifetime = java.time.Duration.ofHours(2);
+        boolean pskKe;
+        /** The ticket key ring; {@code null} for a new one per configuration. */
+        SessionTicketKeys ticketKeys;
 
         ServerConfig build() {
             ServerConfig.Builder b = ServerConfig.builder(crypto, new CertificateSelector(certificates));
@@ -332,7 +346,8 @@ final class HandshakeHarness {
             }
             return b.cipherSuites(suites).signatureSchemes(schemes).applicationProtocols(alpn)
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
-                    .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities).build();
+                    .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities)
+                    .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys).build();
         }
     }
 

@@ -218,7 +218,10 @@ public final class Tls13SslEngine extends SSLEngine {
                 .namedGroups(context.namedGroups().toArray(new String[0]))
                 .applicationProtocols(protocols)
                 .clientAuth(auth)
-                .certificateAuthorities(false);
+                .certificateAuthorities(false)
+                // A context (and so a ticket key) per handshake: its tickets could never resume a session, so
+                // send none until the engine shares a key ring through its SSLSessionContext.
+                .sessionTicketCount(0);
         if (auth != ClientAuth.NONE) {
             builder.trustManager(new EngineTrust(context.trustManager(), false));
         }

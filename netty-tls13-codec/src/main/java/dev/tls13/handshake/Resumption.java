@@ -1,0 +1,159 @@
+package dev.tls13.handshake;
+
+import dev.tls13.error.PeerMisbehaved;
+import dev.tls13.error.TlsException;
+import dev.tls13.handshake.Proofs.BinderVerified;
+import dev.tls13.keys.EarlySecret;
+import dev.tls13.keys.Transcript;
+import dev.tls13.record.CipherSuiteParams;
+import dev.tls13.wire.ClientHello;
+import dev.tls13.wire.Extension;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The server's choice of a resumption PSK from a ClientHello (RFC 8446 §4.2.9, §4.2.11, §4.6.1;
+ * docs/architecture.md §15): the first offered ticket that our keys open and that is usable for this handshake,
+ * then its binder. An unusable ticket (unknown key, tampered, expired, another hash, another server name, no client
+ * identity where one is required) only means a full handshake; a binder that does not verify aborts.
+ */
+final class Resumption {
+
+    /** How far the client's idea of the ticket's age may be from ours (RFC 8446 §8.3 suggests a window). */
+    static final long AGE_TOLERANCE_MILLIS = 10_000;
+    /** How many identities we try to open: each is an AEAD decryption, and clients offer one or two. */
+    static final int MAX_IDENTITIES_TRIED = 8;
+
+    private Resumption() {
+    }
+
+    /**
+     * An accepted PSK.
+     *
+     * @param index the selected identity, for the ServerHello's pre_shared_key
+     * @param dhe whether the mode is psk_dhe_ke (else psk_ke)
+     * @param early the Early Secret of the PSK; owned, destroyed by the key schedule or {@link #destroy()}
+     * @param binder the proof that the binder verified, with the session's client chain
+     */
+    record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder) {
+        Accepted {
+            Objects.requireNonNull(early, "early");
+            Objects.requireNonNull(binder, "binder");
+        }
+
+        void destroy() {
+            early.destroy();
+        }
+    }
+
+    /**
+     * Adds {@code hello} to {@code transcript} and selects a PSK: when one is selected, the transcript is fed up to
+     * the binders, its hash checks the binder (RFC 8446 §4.2.11.2), then the rest is fed.
+     *
+     * @param config the configuration (tickets, psk_ke, client authentication)
+     * @param hello the ClientHello
+     * @param choice the suite and server name negotiated from it
+     * @param hasShare whether the client sent a key share for the chosen group (psk_dhe_ke needs one)
+     * @param transcript the transcript before this ClientHello (empty, or message_hash and the HelloRetryRequest)
+     * @param encoded the array holding the ClientHello as received
+     * @param offset where it starts
+     * @param length its length
+     * @return the accepted PSK, owned by the caller, or empty for a full handshake
+     * @throws TlsException MISSING_EXTENSION for pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9:
+     *         "servers MUST abort the handshake"), BAD_BINDER (decrypt_error) for a binder that does not verify
+     */
+    static Optional<Accepted> accept(ServerConfig config, ClientHello hello, ServerHandshake.Choice choice,
+                                     boolean hasShare, Transcript transcript, byte[] encoded, int offset, int length)
+            throws TlsException {
+        Optional<Extension.PreSharedKeyClientHello> offered =
+                hello.extensions().find(Extension.PreSharedKeyClientHello.class);
+        if (offered.isEmpty()) {
+            transcript.add(encoded, offset, length);
+            return Optional.empty();
+        }
+        List<Integer> modes = hello.extensions().find(Extension.PskKeyExchangeModes.class)
+                .map(Extension.PskKeyExchangeModes::modes)
+                .orElseThrow(() -> TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENSION,
+                        "pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9)"));
+        // RFC 8446 §4.2.9: the server must not select a mode the client did not list. psk_ke, enabled on our side,
+        // is preferred (the operator chose the cheaper handshake); psk_dhe_ke needs the client's share.
+        boolean dhe;
+        if (config.pskKe() && modes.contains(Extension.PskKeyExchangeModes.PSK_KE)) {
+            dhe = false;
+        } else if (modes.contains(Extension.PskKeyExchangeModes.PSK_DHE_KE) && hasShare) {
+            dhe = true;
+        } else {
+            transcript.add(encoded, offset, length);
+            return Optional.empty();
+        }
+        Extension.PreSharedKeyClientHello psk = offered.get();
+        CipherSuiteParams params = choice.params();
+        SessionTickets tickets = config.sessionTickets();
+        long now = config.crypto().clock().millis();
+        int tried = Math.min(psk.identities().size(), MAX_IDENTITIES_TRIED);
+        for (int i = 0; i < tried; i++) {
+            Extension.PskIdentity identity = psk.identities().get(i);
+            SessionTickets.State state = tickets.open(config.crypto(), identity.identity());
+            if (state == null) {
+                continue;
+            }
+            try {
+                if (!usable(config, state, identity, choice, now)) {
+                    continue;
+                }
+                // RFC 8446 §4.2.11.2: the binder is an HMAC over the transcript up to and excluding the binders
+                // list (after a HelloRetryRequest, message_hash and the HelloRetryRequest come first).
+                int truncated = length - psk.bindersLength();
+                transcript.add(encoded, offset, truncated);
+                byte[] truncatedHash = transcript.currentHash();
+                transcript.add(encoded, offset + truncated, length - truncated);
+                EarlySecret early = EarlySecret.withPsk(config.crypto(), params.hash(), state.psk());
+                try {
+                    BinderVerified binder = Proofs.verifyBinder(early, truncatedHash, psk.binders().get(i),
+                            state.peerCertificates());
+                    return Optional.of(new Accepted(i, dhe, early, binder));
+                } catch (TlsException | RuntimeException e) {
+                    early.destroy();
+                    throw e;
+                }
+            } finally {
+                state.destroy();
+            }
+        }
+        transcript.add(encoded, offset, length);
+        return Optional.empty();
+    }
+
+    /** Whether an opened ticket may resume this handshake; every "no" means a full handshake. */
+    private static boolean usable(ServerConfig config, SessionTickets.State state, Extension.PskIdentity identity,
+                                  ServerHandshake.Choice choice, long now) {
+        // RFC 8446 §4.2.11: the PSK's hash must be the selected suite's ("the server MUST ensure that it selects a
+        // compatible PSK (if any) and cipher suite").
+        Optional<CipherSuiteParams> original = CipherSuiteParams.find(state.suite());
+        if (original.isEmpty() || original.get().hash() != choice.params().hash()) {
+            return false;
+        }
+        // RFC 8446 §4.6.1: a ticket is not used beyond its lifetime; and the client's view of its age,
+        // obfuscated_ticket_age - ticket_age_add (mod 2^32), must be near ours (§4.2.11.1, §8.3).
+        long ourAge = now - state.issuedMillis();
+        if (ourAge > state.lifetimeSeconds() * 1000 || ourAge < -AGE_TOLERANCE_MILLIS) {
+            return false;
+        }
+        long clientAge = (identity.obfuscatedTicketAge() - state.ticketAgeAdd()) & 0xFFFFFFFFL;
+        if (Math.abs(clientAge - ourAge) > AGE_TOLERANCE_MILLIS) {
+            return false;
+        }
+        // RFC 8446 §4.6.1 ties a resumption to the server identity of the original session ("clients MUST only
+        // resume if the new SNI value is valid for the server certificate presented in the original session");
+        // like OpenSSL and rustls we require the same name, so a ticket never crosses virtual hosts.
+        String name = choice.serverName().map(n -> n.toLowerCase(Locale.ROOT)).orElse(null);
+        String ticketName = state.serverName() == null ? null : state.serverName().toLowerCase(Locale.ROOT);
+        if (!Objects.equals(name, ticketName)) {
+            return false;
+        }
+        // A server that requires client certificates resumes only sessions in which the client presented one.
+        return config.clientAuth() != ClientAuth.REQUIRE || !state.peerCertificates().isEmpty();
+    }
+}

@@ -1,0 +1,301 @@
+package dev.tls13.handshake;
+
+import dev.tls13.crypto.Aead;
+import dev.tls13.crypto.AeadAlgorithm;
+import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.keys.ResumptionMasterSecret;
+import dev.tls13.wire.CipherSuite;
+import dev.tls13.wire.Extension;
+import dev.tls13.wire.Extensions;
+import dev.tls13.wire.HandshakeCodec;
+import dev.tls13.wire.NewSessionTicket;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The server's stateless session tickets (RFC 8446 §4.6.1, docs/architecture.md §15): the session state a
+ * resumption needs, sealed with AES-256-GCM under the current key of a {@link SessionTicketKeys} ring, so the
+ * server keeps nothing per ticket.
+ *
+ * <pre>
+ *   ticket = key_name (16) || nonce (12) || AES-256-GCM(key, nonce, aad = key_name, state) (state + 16)
+ *   state  = version (1) || cipher_suite (2) || issued_ms (8) || ticket_age_add (4) || lifetime_s (4)
+ *            || max_early_data (4) || psk<1..255> || alpn<0..255> || sni<0..2^16-1>
+ *            || peer_chain: count (1), each certificate<1..2^24-1>
+ * </pre>
+ *
+ * <p>Immutable and thread-safe: each seal or open creates its own {@link Aead}, which is not thread-safe, and
+ * destroys it.
+ */
+final class SessionTickets {
+
+    /** RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)". */
+    static final Duration MAX_LIFETIME = Duration.ofDays(7);
+    static final int DEFAULT_COUNT = 2;
+    static final Duration DEFAULT_LIFETIME = Duration.ofHours(2);
+    private static final int NAME_LENGTH = SessionTicketKeys.NAME_LENGTH;
+    private static final int NONCE_LENGTH = 12;
+    private static final int TAG_LENGTH = AeadAlgorithm.AES_256_GCM.tagLength();
+    private static final int FORMAT = 1;
+    private static final int FIXED_STATE_LENGTH = 1 + 2 + 8 + 4 + 4 + 4;
+    /**
+     * The most DER bytes of client certificates a ticket carries: a larger chain gets no ticket rather than a
+     * ticket too big for NewSessionTicket's ticket<1..2^16-1> or for a client's cache.
+     */
+    static final int MAX_PEER_CHAIN_BYTES = 16 * 1024;
+
+    /**
+     * The session state a ticket carries, once opened. {@link #destroy()} zeroes the PSK.
+     *
+     * @param suite the cipher suite of the original handshake (its hash is the PSK's, RFC 8446 §4.2.11)
+     * @param issuedMillis when the ticket was issued, on our clock
+     * @param ticketAgeAdd the ticket's ticket_age_add
+     * @param lifetimeSeconds the ticket's ticket_lifetime
+     * @param psk the resumption PSK
+     * @param applicationProtocol the ALPN protocol of the original handshake, or {@code null}
+     * @param serverName the SNI of the original handshake, or {@code null}
+     * @param peerCertificates the client's chain of the original handshake, leaf first; empty for none
+     */
+    record State(CipherSuite suite, long issuedMillis, long ticketAgeAdd, long lifetimeSeconds, byte[] psk,
+                 String applicationProtocol, String serverName, List<X509Certificate> peerCertificates) {
+        void destroy() {
+            Arrays.fill(psk, (byte) 0);
+        }
+    }
+
+    private final int count;
+    private final long lifetimeSeconds;
+    private final SessionTicketKeys keys;
+
+    SessionTickets(int count, Duration lifetime, SessionTicketKeys keys) {
+        check(count, lifetime);
+        this.count = count;
+        this.lifetimeSeconds = lifetime.toSeconds();
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /** Checks a ticket count and lifetime; IllegalArgumentException when out of range. */
+    static void check(int count, Duration lifetime) {
+        if (count < 0 || count > 255) {
+            throw new IllegalArgumentException("ticket count must be 0 to 255: " + count);
+        }
+        if (lifetime.toSeconds() < 1 || lifetime.compareTo(MAX_LIFETIME) > 0) {
+            throw new IllegalArgumentException("ticket lifetime must be 1 s to 7 days (RFC 8446 §4.6.1): " + lifetime);
+        }
+    }
+
+    /** @return how many tickets a server sends after each handshake */
+    int count() {
+        return count;
+    }
+
+    /** @return the ticket lifetime */
+    Duration lifetime() {
+        return Duration.ofSeconds(lifetimeSeconds);
+    }
+
+    /** @return the key ring */
+    SessionTicketKeys keys() {
+        return keys;
+    }
+
+    /**
+     * Sends this setting's NewSessionTickets after a completed handshake (RFC 8446 §4.6.1), each with a distinct
+     * ticket_nonce and a fresh random ticket_age_add; each ticket seals the session with the ticket's PSK,
+     * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). Nothing is sent
+     * when the client's chain is too large for a ticket.
+     *
+     * @param crypto the provider (random bytes, clock, AEAD)
+     * @param resumption the resumption master secret; borrowed
+     * @param session what the handshake negotiated, the client's chain included
+     * @param out where the messages go
+     */
+    void issue(CryptoProvider crypto, ResumptionMasterSecret resumption, HandshakeSummary session,
+               HandshakeOutput out) {
+        byte[][] chain = encodedChain(session.peerCertificates());
+        if (chain == null) {
+            return;
+        }
+        long issued = crypto.clock().millis();
+        SessionTicketKeys.Key key = keys.current();
+        for (int i = 0; i < count; i++) {
+            // A one-byte counter is a distinct nonce per ticket of the connection, all RFC 8446 §4.6.1 asks.
+            byte[] nonce = {(byte) i};
+            byte[] ageAdd = new byte[4];
+            crypto.nextBytes(ageAdd);
+            long ticketAgeAdd = ByteBuffer.wrap(ageAdd).getInt() & 0xFFFFFFFFL;
+            byte[] psk = resumption.ticketPsk(nonce);
+            byte[] state = encodeState(session, issued, ticketAgeAdd, psk, chain);
+            Arrays.fill(psk, (byte) 0);
+            byte[] ticket;
+            try {
+                ticket = seal(crypto, key, state);
+            } finally {
+                Arrays.fill(state, (byte) 0);
+            }
+            out.sendHandshake(HandshakeCodec.encode(new NewSessionTicket(lifetimeSeconds, ticketAgeAdd, nonce,
+                    ticket, Extensions.EMPTY)));
+        }
+    }
+
+    /**
+     * Opens a ticket: finds its key by name, authenticates and decrypts it, and parses the state. Any failure
+     * (truncated, tampered, unknown or forgotten key, malformed state) gives {@code null}, never an exception:
+     * an unusable ticket means a full handshake (RFC 8446 §4.2.11).
+     *
+     * @param crypto the provider
+     * @param ticket the PskIdentity's identity; borrowed
+     * @return the state, owned by the caller (who destroys it), or {@code null}
+     */
+    State open(CryptoProvider crypto, byte[] ticket) {
+        if (ticket.length < NAME_LENGTH + NONCE_LENGTH + TAG_LENGTH + FIXED_STATE_LENGTH) {
+            return null;
+        }
+        SessionTicketKeys.Key key = keys.find(ticket, 0);
+        if (key == null) {
+            return null;
+        }
+        byte[] nonce = Arrays.copyOfRange(ticket, NAME_LENGTH, NAME_LENGTH + NONCE_LENGTH);
+        int sealed = ticket.length - NAME_LENGTH - NONCE_LENGTH;
+        byte[] state = new byte[sealed - TAG_LENGTH];
+        Aead aead = crypto.aead(AeadAlgorithm.AES_256_GCM, key.key());
+        try {
+            aead.open(nonce, key.name(), ticket, NAME_LENGTH + NONCE_LENGTH, sealed, state, 0);
+            return decodeState(state);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // A ticket that does not authenticate or parse is just not used.
+            return null;
+        } finally {
+            aead.destroy();
+            Arrays.fill(state, (byte) 0);
+        }
+    }
+
+    private byte[] encodeState(HandshakeSummary session, long issued, long ticketAgeAdd, byte[] psk,
+                               byte[][] chain) {
+        byte[] alpn = bytes(session.applicationProtocol());
+        byte[] sni = bytes(session.serverName());
+        int length = FIXED_STATE_LENGTH + 1 + psk.length + 1 + alpn.length + 2 + sni.length + 1;
+        for (byte[] c : chain) {
+            length += 3 + c.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(length);
+        // max_early_data is 0: we accept no 0-RTT yet.
+        b.put((byte) FORMAT).putShort((short) session.cipherSuite().code()).putLong(issued)
+                .putInt((int) ticketAgeAdd).putInt((int) lifetimeSeconds).putInt(0);
+        b.put((byte) psk.length).put(psk);
+        b.put((byte) alpn.length).put(alpn);
+        b.putShort((short) sni.length).put(sni);
+        b.put((byte) chain.length);
+        for (byte[] c : chain) {
+            b.put((byte) (c.length >>> 16)).putShort((short) c.length).put(c);
+        }
+        return b.array();
+    }
+
+    /** Parses a decrypted state; throws a RuntimeException when malformed (only a bug of ours or a key leak). */
+    private static State decodeState(byte[] state) throws CertificateException {
+        ByteBuffer b = ByteBuffer.wrap(state);
+        if (b.get() != FORMAT) {
+            return null;
+        }
+        CipherSuite suite = CipherSuite.of(b.getShort() & 0xFFFF);
+        long issued = b.getLong();
+        long ageAdd = b.getInt() & 0xFFFFFFFFL;
+        long lifetime = b.getInt() & 0xFFFFFFFFL;
+        b.getInt();
+        byte[] psk = new byte[b.get() & 0xFF];
+        b.get(psk);
+        byte[] alpn = new byte[b.get() & 0xFF];
+        b.get(alpn);
+        byte[] sni = new byte[b.getShort() & 0xFFFF];
+        b.get(sni);
+        int certificates = b.get() & 0xFF;
+        List<X509Certificate> chain = new ArrayList<>(certificates);
+        CertificateFactory factory = certificates == 0 ? null : CertificateFactory.getInstance("X.509");
+        for (int i = 0; i < certificates; i++) {
+            int length = (b.get() & 0xFF) << 16 | b.getShort() & 0xFFFF;
+            byte[] der = new byte[length];
+            b.get(der);
+            chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        }
+        if (b.hasRemaining() || psk.length == 0) {
+            Arrays.fill(psk, (byte) 0);
+            return null;
+        }
+        return new State(suite, issued, ageAdd, lifetime, psk, string(alpn), string(sni), List.copyOf(chain));
+    }
+
+    private static byte[] seal(CryptoProvider crypto, SessionTicketKeys.Key key, byte[] state) {
+        byte[] ticket = new byte[NAME_LENGTH + NONCE_LENGTH + state.length + TAG_LENGTH];
+        byte[] name = key.name();
+        System.arraycopy(name, 0, ticket, 0, NAME_LENGTH);
+        byte[] nonce = new byte[NONCE_LENGTH];
+        crypto.nextBytes(nonce);
+        System.arraycopy(nonce, 0, ticket, NAME_LENGTH, NONCE_LENGTH);
+        Aead aead = crypto.aead(AeadAlgorithm.AES_256_GCM, key.key());
+        try {
+            aead.seal(nonce, name, state, 0, state.length, ticket, NAME_LENGTH + NONCE_LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing a session ticket failed", e);
+        } finally {
+            aead.destroy();
+        }
+        return ticket;
+    }
+
+    /** The DER encodings of {@code chain}, or {@code null} when they exceed {@link #MAX_PEER_CHAIN_BYTES}. */
+    private static byte[][] encodedChain(List<X509Certificate> chain) {
+        if (chain.size() > 255) {
+            return null;
+        }
+        byte[][] encoded = new byte[chain.size()][];
+        int total = 0;
+        for (int i = 0; i < encoded.length; i++) {
+            try {
+                encoded[i] = chain.get(i).getEncoded();
+            } catch (CertificateEncodingException e) {
+                return null;
+            }
+            total += encoded[i].length;
+            if (total > MAX_PEER_CHAIN_BYTES) {
+                return null;
+            }
+        }
+        return encoded;
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(byte[] b) {
+        return b.length == 0 ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether a ClientHello allows tickets: it sent psk_key_exchange_modes with a mode we accept, psk_dhe_ke, or
+     * psk_ke when enabled (RFC 8446 §4.2.9). Like the JDK and BoringSSL, and unlike OpenSSL and GnuTLS, we send no
+     * ticket to a client that could not use it.
+     *
+     * @param config the configuration
+     * @param hello the ClientHello's extensions
+     * @return whether to issue tickets
+     */
+    static boolean wanted(ServerConfig config, Extensions hello) {
+        return hello.find(Extension.PskKeyExchangeModes.class).map(m -> m.modes().contains(
+                Extension.PskKeyExchangeModes.PSK_DHE_KE)
+                || config.pskKe() && m.modes().contains(Extension.PskKeyExchangeModes.PSK_KE)).orElse(false);
+    }
+}
