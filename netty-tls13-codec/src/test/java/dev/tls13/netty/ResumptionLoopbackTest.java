@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13SessionTicketKey;
+import dev.tls13.connection.ClientSessionCache;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
@@ -271,5 +272,16 @@ class ResumptionLoopbackTest {
             assertTrue(outcome.client().resumed(), "each resumed connection brings new tickets");
             assertEquals(first, outcome.client().peerCertificates());
         }
+    }
+    @Test
+    void clientContextsSharingACacheResumeEachOthersSessions() {
+        ClientSessionCache shared = new ClientSessionCache(16, 0);
+        Tls13Context first = ChannelPair.clientContext().sessionCache(shared).build();
+        Tls13Context second = ChannelPair.clientContext().sessionCache(shared).sessionCacheSize(0).build();
+        Tls13Context server = ChannelPair.serverContext().build();
+        assertFalse(connect(first, server).client().resumed());
+        assertEquals(2, shared.size());
+        assertTrue(connect(second, server).client().resumed(), "the shared cache wins over sessionCacheSize(0)");
+        assertEquals(3, shared.size(), "one ticket used, two new ones kept");
     }
 }

@@ -83,6 +83,12 @@ final class Tls13Session extends ExtendedSSLSession {
         return current == null ? null : current.applicationProtocol();
     }
 
+    /** @return whether the handshake resumed an earlier session with a ticket (RFC 8446 §2.2) */
+    boolean resumed() {
+        SessionInfo current = negotiated;
+        return current != null && current.resumed();
+    }
+
     /** @return the negotiated group's RFC 8446 name, or {@code null} before completion */
     String namedGroup() {
         SessionInfo current = negotiated;
