@@ -103,7 +103,7 @@ public final class Tls13SslEngine extends SSLEngine {
     Tls13SslEngine(Tls13SslContextSpi context, String peerHost, int peerPort) {
         super(peerHost, peerPort);
         this.context = context;
-        this.session = new Tls13Session(this, context.sessionContext(false));
+        this.session = new Tls13Session(this);
     }
 
     // ---- handshake driving ------------------------------------------------------------------------------
@@ -673,6 +673,11 @@ public final class Tls13SslEngine extends SSLEngine {
     @Override
     public synchronized boolean getUseClientMode() {
         return clientMode;
+    }
+
+    /** @return the SSLContext's client or server session context, by this engine's mode */
+    Tls13SessionContext sessionContext() {
+        return context.sessionContext(getUseClientMode());
     }
 
     @Override

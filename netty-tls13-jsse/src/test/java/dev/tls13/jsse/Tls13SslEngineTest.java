@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -512,6 +513,8 @@ class Tls13SslEngineTest {
         Pair first = resumptionConnection(clientContext, serverContext, true);
         assertFalse(resumed(first.client));
         assertFalse(resumed(first.server));
+        assertSame(clientContext.getClientSessionContext(), first.client.getSession().getSessionContext());
+        assertSame(serverContext.getServerSessionContext(), first.server.getSession().getSessionContext());
         Pair second = resumptionConnection(clientContext, serverContext, true);
         assertTrue(resumed(second.client), "a ticket from the first connection, kept in the SSLContext");
         assertTrue(resumed(second.server), "another engine of the same SSLContext opened the ticket");
