@@ -123,8 +123,14 @@ public final class Tls13Context {
         wrapDataSize = b.wrapDataSize;
         maxPendingWriteBytes = b.maxPendingWriteBytes;
         keyLog = b.keyLog;
-        sessionCache = server || b.sessionCacheSize == 0 ? null
-                : new ClientSessionCache(b.sessionCacheSize, b.sessionTimeoutSeconds);
+        if (server) {
+            sessionCache = null;
+        } else if (b.sessionCache != null) {
+            sessionCache = b.sessionCache;
+        } else {
+            sessionCache = b.sessionCacheSize == 0 ? null
+                    : new ClientSessionCache(b.sessionCacheSize, b.sessionTimeoutSeconds);
+        }
     }
 
     /**

@@ -99,6 +99,7 @@ public final class Tls13ContextBuilder {
     List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
     long sessionCacheSize = ClientSessionCache.DEFAULT_SIZE;
     long sessionTimeoutSeconds = ClientSessionCache.DEFAULT_TIMEOUT_SECONDS;
+    ClientSessionCache sessionCache;
     int sessionTicketCount = 2;
     Duration sessionTicketLifetime = Duration.ofHours(2);
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
@@ -809,6 +810,20 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("sessionCacheSize must not be negative: " + size);
         }
         sessionCacheSize = size;
+        return this;
+    }
+
+    /**
+     * Makes a client context keep and offer its tickets in {@code cache} instead of a cache of its own, so
+     * several contexts resume each other's sessions (the JSSE adapter builds a context per engine and shares
+     * its {@code SSLContext}'s cache this way). The cache's own size and timeout apply;
+     * {@link #sessionCacheSize} and {@link #sessionTimeout} are then ignored. Ignored by a server.
+     *
+     * @param cache the shared cache, or {@code null} for a cache of the context's own (the default)
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionCache(ClientSessionCache cache) {
+        sessionCache = cache;
         return this;
     }
 

@@ -2,6 +2,7 @@ package dev.tls13.benchmarks;
 
 import dev.tls13.testing.TestPki;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * Full handshakes per second, both ends on one thread: each operation creates a client and a server
  * channel with fresh handlers from the same contexts, carries the records until both are quiet (so a
  * server's NewSessionTicket is included), checks that both handshakes succeeded and closes both channels.
- * No resumption: every handshake is a full one with certificate authentication, the client verifying the
- * server's chain and host name.
+ * By default ({@code mode=FULL}) every handshake is a full one with certificate authentication, the client
+ * verifying the server's chain and host name. {@code -p mode=RESUMED} (and {@code RESUMED_PSK_KE},
+ * {@code FULL_NO_TICKETS} for ours, see {@link Stack.Mode}) measures resumed handshakes: every client handler
+ * is for the same peer, so it resumes with a ticket of the handshake before; each operation then has the
+ * server write one byte of application data, because a BoringSSL server sends its tickets only once it
+ * writes application data (NOTES.md). The trial setup checks that the handshakes really resume (the client
+ * verifies no server chain) and fails otherwise.
  *
  * <p>Warm-up is 8 x 2 s because the JDK engine needs about 16 s to settle (NOTES.md, "Measuring").
  */
@@ -47,7 +53,12 @@ public class HandshakeBenchmark {
     @Param({"EC_P256", "RSA_2048"})
     public TestPki.KeyType key;
 
+    /** Full or resumed handshakes (issue 14). */
+    @Param({"FULL"})
+    public Stack.Mode mode;
+
     private Stack.Contexts contexts;
+    private final AtomicInteger serverChecks = new AtomicInteger();
 
     /**
      * Builds the contexts and checks one handshake.
@@ -62,8 +73,21 @@ public class HandshakeBenchmark {
         if (stack == Stack.JDK) {
             Stack.restrictJdkGroup(group);
         }
-        contexts = stack.contexts(null, group, key);
+        contexts = stack.contexts(null, group, key, mode, mode.resumes() ? serverChecks : null);
         handshake();
+        if (mode.resumes()) {
+            int afterFull = serverChecks.get();
+            if (afterFull != 1) {
+                throw new IllegalStateException("the first handshake verified " + afterFull + " chains, not 1");
+            }
+            for (int i = 0; i < 5; i++) {
+                handshake();
+            }
+            if (serverChecks.get() != afterFull) {
+                throw new IllegalStateException(stack + " did not resume: " + (serverChecks.get() - afterFull)
+                        + " of 5 handshakes verified the server's chain");
+            }
+        }
     }
 
     /**
@@ -76,6 +100,10 @@ public class HandshakeBenchmark {
         Pair pair = new Pair(contexts);
         try {
             pair.handshake();
+            if (mode.resumes()) {
+                pair.server.writeAndFlush(pair.server.alloc().buffer(1).writeByte(1));
+                pair.shuttle();
+            }
         } finally {
             pair.discard();
         }

@@ -16,8 +16,10 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import javax.crypto.Cipher;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The three TLS stacks compared in one run: our {@link Tls13Handler}, Netty's {@link SslHandler} with the
@@ -71,6 +73,46 @@ public enum Stack {
     }
 
     /**
+     * What kind of handshake the contexts give (issue 14's resumption benchmarks).
+     * <ul>
+     * <li>{@code FULL}: a full handshake every time (each client handler gets a new peer port, so no session
+     *     cache ever hits); servers issue their default tickets.</li>
+     * <li>{@code FULL_NO_TICKETS}: the same with our server issuing none ({@code sessionTicketCount(0)}), to
+     *     measure what issuing costs; OURS only.</li>
+     * <li>{@code RESUMED}: every client handler is for the same peer (host, port 443), so after the first
+     *     handshake each one resumes with a ticket from the one before (psk_dhe_ke).</li>
+     * <li>{@code RESUMED_PSK_KE}: the same with psk_ke enabled on both ends (no key exchange); OURS only.</li>
+     * </ul>
+     */
+    public enum Mode {
+        /** Full handshakes, default tickets. */
+        FULL,
+        /** Full handshakes, no tickets issued (ours). */
+        FULL_NO_TICKETS,
+        /** Resumed handshakes, psk_dhe_ke. */
+        RESUMED,
+        /** Resumed handshakes, psk_ke (ours). */
+        RESUMED_PSK_KE;
+
+        boolean resumes() {
+            return this == RESUMED || this == RESUMED_PSK_KE;
+        }
+    }
+
+    /**
+     * Builds a client and a server context for full handshakes.
+     *
+     * @param suite the TLS 1.3 cipher suite both ends are restricted to, or {@code null} for the default
+     * @param group the named group both ends are restricted to, or {@code null}
+     * @param keyType the server certificate's key type
+     * @return the contexts
+     * @throws SSLException if a context cannot be built
+     */
+    Contexts contexts(String suite, String group, TestPki.KeyType keyType) throws SSLException {
+        return contexts(suite, group, keyType, Mode.FULL, null);
+    }
+
+    /**
      * Builds a client and a server context.
      *
      * @param suite the TLS 1.3 cipher suite both ends are restricted to, or {@code null} for the default
@@ -80,18 +122,37 @@ public enum Stack {
      *              for the JDK it must have been set already as {@code jdk.tls.namedGroups} (see
      *              {@link #restrictJdkGroup})
      * @param keyType the server certificate's key type
+     * @param mode full or resumed handshakes
+     * @param serverChecks counts the client's verifications of the server's chain (a resumed handshake
+     *        makes none), or {@code null} not to count
      * @return the contexts
      * @throws SSLException if a context cannot be built
      */
-    Contexts contexts(String suite, String group, TestPki.KeyType keyType) throws SSLException {
+    Contexts contexts(String suite, String group, TestPki.KeyType keyType, Mode mode, AtomicInteger serverChecks)
+            throws SSLException {
+        if ((mode == Mode.FULL_NO_TICKETS || mode == Mode.RESUMED_PSK_KE) && this != OURS && this != OURS_ACCP) {
+            throw new IllegalStateException(mode + " is a setting of ours only: run -p stack=OURS");
+        }
         TestPki.Issued leaf = TestPki.leaf(keyType).dns(HOST).build();
         X509Certificate anchor = leaf.chain().get(leaf.chain().size() - 1);
+        // Only when counting: a trust manager instead of the anchor may take another verification path.
+        X509ExtendedTrustManager trust = serverChecks == null ? null : CountingTrustManager.of(anchor, serverChecks);
+        // Resumed: one peer, so every client handler finds the tickets of the one before.
+        IntSupplier port = mode.resumes() ? () -> 443 : Stack::nextPeerPort;
         X509Certificate[] chain = leaf.chain().toArray(new X509Certificate[0]);
         switch (this) {
             case OURS:
             case OURS_ACCP: {
                 var server = Tls13Context.forServer(leaf.privateKey(), chain);
-                var client = Tls13Context.forClient().trustManager(anchor);
+                var client = trust == null ? Tls13Context.forClient().trustManager(anchor)
+                        : Tls13Context.forClient().trustManager(trust);
+                if (mode == Mode.FULL_NO_TICKETS) {
+                    server.sessionTicketCount(0);
+                }
+                if (mode == Mode.RESUMED_PSK_KE) {
+                    server.pskKeyExchangeModes("psk_dhe_ke", "psk_ke");
+                    client.pskKeyExchangeModes("psk_dhe_ke", "psk_ke");
+                }
                 if (this == OURS_ACCP) {
                     installAccp();
                     server.jcaProvidersOnly();
@@ -107,13 +168,14 @@ public enum Stack {
                 }
                 Tls13Context s = server.build();
                 Tls13Context c = client.build();
-                return new Contexts(this, alloc -> c.newHandler(alloc, HOST, nextPeerPort()), s::newHandler);
+                return new Contexts(this, alloc -> c.newHandler(alloc, HOST, port.getAsInt()), s::newHandler);
             }
             case JDK:
             case OPENSSL: {
                 SslProvider provider = this == JDK ? SslProvider.JDK : SslProvider.OPENSSL;
                 SslContextBuilder server = SslContextBuilder.forServer(leaf.privateKey(), chain);
-                SslContextBuilder client = SslContextBuilder.forClient().trustManager(anchor)
+                SslContextBuilder client = (trust == null ? SslContextBuilder.forClient().trustManager(anchor)
+                        : SslContextBuilder.forClient().trustManager(trust))
                         .endpointIdentificationAlgorithm("HTTPS");
                 for (SslContextBuilder b : List.of(server, client)) {
                     b.sslProvider(provider).protocols("TLSv1.3");
@@ -126,7 +188,7 @@ public enum Stack {
                 }
                 SslContext s = server.build();
                 SslContext c = client.build();
-                return new Contexts(this, alloc -> c.newHandler(alloc, HOST, nextPeerPort()), s::newHandler);
+                return new Contexts(this, alloc -> c.newHandler(alloc, HOST, port.getAsInt()), s::newHandler);
             }
             default:
                 throw new AssertionError(this);

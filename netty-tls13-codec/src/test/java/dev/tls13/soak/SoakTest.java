@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.error.TlsException;
+import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
@@ -58,7 +59,10 @@ import org.junit.jupiter.api.Test;
  * at a random point of the handshake or of the data phase with a RST (SO_LINGER 0), a FIN without
  * close_notify, or half a record and a FIN — all three below the TLS handler, as a broken peer would.
  * Afterwards every server channel is closed, every pooled buffer released, the event loops shut down
- * within a bound and the heap is back near its baseline.
+ * within a bound and the heap is back near its baseline. Resumed connections are mixed in
+ * (docs/architecture.md §15): the clients share one context, two thirds of them connect as the same peer
+ * (localhost:443) and so resume with a ticket an earlier connection received, the others as a peer of their
+ * own (a full handshake); both kinds must occur, and aborted resumed handshakes go through the same checks.
  *
  * <p>System properties for a long soak by hand: {@code tls13.soak.connections} (per transport,
  * default 1000), {@code tls13.soak.concurrency} (200), {@code tls13.soak.maxBytes} (262144),
@@ -125,6 +129,8 @@ class SoakTest {
         Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
         LongAdder completed = new LongAdder();
         LongAdder bytesEchoed = new LongAdder();
+        LongAdder resumed = new LongAdder();
+        LongAdder full = new LongAdder();
         Semaphore slots = new Semaphore(CONCURRENCY);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
         int started = 0;
@@ -143,6 +149,8 @@ class SoakTest {
                     }).bind("127.0.0.1", 0).sync().channel();
 
             Random random = new Random(SEED);
+            // A generator of its own, so the kinds and sizes are those of earlier runs with the same seed.
+            Random peers = new Random(SEED + 1);
             for (; started < CONNECTIONS && System.nanoTime() < deadline; started++) {
                 if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
@@ -153,13 +161,14 @@ class SoakTest {
                 // Handshake aborts after 0 to ~1.5 KiB of the server's flight; data aborts part-way.
                 long abortAfter = kind.inHandshake() ? random.nextInt(1500) : random.nextInt(bytes);
                 kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
-                Client client = new Client(kind, bytes, abortAfter, completed, bytesEchoed);
+                int peerPort = peers.nextInt(3) == 0 ? 10_000 + started : 443;
+                Client client = new Client(kind, bytes, abortAfter, completed, bytesEchoed, resumed, full);
                 new Bootstrap().group(clientGroup).channel(clientType).option(ChannelOption.ALLOCATOR, alloc)
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
                                 ch.pipeline().addLast(client.tap, clientContext.newHandler(ch.alloc(), "localhost",
-                                        443), client);
+                                        peerPort), client);
                             }
                         }).connect(server.localAddress()).addListener(f -> {
                             if (!f.isSuccess()) {
@@ -191,15 +200,18 @@ class SoakTest {
         System.out.printf("soak over %s: %d connections (concurrency %d, seed %d), %d accepted, %d closed by the"
                         + " server, %d completed (%d MiB echoed)%n  clients by kind: %s%n  server-side failures: %s%n"
                         + "  pooled allocations active before/after: %d/%d, pooled direct memory before/after: %d/%d"
-                        + " KiB%n  heap used after GC before/after: %d/%d MiB%n",
+                        + " KiB%n  heap used after GC before/after: %d/%d MiB%n"
+                        + "  client handshakes resumed/full: %d/%d%n",
                 transport, started, CONCURRENCY, SEED, accepted.get(), serverClosed.get(), completed.sum(),
                 bytesEchoed.sum() >> 20, abortCounts, failureCounts, activeBefore, activeAfter,
-                directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20);
+                directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20, resumed.sum(), full.sum());
 
         assertEquals(CONNECTIONS, started, "all connections started within the time bound");
         long stalled = kinds.get(Kind.COMPLETE).sum() - completed.sum();
         System.out.printf("  non-aborting clients that did not complete: %d%n", stalled);
         assertEquals(0, stalled, "every client that did not abort completed");
+        assertTrue(resumed.sum() > 0, "resumed handshakes were mixed in");
+        assertTrue(full.sum() > 0, "full handshakes were mixed in");
         assertEquals(accepted.get(), serverClosed.get(), "every accepted server channel closed");
         assertTrue(children.isEmpty(), "no server channel left open");
         assertEquals(activeBefore, activeAfter, "every pooled buffer released");
@@ -287,12 +299,17 @@ class SoakTest {
         private final long abortAfter;
         private final LongAdder completed;
         private final LongAdder bytesEchoed;
+        private final LongAdder resumed;
+        private final LongAdder full;
         private final Tap tap = new Tap();
         private long received;
         private boolean handshaken;
 
-        Client(Kind kind, int bytes, long abortAfter, LongAdder completed, LongAdder bytesEchoed) {
+        Client(Kind kind, int bytes, long abortAfter, LongAdder completed, LongAdder bytesEchoed, LongAdder resumed,
+               LongAdder full) {
             this.kind = kind;
+            this.resumed = resumed;
+            this.full = full;
             this.bytes = bytes;
             this.abortAfter = abortAfter;
             this.completed = completed;
@@ -304,7 +321,12 @@ class SoakTest {
             if (evt instanceof SslHandshakeCompletionEvent) {
                 if (!((SslHandshakeCompletionEvent) evt).isSuccess()) {
                     ctx.close();
-                } else if (kind.inHandshake()) {
+                    ctx.fireUserEventTriggered(evt);
+                    return;
+                }
+                boolean wasResumed = ctx.pipeline().get(Tls13Handler.class).session().resumed();
+                (wasResumed ? resumed : full).increment();
+                if (kind.inHandshake()) {
                     // The server's flight was shorter than the abort point: abort right after it.
                     tap.abort();
                 } else {

@@ -41,7 +41,6 @@ final class Tls13Session extends ExtendedSSLSession {
     };
 
     private final Tls13SslEngine engine;
-    private final SSLSessionContext context;
     private final long creationTime = System.currentTimeMillis();
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     /** Set once the handshake completed: what it negotiated, as the JSSE API reports it. */
@@ -51,9 +50,8 @@ final class Tls13Session extends ExtendedSSLSession {
     private volatile String[] peerSignatureAlgorithms = LOCAL_SIGNATURE_ALGORITHMS;
     private volatile boolean valid = true;
 
-    Tls13Session(Tls13SslEngine engine, SSLSessionContext context) {
+    Tls13Session(Tls13SslEngine engine) {
         this.engine = engine;
-        this.context = context;
     }
 
     void complete(SessionInfo info) {
@@ -81,6 +79,12 @@ final class Tls13Session extends ExtendedSSLSession {
     String applicationProtocol() {
         SessionInfo current = negotiated;
         return current == null ? null : current.applicationProtocol();
+    }
+
+    /** @return whether the handshake resumed an earlier session with a ticket (RFC 8446 §2.2) */
+    boolean resumed() {
+        SessionInfo current = negotiated;
+        return current != null && current.resumed();
     }
 
     /** @return the negotiated group's RFC 8446 name, or {@code null} before completion */
@@ -121,7 +125,9 @@ final class Tls13Session extends ExtendedSSLSession {
 
     @Override
     public SSLSessionContext getSessionContext() {
-        return context;
+        // The engine's mode decides it (a client's session belongs to the client session context), and the
+        // mode is fixed once the handshake starts.
+        return engine.sessionContext();
     }
 
     @Override

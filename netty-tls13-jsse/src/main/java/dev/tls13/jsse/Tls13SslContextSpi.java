@@ -36,8 +36,8 @@ public final class Tls13SslContextSpi extends SSLContextSpi {
     static final List<String> DEFAULT_SUITES = Tls13ContextBuilder.defaultCipherSuites();
 
     private final List<String> namedGroups;
-    private final Tls13SessionContext clientSessions = new Tls13SessionContext();
-    private final Tls13SessionContext serverSessions = new Tls13SessionContext();
+    private final Tls13SessionContext clientSessions = new Tls13SessionContext(true, null);
+    private final Tls13SessionContext serverSessions = new Tls13SessionContext(false, new SecureRandom());
     private volatile X509KeyManager keyManager;
     private volatile X509TrustManager trustManager;
     private volatile boolean initialized;

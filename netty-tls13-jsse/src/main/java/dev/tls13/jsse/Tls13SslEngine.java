@@ -103,7 +103,7 @@ public final class Tls13SslEngine extends SSLEngine {
     Tls13SslEngine(Tls13SslContextSpi context, String peerHost, int peerPort) {
         super(peerHost, peerPort);
         this.context = context;
-        this.session = new Tls13Session(this, context.sessionContext(false));
+        this.session = new Tls13Session(this);
     }
 
     // ---- handshake driving ------------------------------------------------------------------------------
@@ -135,7 +135,11 @@ public final class Tls13SslEngine extends SSLEngine {
             if (serverName != null) {
                 session.requestedServerNames(List.of(new SNIHostName(serverName)));
             }
-            connection = client.newConnection(ALLOC, getPeerHost(), new Events());
+            // Only an engine created with the peer's host and port resumes (the JDK's rule too): the session
+            // cache is keyed by both (docs/architecture.md §15).
+            connection = getPeerHost() != null && getPeerPort() > 0
+                    ? client.newConnection(ALLOC, getPeerHost(), getPeerPort(), new Events())
+                    : client.newConnection(ALLOC, getPeerHost(), new Events());
             connection.start();
             collectOutput();
         }
@@ -156,7 +160,8 @@ public final class Tls13SslEngine extends SSLEngine {
                 .namedGroups(context.namedGroups().toArray(new String[0]))
                 .applicationProtocols(applicationProtocols)
                 .trustManager(new EngineTrust(context.trustManager(), true))
-                .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm);
+                .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
+                .sessionCache(context.sessionContext(true).clientCache());
         if (serverNames != null) {
             // Explicit SSLParameters server names replace the peer host, and an empty list sends none.
             String name = null;
@@ -213,15 +218,17 @@ public final class Tls13SslEngine extends SSLEngine {
             handshakeApplicationProtocol = protocols.stream().filter(offered::contains).findFirst().orElse("");
         }
         Tls13ContextBuilder builder = serverKeys();
+        Tls13SessionContext serverSessions = context.sessionContext(false);
         ClientAuth auth = needClientAuth ? ClientAuth.REQUIRE : wantClientAuth ? ClientAuth.OPTIONAL : ClientAuth.NONE;
         builder.cipherSuites(enabledSuites)
                 .namedGroups(context.namedGroups().toArray(new String[0]))
                 .applicationProtocols(protocols)
                 .clientAuth(auth)
                 .certificateAuthorities(false)
-                // A context (and so a ticket key) per handshake: its tickets could never resume a session, so
-                // send none until the engine shares a key ring through its SSLSessionContext.
-                .sessionTicketCount(0);
+                // A context per handshake, so the ticket key is the SSLContext's: every engine of it opens the
+                // tickets of the others (docs/architecture.md §15).
+                .sessionTicketKeys(serverSessions.ticketKey())
+                .sessionTicketLifetime(serverSessions.ticketLifetime());
         if (auth != ClientAuth.NONE) {
             builder.trustManager(new EngineTrust(context.trustManager(), false));
         }
@@ -666,6 +673,11 @@ public final class Tls13SslEngine extends SSLEngine {
     @Override
     public synchronized boolean getUseClientMode() {
         return clientMode;
+    }
+
+    /** @return the SSLContext's client or server session context, by this engine's mode */
+    Tls13SessionContext sessionContext() {
+        return context.sessionContext(getUseClientMode());
     }
 
     @Override

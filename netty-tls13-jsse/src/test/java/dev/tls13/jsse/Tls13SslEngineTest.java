@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -290,6 +292,11 @@ class Tls13SslEngineTest {
         assertEquals(1, srcs[3].remaining());
         sealed.flip();
         ByteBuffer echoed = ByteBuffer.allocate(1 << 15);
+        // The server's NewSessionTickets, written after its handshake, come first (RFC 8446 §4.6.1).
+        pair.toClient.flip();
+        while (pair.toClient.hasRemaining()) {
+            assertEquals(0, pair.client.unwrap(pair.toClient, echoed).bytesProduced());
+        }
         pair.client.unwrap(sealed, echoed);
         echoed.flip();
         byte[] back = new byte[echoed.remaining()];
@@ -464,5 +471,94 @@ class Tls13SslEngineTest {
         SSLException clientSide = assertThrows(SSLException.class,
                 () -> pair.client.unwrap(alert, ByteBuffer.allocate(1 << 15)));
         assertTrue(clientSide.getMessage().contains("handshake_failure"), clientSide.toString());
+    }
+    // ---- resumption through the SSLContext's session contexts (docs/architecture.md §15) ------------------
+
+    /**
+     * One connection between a client engine for localhost:443 (or for no peer) and a server engine, handshake
+     * and then the server's NewSessionTickets delivered to the client (they follow the handshake, RFC 8446 §4.6.1).
+     */
+    private static Pair resumptionConnection(SSLContext clientContext, SSLContext serverContext, boolean withPeer)
+            throws SSLException {
+        SSLEngine client = withPeer ? clientContext.createSSLEngine("localhost", 443) : clientContext.createSSLEngine();
+        client.setUseClientMode(true);
+        SSLEngine server = serverContext.createSSLEngine();
+        server.setUseClientMode(false);
+        Pair pair = new Pair(client, server);
+        pair.handshake();
+        for (int i = 0; i < 4; i++) {
+            pair.server.wrap(ByteBuffer.allocate(0), pair.toClient);
+        }
+        pair.toClient.flip();
+        while (pair.toClient.hasRemaining()) {
+            SSLEngineResult r = pair.client.unwrap(pair.toClient, ByteBuffer.allocate(1 << 15));
+            assertEquals(0, r.bytesProduced(), "tickets only");
+            if (r.getStatus() != Status.OK) {
+                break;
+            }
+        }
+        pair.toClient.compact();
+        assertEquals(1, pair.clientFinished);
+        return pair;
+    }
+
+    private static boolean resumed(SSLEngine engine) {
+        return ((Tls13Session) engine.getSession()).resumed();
+    }
+
+    @Test
+    void aClientEngineWithPeerHostAndPortResumesThroughItsSslContext() throws Exception {
+        SSLContext clientContext = ours(null);
+        SSLContext serverContext = ours(keyManagers(LEAF));
+        Pair first = resumptionConnection(clientContext, serverContext, true);
+        assertFalse(resumed(first.client));
+        assertFalse(resumed(first.server));
+        assertSame(clientContext.getClientSessionContext(), first.client.getSession().getSessionContext());
+        assertSame(serverContext.getServerSessionContext(), first.server.getSession().getSessionContext());
+        Pair second = resumptionConnection(clientContext, serverContext, true);
+        assertTrue(resumed(second.client), "a ticket from the first connection, kept in the SSLContext");
+        assertTrue(resumed(second.server), "another engine of the same SSLContext opened the ticket");
+        assertArrayEquals(first.client.getSession().getPeerCertificates(),
+                second.client.getSession().getPeerCertificates(), "the original server chain");
+        assertFalse(resumed(resumptionConnection(clientContext, serverContext, false).client),
+                "an engine without the peer's host and port neither offers nor keeps tickets");
+        assertFalse(resumed(resumptionConnection(clientContext, ours(keyManagers(LEAF)), true).client),
+                "another server SSLContext has another ticket key: a full handshake");
+    }
+
+    @Test
+    void theSessionContextsSizeAndTimeoutGovernResumption() throws Exception {
+        SSLContext clientContext = ours(null);
+        SSLContext serverContext = ours(keyManagers(LEAF));
+        SSLSessionContext clientSessions = clientContext.getClientSessionContext();
+        assertEquals(0, clientSessions.getSessionCacheSize(), "the JDK's vocabulary: 0 is no limit");
+        assertEquals(86_400, clientSessions.getSessionTimeout());
+        resumptionConnection(clientContext, serverContext, true);
+        clientSessions.setSessionCacheSize(1);
+        assertFalse(resumed(resumptionConnection(clientContext, serverContext, true).client),
+                "a new size replaces the cache and its tickets");
+        assertTrue(resumed(resumptionConnection(clientContext, serverContext, true).client));
+        serverContext.getServerSessionContext().setSessionTimeout(60);
+        Pair shortLived = resumptionConnection(clientContext, serverContext, true);
+        assertTrue(resumed(shortLived.server), "a shorter lifetime applies to tickets issued from now on");
+        assertThrows(IllegalArgumentException.class, () -> clientSessions.setSessionTimeout(-1));
+    }
+
+    @Test
+    void theJdkClientResumesAgainstOurServerEngines() throws Exception {
+        SSLContext jdkClient = jdk(null);
+        SSLContext serverContext = ours(keyManagers(LEAF));
+        assertFalse(resumed(resumptionConnection(jdkClient, serverContext, true).server));
+        assertTrue(resumed(resumptionConnection(jdkClient, serverContext, true).server),
+                "the JDK offered our ticket and our server engine accepted it");
+    }
+
+    @Test
+    void ourClientEngineResumesAgainstTheJdkServer() throws Exception {
+        SSLContext clientContext = ours(null);
+        SSLContext jdkServer = jdk(keyManagers(LEAF));
+        assertFalse(resumed(resumptionConnection(clientContext, jdkServer, true).client));
+        assertTrue(resumed(resumptionConnection(clientContext, jdkServer, true).client),
+                "the JDK server issues tickets because our client sends psk_key_exchange_modes");
     }
 }
