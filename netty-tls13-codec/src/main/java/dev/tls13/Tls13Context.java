@@ -94,7 +94,8 @@ public final class Tls13Context {
                                     b.sessionTicketLifetime)
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
                                     keys(b.sessionTicketKeys)))
-                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).build();
+                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes))
+                    .maxEarlyData(b.maxEarlyData).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();

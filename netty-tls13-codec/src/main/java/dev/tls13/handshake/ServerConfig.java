@@ -29,6 +29,7 @@ public final class ServerConfig {
     private final boolean certificateAuthorities;
     private final SessionTickets sessionTickets;
     private final boolean pskKe;
+    private final long maxEarlyData;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -53,6 +54,7 @@ public final class ServerConfig {
                 : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
         sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys);
         pskKe = b.pskKe;
+        maxEarlyData = b.maxEarlyData;
     }
 
     /**
@@ -82,7 +84,8 @@ public final class ServerConfig {
                 .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
                 .certificateAuthorities(certificateAuthorities)
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
-                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe);
+                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe)
+                .maxEarlyData(maxEarlyData);
     }
 
     /** @return the crypto provider */
@@ -170,6 +173,16 @@ public final class ServerConfig {
         return pskKe;
     }
 
+    /**
+     * The max_early_data_size our tickets allow (RFC 8446 §4.6.1): how many bytes of 0-RTT data a client resuming
+     * with one of them may send; 0 when this server accepts no early data.
+     *
+     * @return the limit in bytes, 0 to 2^32 - 1
+     */
+    public long maxEarlyData() {
+        return maxEarlyData;
+    }
+
     /** @return the NewSessionTicket setting and its key ring (docs/architecture.md §15) */
     SessionTickets sessionTickets() {
         return sessionTickets;
@@ -195,6 +208,7 @@ public final class ServerConfig {
         private Duration sessionTicketLifetime = SessionTickets.DEFAULT_LIFETIME;
         private SessionTicketKeys sessionTicketKeys;
         private boolean pskKe;
+        private long maxEarlyData;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -359,6 +373,23 @@ public final class ServerConfig {
          */
         public Builder pskKe(boolean pskKe) {
             this.pskKe = pskKe;
+            return this;
+        }
+
+        /**
+         * Sets the max_early_data_size of the tickets this server issues (RFC 8446 §4.6.1, §4.2.10): with more
+         * than 0, each NewSessionTicket carries the early_data extension and a client may send that much 0-RTT data
+         * when it resumes (default 0: no early data).
+         *
+         * @param maxEarlyData the limit in bytes, 0 to 2^32 - 1
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxEarlyData(long maxEarlyData) {
+            if (maxEarlyData < 0 || maxEarlyData > 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("max early data must be 0 to 2^32 - 1: " + maxEarlyData);
+            }
+            this.maxEarlyData = maxEarlyData;
             return this;
         }
 

@@ -464,7 +464,8 @@ public final class ServerHandshake {
             if (s.tickets()) {
                 // RFC 8446 §4.6.1: tickets follow the client's Finished, so they carry the client's verified
                 // identity; they are queued before any application data we write.
-                s.config().sessionTickets().issue(s.config().crypto(), resumption, session, out);
+                s.config().sessionTickets().issue(s.config().crypto(), resumption, session,
+                        s.config().maxEarlyData(), out);
             }
             out.handshakeComplete(session);
             return connected;

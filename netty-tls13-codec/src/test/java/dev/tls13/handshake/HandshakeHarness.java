@@ -336,6 +336,7 @@ final class HandshakeHarness {
         int ticketCount = 2;
         java.time.Duration ticketLifetime = java.time.Duration.ofHours(2);
         boolean pskKe;
+        long maxEarlyData;
         /** The ticket key ring; {@code null} for a new one per configuration. */
         SessionTicketKeys ticketKeys;
 
@@ -347,7 +348,8 @@ final class HandshakeHarness {
             return b.cipherSuites(suites).signatureSchemes(schemes).applicationProtocols(alpn)
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
                     .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities)
-                    .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys).build();
+                    .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys)
+                    .maxEarlyData(maxEarlyData).build();
         }
     }
 
