@@ -103,6 +103,7 @@ public final class Tls13ContextBuilder {
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
     Duration sessionTicketKeyRotation = Duration.ofHours(1);
     int maxEarlyData;
+    Tls13AntiReplay antiReplay;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -897,6 +898,21 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("max early data must not be negative: " + bytes);
         }
         maxEarlyData = bytes;
+        return this;
+    }
+
+    /**
+     * The store that catches replayed 0-RTT ClientHellos (RFC 8446 §8), for a fleet of servers that share one.
+     * Without it (the default) a server context keeps its own in-memory filter (§8.2) of 50,000 ClientHellos, each
+     * for its 20-second freshness window (2,500 0-RTT handshakes per second; beyond, early data is rejected, never
+     * accepted unchecked), which protects one server only. Ignored unless {@link #maxEarlyData} is above 0, and by
+     * a client context.
+     *
+     * @param antiReplay the shared store, or {@code null} for the in-memory filter
+     * @return this builder
+     */
+    public Tls13ContextBuilder antiReplay(Tls13AntiReplay antiReplay) {
+        this.antiReplay = antiReplay;
         return this;
     }
 

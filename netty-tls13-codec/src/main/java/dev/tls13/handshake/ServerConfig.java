@@ -30,6 +30,7 @@ public final class ServerConfig {
     private final SessionTickets sessionTickets;
     private final boolean pskKe;
     private final long maxEarlyData;
+    private final AntiReplay antiReplay;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -55,6 +56,11 @@ public final class ServerConfig {
         sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys);
         pskKe = b.pskKe;
         maxEarlyData = b.maxEarlyData;
+        // RFC 8446 §8: 0-RTT without anti-replay lets anyone who recorded a ClientHello replay its early data.
+        if (maxEarlyData > 0 && b.antiReplay == null) {
+            throw new IllegalArgumentException("0-RTT (maxEarlyData) needs an anti-replay check (RFC 8446 §8)");
+        }
+        antiReplay = b.antiReplay;
     }
 
     /**
@@ -85,7 +91,7 @@ public final class ServerConfig {
                 .certificateAuthorities(certificateAuthorities)
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
                 .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe)
-                .maxEarlyData(maxEarlyData);
+                .maxEarlyData(maxEarlyData).antiReplay(antiReplay);
     }
 
     /** @return the crypto provider */
@@ -183,6 +189,15 @@ public final class ServerConfig {
         return maxEarlyData;
     }
 
+    /**
+     * The anti-replay check of 0-RTT data (RFC 8446 §8); copies of this configuration share it.
+     *
+     * @return the check, or {@code null} when none is set (then no early data is accepted)
+     */
+    public AntiReplay antiReplay() {
+        return antiReplay;
+    }
+
     /** @return the NewSessionTicket setting and its key ring (docs/architecture.md §15) */
     SessionTickets sessionTickets() {
         return sessionTickets;
@@ -209,6 +224,7 @@ public final class ServerConfig {
         private SessionTicketKeys sessionTicketKeys;
         private boolean pskKe;
         private long maxEarlyData;
+        private AntiReplay antiReplay;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -394,12 +410,25 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the anti-replay check of 0-RTT data (RFC 8446 §8), required when {@link #maxEarlyData} is above 0.
+         * Configurations built with one check share it, so a replayed ClientHello is caught whichever copy
+         * handles it.
+         *
+         * @param antiReplay the check, or {@code null} for none
+         * @return this builder
+         */
+        public Builder antiReplay(AntiReplay antiReplay) {
+            this.antiReplay = antiReplay;
+            return this;
+        }
+
+        /**
          * Checks the settings and builds the configuration.
          *
          * @return the configuration
          * @throws NullPointerException when the crypto provider, the certificates or clientAuth is missing
          * @throws IllegalArgumentException when the suites, groups or schemes are empty, or client
-         *         authentication has no trust manager
+         *         authentication has no trust manager, or early data is allowed without an anti-replay check
          */
         public ServerConfig build() {
             return new ServerConfig(this);

@@ -65,6 +65,10 @@ final class HandshakeHarness {
     record SkipEarlyData() implements Effect {
     }
 
+    /** acceptEarlyData. */
+    record AcceptEarlyData(long maxEarlyDataSize) implements Effect {
+    }
+
     /** handshakeComplete. */
     record Complete(HandshakeSummary session) implements Effect {
     }
@@ -115,6 +119,11 @@ final class HandshakeHarness {
         @Override
         public void skipEarlyData() {
             effects.add(new SkipEarlyData());
+        }
+
+        @Override
+        public void acceptEarlyData(long maxEarlyDataSize) {
+            effects.add(new AcceptEarlyData(maxEarlyDataSize));
         }
 
         @Override
@@ -337,6 +346,8 @@ final class HandshakeHarness {
         java.time.Duration ticketLifetime = java.time.Duration.ofHours(2);
         boolean pskKe;
         long maxEarlyData;
+        /** The 0-RTT anti-replay check; {@code null} for a new in-memory filter on this spec's clock per build. */
+        AntiReplay antiReplay;
         /** The ticket key ring; {@code null} for a new one per configuration. */
         SessionTicketKeys ticketKeys;
 
@@ -349,7 +360,8 @@ final class HandshakeHarness {
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
                     .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities)
                     .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys)
-                    .maxEarlyData(maxEarlyData).build();
+                    .maxEarlyData(maxEarlyData)
+                    .antiReplay(antiReplay != null ? antiReplay : AntiReplay.inMemory(1024, crypto.clock())).build();
         }
     }
 
