@@ -20,8 +20,9 @@ public interface Tls13AntiReplay {
      * {@code SET key 1 NX PXAT expiresAtMillis}, or a database insert on a unique key). Called on an event loop
      * during the handshake, so it should answer quickly; it may be called concurrently.
      *
-     * @param key the ClientHello's identifier: the binder of its first PSK identity (RFC 8446 §4.2.11.2), 32 or 48
-     *        bytes, unique per ClientHello and ticket; borrowed (copy it to keep it)
+     * @param key the ClientHello's identifier: SHA-256 of its ticket (its first PSK identity), 32 bytes. A replayed
+     *        ClientHello carries the same ticket; keying by the ticket also lets each ticket carry 0-RTT data only
+     *        once per window, as single-use tickets would (§8.1). Borrowed (copy it to keep it)
      * @param expiresAtMillis when the key may be forgotten (epoch milliseconds on the context's clock): a replay
      *        after that fails the freshness check anyway, so the store holds one freshness window of ClientHellos
      * @return {@code true} when the key was not recorded before (accept the early data); {@code false} when it was,

@@ -14,7 +14,8 @@ public interface AntiReplay {
      * Records {@code key} and says whether this is its first use (RFC 8446 §8.2). Called from event loops,
      * concurrently: an implementation is thread-safe.
      *
-     * @param key the ClientHello's identifier (its first PSK binder); borrowed, copy it to keep it
+     * @param key the ClientHello's identifier, SHA-256 of its ticket (its first PSK identity); borrowed, copy it
+     *        to keep it
      * @param expiresAtMillis when a replay of the ClientHello would fail our freshness check anyway, on the
      *        context's clock (the crypto provider's): the key need not be kept longer
      * @return {@code true} to accept the early data; {@code false} when the key was seen, or when the check cannot

@@ -9,6 +9,8 @@ import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -58,13 +60,16 @@ final class Resumption {
      * @param maxEarlyData the ticket's max_early_data_size, 0 when it allowed no early data
      * @param suite the original session's cipher suite
      * @param applicationProtocol the original session's ALPN protocol, or {@code null}
-     * @param binderValue the binder of the selected identity, the ClientHello's anti-replay key (RFC 8446 §8.2):
-     *        unique per ClientHello and PSK, and a replay that changes the ClientHello fails its verification
+     * @param replayKey the anti-replay key (RFC 8446 §8): SHA-256 of the selected identity, the ticket. A replayed
+     *        ClientHello carries the same ticket, so it is caught (§8.2); keying by the ticket rather than the
+     *        whole ClientHello also refuses 0-RTT to a second, different ClientHello with one ticket (a client reusing
+     *        it, against Appendix C.4, or an attacker who altered the ClientHello: its binder then fails anyway),
+     *        which OpenSSL's single-use tickets (§8.1) refuse too
      * @param replayExpiresMillis when a replay of this ClientHello would fail the freshness check anyway, on our
      *        clock: the expected arrival time (issue time plus the client's view of the age) plus the tolerance
      */
     record EarlyDataTerms(long maxEarlyData, CipherSuite suite, String applicationProtocol,
-                          byte[] binderValue, long replayExpiresMillis) {
+                          byte[] replayKey, long replayExpiresMillis) {
     }
 
     /**
@@ -134,7 +139,7 @@ final class Resumption {
                             state.peerCertificates());
                     long clientAge = (identity.obfuscatedTicketAge() - state.ticketAgeAdd()) & 0xFFFFFFFFL;
                     EarlyDataTerms terms = new EarlyDataTerms(state.maxEarlyData(), state.suite(),
-                            state.applicationProtocol(), psk.binders().get(i).clone(),
+                            state.applicationProtocol(), replayKey(identity.identity()),
                             state.issuedMillis() + clientAge + AGE_TOLERANCE_MILLIS);
                     return Optional.of(new Accepted(i, dhe, early, binder, terms));
                 } catch (TlsException | RuntimeException e) {
@@ -147,6 +152,15 @@ final class Resumption {
         }
         transcript.add(encoded, offset, length);
         return Optional.empty();
+    }
+
+    /** SHA-256 of a ticket: a short, fixed-length anti-replay key for it. */
+    private static byte[] replayKey(byte[] ticket) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(ticket);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+        }
     }
 
     /** Whether an opened ticket may resume this handshake; every "no" means a full handshake. */

@@ -402,7 +402,7 @@ public final class ServerHandshake {
                 && ticket.maxEarlyData() > 0
                 && ticket.suite().equals(choice.params().suite())
                 && Objects.equals(ticket.applicationProtocol(), choice.applicationProtocol().orElse(null))
-                && config.antiReplay().firstUse(ticket.binderValue(), ticket.replayExpiresMillis());
+                && config.antiReplay().firstUse(ticket.replayKey(), ticket.replayExpiresMillis());
     }
 
     /** Our CertificateRequest (RFC 8446 §4.3.2). */
