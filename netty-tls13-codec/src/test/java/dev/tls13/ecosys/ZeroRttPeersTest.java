@@ -43,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Our server with 0-RTT on against OpenSSL 3.0's {@code s_client -sess_in s.pem -early_data req.txt}
  * (RFC 8446 §4.2.10, §8): the early data is accepted and reaches the pipeline as {@link Tls13EarlyData}, before
  * the handshake completes; the same session file again is a replay of the ticket: "Early data was rejected", a
- * resumed 1-RTT handshake, no alert.
+ * resumed 1-RTT handshake, no alert. And {@code gnutls-cli --resume --earlydata=FILE}: accepted, marked.
  */
-class ZeroRttOpenSslTest {
+class ZeroRttPeersTest {
 
     private static final String REQUEST = "GET /idempotent HTTP/1.0\r\n\r\n";
 
@@ -177,6 +177,38 @@ class ZeroRttOpenSslTest {
             assertTrue(replayed.handler.session().resumed(), "still a resumption, in 1-RTT");
             assertFalse(replayed.handler.session().earlyDataAccepted());
             assertEquals("", replayed.early(), "nothing was delivered as early data");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void gnutlsEarlyDataIsAcceptedAndMarked() throws Exception {
+        Path gnutls = ExternalProcess.require("gnutls-cli", "gnutls-bin");
+        Path caFile = dir.resolve("ca.pem");
+        Files.writeString(caFile, TestPki.pem(List.of(TestPki.ca(KeyType.EC_P256).certificate())),
+                StandardCharsets.US_ASCII);
+        Path request = dir.resolve("gnutls-req.txt");
+        Files.writeString(request, REQUEST, StandardCharsets.US_ASCII);
+        Tls13Context context = Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]))
+                .maxEarlyData(16_384).build();
+        BlockingQueue<Received> connections = new LinkedBlockingQueue<>();
+        Channel server = ourServer(context, connections);
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try (ExternalProcess p = ExternalProcess.start(dir, gnutls.toString(), "localhost", "-p",
+                Integer.toString(port), "--x509cafile", caFile.toString(), "--resume", "--waitresumption",
+                "--earlydata=" + request, "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.3")) {
+            assertTrue(p.awaitLine(l -> l.contains("This is a resumed session"), 20, TimeUnit.SECONDS).isPresent(),
+                    p::output);
+            Received full = handshaken(connections);
+            assertFalse(full.handler.session().resumed());
+            Received resumed = handshaken(connections);
+            assertTrue(resumed.handler.session().resumed());
+            assertTrue(resumed.handler.session().earlyDataAccepted(), p::output);
+            assertEquals(REQUEST, resumed.early(), "the early bytes, marked as early data");
+            assertTrue(resumed.events().stream().allMatch(e -> e.equals("early before the handshake")),
+                    resumed.events()::toString);
+            p.closeInput();
         } finally {
             server.close().sync();
         }
