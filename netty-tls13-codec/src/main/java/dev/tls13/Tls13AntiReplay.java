@@ -26,7 +26,8 @@ public interface Tls13AntiReplay {
      * @param expiresAtMillis when the key may be forgotten (epoch milliseconds on the context's clock): a replay
      *        after that fails the freshness check anyway, so the store holds one freshness window of ClientHellos
      * @return {@code true} when the key was not recorded before (accept the early data); {@code false} when it was,
-     *         or when the store cannot tell (full, unreachable): refusing then is safe, accepting is not
+     *         or when the store cannot tell (full, unreachable): refusing then is safe, accepting is not. An
+     *         exception counts as {@code false}: the handshake goes on without early data
      */
     boolean firstUse(byte[] key, long expiresAtMillis);
 }

@@ -46,6 +46,7 @@ import java.util.Set;
  *        +------------+--------------+
  *                     v   (ServerHello ... Finished sent)
  *   [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished -> Connected
+ *   0-RTT accepted (resumed): ExpectEndOfEarlyData --EndOfEarlyData--> ExpectClientFinished
  * </pre>
  */
 public final class ServerHandshake {
@@ -402,7 +403,16 @@ public final class ServerHandshake {
                 && ticket.maxEarlyData() > 0
                 && ticket.suite().equals(choice.params().suite())
                 && Objects.equals(ticket.applicationProtocol(), choice.applicationProtocol().orElse(null))
-                && config.antiReplay().firstUse(ticket.replayKey(), ticket.replayExpiresMillis());
+                && firstUse(config.antiReplay(), ticket);
+    }
+
+    /** Asks the anti-replay check; a check that fails (a shared store out of reach) means no 0-RTT, not no TLS. */
+    private static boolean firstUse(AntiReplay antiReplay, Resumption.EarlyDataTerms ticket) {
+        try {
+            return antiReplay.firstUse(ticket.replayKey(), ticket.replayExpiresMillis());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Our CertificateRequest (RFC 8446 §4.3.2). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.connection.ClientHelloInfo;
 import dev.tls13.netty.Tls13EarlyData;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
@@ -22,6 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -177,6 +179,52 @@ class ZeroRttPeersTest {
             assertTrue(replayed.handler.session().resumed(), "still a resumption, in 1-RTT");
             assertFalse(replayed.handler.session().earlyDataAccepted());
             assertEquals("", replayed.early(), "nothing was delivered as early data");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /**
+     * Per-connection settings through the accept step (docs/architecture.md §13): maxEarlyData lives in the chosen
+     * context's configuration, so 0-RTT is on for one server name and off for another behind one handler.
+     */
+    @Test
+    void acceptStepEnablesZeroRttForOneServerNameOnly() throws Exception {
+        Path openssl = ExternalProcess.require("openssl", "openssl");
+        X509Certificate[] chain = leaf.chain().toArray(new X509Certificate[0]);
+        Tls13Context early = Tls13Context.forServer(leaf.privateKey(), chain).maxEarlyData(16_384).build();
+        Tls13Context plain = Tls13Context.forServer(leaf.privateKey(), chain).build();
+        BlockingQueue<Received> connections = new LinkedBlockingQueue<>();
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Tls13Handler handler = new Tls13Handler((ClientHelloInfo hello, Promise<Tls13Context> p) ->
+                                p.setSuccess("early.localhost".equals(hello.serverName()) ? early : plain), plain);
+                        Received received = new Received(handler);
+                        ch.pipeline().addLast(handler, received);
+                        connections.add(received);
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        Path request = dir.resolve("sni-req.txt");
+        Files.writeString(request, REQUEST, StandardCharsets.US_ASCII);
+        try {
+            for (String name : List.of("early.localhost", "plain.localhost")) {
+                Path session = dir.resolve(name + ".pem");
+                sClient(openssl, port, l -> l.startsWith("Post-Handshake New Session Ticket arrived"),
+                        "-servername", name, "-sess_out", session.toString());
+                handshaken(connections);
+                String out = sClient(openssl, port, l -> l.contains("Early data was"), "-servername", name,
+                        "-sess_in", session.toString(), "-early_data", request.toString());
+                Received resumed = handshaken(connections);
+                assertTrue(resumed.handler.session().resumed(), out);
+                boolean on = name.startsWith("early");
+                // The other name's tickets carry no early_data, so s_client does not even try (RFC 8446 §4.6.1).
+                assertTrue(out.contains(on ? "Early data was accepted" : "Early data was not sent"), out);
+                assertEquals(on, resumed.handler.session().earlyDataAccepted());
+                assertEquals(on ? REQUEST : "", resumed.early());
+            }
         } finally {
             server.close().sync();
         }

@@ -228,6 +228,15 @@ class ZeroRttServerTest {
     }
 
     @Test
+    void aFailingAntiReplayStoreMeansNoEarlyDataButAHandshake() throws TlsException {
+        RawClient client = zeroRtt(server(s -> s.antiReplay = (key, expires) -> {
+            throw new IllegalStateException("store unreachable");
+        }), c -> { });
+        assertTrue(client.pskAccepted);
+        assertRejected(client);
+    }
+
+    @Test
     void noEndOfEarlyDataBeforeFinishedIsUnexpectedMessage() {
         TlsException e = assertThrows(TlsException.class,
                 () -> zeroRtt(server(s -> { }), c -> c.sendEndOfEarlyData = false));
