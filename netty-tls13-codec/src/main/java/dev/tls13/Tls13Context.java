@@ -9,6 +9,7 @@ import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.Negotiation;
+import dev.tls13.handshake.AntiReplay;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.SessionTicketKeys;
 import dev.tls13.handshake.TrustManagers;
@@ -52,6 +53,8 @@ public final class Tls13Context {
 
     private final boolean server;
     private final ClientConfig clientConfig;
+    /** The in-memory 0-RTT filter's size: 20-second windows of 2,500 0-RTT handshakes per second. */
+    static final int DEFAULT_ANTI_REPLAY_ENTRIES = 50_000;
     private final ServerConfig serverConfig;
     private final String serverName;
     private final boolean sendServerName;
@@ -95,7 +98,8 @@ public final class Tls13Context {
                                     b.sessionTicketLifetime)
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
                                     keys(b.sessionTicketKeys)))
-                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).build();
+                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes))
+                    .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
@@ -222,6 +226,17 @@ public final class Tls13Context {
      * A server always accepts psk_dhe_ke when it resumes, and psk_ke when listed too (RFC 8446 §4.2.9): a list
      * without psk_dhe_ke is refused rather than quietly ignored.
      */
+    /**
+     * The server's 0-RTT anti-replay check (RFC 8446 §8): the application's store, or a bounded in-memory filter on
+     * the provider's clock (the clock ticket ages are measured with). Defaulting rather than refusing to build: a
+     * single server is then safe, and only a fleet needs to configure something (docs/security.md).
+     */
+    private static AntiReplay antiReplay(Tls13ContextBuilder b) {
+        Tls13AntiReplay spi = b.antiReplay;
+        return spi != null ? spi::firstUse
+                : AntiReplay.inMemory(DEFAULT_ANTI_REPLAY_ENTRIES, b.cryptoProvider.clock());
+    }
+
     private static boolean serverAcceptsPskKe(List<Integer> modes) {
         if (!modes.contains(Extension.PskKeyExchangeModes.PSK_DHE_KE)) {
             throw new IllegalArgumentException("a server's pskKeyExchangeModes must include psk_dhe_ke: " + modes);

@@ -104,6 +104,8 @@ public final class Tls13ContextBuilder {
     Duration sessionTicketLifetime = Duration.ofHours(2);
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
     Duration sessionTicketKeyRotation = Duration.ofHours(1);
+    int maxEarlyData;
+    Tls13AntiReplay antiReplay;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -924,6 +926,40 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("session ticket key rotation must be at least 1 s: " + rotation);
         }
         sessionTicketKeyRotation = rotation;
+        return this;
+    }
+
+    /**
+     * How many bytes of 0-RTT early data a server accepts from a client resuming with one of its tickets
+     * (RFC 8446 §2.3, §4.2.10; default 0: none). With more than 0, the tickets carry early_data with this
+     * max_early_data_size. Early data is not forward secret and can be replayed (RFC 8446 §8, §E.5): enable it
+     * only for an application that refuses non-idempotent requests arriving as early data. A client context
+     * ignores this setting.
+     *
+     * @param bytes the max_early_data_size, 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException when negative
+     */
+    public Tls13ContextBuilder maxEarlyData(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("max early data must not be negative: " + bytes);
+        }
+        maxEarlyData = bytes;
+        return this;
+    }
+
+    /**
+     * The store that catches replayed 0-RTT ClientHellos (RFC 8446 §8), for a fleet of servers that share one.
+     * Without it (the default) a server context keeps its own in-memory filter (§8.2) of 50,000 ClientHellos, each
+     * for its 20-second freshness window (2,500 0-RTT handshakes per second; beyond, early data is rejected, never
+     * accepted unchecked), which protects one server only. Ignored unless {@link #maxEarlyData} is above 0, and by
+     * a client context.
+     *
+     * @param antiReplay the shared store, or {@code null} for the in-memory filter
+     * @return this builder
+     */
+    public Tls13ContextBuilder antiReplay(Tls13AntiReplay antiReplay) {
+        this.antiReplay = antiReplay;
         return this;
     }
 

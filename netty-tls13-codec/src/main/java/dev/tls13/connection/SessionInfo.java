@@ -33,6 +33,7 @@ public final class SessionInfo {
     private final List<X509Certificate> localCertificates;
     private final boolean helloRetryRequest;
     private final boolean resumed;
+    private final boolean earlyDataAccepted;
 
     private SessionInfo(Builder b) {
         protocol = b.protocol;
@@ -46,6 +47,7 @@ public final class SessionInfo {
         localCertificates = List.copyOf(b.localCertificates);
         helloRetryRequest = b.helloRetryRequest;
         resumed = b.resumed;
+        earlyDataAccepted = b.earlyDataAccepted;
     }
 
     /**
@@ -81,6 +83,7 @@ public final class SessionInfo {
                 .localCertificates(summary.localCertificates())
                 .helloRetryRequest(summary.helloRetryRequest())
                 .resumed(summary.resumed())
+                .earlyDataAccepted(summary.earlyDataAccepted())
                 .build();
     }
 
@@ -151,6 +154,18 @@ public final class SessionInfo {
         return resumed;
     }
 
+    /**
+     * Whether the server accepted the client's 0-RTT early data (RFC 8446 §4.2.10): on a server, the data that
+     * reached the pipeline as early data was processed; on a client, what it sent as early data arrived. Early
+     * data can be replayed by an attacker (RFC 8446 §8, §E.5), so it must only carry idempotent requests.
+     *
+     * @return {@code true} when early data was sent and accepted; {@code false} otherwise (none offered or
+     *         rejected)
+     */
+    public boolean earlyDataAccepted() {
+        return earlyDataAccepted;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -168,13 +183,15 @@ public final class SessionInfo {
                 && Objects.equals(serverName, other.serverName)
                 && peerCertificates.equals(other.peerCertificates)
                 && localCertificates.equals(other.localCertificates)
-                && helloRetryRequest == other.helloRetryRequest && resumed == other.resumed;
+                && helloRetryRequest == other.helloRetryRequest && resumed == other.resumed
+                && earlyDataAccepted == other.earlyDataAccepted;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(protocol, cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme, applicationProtocol,
-                serverName, peerCertificates, localCertificates, helloRetryRequest, resumed);
+        return Objects.hash(protocol, cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme,
+                applicationProtocol, serverName, peerCertificates, localCertificates, helloRetryRequest, resumed,
+                earlyDataAccepted);
     }
 
     @Override
@@ -183,7 +200,8 @@ public final class SessionInfo {
                 + ", peerSignatureScheme=" + peerSignatureScheme + ", localSignatureScheme=" + localSignatureScheme
                 + ", applicationProtocol=" + applicationProtocol + ", serverName=" + serverName
                 + ", peerCertificates=" + peerCertificates.size() + ", localCertificates=" + localCertificates.size()
-                + ", helloRetryRequest=" + helloRetryRequest + ", resumed=" + resumed + "]";
+                + ", helloRetryRequest=" + helloRetryRequest + ", resumed=" + resumed
+                + ", earlyDataAccepted=" + earlyDataAccepted + "]";
     }
 
     /** Collects the facts of a {@link SessionInfo}. Mutable, not thread-safe. */
@@ -199,6 +217,7 @@ public final class SessionInfo {
         private boolean helloRetryRequest;
         private boolean resumed;
         private String protocol = PROTOCOL;
+        private boolean earlyDataAccepted;
 
         private Builder(String cipherSuite, String namedGroup) {
             this.cipherSuite = cipherSuite;
@@ -290,6 +309,17 @@ public final class SessionInfo {
          */
         public Builder resumed(boolean resumed) {
             this.resumed = resumed;
+            return this;
+        }
+
+        /**
+         * Sets whether the server accepted the client's early data (RFC 8446 §4.2.10).
+         *
+         * @param earlyDataAccepted whether it did
+         * @return this builder
+         */
+        public Builder earlyDataAccepted(boolean earlyDataAccepted) {
+            this.earlyDataAccepted = earlyDataAccepted;
             return this;
         }
 

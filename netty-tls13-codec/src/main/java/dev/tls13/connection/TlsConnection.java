@@ -83,6 +83,20 @@ public final class TlsConnection {
          */
         void applicationData(ByteBuf data);
 
+        /**
+         * A server accepted the client's 0-RTT data (RFC 8446 §4.2.10) and takes ownership of one record's worth
+         * of it (the callee must release it), before the handshake completes. Early data can be replayed
+         * (RFC 8446 §8, §E.5): it must be kept apart from 1-RTT data, and non-idempotent requests in it refused.
+         * The default releases it and fails: a listener of a server that accepts 0-RTT must override it.
+         *
+         * @param data the plaintext, at least one byte
+         * @throws UnsupportedOperationException by default
+         */
+        default void earlyData(ByteBuf data) {
+            data.release();
+            throw new UnsupportedOperationException("this listener takes no early data: keep maxEarlyData at 0");
+        }
+
         /** The peer sent close_notify: it will send nothing more (RFC 8446 §6.1). */
         void closeNotifyReceived();
 
@@ -198,6 +212,13 @@ public final class TlsConnection {
     /** Whether a server is skipping rejected early data (RFC 8446 §4.2.10), and how much it skipped. */
     private boolean skippingEarlyData;
     private int skippedEarlyData;
+    /**
+     * Whether a server reads accepted 0-RTT data (RFC 8446 §4.2.10), until its read keys change at EndOfEarlyData,
+     * how much it may read (the ticket's max_early_data_size) and how much it read.
+     */
+    private boolean acceptingEarlyData;
+    private long earlyDataLimit;
+    private long earlyDataReceived;
 
     /**
      * Starts the first state; the client's sends the ClientHello. An accepting server's returns
@@ -484,7 +505,8 @@ public final class TlsConnection {
             int code = type.code();
             joiner.checkNotInterleaved(type);
             if (code == ContentType.APPLICATION_DATA.code()) {
-                if (state == null || !state.isConnected()) {
+                boolean early = acceptingEarlyData;
+                if (!early && (state == null || !state.isConnected())) {
                     throw TlsException.misbehaved(PeerMisbehaved.APPLICATION_DATA_BEFORE_HANDSHAKE);
                 }
                 if (!record.isReadable()) {
@@ -495,12 +517,25 @@ public final class TlsConnection {
                     }
                     return;
                 }
+                if (early) {
+                    earlyDataReceived += record.readableBytes();
+                    // RFC 8446 §4.2.10: a server receiving more than max_early_data_size bytes of 0-RTT data
+                    // "SHOULD terminate the connection with an "unexpected_message" alert".
+                    if (earlyDataReceived > earlyDataLimit) {
+                        throw TlsException.misbehaved(PeerMisbehaved.TOO_MUCH_EARLY_DATA,
+                                "more than max_early_data_size " + earlyDataLimit + " bytes");
+                    }
+                }
                 emptyRecords = 0;
                 warningAlerts = 0;
                 keyUpdates = 0;
                 ByteBuf data = record;
                 record = null;
-                listener.applicationData(data);
+                if (early) {
+                    listener.earlyData(data);
+                } else {
+                    listener.applicationData(data);
+                }
             } else if (code == ContentType.HANDSHAKE.code()) {
                 changeCipherSpecs = 0;
                 joiner.add(record);
@@ -1158,6 +1193,8 @@ public final class TlsConnection {
                 Aligned aligned = joiner.aligned();
                 // New read keys end the skipping of rejected early data; the state asks again if it must go on.
                 skippingEarlyData = false;
+                // And they end accepted early data: after EndOfEarlyData come the client's handshake keys.
+                acceptingEarlyData = false;
                 ReadProtection old = read;
                 read = ReadProtection.install(aligned, crypto.aead(keys.algorithm(), keys.key()), keys.iv());
                 readTagLength = keys.algorithm().tagLength();
@@ -1172,6 +1209,15 @@ public final class TlsConnection {
             if (effectFailure == null) {
                 skippingEarlyData = true;
                 skippedEarlyData = 0;
+            }
+        }
+
+        @Override
+        public void acceptEarlyData(long maxEarlyDataSize) {
+            if (effectFailure == null) {
+                acceptingEarlyData = true;
+                earlyDataLimit = maxEarlyDataSize;
+                earlyDataReceived = 0;
             }
         }
 

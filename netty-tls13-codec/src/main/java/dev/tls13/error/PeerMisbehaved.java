@@ -63,8 +63,9 @@ public enum PeerMisbehaved {
     KEY_CHANGE_NOT_ALIGNED("Handshake message continues across a key change (RFC 8446 §5.1)"),
     /** Application data before the handshake completed. */
     APPLICATION_DATA_BEFORE_HANDSHAKE("Application data before the handshake completed"),
-    /** More rejected early data than the server skips (RFC 8446 §4.2.10, §4.6.1). */
-    TOO_MUCH_EARLY_DATA("More rejected early data than the server skips (RFC 8446 §4.2.10, §4.6.1)"),
+    /** More accepted early data than max_early_data_size, or rejected than we skip (RFC 8446 §4.2.10, §4.6.1). */
+    TOO_MUCH_EARLY_DATA("More early data than max_early_data_size, or rejected early data than the server skips"
+            + " (RFC 8446 §4.2.10, §4.6.1)"),
     /** Data after close_notify (RFC 8446 §6.1). */
     DATA_AFTER_CLOSE_NOTIFY("Data after close_notify (RFC 8446 §6.1)"),
     /** Alert level is neither warning nor fatal. */

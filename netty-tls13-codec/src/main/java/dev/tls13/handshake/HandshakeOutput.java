@@ -45,6 +45,15 @@ public interface HandshakeOutput {
     void skipEarlyData();
 
     /**
+     * A server accepted the client's early data (RFC 8446 §4.2.10) and installed the client_early_traffic_secret's
+     * keys: until the next read keys, application_data records are 0-RTT data, delivered as such (not as 1-RTT
+     * data) and counted; more than {@code maxEarlyDataSize} bytes of it is unexpected_message (§4.2.10).
+     *
+     * @param maxEarlyDataSize the max_early_data_size of the ticket the client resumed with
+     */
+    void acceptEarlyData(long maxEarlyDataSize);
+
+    /**
      * Switches the read direction to new keys for the next record. The driver refuses
      * (PeerMisbehaved.KEY_CHANGE_NOT_ALIGNED) when a partial handshake message is pending, because a
      * message must not span a key change (RFC 8446 §5.1). Takes ownership of {@code keys}.

@@ -6,8 +6,11 @@ import dev.tls13.handshake.Proofs.BinderVerified;
 import dev.tls13.keys.EarlySecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
+import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,16 +39,37 @@ final class Resumption {
      * @param dhe whether the mode is psk_dhe_ke (else psk_ke)
      * @param early the Early Secret of the PSK; owned, destroyed by the key schedule or {@link #destroy()}
      * @param binder the proof that the binder verified, with the session's client chain
+     * @param ticket what the ticket says about 0-RTT (RFC 8446 §4.2.10)
      */
-    record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder) {
+    record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder, EarlyDataTerms ticket) {
         Accepted {
             Objects.requireNonNull(early, "early");
             Objects.requireNonNull(binder, "binder");
+            Objects.requireNonNull(ticket, "ticket");
         }
 
         void destroy() {
             early.destroy();
         }
+    }
+
+    /**
+     * What an accepted ticket says about early data (RFC 8446 §4.2.10): the server accepts 0-RTT only with the
+     * original session's suite and ALPN, and up to the max_early_data_size the ticket carried.
+     *
+     * @param maxEarlyData the ticket's max_early_data_size, 0 when it allowed no early data
+     * @param suite the original session's cipher suite
+     * @param applicationProtocol the original session's ALPN protocol, or {@code null}
+     * @param replayKey the anti-replay key (RFC 8446 §8): SHA-256 of the selected identity, the ticket. A replayed
+     *        ClientHello carries the same ticket, so it is caught (§8.2); keying by the ticket rather than the
+     *        whole ClientHello also refuses 0-RTT to a second, different ClientHello with one ticket (a client reusing
+     *        it, against Appendix C.4, or an attacker who altered the ClientHello: its binder then fails anyway),
+     *        which OpenSSL's single-use tickets (§8.1) refuse too
+     * @param replayExpiresMillis when a replay of this ClientHello would fail the freshness check anyway, on our
+     *        clock: the expected arrival time (issue time plus the client's view of the age) plus the tolerance
+     */
+    record EarlyDataTerms(long maxEarlyData, CipherSuite suite, String applicationProtocol,
+                          byte[] replayKey, long replayExpiresMillis) {
     }
 
     /**
@@ -113,7 +137,11 @@ final class Resumption {
                 try {
                     BinderVerified binder = Proofs.verifyBinder(early, truncatedHash, psk.binders().get(i),
                             state.peerCertificates());
-                    return Optional.of(new Accepted(i, dhe, early, binder));
+                    long clientAge = (identity.obfuscatedTicketAge() - state.ticketAgeAdd()) & 0xFFFFFFFFL;
+                    EarlyDataTerms terms = new EarlyDataTerms(state.maxEarlyData(), state.suite(),
+                            state.applicationProtocol(), replayKey(identity.identity()),
+                            state.issuedMillis() + clientAge + AGE_TOLERANCE_MILLIS);
+                    return Optional.of(new Accepted(i, dhe, early, binder, terms));
                 } catch (TlsException | RuntimeException e) {
                     early.destroy();
                     throw e;
@@ -124,6 +152,15 @@ final class Resumption {
         }
         transcript.add(encoded, offset, length);
         return Optional.empty();
+    }
+
+    /** SHA-256 of a ticket: a short, fixed-length anti-replay key for it. */
+    private static byte[] replayKey(byte[] ticket) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(ticket);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+        }
     }
 
     /** Whether an opened ticket may resume this handshake; every "no" means a full handshake. */

@@ -29,6 +29,8 @@ public final class ServerConfig {
     private final boolean certificateAuthorities;
     private final SessionTickets sessionTickets;
     private final boolean pskKe;
+    private final long maxEarlyData;
+    private final AntiReplay antiReplay;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -53,6 +55,12 @@ public final class ServerConfig {
                 : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
         sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys);
         pskKe = b.pskKe;
+        maxEarlyData = b.maxEarlyData;
+        // RFC 8446 §8: 0-RTT without anti-replay lets anyone who recorded a ClientHello replay its early data.
+        if (maxEarlyData > 0 && b.antiReplay == null) {
+            throw new IllegalArgumentException("0-RTT (maxEarlyData) needs an anti-replay check (RFC 8446 §8)");
+        }
+        antiReplay = b.antiReplay;
     }
 
     /**
@@ -82,7 +90,8 @@ public final class ServerConfig {
                 .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
                 .certificateAuthorities(certificateAuthorities)
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
-                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe);
+                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe)
+                .maxEarlyData(maxEarlyData).antiReplay(antiReplay);
     }
 
     /** @return the crypto provider */
@@ -170,6 +179,25 @@ public final class ServerConfig {
         return pskKe;
     }
 
+    /**
+     * The max_early_data_size our tickets allow (RFC 8446 §4.6.1): how many bytes of 0-RTT data a client resuming
+     * with one of them may send; 0 when this server accepts no early data.
+     *
+     * @return the limit in bytes, 0 to 2^32 - 1
+     */
+    public long maxEarlyData() {
+        return maxEarlyData;
+    }
+
+    /**
+     * The anti-replay check of 0-RTT data (RFC 8446 §8); copies of this configuration share it.
+     *
+     * @return the check, or {@code null} when none is set (then no early data is accepted)
+     */
+    public AntiReplay antiReplay() {
+        return antiReplay;
+    }
+
     /** @return the NewSessionTicket setting and its key ring (docs/architecture.md §15) */
     SessionTickets sessionTickets() {
         return sessionTickets;
@@ -195,6 +223,8 @@ public final class ServerConfig {
         private Duration sessionTicketLifetime = SessionTickets.DEFAULT_LIFETIME;
         private SessionTicketKeys sessionTicketKeys;
         private boolean pskKe;
+        private long maxEarlyData;
+        private AntiReplay antiReplay;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -363,12 +393,42 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the max_early_data_size of the tickets this server issues (RFC 8446 §4.6.1, §4.2.10): with more
+         * than 0, each NewSessionTicket carries the early_data extension and a client may send that much 0-RTT data
+         * when it resumes (default 0: no early data).
+         *
+         * @param maxEarlyData the limit in bytes, 0 to 2^32 - 1
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxEarlyData(long maxEarlyData) {
+            if (maxEarlyData < 0 || maxEarlyData > 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("max early data must be 0 to 2^32 - 1: " + maxEarlyData);
+            }
+            this.maxEarlyData = maxEarlyData;
+            return this;
+        }
+
+        /**
+         * Sets the anti-replay check of 0-RTT data (RFC 8446 §8), required when {@link #maxEarlyData} is above 0.
+         * Configurations built with one check share it, so a replayed ClientHello is caught whichever copy
+         * handles it.
+         *
+         * @param antiReplay the check, or {@code null} for none
+         * @return this builder
+         */
+        public Builder antiReplay(AntiReplay antiReplay) {
+            this.antiReplay = antiReplay;
+            return this;
+        }
+
+        /**
          * Checks the settings and builds the configuration.
          *
          * @return the configuration
          * @throws NullPointerException when the crypto provider, the certificates or clientAuth is missing
          * @throws IllegalArgumentException when the suites, groups or schemes are empty, or client
-         *         authentication has no trust manager
+         *         authentication has no trust manager, or early data is allowed without an anti-replay check
          */
         public ServerConfig build() {
             return new ServerConfig(this);

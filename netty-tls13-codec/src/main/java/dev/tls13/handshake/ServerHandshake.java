@@ -8,6 +8,7 @@ import dev.tls13.handshake.Proofs.CertificateVerified;
 import dev.tls13.handshake.Proofs.FinishedVerified;
 import dev.tls13.handshake.Proofs.SignatureVerified;
 import dev.tls13.keys.ResumptionMasterSecret;
+import dev.tls13.keys.TrafficSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.wire.Certificate;
@@ -15,6 +16,7 @@ import dev.tls13.wire.CertificateRequest;
 import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.EncryptedExtensions;
+import dev.tls13.wire.EndOfEarlyData;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.Extensions;
@@ -44,6 +46,7 @@ import java.util.Set;
  *        +------------+--------------+
  *                     v   (ServerHello ... Finished sent)
  *   [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished -> Connected
+ *   0-RTT accepted (resumed): ExpectEndOfEarlyData --EndOfEarlyData--> ExpectClientFinished
  * </pre>
  */
 public final class ServerHandshake {
@@ -270,9 +273,16 @@ public final class ServerHandshake {
         CryptoProvider crypto = config.crypto();
         CipherSuiteParams params = choice.params();
         boolean dhe = psk.map(Resumption.Accepted::dhe).orElse(true);
+        boolean earlyData = !retried && psk.isPresent() && acceptsEarlyData(config, hello, choice, psk.get());
         Encapsulation encapsulation = null;
         Secrets.HandshakeTraffic secrets;
+        TrafficSecret earlyTraffic = null;
         try {
+            if (earlyData) {
+                // RFC 8446 §7.1: client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello).
+                earlyTraffic = psk.get().early().clientEarlyTrafficSecret(transcript.currentHash());
+                Secrets.keyLog(out, earlyTraffic, hello.random());
+            }
             List<Extension> extensions = new ArrayList<>();
             if (dhe) {
                 // The server encapsulates against the client's share (docs/architecture.md §8): for (EC)DHE a fresh
@@ -300,6 +310,11 @@ public final class ServerHandshake {
             secrets = psk.isPresent()
                     ? Secrets.handshake(psk.get().early(), shared, transcript.currentHash(), hello.random(), out)
                     : Secrets.handshake(crypto, params.hash(), shared, transcript.currentHash(), hello.random(), out);
+        } catch (TlsException | RuntimeException e) {
+            if (earlyTraffic != null) {
+                earlyTraffic.destroy();
+            }
+            throw e;
         } finally {
             if (encapsulation != null) {
                 encapsulation.destroy();
@@ -307,9 +322,19 @@ public final class ServerHandshake {
             psk.ifPresent(Resumption.Accepted::destroy);
         }
         out.installWriteKeys(secrets.server().keys(params.aead()));
-        out.installReadKeys(secrets.client().keys(params.aead()));
-        if (!retried && hello.extensions().contains(ExtensionType.EARLY_DATA)) {
-            // RFC 8446 §4.2.10: we do not accept 0-RTT, so we "skip past early data by attempting to deprotect
+        if (earlyData) {
+            // RFC 8446 §4.2.10: the client's 0-RTT records, up to EndOfEarlyData, are under client_early_traffic_secret.
+            try {
+                out.installReadKeys(earlyTraffic.keys(params.aead()));
+            } finally {
+                earlyTraffic.destroy();
+            }
+            out.acceptEarlyData(psk.get().ticket().maxEarlyData());
+        } else {
+            out.installReadKeys(secrets.client().keys(params.aead()));
+        }
+        if (!earlyData && !retried && hello.extensions().contains(ExtensionType.EARLY_DATA)) {
+            // RFC 8446 §4.2.10: we do not accept this 0-RTT, so we "skip past early data by attempting to deprotect
             // received records using the handshake traffic key" and answer with a regular 1-RTT handshake.
             out.skipEarlyData();
         }
@@ -320,6 +345,10 @@ public final class ServerHandshake {
             encrypted.add(Extension.ServerName.acknowledgement());
         }
         choice.applicationProtocol().ifPresent(p -> encrypted.add(Extension.Alpn.of(p)));
+        if (earlyData) {
+            // RFC 8446 §4.2.10: "the server MUST supply an "early_data" extension in its EncryptedExtensions".
+            encrypted.add(new Extension.EarlyData());
+        }
         Messages.send(out, transcript, new EncryptedExtensions(new Extensions(encrypted)));
         Optional<CertificateRequest> request = Optional.empty();
         List<X509Certificate> chain = List.of();
@@ -342,9 +371,12 @@ public final class ServerHandshake {
 
         HandshakeSummary session = new HandshakeSummary(params.suite(), dhe ? choice.group() : null, null, scheme,
                 choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain, retried,
-                psk.isPresent());
+                psk.isPresent(), earlyData);
         boolean tickets = config.sessionTickets().count() > 0 && SessionTickets.wanted(config, hello.extensions());
         Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session, tickets);
+        if (earlyData) {
+            return new ExpectEndOfEarlyData(sent, new ClientAuthentication.Resumed(psk.get().binder()));
+        }
         if (psk.isPresent()) {
             return new ExpectClientFinished(sent, new ClientAuthentication.Resumed(psk.get().binder()));
         }
@@ -352,6 +384,35 @@ public final class ServerHandshake {
             return new ExpectClientCertificate(sent, request.get());
         }
         return new ExpectClientFinished(sent, new ClientAuthentication.NotRequested());
+    }
+
+    /**
+     * Whether to accept the client's 0-RTT data (RFC 8446 §4.2.10), all of: 0-RTT is on here; the ClientHello has
+     * early_data; the selected PSK is the first identity and its ticket allowed early data; the suite and the ALPN
+     * protocol are the original session's; and, last so that only a ClientHello we would accept is recorded, the
+     * anti-replay check has not seen it (RFC 8446 §8). The ticket's age was already found within
+     * {@link Resumption#AGE_TOLERANCE_MILLIS} of ours (the freshness check of §8.3). Called only without a
+     * HelloRetryRequest: after one, early data is never accepted (§4.1.2).
+     */
+    private static boolean acceptsEarlyData(ServerConfig config, ClientHello hello, Choice choice,
+                                            Resumption.Accepted psk) {
+        Resumption.EarlyDataTerms ticket = psk.ticket();
+        return config.maxEarlyData() > 0 && config.antiReplay() != null
+                && hello.extensions().contains(ExtensionType.EARLY_DATA)
+                && psk.index() == 0
+                && ticket.maxEarlyData() > 0
+                && ticket.suite().equals(choice.params().suite())
+                && Objects.equals(ticket.applicationProtocol(), choice.applicationProtocol().orElse(null))
+                && firstUse(config.antiReplay(), ticket);
+    }
+
+    /** Asks the anti-replay check; a check that fails (a shared store out of reach) means no 0-RTT, not no TLS. */
+    private static boolean firstUse(AntiReplay antiReplay, Resumption.EarlyDataTerms ticket) {
+        try {
+            return antiReplay.firstUse(ticket.replayKey(), ticket.replayExpiresMillis());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Our CertificateRequest (RFC 8446 §4.3.2). */
@@ -402,6 +463,27 @@ public final class ServerHandshake {
         @Override
         default void destroy() {
             s().destroy();
+        }
+    }
+
+    /**
+     * Reads the client's accepted 0-RTT data until its EndOfEarlyData (RFC 8446 §4.5), then switches to the client's
+     * handshake key. The early data itself goes to the connection driver, which counts it
+     * ({@link HandshakeOutput#acceptEarlyData}); any other handshake message here is unexpected_message.
+     *
+     * @param s the handshake context
+     * @param client the resumed session's client authentication
+     */
+    record ExpectEndOfEarlyData(Sent s, ClientAuthentication client) implements SentState {
+        @Override
+        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+                throws TlsException {
+            Messages.expect(message, EndOfEarlyData.class);
+            // RFC 8446 §4.4.1: EndOfEarlyData is part of the transcript the client's Finished covers.
+            s.transcript().add(encoded, offset, length);
+            // RFC 8446 §4.5: after EndOfEarlyData the client's records are under its handshake traffic key.
+            out.installReadKeys(s.secrets().client().keys(s.params().aead()));
+            return new ExpectClientFinished(s, client);
         }
     }
 
@@ -464,7 +546,8 @@ public final class ServerHandshake {
             if (s.tickets()) {
                 // RFC 8446 §4.6.1: tickets follow the client's Finished, so they carry the client's verified
                 // identity; they are queued before any application data we write.
-                s.config().sessionTickets().issue(s.config().crypto(), resumption, session, out);
+                s.config().sessionTickets().issue(s.config().crypto(), resumption, session,
+                        s.config().maxEarlyData(), out);
             }
             out.handshakeComplete(session);
             return connected;

@@ -62,12 +62,14 @@ final class SessionTickets {
      * @param issuedMillis when the ticket was issued, on our clock
      * @param ticketAgeAdd the ticket's ticket_age_add
      * @param lifetimeSeconds the ticket's ticket_lifetime
+     * @param maxEarlyData the max_early_data_size the ticket allowed, 0 for no 0-RTT (RFC 8446 §4.6.1)
      * @param psk the resumption PSK
      * @param applicationProtocol the ALPN protocol of the original handshake, or {@code null}
      * @param serverName the SNI of the original handshake, or {@code null}
      * @param peerCertificates the client's chain of the original handshake, leaf first; empty for none
      */
-    record State(CipherSuite suite, long issuedMillis, long ticketAgeAdd, long lifetimeSeconds, byte[] psk,
+    record State(CipherSuite suite, long issuedMillis, long ticketAgeAdd, long lifetimeSeconds, long maxEarlyData,
+                 byte[] psk,
                  String applicationProtocol, String serverName, List<X509Certificate> peerCertificates) {
         void destroy() {
             Arrays.fill(psk, (byte) 0);
@@ -122,7 +124,7 @@ final class SessionTickets {
      * @param out where the messages go
      */
     void issue(CryptoProvider crypto, ResumptionMasterSecret resumption, HandshakeSummary session,
-               HandshakeOutput out) {
+               long maxEarlyData, HandshakeOutput out) {
         byte[][] chain = encodedChain(session.peerCertificates());
         if (chain == null) {
             return;
@@ -136,7 +138,7 @@ final class SessionTickets {
             crypto.nextBytes(ageAdd);
             long ticketAgeAdd = ByteBuffer.wrap(ageAdd).getInt() & 0xFFFFFFFFL;
             byte[] psk = resumption.ticketPsk(nonce);
-            byte[] state = encodeState(session, issued, ticketAgeAdd, psk, chain);
+            byte[] state = encodeState(session, issued, ticketAgeAdd, maxEarlyData, psk, chain);
             Arrays.fill(psk, (byte) 0);
             byte[] ticket;
             try {
@@ -144,8 +146,12 @@ final class SessionTickets {
             } finally {
                 Arrays.fill(state, (byte) 0);
             }
+            // RFC 8446 §4.6.1: early_data in a NewSessionTicket carries max_early_data_size; without it the client
+            // must not send 0-RTT data with this ticket.
+            Extensions extensions = maxEarlyData > 0
+                    ? new Extensions(List.of(new Extension.MaxEarlyData(maxEarlyData))) : Extensions.EMPTY;
             out.sendHandshake(HandshakeCodec.encode(new NewSessionTicket(lifetimeSeconds, ticketAgeAdd, nonce,
-                    ticket, Extensions.EMPTY)));
+                    ticket, extensions)));
         }
     }
 
@@ -182,8 +188,8 @@ final class SessionTickets {
         }
     }
 
-    private byte[] encodeState(HandshakeSummary session, long issued, long ticketAgeAdd, byte[] psk,
-                               byte[][] chain) {
+    private byte[] encodeState(HandshakeSummary session, long issued, long ticketAgeAdd, long maxEarlyData,
+                               byte[] psk, byte[][] chain) {
         byte[] alpn = bytes(session.applicationProtocol());
         byte[] sni = bytes(session.serverName());
         int length = FIXED_STATE_LENGTH + 1 + psk.length + 1 + alpn.length + 2 + sni.length + 1;
@@ -191,9 +197,8 @@ final class SessionTickets {
             length += 3 + c.length;
         }
         ByteBuffer b = ByteBuffer.allocate(length);
-        // max_early_data is 0: we accept no 0-RTT yet.
         b.put((byte) FORMAT).putShort((short) session.cipherSuite().code()).putLong(issued)
-                .putInt((int) ticketAgeAdd).putInt((int) lifetimeSeconds).putInt(0);
+                .putInt((int) ticketAgeAdd).putInt((int) lifetimeSeconds).putInt((int) maxEarlyData);
         b.put((byte) psk.length).put(psk);
         b.put((byte) alpn.length).put(alpn);
         b.putShort((short) sni.length).put(sni);
@@ -214,7 +219,7 @@ final class SessionTickets {
         long issued = b.getLong();
         long ageAdd = b.getInt() & 0xFFFFFFFFL;
         long lifetime = b.getInt() & 0xFFFFFFFFL;
-        b.getInt();
+        long maxEarlyData = b.getInt() & 0xFFFFFFFFL;
         byte[] psk = new byte[b.get() & 0xFF];
         b.get(psk);
         byte[] alpn = new byte[b.get() & 0xFF];
@@ -234,7 +239,7 @@ final class SessionTickets {
             Arrays.fill(psk, (byte) 0);
             return null;
         }
-        return new State(suite, issued, ageAdd, lifetime, psk, string(alpn), string(sni), List.copyOf(chain));
+        return new State(suite, issued, ageAdd, lifetime, maxEarlyData, psk, string(alpn), string(sni), List.copyOf(chain));
     }
 
     private static byte[] seal(CryptoProvider crypto, SessionTicketKeys.Key key, byte[] state) {

@@ -56,6 +56,13 @@ final class ConnectionEvents implements TlsConnection.Listener {
     }
 
     @Override
+    public void earlyData(ByteBuf data) {
+        // Marked, so the application can keep 0-RTT data apart from 1-RTT data (RFC 8446 §8, §E.5).
+        firedChannelRead = true;
+        ctx.fireChannelRead(new Tls13EarlyData(data));
+    }
+
+    @Override
     public boolean keyLogEnabled() {
         Tls13Context context = handler.context();
         return context != null && context.keyLog() != null;

@@ -392,7 +392,7 @@ public final class Tls12ClientHandshake {
                     finished.verifyData());
             HandshakeSummary summary = new HandshakeSummary(negotiated.suite().suite(), group, signature.scheme(),
                     localScheme, negotiated.alpn(), negotiated.context().peerHost(), chain.chain(), localCertificates,
-                    false, false);
+                    false, false, false);
             out.exporter(master, negotiated.context().clientRandom(), negotiated.serverRandom());
             Connected connected = new Connected(chain, signature, verified, summary);
             out.handshakeComplete(summary);

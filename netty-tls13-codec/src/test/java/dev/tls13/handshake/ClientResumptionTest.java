@@ -392,7 +392,7 @@ class ClientResumptionTest {
         long now = 1_000_000_000L;
         long age = (identity.obfuscatedTicketAge() - nst.ticketAgeAdd()) & 0xFFFF_FFFFL;
         HandshakeSummary session = new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256, NamedGroup.X25519, null,
-                null, null, "server", List.of(), List.of(), false, false);
+                null, null, "server", List.of(), List.of(), false, false, false);
         ResumptionTicket ticket = ResumptionTicket.of(nst, psk.clone(), session, now - age);
         ForwardingProvider fixedClock = new ForwardingProvider() {
             @Override

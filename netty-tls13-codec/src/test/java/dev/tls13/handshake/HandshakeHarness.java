@@ -65,6 +65,10 @@ final class HandshakeHarness {
     record SkipEarlyData() implements Effect {
     }
 
+    /** acceptEarlyData. */
+    record AcceptEarlyData(long maxEarlyDataSize) implements Effect {
+    }
+
     /** handshakeComplete. */
     record Complete(HandshakeSummary session) implements Effect {
     }
@@ -115,6 +119,11 @@ final class HandshakeHarness {
         @Override
         public void skipEarlyData() {
             effects.add(new SkipEarlyData());
+        }
+
+        @Override
+        public void acceptEarlyData(long maxEarlyDataSize) {
+            effects.add(new AcceptEarlyData(maxEarlyDataSize));
         }
 
         @Override
@@ -336,6 +345,9 @@ final class HandshakeHarness {
         int ticketCount = 2;
         java.time.Duration ticketLifetime = java.time.Duration.ofHours(2);
         boolean pskKe;
+        long maxEarlyData;
+        /** The 0-RTT anti-replay check; {@code null} for a new in-memory filter on this spec's clock per build. */
+        AntiReplay antiReplay;
         /** The ticket key ring; {@code null} for a new one per configuration. */
         SessionTicketKeys ticketKeys;
 
@@ -347,7 +359,9 @@ final class HandshakeHarness {
             return b.cipherSuites(suites).signatureSchemes(schemes).applicationProtocols(alpn)
                     .failOnAlpnMismatch(failOnAlpnMismatch).helloRetryRequestCookie(cookie).clientAuth(clientAuth)
                     .clientTrustManager(clientTrust).certificateAuthorities(certificateAuthorities)
-                    .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys).build();
+                    .sessionTickets(ticketCount, ticketLifetime).pskKe(pskKe).sessionTicketKeys(ticketKeys)
+                    .maxEarlyData(maxEarlyData)
+                    .antiReplay(antiReplay != null ? antiReplay : AntiReplay.inMemory(1024, crypto.clock())).build();
         }
     }
 

@@ -78,6 +78,18 @@ final class RawClient {
     boolean helloRetryRequest;
     int selectedIdentity = -1;
     HandshakeSummary session;
+    /** Whether the server's EncryptedExtensions carried early_data: it accepted our 0-RTT (RFC 8446 §4.2.10). */
+    boolean earlyDataAccepted;
+    /** The client_early_traffic_secret's key, hex, derived from the first offer and the first ClientHello. */
+    String earlyKey;
+    /** Whether to send EndOfEarlyData when the server accepted 0-RTT (RFC 8446 §4.5); off for negative tests. */
+    boolean sendEndOfEarlyData = true;
+    /** Sends EndOfEarlyData even when the server did not accept 0-RTT, for negative tests. */
+    boolean forceEndOfEarlyData;
+    /** Keeps early_data in the ClientHello after a HelloRetryRequest, for negative tests (RFC 8446 §4.1.2). */
+    boolean earlyDataInSecondHello;
+    /** The first ClientHello as sent, to replay it. */
+    byte[] firstHello;
 
     RawClient(ServerConfig config) {
         server = ServerHandshake.start(config);
@@ -107,7 +119,12 @@ final class RawClient {
         if (!pskModes.isEmpty()) {
             extensions.add(new Extension.PskKeyExchangeModes(pskModes));
         }
-        extensions.addAll(extra);
+        for (Extension e : extra) {
+            // RFC 8446 §4.1.2: the second ClientHello drops early_data.
+            if (first == null || earlyDataInSecondHello || !(e instanceof Extension.EarlyData)) {
+                extensions.add(e);
+            }
+        }
         if (offers.isEmpty()) {
             return HandshakeCodec.encode(new ClientHello(ProtocolVersion.TLS_1_2, random, new byte[32], suites,
                     new Extensions(extensions)));
@@ -150,6 +167,19 @@ final class RawClient {
         byte[] random = new byte[32];
         crypto.nextBytes(random);
         byte[] hello = clientHello(share, group, random, null, null);
+        firstHello = hello;
+        if (!offers.isEmpty()) {
+            Offer o = offers.get(0);
+            Transcript t = Transcript.of(crypto, o.hash());
+            t.add(hello);
+            EarlySecret e = EarlySecret.withPsk(crypto, o.hash(), o.psk());
+            TrafficSecret secret = e.clientEarlyTrafficSecret(t.currentHash());
+            dev.tls13.keys.TrafficKeys keys = secret.keys(CipherSuiteParams.of(suites.get(0)).aead());
+            earlyKey = dev.tls13.testing.Hex.encode(keys.key());
+            keys.destroy();
+            secret.destroy();
+            e.destroy();
+        }
         server = server.on(HandshakeHarness.decode(hello), hello, serverOut);
         List<byte[]> flight = serverOut.sent();
         serverHello = (ServerHello) HandshakeHarness.decode(flight.get(0));
@@ -207,6 +237,10 @@ final class RawClient {
             byte[] m = flight.get(i);
             transcript.add(m);
             certificateRequested |= (m[0] & 0xFF) == HandshakeType.CERTIFICATE_REQUEST.code();
+            if ((m[0] & 0xFF) == HandshakeType.ENCRYPTED_EXTENSIONS.code()) {
+                earlyDataAccepted = ((dev.tls13.wire.EncryptedExtensions) HandshakeHarness.decode(m)).extensions()
+                        .find(Extension.EarlyData.class).isPresent();
+            }
             if ((m[0] & 0xFF) == HandshakeType.FINISHED.code()) {
                 break;
             }
@@ -220,6 +254,12 @@ final class RawClient {
                     credentials.key(), false, transcript.currentHash()));
             transcript.add(verify);
             server = server.on(HandshakeHarness.decode(verify), verify, serverOut);
+        }
+        if (earlyDataAccepted && sendEndOfEarlyData || forceEndOfEarlyData) {
+            // RFC 8446 §4.5: EndOfEarlyData ends the 0-RTT data and goes into the transcript before our Finished.
+            byte[] end = HandshakeCodec.encode(new dev.tls13.wire.EndOfEarlyData());
+            transcript.add(end);
+            server = server.on(HandshakeHarness.decode(end), end, serverOut);
         }
         byte[] finished = HandshakeCodec.encode(new Finished(client.finishedVerifyData(transcript.currentHash())));
         transcript.add(finished);

@@ -87,6 +87,26 @@ class SessionTicketIssuingTest {
     }
 
     @Test
+    void ticketsCarryEarlyDataWithMaxEarlyDataSizeWhenZeroRttIsOn() throws TlsException {
+        ServerConfig server = HandshakeHarness.server(s -> s.maxEarlyData = 16_384);
+        RawClient client = new RawClient(server).handshake();
+        assertEquals(2, client.tickets.size());
+        for (RawClient.Ticket t : client.tickets) {
+            // RFC 8446 §4.6.1: the early_data extension of a NewSessionTicket carries max_early_data_size.
+            assertEquals(16_384, t.message().extensions().find(Extension.MaxEarlyData.class).orElseThrow()
+                    .maxEarlyDataSize());
+            SessionTickets.State state = server.sessionTickets().open(server.crypto(), t.message().ticket());
+            assertEquals(16_384, state.maxEarlyData(), "the ticket's state records what it allowed");
+            state.destroy();
+        }
+        ServerConfig config = HandshakeHarness.server(s -> s.maxEarlyData = 0xFFFFFFFFL);
+        assertEquals(0xFFFFFFFFL, config.toBuilder().build().maxEarlyData(), "a copy keeps the setting");
+        assertThrows(IllegalArgumentException.class, () -> HandshakeHarness.server(s -> s.maxEarlyData = -1));
+        assertThrows(IllegalArgumentException.class,
+                () -> HandshakeHarness.server(s -> s.maxEarlyData = 0x1_0000_0000L));
+    }
+
+    @Test
     void lifetimeOverSevenDaysOrCountOutOfRangeIsRefused() {
         // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)".
         assertThrows(IllegalArgumentException.class,

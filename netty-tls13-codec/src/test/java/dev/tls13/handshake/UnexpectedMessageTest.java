@@ -151,6 +151,21 @@ class UnexpectedMessageTest {
         }
     }
 
+    /** A server that accepted 0-RTT (RFC 8446 §4.2.10): only EndOfEarlyData may come next (§4.5). */
+    private static HandshakeState serverExpectingEndOfEarlyData() throws TlsException {
+        ServerConfig config = HandshakeHarness.server(s -> {
+            s.maxEarlyData = 100;
+            s.antiReplay = (key, expires) -> true;
+        });
+        RawClient full = new RawClient(config).handshake();
+        RawClient client = new RawClient(config);
+        client.offers.add(full.tickets.get(0).offer(config.crypto().clock().millis()));
+        client.extra.add(new Extension.EarlyData());
+        client.handshake();
+        return ServerHandshake.start(config).on(HandshakeHarness.decode(client.firstHello), client.firstHello,
+                new HandshakeHarness.Recorder());
+    }
+
     private static List<Arguments> makeCases() throws TlsException {
         List<Arguments> l = new ArrayList<>();
         List<HandshakeState> walk = walk();
@@ -171,6 +186,7 @@ class UnexpectedMessageTest {
         List<HandshakeState> resumed = resumedStates();
         add(l, Set.of("Finished"), resumed.get(0));
         add(l, Set.of("KeyUpdate", "NewSessionTicket"), resumed.get(1));
+        add(l, Set.of("EndOfEarlyData"), serverExpectingEndOfEarlyData());
         return l;
     }
 
@@ -198,7 +214,7 @@ class UnexpectedMessageTest {
                 }
             }
         }
-        assertEquals(16, all.size(), all.toString());
+        assertEquals(17, all.size(), all.toString());
         assertEquals(all, covered);
     }
 }
