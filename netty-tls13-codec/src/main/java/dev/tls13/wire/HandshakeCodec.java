@@ -336,7 +336,10 @@ public final class HandshakeCodec {
             Codec.writeOpaque(out, 1, 0, 32, sh.legacySessionIdEcho(), "legacy_session_id_echo");
             Codec.writeU16(out, sh.cipherSuite().code());
             out.writeByte(0);
-            ExtensionCodec.encodeBlock(out, sh.extensions(), 6, 0xFFFF);
+            // The decoder's bounds: a TLS 1.3 block holds at least supported_versions (6 bytes); a TLS 1.2
+            // ServerHello's extensions<0..2^16-1> may be empty (RFC 5246 §7.4.1.3).
+            int min = sh.extensionContext() == ExtensionContext.TLS12_SERVER_HELLO ? 0 : 6;
+            ExtensionCodec.encodeBlock(out, sh.extensions(), min, 0xFFFF);
         } else if (m instanceof EncryptedExtensions ee) {
             ExtensionCodec.encodeBlock(out, ee.extensions(), 0, 0xFFFF);
         } else if (m instanceof CertificateRequest cr) {

@@ -163,6 +163,21 @@ class Tls12HandshakeCodecTest {
     }
 
     @Test
+    void aTls12ServerHelloWithAnEmptyExtensionBlockReencodes() throws TlsException {
+        // RFC 5246 §7.4.1.3: extensions<0..2^16-1>. A Jazzer finding: the encoder applied TLS 1.3's minimum of 6
+        // bytes (supported_versions) and threw IllegalArgumentException on what the decoder had accepted.
+        String hex = "0303" + "11".repeat(32) + "00" + "c02b" + "00" + "0000";
+        ByteBuf buf = Unpooled.wrappedBuffer(Hex.decode("02" + String.format("%06x", hex.length() / 2) + hex));
+        try {
+            ServerHello decoded = (ServerHello) HandshakeCodec.decode(buf);
+            assertEquals(ExtensionContext.TLS12_SERVER_HELLO, decoded.extensionContext());
+            assertArrayEquals(io.netty.buffer.ByteBufUtil.getBytes(buf), HandshakeCodec.encode(decoded));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
     void aTls13ServerHelloStillRefusesAlpn() {
         String hex = "0303" + "00".repeat(32) + "00" + "1301" + "00"
                 + "000f" + "002b" + "0002" + "0304" + "0010" + "0005" + "0003026832";
