@@ -6,15 +6,19 @@
 #                      [--reps N] [--transport nio|epoll]
 #
 # For every JDK and engine (TLS_AES_128_GCM_SHA256, x25519, one event-loop thread), each measurement after a
-# warm-up of its own kind, repeated --reps times (default 3):
+# warm-up of its own kind (keep-alive: runs of the same load until 15 s have passed, handshakes: 8 s; a first
+# run of 2026-12-07 with one short warm-up run still measured the JIT: the CPU per request fell 2-4x from the
+# first repetition to the third), repeated --reps times (default 3):
 #   keep-alive   h2load -c 64 -m 1 -n N, HTTP/1.1 (--h1) and h2, 1 KiB and 16 KiB responses, ECDSA P-256 cert,
-#                N = the requests of ~10 s at the warm-up run's rate (the 64 handshakes are in the run, ~0.5%):
+#                N = the requests of ~10 s at the last warm-up run's rate (the 64 handshakes are in the run, ~0.5%):
 #                server CPU ms per 1,000 requests, requests/s, latency p50/p99 (from h2load's --log-file)
 #   handshakes   h2load --h1 -c 1000 -n 1000 (one request per connection: full handshakes), ECDSA P-256 and
 #                RSA-2048 certificates: server CPU ms per 1,000 connections, connections/s
 #   idle         10,000 connections held open by dev.tls13.benchmarks.IdleClients (one request each, then idle):
 #                server heap after full GC and RSS growth per connection (heap pre-touched: -Xms1g -Xmx1g
-#                -XX:+AlwaysPreTouch, so RSS growth is native memory); G1 on every server
+#                -XX:+AlwaysPreTouch, so RSS growth is native memory; `jcmd System.trim_native_heap` before each
+#                RSS reading, so that memory the warm-up handshakes freed but malloc kept is not taken for the
+#                idle connections' own, which once hid BoringSSL's native memory); G1 on every server
 # Server CPU is utime + stime of the server process (/proc/PID/stat) over the measured run only; its share of the
 # run's wall time shows whether the server was the bottleneck (report warns below 90%).
 # --quick: 1 repetition, ~3 s runs, 300 connections, 1,000 idle: a smoke test of the script, not a measurement.
@@ -45,9 +49,9 @@ done
 if [[ ${#jdks[@]} -eq 0 ]]; then
     jdks=(/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64)
 fi
-seconds=10; warmup_requests=12800; conns=1000; idle=10000
+seconds=10; warmup_requests=12800; warmup_seconds=15; conns=1000; idle=10000
 if [[ $quick == 1 ]]; then
-    reps=1; seconds=3; warmup_requests=3200; conns=300; idle=1000
+    reps=1; seconds=3; warmup_requests=3200; warmup_seconds=3; conns=300; idle=1000
 fi
 for tool in h2load taskset openssl; do
     command -v "$tool" > /dev/null || { echo "load.sh needs $tool (apt-get install nghttp2-client util-linux openssl)" >&2; exit 1; }
@@ -168,9 +172,10 @@ print(f'$jdk,$engine,$scenario,$rep,$units,{c:.3f},{w:.3f},{int(sys.argv[5])/w:.
     tail -1 "$csv"
 }
 
-# Requests for a run of about $seconds at the rate the warm-up run reached (at least the warm-up's count).
-requests_for() { # label-of-warm-up
-    python3 - "$out/h2load-$1.log" "$seconds" "$warmup_requests" << 'EOF'
+# Requests for a run of about $2 seconds (default $seconds) at the rate the warm-up run reached (at least the
+# first warm-up's count).
+requests_for() { # label-of-warm-up [seconds]
+    python3 - "$out/h2load-$1.log" "${2:-$seconds}" "$warmup_requests" << 'EOF'
 import re, sys
 rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", open(sys.argv[1]).read()).group(1))
 print(max(int(sys.argv[3]), int(rate * float(sys.argv[2])) // 64 * 64))
@@ -185,7 +190,27 @@ m = re.search(r'used (\d+)K', sys.stdin.read())
 print(int(m.group(1)) * 1024)"
 }
 
-rss() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$server_pid/status"; }
+# Resident set size after returning the memory malloc holds but nobody uses to the OS (JDK 17.0.9+ and 21+).
+rss() {
+    "$java_home/bin/jcmd" "$server_pid" System.trim_native_heap > /dev/null
+    awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$server_pid/status"
+}
+
+# Warms a server up with runs of one kind of load until $2 seconds have passed; the first run has $3 requests,
+# every further run about 5 s at the rate the one before reached. Sets warm_label to the last run's label (not
+# printed: in a command substitution a failed run would not stop the script).
+warm_label=""
+warm_up() { # label-prefix seconds first-requests h2load-args-without-n...
+    local prefix="$1" budget="$2" n="$3" started_at run=1; shift 3
+    started_at=$(date +%s)
+    while :; do
+        warm_label="$prefix-warmup$run"
+        load "$warm_label" "$@" -n "$n"
+        (( $(date +%s) - started_at >= budget )) && break
+        n="$(requests_for "$warm_label" 5)"
+        run=$((run + 1))
+    done
+}
 
 idle_run() { # jdk engine rep
     local fifo="$out/idle.fifo" heap0 rss0 heap1 rss1 client
@@ -227,8 +252,9 @@ for java_home in "${jdks[@]}"; do
                 wants keepalive || continue
                 flag=(); [[ $proto == h1 ]] && flag=(--h1)
                 scenario="keepalive-$proto-$((body / 1024))k"
-                load "$jdk-$engine-$scenario-warmup" ${flag[@]+"${flag[@]}"} -c 64 -m 1 -n "$warmup_requests"
-                requests="$(requests_for "$jdk-$engine-$scenario-warmup")"
+                warm_up "$jdk-$engine-$scenario" "$warmup_seconds" "$warmup_requests" \
+                    ${flag[@]+"${flag[@]}"} -c 64 -m 1
+                requests="$(requests_for "$warm_label")"
                 for rep in $(seq "$reps"); do
                     measure "$jdk" "$engine" "$scenario" "$rep" ${flag[@]+"${flag[@]}"} -c 64 -m 1 -n "$requests"
                 done
@@ -242,8 +268,13 @@ for java_home in "${jdks[@]}"; do
         for cert in ecdsa rsa; do
             wants handshake || continue
             start_server "$java" "$engine" "$cert" 1024
-            load "$jdk-$engine-handshake-$cert-warmup" --h1 -c "$conns" -n "$conns"
-            load "$jdk-$engine-handshake-$cert-warmup2" --h1 -c "$conns" -n "$conns"
+            # Every run here is $conns connections: a handshake run's size is its connection count.
+            started_at=$(date +%s); run=1
+            while :; do
+                load "$jdk-$engine-handshake-$cert-warmup$run" --h1 -c "$conns" -n "$conns"
+                (( $(date +%s) - started_at >= warmup_seconds / 2 )) && break
+                run=$((run + 1))
+            done
             for rep in $(seq "$reps"); do
                 measure "$jdk" "$engine" "handshake-$cert" "$rep" --h1 -c "$conns" -n "$conns"
             done
