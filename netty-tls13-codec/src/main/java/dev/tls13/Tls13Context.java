@@ -8,6 +8,7 @@ import dev.tls13.error.TlsException;
 import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ExternalPsk;
 import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.AntiReplay;
 import dev.tls13.handshake.ServerConfig;
@@ -77,15 +78,18 @@ public final class Tls13Context {
                     + groups.size() + ")");
         }
         if (server) {
-            if (b.keys.isEmpty()) {
+            List<ExternalPsk> psks = copies(b.externalPsks);
+            // docs/architecture.md §15: a server with external PSKs may have no certificate at all.
+            if (b.keys.isEmpty() && (psks.isEmpty() || !b.keysByServerName.isEmpty())) {
                 throw new IllegalArgumentException("a server needs a certificate chain and its private key:"
-                        + " use forServer(...) or keyManager(...)"
+                        + " use forServer(...) or keyManager(...), or external PSKs only: forPskServer(...)"
                         + (b.keysByServerName.isEmpty() ? "" : " (the default for clients whose server name"
                         + " matches no keyManagerForServerName pattern)"));
             }
             X509ExtendedTrustManager clientTrust = b.clientAuth == ClientAuth.NONE ? b.trustManager
                     : b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
-            CertificateSelector selector = new CertificateSelector(b.keys, b.keysByServerName, b.signatureSchemes);
+            CertificateSelector selector = b.keys.isEmpty() ? null
+                    : new CertificateSelector(b.keys, b.keysByServerName, b.signatureSchemes);
             serverConfig = ServerConfig.builder(b.cryptoProvider, selector).cipherSuites(b.cipherSuites)
                     .namedGroups(groups).signatureSchemes(b.signatureSchemes)
                     .applicationProtocols(b.applicationProtocols)
@@ -98,8 +102,8 @@ public final class Tls13Context {
                                     b.sessionTicketLifetime)
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
                                     keys(b.sessionTicketKeys)))
-                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes))
-                    .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).build();
+                    .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).sessionTicketStore(b.sessionTicketStore)
+                    .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
@@ -109,7 +113,10 @@ public final class Tls13Context {
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
                     .pskKeyExchangeModes(b.pskKeyExchangeModes)
-                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null);
+                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null)
+                    // Without trust of the application's own, a declined PSK fails rather than trusting the system
+                    // store nobody asked for (Tls13ContextBuilder.externalPsk).
+                    .externalPsk(b.externalPsk == null ? null : copy(b.externalPsk), b.trustManager == null);
             if (b.keyShares > 0) {
                 client.keyShareCount(b.keyShares);
             }
@@ -204,6 +211,17 @@ public final class Tls13Context {
     }
 
     /**
+     * Starts a server configuration without a certificate that authenticates with external PSKs only (RFC 8446
+     * §4.2.11; like {@code openssl s_server -nocert -psk}): a client that offers none of them gets handshake_failure.
+     *
+     * @param psks the PSKs accepted, at least one, with distinct identities
+     * @return a new builder
+     */
+    public static Tls13ContextBuilder forPskServer(Tls13ExternalPsk... psks) {
+        return new Tls13ContextBuilder(true).externalPsks(psks);
+    }
+
+    /**
      * Replaces a server's session ticket keys at run time, without a restart (Netty:
      * {@code OpenSslSessionContext.setTicketKeys}): the first key seals new tickets from now on, every key opens
      * tickets sealed under it, tickets under any other key are no longer accepted (those clients get a full
@@ -233,8 +251,29 @@ public final class Tls13Context {
      */
     private static AntiReplay antiReplay(Tls13ContextBuilder b) {
         Tls13AntiReplay spi = b.antiReplay;
+        if (spi == null && b.sessionTicketStore > 0) {
+            // Single-use tickets are the anti-replay defence themselves (RFC 8446 §8.1): a replayed ClientHello's
+            // ticket was taken from the store by the first one, so it is not even resumed.
+            return (key, expiresAtMillis) -> true;
+        }
         return spi != null ? spi::firstUse
                 : AntiReplay.inMemory(DEFAULT_ANTI_REPLAY_ENTRIES, b.cryptoProvider.clock());
+    }
+
+    /** The context's own copy of an external PSK (RFC 8446 §4.2.11). */
+    private static ExternalPsk copy(Tls13ExternalPsk psk) {
+        if (psk.isDestroyed()) {
+            throw new IllegalArgumentException("the external PSK was destroyed");
+        }
+        return psk.handshakePsk().copy();
+    }
+
+    private static List<ExternalPsk> copies(List<Tls13ExternalPsk> psks) {
+        List<ExternalPsk> l = new java.util.ArrayList<>(psks.size());
+        for (Tls13ExternalPsk p : psks) {
+            l.add(copy(p));
+        }
+        return l;
     }
 
     private static boolean serverAcceptsPskKe(List<Integer> modes) {

@@ -291,9 +291,11 @@ public final class TlsConnection {
         Objects.requireNonNull(config, "config");
         boolean keyed = sessions != null && sessionHost != null && !sessionHost.isEmpty() && sessionPort >= 0;
         ClientSessionCache cache = keyed ? sessions : null;
+        // With an external PSK configured, it is offered instead of a ticket (docs/architecture.md §15): none taken.
+        boolean offersTicket = cache != null && config.externalPsk() == null;
         return new TlsConnection(true, config.crypto(), alloc, listener, limits,
                 out -> ClientHandshake.start(config, serverName, peerHost,
-                        cache == null ? null : cache.take(sessionHost, sessionPort, config.crypto().clock().millis()),
+                        offersTicket ? cache.take(sessionHost, sessionPort, config.crypto().clock().millis()) : null,
                         out),
                 cache, keyed ? sessionHost : null, sessionPort);
     }

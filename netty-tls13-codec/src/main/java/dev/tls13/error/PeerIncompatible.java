@@ -26,7 +26,9 @@ public enum PeerIncompatible {
     /** Client certificate required but none was sent (RFC 8446 §4.4.2.4). */
     CERTIFICATE_REQUIRED("Client certificate required but none was sent (RFC 8446 §4.4.2.4)"),
     /** No psk_key_exchange_modes in common. */
-    NO_PSK_DHE_MODE("No psk_key_exchange_modes in common");
+    NO_PSK_DHE_MODE("No psk_key_exchange_modes in common"),
+    /** No external PSK in common, and no certificate to authenticate with instead (RFC 8446 §4.2.11). */
+    NO_PSK_IN_COMMON("No external PSK in common, and no certificate to fall back on (RFC 8446 §4.2.11)");
 
     private final String description;
 
@@ -56,6 +58,7 @@ public enum PeerIncompatible {
             case NO_COMMON_GROUP -> AlertDescription.HANDSHAKE_FAILURE;
             case NO_COMMON_SIGNATURE_SCHEME -> AlertDescription.HANDSHAKE_FAILURE;
             case NO_PSK_DHE_MODE -> AlertDescription.HANDSHAKE_FAILURE;
+            case NO_PSK_IN_COMMON -> AlertDescription.HANDSHAKE_FAILURE;
             case NO_APPLICATION_PROTOCOL -> AlertDescription.NO_APPLICATION_PROTOCOL;
             case NO_CERTIFICATE_FOR_SERVER_NAME -> AlertDescription.UNRECOGNIZED_NAME;
             case CERTIFICATE_REQUIRED -> AlertDescription.CERTIFICATE_REQUIRED;

@@ -1,6 +1,7 @@
 package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
@@ -32,6 +33,8 @@ public final class ClientConfig {
     private final List<CertifiedKey> clientCredentials;
     private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
+    private final ExternalPsk externalPsk;
+    private final boolean externalPskRequired;
 
     private ClientConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -68,6 +71,14 @@ public final class ClientConfig {
             throw new IllegalArgumentException("PSK key exchange modes must be distinct psk_ke (0) or psk_dhe_ke (1): "
                     + pskKeyExchangeModes);
         }
+        externalPsk = b.externalPsk;
+        externalPskRequired = b.externalPsk != null && b.externalPskRequired;
+        // RFC 8446 §4.2.11: a PSK is used only with a suite of its hash, so one must be offered.
+        if (externalPsk != null && cipherSuites.stream().noneMatch(suite -> CipherSuiteParams.find(suite)
+                .map(CipherSuiteParams::hash).orElse(null) == externalPsk.hash())) {
+            throw new IllegalArgumentException("the external PSK's hash " + externalPsk.hash()
+                    + " is the hash of no configured cipher suite");
+        }
     }
 
     /**
@@ -96,7 +107,8 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12);
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12)
+                .externalPsk(externalPsk, externalPskRequired);
     }
 
     /** @return the crypto provider */
@@ -175,6 +187,26 @@ public final class ClientConfig {
     }
 
     /**
+     * The external PSK offered in every ClientHello (RFC 8446 §4.2.11; docs/architecture.md §15), in place of a
+     * cached ticket.
+     *
+     * @return the PSK, or {@code null} for none
+     */
+    public ExternalPsk externalPsk() {
+        return externalPsk;
+    }
+
+    /**
+     * Whether a server that does not select the external PSK fails the handshake (handshake_failure) rather than
+     * getting a certificate-authenticated handshake: so when the application configured no trust of its own.
+     *
+     * @return {@code true} when the external PSK is the only way to authenticate the server
+     */
+    public boolean externalPskRequired() {
+        return externalPskRequired;
+    }
+
+    /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -194,6 +226,8 @@ public final class ClientConfig {
         private List<CertifiedKey> clientCredentials = List.of();
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
+        private ExternalPsk externalPsk;
+        private boolean externalPskRequired;
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
             this.crypto = crypto;
@@ -357,6 +391,21 @@ public final class ClientConfig {
          */
         public Builder tls12(Tls12Continuation continuation) {
             this.tls12 = continuation;
+            return this;
+        }
+
+        /**
+         * Sets the external PSK offered in every ClientHello (RFC 8446 §4.2.11), and whether the handshake fails
+         * when the server does not select it.
+         *
+         * @param psk the PSK, shared with the configurations built (not copied), or {@code null} for none
+         * @param required {@code true} to fail with handshake_failure when the server declines it, {@code false}
+         *        to accept a certificate-authenticated handshake instead
+         * @return this builder
+         */
+        public Builder externalPsk(ExternalPsk psk, boolean required) {
+            this.externalPsk = psk;
+            this.externalPskRequired = required;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.tls13.handshake;
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.KeyExchange;
 import dev.tls13.crypto.KeyExchangeAlgorithm;
+import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.CertificateVerified;
@@ -92,6 +93,13 @@ public final class ClientHandshake {
      */
     public static HandshakeState start(ClientConfig config, String serverName, String peerHost,
                                        ResumptionTicket ticket, HandshakeOutput out) throws TlsException {
+        if (config.externalPsk() != null) {
+            // docs/architecture.md §15: a configured external PSK (RFC 8446 §4.2.11) is offered in place of a ticket.
+            if (ticket != null) {
+                ticket.destroy();
+            }
+            ticket = config.externalPsk().offer();
+        }
         ResumptionTicket offer = usable(config, serverName, ticket) ? ticket : null;
         if (ticket != null && offer == null) {
             ticket.destroy();
@@ -111,8 +119,8 @@ public final class ClientHandshake {
             return false;
         }
         // RFC 8446 §4.6.1: clients "SHOULD only resume if the SNI value matches the one used in the original
-        // session".
-        if (!Objects.equals(serverName, ticket.serverName())) {
+        // session". An external PSK belongs to no session.
+        if (ticket.pskType() == PskType.RESUMPTION && !Objects.equals(serverName, ticket.serverName())) {
             return false;
         }
         // RFC 8446 §4.2.11: the PSK is bound to its suite's hash; a suite with it must be among those we offer.
@@ -202,7 +210,7 @@ public final class ClientHandshake {
         // The binders list ends the message: u16 list length, then one u8-prefixed binder.
         int truncated = encoded.length - placeholder.bindersLength();
         transcript.add(encoded, 0, truncated);
-        byte[] binder = binder(crypto, hash, ticket.psk(), transcript.currentHash(hash));
+        byte[] binder = binder(crypto, hash, ticket.pskType(), ticket.psk(), transcript.currentHash(hash));
         System.arraycopy(binder, 0, encoded, encoded.length - binder.length, binder.length);
         transcript.add(encoded, truncated, encoded.length - truncated);
         out.sendHandshake(encoded);
@@ -219,9 +227,25 @@ public final class ClientHandshake {
      * @return the binder, HashLen bytes
      */
     static byte[] binder(CryptoProvider crypto, HashAlgorithm hash, byte[] psk, byte[] truncatedHelloHash) {
+        return binder(crypto, hash, PskType.RESUMPTION, psk, truncatedHelloHash);
+    }
+
+    /**
+     * A PSK's binder over a truncated-ClientHello transcript hash (RFC 8446 §4.2.11.2), "res binder" or "ext binder"
+     * by its type (§7.1).
+     *
+     * @param crypto the provider
+     * @param hash the PSK's hash
+     * @param type where the PSK came from
+     * @param psk the PSK, borrowed
+     * @param truncatedHelloHash Transcript-Hash up to and excluding the binders list
+     * @return the binder, HashLen bytes
+     */
+    static byte[] binder(CryptoProvider crypto, HashAlgorithm hash, PskType type, byte[] psk,
+                         byte[] truncatedHelloHash) {
         EarlySecret early = EarlySecret.withPsk(crypto, hash, psk);
         try {
-            return early.binder(PskType.RESUMPTION, truncatedHelloHash);
+            return early.binder(type, truncatedHelloHash);
         } finally {
             early.destroy();
         }
@@ -520,6 +544,11 @@ public final class ClientHandshake {
                         + " does not have the hash of the PSK's suite " + ticket.cipherSuite());
             }
             resumed = Optional.of(ticket);
+        } else if (hs.config().externalPskRequired()) {
+            // docs/architecture.md §15: the server declined our external PSK and the application configured no
+            // trust to verify a certificate with, so the server cannot be authenticated at all.
+            throw TlsException.incompatible(PeerIncompatible.NO_PSK_IN_COMMON, "the server did not select our"
+                    + " external PSK, and no trust manager is configured for a certificate handshake");
         }
         Optional<Extension.KeyShareEntry> serverShare = sh.extensions().find(Extension.KeyShareServerHello.class)
                 .map(Extension.KeyShareServerHello::entry);
@@ -745,8 +774,10 @@ public final class ClientHandshake {
             k.transcript().add(encoded, offset, length);
             Flight flight = secondFlight(k, Optional.empty(), Optional.empty(), out);
             ResumptionTicket ticket = k.resumed().orElseThrow();
+            // An external PSK's handshake is not a resumption: it reports resumed false and no peer certificates.
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), null, null,
-                    alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(), true, false);
+                    alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(),
+                    ticket.pskType() == PskType.RESUMPTION, false);
             ConnectedByPsk connected = new ConnectedByPsk(flight.traffic(), session, verified);
             out.handshakeComplete(session);
             return connected;
@@ -907,7 +938,8 @@ public final class ClientHandshake {
     /**
      * A resumed handshake is complete (RFC 8446 §2.2): the server proved it holds the PSK of a ticket from an
      * earlier, certificate-authenticated session of ours by its Finished, computed from keys only that PSK
-     * yields. Application data and post-handshake messages as in {@link Connected}.
+     * yields; or, with an external PSK (§4.2.11), that it holds the key provisioned for it. Application data and
+     * post-handshake messages as in {@link Connected}.
      *
      * @param traffic the application traffic secrets
      * @param session what was negotiated ({@code resumed}, the original session's peer certificates)

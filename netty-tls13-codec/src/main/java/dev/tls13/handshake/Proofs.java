@@ -105,7 +105,24 @@ final class Proofs {
      */
     static BinderVerified verifyBinder(EarlySecret early, byte[] truncatedHelloHash, byte[] binder,
                                        List<X509Certificate> chain) throws TlsException {
-        if (!early.verifyBinder(PskType.RESUMPTION, truncatedHelloHash, binder)) {
+        return verifyBinder(early, PskType.RESUMPTION, truncatedHelloHash, binder, chain);
+    }
+
+    /**
+     * Verifies a PSK's binder in constant time (RFC 8446 §4.2.11.2), with the binder key label of its type (§7.1:
+     * "ext binder" for an external PSK, "res binder" for a ticket's).
+     *
+     * @param early the early secret of the PSK
+     * @param type where the PSK came from
+     * @param truncatedHelloHash Transcript-Hash of the transcript up to the binders list
+     * @param binder the received binder
+     * @param chain the client chain the PSK stands for; empty for an external PSK
+     * @return the proof
+     * @throws TlsException BAD_BINDER (decrypt_error) when it does not verify
+     */
+    static BinderVerified verifyBinder(EarlySecret early, PskType type, byte[] truncatedHelloHash, byte[] binder,
+                                       List<X509Certificate> chain) throws TlsException {
+        if (!early.verifyBinder(type, truncatedHelloHash, binder)) {
             throw TlsException.misbehaved(PeerMisbehaved.BAD_BINDER);
         }
         return new BinderVerified(chain);

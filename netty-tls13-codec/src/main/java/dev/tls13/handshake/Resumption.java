@@ -4,6 +4,7 @@ import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.BinderVerified;
 import dev.tls13.keys.EarlySecret;
+import dev.tls13.keys.PskType;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.wire.CipherSuite;
@@ -11,16 +12,19 @@ import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The server's choice of a resumption PSK from a ClientHello (RFC 8446 §4.2.9, §4.2.11, §4.6.1;
- * docs/architecture.md §15): the first offered ticket that our keys open and that is usable for this handshake,
- * then its binder. An unusable ticket (unknown key, tampered, expired, another hash, another server name, no client
- * identity where one is required) only means a full handshake; a binder that does not verify aborts.
+ * The server's choice of a PSK from a ClientHello (RFC 8446 §4.2.9, §4.2.11, §4.6.1; docs/architecture.md §15):
+ * the first offered identity that is a configured external PSK of the suite's hash, or a ticket that our keys open
+ * and that is usable for this handshake, then its binder. An unusable ticket (unknown key, tampered, expired,
+ * another hash, another server name, no client identity where one is required) or an unknown identity only means a
+ * full handshake; a binder that does not verify aborts.
  */
 final class Resumption {
 
@@ -39,9 +43,11 @@ final class Resumption {
      * @param dhe whether the mode is psk_dhe_ke (else psk_ke)
      * @param early the Early Secret of the PSK; owned, destroyed by the key schedule or {@link #destroy()}
      * @param binder the proof that the binder verified, with the session's client chain
-     * @param ticket what the ticket says about 0-RTT (RFC 8446 §4.2.10)
+     * @param ticket what the ticket says about 0-RTT (RFC 8446 §4.2.10); no early data for an external PSK
+     * @param external whether it is an external PSK (RFC 8446 §4.2.11) rather than a ticket's
      */
-    record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder, EarlyDataTerms ticket) {
+    record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder, EarlyDataTerms ticket,
+                    boolean external) {
         Accepted {
             Objects.requireNonNull(early, "early");
             Objects.requireNonNull(binder, "binder");
@@ -119,6 +125,25 @@ final class Resumption {
         int tried = Math.min(psk.identities().size(), MAX_IDENTITIES_TRIED);
         for (int i = 0; i < tried; i++) {
             Extension.PskIdentity identity = psk.identities().get(i);
+            ExternalPsk external = config.externalPsk(identity.identity());
+            if (external != null) {
+                // RFC 8446 §4.2.11: an external PSK is used only with a suite of its hash (else it is skipped, as an
+                // unusable ticket is); "servers MUST ignore" its obfuscated_ticket_age. It carries no client
+                // certificate, so a server that requires one does not take it. It allows no early data.
+                if (external.hash() != params.hash() || config.clientAuth() == ClientAuth.REQUIRE
+                        || external.isDestroyed()) {
+                    continue;
+                }
+                byte[] key = external.key();
+                try {
+                    EarlyDataTerms none = new EarlyDataTerms(0, params.suite(), null, replayKey(identity.identity()),
+                            0);
+                    return Optional.of(verify(config, psk, i, dhe, PskType.EXTERNAL, key, List.of(), none, transcript,
+                            encoded, offset, length));
+                } finally {
+                    Arrays.fill(key, (byte) 0);
+                }
+            }
             SessionTickets.State state = tickets.open(config.crypto(), identity.identity());
             if (state == null) {
                 continue;
@@ -127,31 +152,81 @@ final class Resumption {
                 if (!usable(config, state, identity, choice, now)) {
                     continue;
                 }
-                // RFC 8446 §4.2.11.2: the binder is an HMAC over the transcript up to and excluding the binders
-                // list (after a HelloRetryRequest, message_hash and the HelloRetryRequest come first).
-                int truncated = length - psk.bindersLength();
-                transcript.add(encoded, offset, truncated);
-                byte[] truncatedHash = transcript.currentHash();
-                transcript.add(encoded, offset + truncated, length - truncated);
-                EarlySecret early = EarlySecret.withPsk(config.crypto(), params.hash(), state.psk());
-                try {
-                    BinderVerified binder = Proofs.verifyBinder(early, truncatedHash, psk.binders().get(i),
-                            state.peerCertificates());
-                    long clientAge = (identity.obfuscatedTicketAge() - state.ticketAgeAdd()) & 0xFFFFFFFFL;
-                    EarlyDataTerms terms = new EarlyDataTerms(state.maxEarlyData(), state.suite(),
-                            state.applicationProtocol(), replayKey(identity.identity()),
-                            state.issuedMillis() + clientAge + AGE_TOLERANCE_MILLIS);
-                    return Optional.of(new Accepted(i, dhe, early, binder, terms));
-                } catch (TlsException | RuntimeException e) {
-                    early.destroy();
-                    throw e;
-                }
+                long clientAge = (identity.obfuscatedTicketAge() - state.ticketAgeAdd()) & 0xFFFFFFFFL;
+                EarlyDataTerms terms = new EarlyDataTerms(state.maxEarlyData(), state.suite(),
+                        state.applicationProtocol(), replayKey(identity.identity()),
+                        state.issuedMillis() + clientAge + AGE_TOLERANCE_MILLIS);
+                return Optional.of(verify(config, psk, i, dhe, PskType.RESUMPTION, state.psk(),
+                        state.peerCertificates(), terms, transcript, encoded, offset, length));
             } finally {
                 state.destroy();
             }
         }
         transcript.add(encoded, offset, length);
         return Optional.empty();
+    }
+
+    /**
+     * Feeds the ClientHello to the transcript and checks the selected PSK's binder: an HMAC over the transcript up
+     * to and excluding the binders list (RFC 8446 §4.2.11.2; after a HelloRetryRequest, message_hash and the
+     * HelloRetryRequest come first).
+     *
+     * @param key the PSK, borrowed
+     * @return the accepted PSK, owned by the caller
+     * @throws TlsException BAD_BINDER (decrypt_error) when the binder does not verify
+     */
+    private static Accepted verify(ServerConfig config, Extension.PreSharedKeyClientHello psk, int index, boolean dhe,
+                                   PskType type, byte[] key, List<X509Certificate> chain, EarlyDataTerms terms,
+                                   Transcript transcript, byte[] encoded, int offset, int length) throws TlsException {
+        int truncated = length - psk.bindersLength();
+        transcript.add(encoded, offset, truncated);
+        byte[] truncatedHash = transcript.currentHash();
+        transcript.add(encoded, offset + truncated, length - truncated);
+        EarlySecret early = EarlySecret.withPsk(config.crypto(), transcript.hash(), key);
+        try {
+            BinderVerified binder = Proofs.verifyBinder(early, type, truncatedHash, psk.binders().get(index), chain);
+            return new Accepted(index, dhe, early, binder, terms, type == PskType.EXTERNAL);
+        } catch (TlsException | RuntimeException e) {
+            early.destroy();
+            throw e;
+        }
+    }
+
+    /**
+     * The suite for a ClientHello that offers one of our external PSKs (RFC 8446 §4.2.11: "the server MUST ensure
+     * that it selects a compatible PSK (if any) and cipher suite"): {@code chosen} when it has the PSK's hash, else
+     * our most preferred suite of that hash that the client offers, else {@code chosen} (the PSK is then unusable).
+     * A ticket's hash is not looked at: opening it costs a decryption, and its suite was ours before.
+     *
+     * @param config the configuration
+     * @param hello the ClientHello
+     * @param chosen the suite chosen without regard to PSKs
+     * @return the suite to use
+     */
+    static CipherSuiteParams suiteForExternalPsk(ServerConfig config, ClientHello hello, CipherSuiteParams chosen) {
+        if (!config.hasExternalPsks()) {
+            return chosen;
+        }
+        List<Extension.PskIdentity> identities = hello.extensions().find(Extension.PreSharedKeyClientHello.class)
+                .map(Extension.PreSharedKeyClientHello::identities).orElse(List.of());
+        for (int i = 0; i < Math.min(identities.size(), MAX_IDENTITIES_TRIED); i++) {
+            ExternalPsk external = config.externalPsk(identities.get(i).identity());
+            if (external == null) {
+                continue;
+            }
+            if (external.hash() == chosen.hash()) {
+                return chosen;
+            }
+            for (CipherSuite suite : config.cipherSuites()) {
+                Optional<CipherSuiteParams> params = CipherSuiteParams.find(suite);
+                if (params.isPresent() && params.get().hash() == external.hash()
+                        && hello.cipherSuites().contains(suite)) {
+                    return params.get();
+                }
+            }
+            return chosen;
+        }
+        return chosen;
     }
 
     /** SHA-256 of a ticket: a short, fixed-length anti-replay key for it. */

@@ -1,5 +1,6 @@
 package dev.tls13.handshake;
 
+import dev.tls13.keys.PskType;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.NewSessionTicket;
@@ -18,6 +19,10 @@ import javax.security.auth.Destroyable;
  * other ticket of it, so a cached ticket costs its own object, the ticket bytes and the PSK. Used at most once
  * (RFC 8446 Appendix C.4): the handshake that offers it destroys it. {@link #destroy()} zeroes the PSK and is
  * safe from any thread; the other methods are read-only. {@link #toString()} never shows the PSK.
+ *
+ * <p>A client's offer of an external PSK (RFC 8446 §4.2.11) takes the same shape, built by {@link ExternalPsk}
+ * for each handshake ({@link #external}): the identity in place of the ticket, no age, no early data, no server
+ * name or certificates; its {@link #pskType()} selects the "ext binder" label.
  */
 public final class ResumptionTicket implements Destroyable {
 
@@ -37,6 +42,7 @@ public final class ResumptionTicket implements Destroyable {
     private final String applicationProtocol;
     private final String serverName;
     private final List<X509Certificate> peerCertificates;
+    private final PskType pskType;
     private volatile boolean destroyed;
 
     private ResumptionTicket(NewSessionTicket nst, byte[] psk, HandshakeSummary session, long receivedMillis) {
@@ -52,6 +58,33 @@ public final class ResumptionTicket implements Destroyable {
         this.applicationProtocol = session.applicationProtocol();
         this.serverName = session.serverName();
         this.peerCertificates = session.peerCertificates();
+        this.pskType = PskType.RESUMPTION;
+    }
+
+    private ResumptionTicket(byte[] identity, byte[] psk, CipherSuite suite) {
+        this.ticket = identity;
+        this.psk = psk;
+        this.cipherSuite = suite;
+        this.ticketAgeAdd = 0;
+        this.lifetimeSeconds = (int) MAX_LIFETIME_SECONDS;
+        this.maxEarlyData = 0;
+        this.receivedMillis = 0;
+        this.applicationProtocol = null;
+        this.serverName = null;
+        this.peerCertificates = List.of();
+        this.pskType = PskType.EXTERNAL;
+    }
+
+    /**
+     * Takes ownership of {@code psk}: a one-use offer of an external PSK (RFC 8446 §4.2.11).
+     *
+     * @param identity the identity, borrowed (held, not modified)
+     * @param psk the key, zeroed by {@link #destroy()}
+     * @param suite a suite with the PSK's hash; only its hash is used
+     * @return the offer
+     */
+    static ResumptionTicket external(byte[] identity, byte[] psk, CipherSuite suite) {
+        return new ResumptionTicket(identity, psk, suite);
     }
 
     /**
@@ -125,8 +158,18 @@ public final class ResumptionTicket implements Destroyable {
      * @return the u32 value
      */
     long obfuscatedAge(long nowMillis) {
+        if (pskType == PskType.EXTERNAL) {
+            // RFC 8446 §4.2.11: "For identities established externally, an obfuscated_ticket_age of 0 SHOULD be
+            // used".
+            return 0;
+        }
         long age = Math.max(0, nowMillis - receivedMillis);
         return (age + (ticketAgeAdd & U32)) & U32;
+    }
+
+    /** @return RESUMPTION for a ticket, EXTERNAL for an external PSK's offer (it selects the binder label) */
+    PskType pskType() {
+        return pskType;
     }
 
     /** @return the ticket bytes, borrowed (the identity of the PSK offer) */

@@ -4,8 +4,12 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -31,10 +35,21 @@ public final class ServerConfig {
     private final boolean pskKe;
     private final long maxEarlyData;
     private final AntiReplay antiReplay;
+    /** External PSKs by identity (RFC 8446 §4.2.11); empty for none. */
+    private final Map<ByteBuffer, ExternalPsk> externalPsks;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
-        certificates = Objects.requireNonNull(b.certificates, "certificates");
+        Map<ByteBuffer, ExternalPsk> psks = new HashMap<>();
+        for (ExternalPsk psk : b.externalPsks) {
+            if (psks.put(ByteBuffer.wrap(psk.identity()), psk) != null) {
+                throw new IllegalArgumentException("two external PSKs with one identity");
+            }
+        }
+        externalPsks = Collections.unmodifiableMap(psks);
+        // docs/architecture.md §15: a server with external PSKs may have no certificate (a PSK-only server).
+        certificates = externalPsks.isEmpty() ? Objects.requireNonNull(b.certificates, "certificates")
+                : b.certificates;
         clientAuth = Objects.requireNonNull(b.clientAuth, "clientAuth");
         cipherSuites = List.copyOf(b.cipherSuites);
         namedGroups = List.copyOf(b.namedGroups);
@@ -53,7 +68,10 @@ public final class ServerConfig {
         // A copy of a configuration keeps its key ring, so tickets of one stay valid with the other.
         SessionTicketKeys keys = b.sessionTicketKeys != null ? b.sessionTicketKeys
                 : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
-        sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys);
+        // A copy keeps its store as well, so a ticket is used once whichever copy sees it.
+        SessionTicketStore store = b.sessionTicketStore != null ? b.sessionTicketStore
+                : b.sessionTicketStoreEntries > 0 ? new SessionTicketStore(b.sessionTicketStoreEntries) : null;
+        sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys, store);
         pskKe = b.pskKe;
         maxEarlyData = b.maxEarlyData;
         // RFC 8446 §8: 0-RTT without anti-replay lets anyone who recorded a ClientHello replay its early data.
@@ -90,8 +108,9 @@ public final class ServerConfig {
                 .clientAuth(clientAuth).clientTrustManager(clientTrustManager)
                 .certificateAuthorities(certificateAuthorities)
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
-                .sessionTicketKeys(sessionTickets.keys()).pskKe(pskKe)
-                .maxEarlyData(maxEarlyData).antiReplay(antiReplay);
+                .sessionTicketKeys(sessionTickets.keys()).sessionTicketStore(sessionTickets.store()).pskKe(pskKe)
+                .maxEarlyData(maxEarlyData).antiReplay(antiReplay)
+                .externalPsks(List.copyOf(externalPsks.values()));
     }
 
     /** @return the crypto provider */
@@ -119,7 +138,11 @@ public final class ServerConfig {
         return signatureSchemes;
     }
 
-    /** @return the server's certificates and keys, and the selection among them */
+    /**
+     * The server's certificates and keys, and the selection among them.
+     *
+     * @return the selector, or {@code null} for a server that authenticates with external PSKs only
+     */
     public CertificateSelector certificates() {
         return certificates;
     }
@@ -198,6 +221,26 @@ public final class ServerConfig {
         return antiReplay;
     }
 
+    /**
+     * The external PSK with this identity (RFC 8446 §4.2.11).
+     *
+     * @param identity a PskIdentity.identity, borrowed
+     * @return the PSK, or {@code null} when none has this identity
+     */
+    ExternalPsk externalPsk(byte[] identity) {
+        return externalPsks.isEmpty() ? null : externalPsks.get(ByteBuffer.wrap(identity));
+    }
+
+    /** @return whether any external PSK is configured */
+    public boolean hasExternalPsks() {
+        return !externalPsks.isEmpty();
+    }
+
+    /** @return whether session tickets are stateful and single-use (a {@link SessionTicketStore}) */
+    public boolean singleUseTickets() {
+        return sessionTickets.store() != null;
+    }
+
     /** @return the NewSessionTicket setting and its key ring (docs/architecture.md §15) */
     SessionTickets sessionTickets() {
         return sessionTickets;
@@ -225,6 +268,9 @@ public final class ServerConfig {
         private boolean pskKe;
         private long maxEarlyData;
         private AntiReplay antiReplay;
+        private List<ExternalPsk> externalPsks = List.of();
+        private int sessionTicketStoreEntries;
+        private SessionTicketStore sessionTicketStore;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -419,6 +465,44 @@ public final class ServerConfig {
          */
         public Builder antiReplay(AntiReplay antiReplay) {
             this.antiReplay = antiReplay;
+            return this;
+        }
+
+        /**
+         * Makes the session tickets stateful and single-use (RFC 8446 §8.1; docs/architecture.md §15): the client
+         * gets a random id, the sealed state stays in a bounded store of this size, and a ticket resumes at most one
+         * handshake (a second use gets a full handshake). Each entry costs about
+         * {@value SessionTicketStore#ESTIMATED_BYTES_PER_ENTRY} bytes of heap without a client chain; when full,
+         * the oldest ticket is evicted.
+         *
+         * @param maxEntries the most tickets held, at least 1; 0 for stateless tickets (the default)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder sessionTicketStore(int maxEntries) {
+            if (maxEntries < 0) {
+                throw new IllegalArgumentException("session ticket store size must not be negative: " + maxEntries);
+            }
+            this.sessionTicketStoreEntries = maxEntries;
+            this.sessionTicketStore = null;
+            return this;
+        }
+
+        /** Shares a store with the configuration this builder copies ({@link ServerConfig#toBuilder()}). */
+        Builder sessionTicketStore(SessionTicketStore store) {
+            this.sessionTicketStore = store;
+            return this;
+        }
+
+        /**
+         * Sets the external PSKs a client may offer by identity (RFC 8446 §4.2.11). With at least one, the
+         * certificate selector may be {@code null}: a client that offers none of them then gets handshake_failure.
+         *
+         * @param psks the PSKs, shared with the configurations built (not copied); distinct identities
+         * @return this builder
+         */
+        public Builder externalPsks(List<ExternalPsk> psks) {
+            this.externalPsks = List.copyOf(psks);
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.tls13.handshake;
 
 import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.Encapsulation;
+import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.CertificateVerified;
@@ -86,7 +87,7 @@ public final class ServerHandshake {
      *
      * @param params the suite
      * @param group the key exchange group
-     * @param certificate the certificate and CertificateVerify scheme
+     * @param certificate the certificate and CertificateVerify scheme; {@code null} on a PSK-only server
      * @param applicationProtocol the ALPN protocol, if any
      * @param serverName the SNI host name received, if any
      * @param serverNameUsed whether the server used the name, and so acknowledges it (RFC 6066 §3)
@@ -113,20 +114,22 @@ public final class ServerHandshake {
                     throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "key_share " + entry.group());
                 }
             }
-            CipherSuiteParams params = Negotiation.selectSuite(config.cipherSuites(), hello.cipherSuites());
+            CipherSuiteParams params = Resumption.suiteForExternalPsk(config, hello,
+                    Negotiation.selectSuite(config.cipherSuites(), hello.cipherSuites()));
             NamedGroup group = Negotiation.selectGroup(config.namedGroups(), groups.groups());
             List<SignatureScheme> certSchemes = extensions
                     .find(Extension.SignatureAlgorithmsCert.class)
                     .map(Extension.SignatureAlgorithmsCert::schemes).orElse(null);
             Optional<String> serverName = extensions.find(Extension.ServerName.class)
                     .flatMap(Extension.ServerName::hostName);
-            // RFC 6066 §3: the server_name guides the choice of certificate, then signature_algorithms does.
-            CertificateSelector.Selection certificate = config.certificates().select(serverName.orElse(null),
-                    schemes.schemes(), certSchemes);
+            // RFC 6066 §3: the server_name guides the choice of certificate, then signature_algorithms does. A
+            // PSK-only server has none: null, and only a PSK handshake can follow (docs/architecture.md §15).
+            CertificateSelector.Selection certificate = config.certificates() == null ? null
+                    : config.certificates().select(serverName.orElse(null), schemes.schemes(), certSchemes);
             Optional<String> alpn = Negotiation.selectApplicationProtocol(config.applicationProtocols(), extensions,
                     config.failOnAlpnMismatch());
             return new Choice(params, group, certificate, alpn, serverName,
-                    config.certificates().acknowledges(serverName.orElse(null)));
+                    config.certificates() != null && config.certificates().acknowledges(serverName.orElse(null)));
         }
 
         /** The client's share for the chosen group, if it sent one. */
@@ -272,6 +275,11 @@ public final class ServerHandshake {
                                        Transcript transcript, boolean retried, HandshakeOutput out) throws TlsException {
         CryptoProvider crypto = config.crypto();
         CipherSuiteParams params = choice.params();
+        if (psk.isEmpty() && choice.certificate() == null) {
+            // A PSK-only server (docs/architecture.md §15) cannot authenticate without an accepted PSK.
+            throw TlsException.incompatible(PeerIncompatible.NO_PSK_IN_COMMON,
+                    "the client offered no external PSK of ours, and this server has no certificate");
+        }
         boolean dhe = psk.map(Resumption.Accepted::dhe).orElse(true);
         boolean earlyData = !retried && psk.isPresent() && acceptsEarlyData(config, hello, choice, psk.get());
         Encapsulation encapsulation = null;
@@ -371,7 +379,7 @@ public final class ServerHandshake {
 
         HandshakeSummary session = new HandshakeSummary(params.suite(), dhe ? choice.group() : null, null, scheme,
                 choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain, retried,
-                psk.isPresent(), earlyData);
+                psk.isPresent() && !psk.get().external(), earlyData);
         boolean tickets = config.sessionTickets().count() > 0 && SessionTickets.wanted(config, hello.extensions());
         Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session, tickets);
         if (earlyData) {

@@ -35,8 +35,11 @@ import java.util.Objects;
  *            || peer_chain: count (1), each certificate<1..2^24-1>
  * </pre>
  *
+ * <p>With a {@link SessionTicketStore} the tickets are stateful and single-use instead: the sealed state stays in
+ * the store and the client gets a random id for it, which opens it once.
+ *
  * <p>Immutable and thread-safe: each seal or open creates its own {@link Aead}, which is not thread-safe, and
- * destroys it.
+ * destroys it; the store has its own lock.
  */
 final class SessionTickets {
 
@@ -79,12 +82,18 @@ final class SessionTickets {
     private final int count;
     private final long lifetimeSeconds;
     private final SessionTicketKeys keys;
+    private final SessionTicketStore store;
 
     SessionTickets(int count, Duration lifetime, SessionTicketKeys keys) {
+        this(count, lifetime, keys, null);
+    }
+
+    SessionTickets(int count, Duration lifetime, SessionTicketKeys keys, SessionTicketStore store) {
         check(count, lifetime);
         this.count = count;
         this.lifetimeSeconds = lifetime.toSeconds();
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.store = store;
     }
 
     /** Checks a ticket count and lifetime; IllegalArgumentException when out of range. */
@@ -110,6 +119,11 @@ final class SessionTickets {
     /** @return the key ring */
     SessionTicketKeys keys() {
         return keys;
+    }
+
+    /** @return the single-use ticket store, or {@code null} for stateless tickets */
+    SessionTicketStore store() {
+        return store;
     }
 
     /**
@@ -146,6 +160,13 @@ final class SessionTickets {
             } finally {
                 Arrays.fill(state, (byte) 0);
             }
+            if (store != null) {
+                // RFC 8446 §8.1: a single-use ticket; the client holds only an id for the state we keep.
+                byte[] id = new byte[SessionTicketStore.ID_LENGTH];
+                crypto.nextBytes(id);
+                store.put(id.clone(), ticket);
+                ticket = id;
+            }
             // RFC 8446 §4.6.1: early_data in a NewSessionTicket carries max_early_data_size; without it the client
             // must not send 0-RTT data with this ticket.
             Extensions extensions = maxEarlyData > 0
@@ -157,14 +178,21 @@ final class SessionTickets {
 
     /**
      * Opens a ticket: finds its key by name, authenticates and decrypts it, and parses the state. Any failure
-     * (truncated, tampered, unknown or forgotten key, malformed state) gives {@code null}, never an exception:
-     * an unusable ticket means a full handshake (RFC 8446 §4.2.11).
+     * (truncated, tampered, unknown or forgotten key, malformed state; with a store, an id unknown or used already)
+     * gives {@code null}, never an exception: an unusable ticket means a full handshake (RFC 8446 §4.2.11).
      *
      * @param crypto the provider
      * @param ticket the PskIdentity's identity; borrowed
      * @return the state, owned by the caller (who destroys it), or {@code null}
      */
     State open(CryptoProvider crypto, byte[] ticket) {
+        if (store != null) {
+            // A single-use ticket: taken out of the store by this first attempt, whatever its outcome.
+            ticket = store.take(ticket);
+            if (ticket == null) {
+                return null;
+            }
+        }
         if (ticket.length < NAME_LENGTH + NONCE_LENGTH + TAG_LENGTH + FIXED_STATE_LENGTH) {
             return null;
         }

@@ -5,6 +5,7 @@ import dev.tls13.connection.TlsConnection;
 import dev.tls13.crypto.Aead;
 import dev.tls13.crypto.AeadAlgorithm;
 import dev.tls13.crypto.CryptoProvider;
+import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.crypto.DeterministicCryptoProvider;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
@@ -13,6 +14,7 @@ import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ConfigDefaults;
+import dev.tls13.handshake.ExternalPsk;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
@@ -56,6 +58,9 @@ final class FuzzSupport {
 
     private static final X509Certificate CERTIFICATE;
     private static final PrivateKey KEY;
+    /** The external PSK of client mode bit 2 and server mode bit 4 (RFC 8446 §4.2.11). */
+    private static final byte[] PSK_IDENTITY = "fuzz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PSK_KEY = new byte[32];
 
     static {
         try {
@@ -90,7 +95,8 @@ final class FuzzSupport {
      * HelloRetryRequest), or the default groups with their shares (X25519MLKEM768 and x25519); accepts any
      * certificate, and has a certificate for client authentication.
      *
-     * @param mode bit 0: middlebox compatibility mode; bit 1: the default groups (the hybrids first)
+     * @param mode bit 0: middlebox compatibility mode; bit 1: the default groups (the hybrids first); bit 2: offer an
+     *        external PSK (a certificate handshake when the server does not take it)
      */
     static ClientConfig clientConfig(int mode) {
         List<NamedGroup> groups = (mode & 2) != 0 ? ConfigDefaults.NAMED_GROUPS
@@ -99,6 +105,7 @@ final class FuzzSupport {
                 .namedGroups(groups).signatureSchemesCert(List.of())
                 .applicationProtocols(List.of("h2", "http/1.1")).endpointIdentificationAlgorithm(null)
                 .middleboxCompatibility((mode & 1) != 0).clientCredentials(List.of(CertifiedKey.of(KEY, CERTIFICATE)))
+                .externalPsk((mode & 4) != 0 ? externalPsk() : null, false)
                 .build();
     }
 
@@ -107,7 +114,7 @@ final class FuzzSupport {
      *
      * @param mode bit 0: request a client certificate (optional); bit 1: prefer P-256 (HelloRetryRequest
      *        for our client); bit 2: HelloRetryRequest cookie; bit 3: the default groups (a hybrid preferred),
-     *        instead of bit 1's choice
+     *        instead of bit 1's choice; bit 4: accept the external PSK of client mode bit 2
      */
     static ServerConfig serverConfig(int mode) {
         List<NamedGroup> groups = (mode & 8) != 0 ? ConfigDefaults.NAMED_GROUPS
@@ -117,7 +124,12 @@ final class FuzzSupport {
                 .cipherSuites(SUITES).namedGroups(groups).applicationProtocols(List.of("http/1.1"))
                 .failOnAlpnMismatch(false).helloRetryRequestCookie((mode & 4) != 0)
                 .clientAuth((mode & 1) != 0 ? ClientAuth.OPTIONAL : ClientAuth.NONE)
-                .clientTrustManager(AcceptAll.INSTANCE).certificateAuthorities(false).build();
+                .clientTrustManager(AcceptAll.INSTANCE).certificateAuthorities(false)
+                .externalPsks((mode & 16) != 0 ? List.of(externalPsk()) : List.of()).build();
+    }
+
+    private static ExternalPsk externalPsk() {
+        return new ExternalPsk(PSK_IDENTITY, PSK_KEY, HashAlgorithm.SHA256);
     }
 
     /** @return a started client connection (its ClientHello is queued) */

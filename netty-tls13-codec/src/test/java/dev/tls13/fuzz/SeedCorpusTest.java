@@ -116,7 +116,10 @@ class SeedCorpusTest {
         // client in middlebox compatibility mode against the plain server; and the client with the default
         // groups (X25519MLKEM768 and x25519 shares) against a server with the default groups (X25519MLKEM768)
         // and against the plain server (x25519).
-        int[][] pairs = {{0, 0}, {0, 1}, {0, 2}, {0, 6}, {1, 0}, {2, 8}, {2, 0}};
+        // With an external PSK (client mode 4): a server that does not know it (its identity tried as a ticket, then
+        // a full handshake), one that accepts it, and one that accepts it after a HelloRetryRequest (binder over
+        // message_hash and the HelloRetryRequest).
+        int[][] pairs = {{0, 0}, {0, 1}, {0, 2}, {0, 6}, {1, 0}, {2, 8}, {2, 0}, {4, 0}, {4, 16}, {4, 18}};
         for (int[] pair : pairs) {
             StateMachineTarget.Conversation conversation = StateMachineTarget.converse(pair[0], pair[1]);
             String name = "conversation-client" + pair[0] + "-server" + pair[1];

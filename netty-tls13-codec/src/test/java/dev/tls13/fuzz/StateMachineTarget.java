@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class StateMachineTarget {
 
-    static final int CLIENT_MODES = 4;
-    static final int SERVER_MODES = 16;
+    static final int CLIENT_MODES = 8;
+    static final int SERVER_MODES = 32;
     private static final byte[] REQUEST = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESPONSE = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 

@@ -1,0 +1,104 @@
+package dev.tls13;
+
+import dev.tls13.crypto.HashAlgorithm;
+import dev.tls13.handshake.ExternalPsk;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import javax.security.auth.Destroyable;
+
+/**
+ * A pre-shared key provisioned outside TLS (RFC 8446 §2.2, §4.2.11; docs/architecture.md §15): an identity both
+ * sides know it by, the key, and the hash it is used with. A client offers one
+ * ({@link Tls13ContextBuilder#externalPsk}), a server accepts the ones it knows
+ * ({@link Tls13ContextBuilder#externalPsks}); the same shape as {@code openssl s_client/s_server -psk HEX
+ * -psk_identity ID} and GnuTLS's {@code --pskusername/--pskkey}.
+ *
+ * <p>The key must be secret and high-entropy (RFC 8446 §2.2): a password is not a PSK, since an attacker who
+ * observed one handshake can test guesses against its binder offline. RFC 8446 §4.2.11 binds a PSK to one hash: it
+ * is used only with cipher suites of that hash (SHA-256 by default, as OpenSSL and GnuTLS assume). The key is copied
+ * in and zeroed by {@link #destroy()}; a context keeps its own copy, which each handshake copies again and zeroes
+ * when done. {@link #toString()} never shows the identity or the key.
+ */
+public final class Tls13ExternalPsk implements Destroyable {
+
+    private final ExternalPsk psk;
+
+    private Tls13ExternalPsk(byte[] identity, byte[] key, HashAlgorithm hash) {
+        this.psk = new ExternalPsk(identity, key, hash);
+    }
+
+    /**
+     * An external PSK used with SHA-256 suites (TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256, the CCM
+     * suites).
+     *
+     * @param identity the identity, 1 to 65,535 bytes; copied
+     * @param key the key, at least 1 byte (use 32 random bytes); copied, so the caller may zero its array
+     * @return the PSK
+     * @throws IllegalArgumentException for an empty or too long identity, or an empty key
+     */
+    public static Tls13ExternalPsk of(byte[] identity, byte[] key) {
+        return of(identity, key, "SHA-256");
+    }
+
+    /**
+     * An external PSK whose identity is a string, sent in UTF-8 (what {@code openssl -psk_identity} and GnuTLS's
+     * {@code --pskusername} send), used with SHA-256 suites.
+     *
+     * @param identity the identity, not empty
+     * @param key the key; copied
+     * @return the PSK
+     * @throws IllegalArgumentException for an empty identity or key
+     */
+    public static Tls13ExternalPsk of(String identity, byte[] key) {
+        return of(Objects.requireNonNull(identity, "identity").getBytes(StandardCharsets.UTF_8), key);
+    }
+
+    /**
+     * An external PSK used with the suites of {@code hash}.
+     *
+     * @param identity the identity, 1 to 65,535 bytes; copied
+     * @param key the key, at least 1 byte; copied
+     * @param hash {@code "SHA-256"} or {@code "SHA-384"} (TLS_AES_256_GCM_SHA384 only)
+     * @return the PSK
+     * @throws IllegalArgumentException for another hash, an empty or too long identity, or an empty key
+     */
+    public static Tls13ExternalPsk of(byte[] identity, byte[] key, String hash) {
+        HashAlgorithm algorithm = switch (Objects.requireNonNull(hash, "hash")) {
+            case "SHA-256" -> HashAlgorithm.SHA256;
+            case "SHA-384" -> HashAlgorithm.SHA384;
+            default -> throw new IllegalArgumentException("an external PSK's hash is SHA-256 or SHA-384: " + hash);
+        };
+        return new Tls13ExternalPsk(identity, key, algorithm);
+    }
+
+    /** @return the hash the PSK is used with, {@code "SHA-256"} or {@code "SHA-384"} */
+    public String hash() {
+        return psk.hash().jcaName();
+    }
+
+    /** The handshake's view, shared with the configurations built from it. */
+    ExternalPsk handshakePsk() {
+        return psk;
+    }
+
+    /**
+     * Zeroes the key. Contexts built earlier hold their own copy, which stays usable; a builder given this object
+     * refuses to build afterwards.
+     */
+    @Override
+    public void destroy() {
+        psk.destroy();
+    }
+
+    /** @return whether {@link #destroy()} was called */
+    @Override
+    public boolean isDestroyed() {
+        return psk.isDestroyed();
+    }
+
+    /** @return the hash only; never the identity's bytes nor the key */
+    @Override
+    public String toString() {
+        return "Tls13ExternalPsk[" + hash() + (isDestroyed() ? ", destroyed]" : "]");
+    }
+}
