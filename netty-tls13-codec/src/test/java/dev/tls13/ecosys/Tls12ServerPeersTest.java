@@ -214,11 +214,11 @@ class Tls12ServerPeersTest {
         Path gnutls = ExternalProcess.require("gnutls-cli", "gnutls-bin");
         try (ExternalProcess p = ExternalProcess.start(dir, gnutls.toString(), "localhost", "-p",
                 Integer.toString(port(server)), "--x509cafile", caFile.toString(), "--priority", priority)) {
-            assertTrue(p.awaitLine(l -> l.contains("- Description: (TLS1.2)"), 20, TimeUnit.SECONDS).isPresent(),
-                    p::output);
+            // gnutls-cli buffers its standard output when it is a pipe: read it once the server closed.
             p.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
-            assertTrue(p.awaitLine(l -> l.equals("ok"), 20, TimeUnit.SECONDS).isPresent(), p::output);
-            p.closeInput();
+            p.awaitLine(l -> false, 20, TimeUnit.SECONDS);
+            assertTrue(p.output().contains("- Description: (TLS1.2-"), p::output);
+            assertTrue(p.output().contains("\nok\n"), p::output);
         }
         SessionInfo session = ours();
         assertEquals("TLSv1.2", session.protocol());

@@ -83,7 +83,7 @@ class Tls12HandshakeCodecTest {
         byte[] random = new byte[32];
         ClientHello hello = new ClientHello(0x0303, random, new byte[0],
                 List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), Extensions.of(
-                        Tls12Extensions.extendedMasterSecret()));
+                        Tls12Extensions.extendedMasterSecret(), Tls12Extensions.emptyRenegotiationInfo()));
         ByteBuf in = Unpooled.wrappedBuffer(HandshakeCodec.encode(hello));
         try {
             ClientHello decoded = assertInstanceOf(ClientHello.class, Tls12HandshakeCodec.decode(in));
