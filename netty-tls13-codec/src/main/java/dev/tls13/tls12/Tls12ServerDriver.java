@@ -79,11 +79,6 @@ public final class Tls12ServerDriver implements HandshakeState {
         state.destroy();
     }
 
-    /** @return the TLS 1.2 state, for tests */
-    Tls12ServerState state() {
-        return state;
-    }
-
     private static Tls12Output output(HandshakeOutput out) {
         if (out instanceof Tls12Output o) {
             return o;
