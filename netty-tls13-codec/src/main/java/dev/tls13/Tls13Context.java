@@ -16,6 +16,7 @@ import dev.tls13.handshake.SessionTicketKeys;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.tls12.Tls12ClientDriver;
+import dev.tls13.tls12.Tls12ServerDriver;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
@@ -103,7 +104,8 @@ public final class Tls13Context {
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
                                     keys(b.sessionTicketKeys)))
                     .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).sessionTicketStore(b.sessionTicketStore)
-                    .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks).build();
+                    .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks)
+                    .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();

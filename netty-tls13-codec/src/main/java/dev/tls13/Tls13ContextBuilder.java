@@ -84,6 +84,7 @@ public final class Tls13ContextBuilder {
     List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
     boolean middleboxCompatibility = true;
     boolean tls12;
+    boolean tls13 = true;
     boolean helloRetryRequestCookie;
     long handshakeTimeoutMillis = 10_000;
     long closeNotifyFlushTimeoutMillis = 3_000;
@@ -556,12 +557,15 @@ public final class Tls13ContextBuilder {
     /**
      * The protocol versions to offer, in {@code SslContextBuilder}'s vocabulary: {@code "TLSv1.3"} (the
      * default) and {@code "TLSv1.2"}. A client with both offers TLS 1.2 too and completes whichever the server
-     * picks (docs/architecture.md §16: ECDHE with AEAD suites only, the extended master secret required). The
-     * TLS 1.2 server is not built yet, and a client offers TLS 1.3 always.
+     * picks (docs/architecture.md §16: ECDHE with AEAD suites only, the extended master secret required); a
+     * client offers TLS 1.3 always. A server with both answers a client that offers TLS 1.3 with TLS 1.3 and one
+     * that offers only TLS 1.2 with TLS 1.2 (its ServerHello.random then carries the RFC 8446 §4.1.3 downgrade
+     * sentinel); a server with {@code "TLSv1.2"} alone speaks TLS 1.2 to every client. The server default stays
+     * TLS 1.3 only.
      *
-     * @param protocols the versions, TLSv1.3 among them
+     * @param protocols the versions; a client's must include TLSv1.3
      * @return this builder
-     * @throws IllegalArgumentException for an unknown name, a list without TLSv1.3, or TLSv1.2 on a server
+     * @throws IllegalArgumentException for an unknown name, an empty list, or a client list without TLSv1.3
      */
     public Tls13ContextBuilder protocols(String... protocols) {
         boolean v13 = false;
@@ -574,12 +578,13 @@ public final class Tls13ContextBuilder {
                         + "' (supported: TLSv1.3, TLSv1.2)");
             }
         }
-        if (!v13) {
-            throw new IllegalArgumentException("TLSv1.3 must be enabled: a TLS 1.2-only context is not supported");
+        if (!v13 && !server) {
+            throw new IllegalArgumentException("TLSv1.3 must be enabled: a TLS 1.2-only client is not supported");
         }
-        if (v12 && server) {
-            throw new IllegalArgumentException("TLS 1.2 server not yet supported");
+        if (!v13 && !v12) {
+            throw new IllegalArgumentException("no protocol enabled");
         }
+        tls13 = v13;
         tls12 = v12;
         return this;
     }

@@ -11,8 +11,8 @@ import dev.tls13.wire.AlertDescription;
 public enum PeerIncompatible {
     /** Peer does not support TLS 1.3. */
     NO_TLS13("Peer does not support TLS 1.3"),
-    /** SSLv2-compatible ClientHello (TLS 1.3 only here). */
-    SSLV2_HELLO("SSLv2-compatible ClientHello (TLS 1.3 only here)"),
+    /** SSLv2-compatible ClientHello (refused with TLS 1.2 enabled too, docs/architecture.md §16). */
+    SSLV2_HELLO("SSLv2-compatible ClientHello (not supported)"),
     /** No cipher suite in common. */
     NO_COMMON_CIPHER_SUITE("No cipher suite in common"),
     /** No key exchange group in common. */
@@ -25,6 +25,8 @@ public enum PeerIncompatible {
     NO_CERTIFICATE_FOR_SERVER_NAME("No certificate for the requested server name (RFC 6066)"),
     /** Client certificate required but none was sent (RFC 8446 §4.4.2.4). */
     CERTIFICATE_REQUIRED("Client certificate required but none was sent (RFC 8446 §4.4.2.4)"),
+    /** A TLS 1.2 client sent no certificate although one is required (RFC 5246 §7.4.6). */
+    TLS12_CERTIFICATE_REQUIRED("Client certificate required but none was sent (RFC 5246 §7.4.6)"),
     /** No psk_key_exchange_modes in common. */
     NO_PSK_DHE_MODE("No psk_key_exchange_modes in common"),
     /** No external PSK in common, and no certificate to authenticate with instead (RFC 8446 §4.2.11). */
@@ -62,6 +64,9 @@ public enum PeerIncompatible {
             case NO_APPLICATION_PROTOCOL -> AlertDescription.NO_APPLICATION_PROTOCOL;
             case NO_CERTIFICATE_FOR_SERVER_NAME -> AlertDescription.UNRECOGNIZED_NAME;
             case CERTIFICATE_REQUIRED -> AlertDescription.CERTIFICATE_REQUIRED;
+            // RFC 5246 §7.4.6: the server "MAY ... respond with a fatal handshake_failure alert"; TLS 1.2 has no
+            // certificate_required.
+            case TLS12_CERTIFICATE_REQUIRED -> AlertDescription.HANDSHAKE_FAILURE;
         };
     }
 }

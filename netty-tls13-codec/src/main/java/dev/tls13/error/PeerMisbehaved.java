@@ -80,10 +80,14 @@ public enum PeerMisbehaved {
     INVALID_PSK_IDENTITY("Server selected a PSK identity we did not offer (RFC 8446 §4.2.11)"),
     /** early_data where it was not offered (RFC 8446 §4.2.10). */
     EARLY_DATA_NOT_ALLOWED("early_data where it was not offered (RFC 8446 §4.2.10)"),
-    /** TLS 1.2 ServerHello without extended_master_secret, which we require (RFC 7627 §5.2). */
-    MISSING_EXTENDED_MASTER_SECRET("TLS 1.2 ServerHello without extended_master_secret (RFC 7627 §5.2)"),
+    /** TLS 1.2 ServerHello or ClientHello without extended_master_secret, which we require (RFC 7627 §5.2). */
+    MISSING_EXTENDED_MASTER_SECRET("TLS 1.2 hello without extended_master_secret (RFC 7627 §5.2)"),
     /** renegotiation_info is not empty on an initial TLS 1.2 handshake (RFC 5746 §3.4). */
     BAD_RENEGOTIATION_INFO("renegotiation_info is not empty on an initial TLS 1.2 handshake (RFC 5746 §3.4)"),
+    /** TLS_FALLBACK_SCSV in a TLS 1.2 ClientHello while we support TLS 1.3 (RFC 7507 §3). */
+    INAPPROPRIATE_FALLBACK("TLS_FALLBACK_SCSV in a ClientHello for an older version than ours (RFC 7507 §3)"),
+    /** More renegotiation attempts than we answer with no_renegotiation (docs/architecture.md §16). */
+    TOO_MANY_RENEGOTIATION_ATTEMPTS("Too many TLS 1.2 renegotiation attempts after no_renegotiation"),
     /** A field holds a value RFC 8446 forbids here. */
     ILLEGAL_PARAMETER("A field holds a value RFC 8446 forbids here");
 
@@ -147,6 +151,8 @@ public enum PeerMisbehaved {
             case EMPTY_CERTIFICATE -> AlertDescription.DECODE_ERROR;
             case MISSING_EXTENDED_MASTER_SECRET -> AlertDescription.HANDSHAKE_FAILURE;
             case BAD_RENEGOTIATION_INFO -> AlertDescription.HANDSHAKE_FAILURE;
+            case INAPPROPRIATE_FALLBACK -> AlertDescription.INAPPROPRIATE_FALLBACK;
+            case TOO_MANY_RENEGOTIATION_ATTEMPTS -> AlertDescription.UNEXPECTED_MESSAGE;
         };
     }
 }

@@ -15,6 +15,15 @@ public final class ConfigDefaults {
     public static final List<CipherSuite> CIPHER_SUITES = List.of(CipherSuite.TLS_AES_128_GCM_SHA256,
             CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
     /**
+     * A TLS 1.2 server's suites, in preference order (docs/architecture.md §16): AES-128-GCM, AES-256-GCM, then
+     * ChaCha20-Poly1305, each with ECDSA before RSA; the CCM suites are opt-in.
+     */
+    public static final List<CipherSuite> TLS12_CIPHER_SUITES = List.of(
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256);
+    /**
      * The groups, in preference order: the three hybrids of draft-ietf-tls-ecdhe-mlkem ahead of the classical
      * groups, so traffic recorded today stays safe from a future quantum computer wherever the peer can, as
      * Chrome, Firefox, Go, rustls, OpenSSL 3.5 and BoringSSL do; a server prefers a hybrid when offered one.

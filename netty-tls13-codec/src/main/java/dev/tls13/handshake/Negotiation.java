@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * The negotiation rules both sides share: which group runs on which key exchange, which suite and
  * group a server picks, ALPN (RFC 7301), the version and downgrade checks (RFC 8446 §4.1.3, §4.2.1), and
- * what server_name may carry (RFC 6066 §3). Public only for {@link #isIpLiteral}, which the facade uses too.
+ * what server_name may carry (RFC 6066 §3). Public only for {@link #isIpLiteral}, which the facade uses too, and
+ * {@link #selectApplicationProtocol}, which the TLS 1.2 server shares (docs/architecture.md §16).
  */
 public final class Negotiation {
 
@@ -231,8 +232,8 @@ public final class Negotiation {
      * @return the protocol, or empty for no ALPN in the handshake
      * @throws TlsException NO_APPLICATION_PROTOCOL (no_application_protocol) on a mismatch when fatal
      */
-    static Optional<String> selectApplicationProtocol(List<String> ours, Extensions clientHello,
-                                                      boolean failOnMismatch) throws TlsException {
+    public static Optional<String> selectApplicationProtocol(List<String> ours, Extensions clientHello,
+                                                             boolean failOnMismatch) throws TlsException {
         Optional<Extension.Alpn> offered = clientHello.find(Extension.Alpn.class);
         if (ours.isEmpty() || offered.isEmpty()) {
             return Optional.empty();
@@ -270,6 +271,41 @@ public final class Negotiation {
         // "supported_versions" extension to determine client preferences". §4.1.2 makes clients send
         // 0x0303, but a server that refused 0x0301, 0x0302 or 0x0304 here would be negotiating on it
         // (OpenSSL and BoringSSL accept them too).
+    }
+
+    /**
+     * The server's version decision when TLS 1.2 is enabled (docs/architecture.md §16). With supported_versions,
+     * only that extension counts (RFC 8446 §4.2.1): TLS 1.3 when offered and enabled, else TLS 1.2 when offered.
+     * Without it the client speaks TLS 1.2 or older, and RFC 8446 Appendix D.2 (RFC 5246 Appendix E.1) negotiates
+     * the minimum of legacy_version and TLS 1.2, so a legacy_version of 0x0303 or above gets TLS 1.2.
+     *
+     * @param tls13 whether this server speaks TLS 1.3 too
+     * @param legacyVersion the ClientHello's legacy_version
+     * @param extensions the ClientHello's extensions
+     * @return {@code true} for TLS 1.2, {@code false} for TLS 1.3
+     * @throws TlsException NO_TLS13 (protocol_version) for SSL 3.0 or older (Appendix D.5) and when no version is
+     *         shared (RFC 8446 §4.2.1, Appendix D.2)
+     */
+    static boolean negotiatesTls12(boolean tls13, int legacyVersion, Extensions extensions) throws TlsException {
+        requireNewerThanSsl3(legacyVersion);
+        Optional<Extension.SupportedVersionsClientHello> versions =
+                extensions.find(Extension.SupportedVersionsClientHello.class);
+        if (versions.isPresent()) {
+            List<Integer> offered = versions.get().versions();
+            if (tls13 && offered.contains(ProtocolVersion.TLS_1_3)) {
+                return false;
+            }
+            if (offered.contains(ProtocolVersion.TLS_1_2)) {
+                return true;
+            }
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13, "no version in common: client offers "
+                    + versions.get() + (tls13 ? "" : ", TLS 1.3 is disabled here"));
+        }
+        if (legacyVersion < ProtocolVersion.TLS_1_2) {
+            throw TlsException.incompatible(PeerIncompatible.NO_TLS13, String.format(
+                    "legacy_version 0x%04x without supported_versions: older than TLS 1.2", legacyVersion));
+        }
+        return true;
     }
 
     /**

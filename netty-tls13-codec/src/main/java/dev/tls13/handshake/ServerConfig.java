@@ -37,6 +37,9 @@ public final class ServerConfig {
     private final AntiReplay antiReplay;
     /** External PSKs by identity (RFC 8446 §4.2.11); empty for none. */
     private final Map<ByteBuffer, ExternalPsk> externalPsks;
+    private final boolean tls13;
+    private final Tls12ServerContinuation tls12;
+    private final List<CipherSuite> tls12CipherSuites;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -79,6 +82,15 @@ public final class ServerConfig {
             throw new IllegalArgumentException("0-RTT (maxEarlyData) needs an anti-replay check (RFC 8446 §8)");
         }
         antiReplay = b.antiReplay;
+        tls13 = b.tls13;
+        tls12 = b.tls12;
+        tls12CipherSuites = List.copyOf(b.tls12CipherSuites);
+        if (tls12 != null && tls12CipherSuites.isEmpty()) {
+            throw new IllegalArgumentException("TLS 1.2 enabled without a TLS 1.2 cipher suite");
+        }
+        if (!tls13 && tls12 == null) {
+            throw new IllegalArgumentException("neither TLS 1.3 nor TLS 1.2 is enabled");
+        }
     }
 
     /**
@@ -110,7 +122,8 @@ public final class ServerConfig {
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
                 .sessionTicketKeys(sessionTickets.keys()).sessionTicketStore(sessionTickets.store()).pskKe(pskKe)
                 .maxEarlyData(maxEarlyData).antiReplay(antiReplay)
-                .externalPsks(List.copyOf(externalPsks.values()));
+                .externalPsks(List.copyOf(externalPsks.values())).tls13(tls13).tls12(tls12)
+                .tls12CipherSuites(tls12CipherSuites);
     }
 
     /** @return the crypto provider */
@@ -247,6 +260,35 @@ public final class ServerConfig {
     }
 
     /**
+     * Whether TLS 1.3 is enabled (the default). A server with TLS 1.2 only answers every client with TLS 1.2 and
+     * sends no downgrade sentinel (RFC 8446 §4.1.3: it is for servers that could have negotiated TLS 1.3).
+     *
+     * @return {@code true} when a client offering TLS 1.3 gets it
+     */
+    public boolean tls13() {
+        return tls13;
+    }
+
+    /**
+     * The TLS 1.2 server's entry point (docs/architecture.md §16), or {@code null} when TLS 1.2 is not enabled.
+     *
+     * @return the continuation for ClientHellos that negotiate TLS 1.2
+     */
+    public Tls12ServerContinuation tls12() {
+        return tls12;
+    }
+
+    /**
+     * The TLS 1.2 suites accepted, in the server's preference order (default
+     * {@link ConfigDefaults#TLS12_CIPHER_SUITES}); only those of the profile are ever chosen.
+     *
+     * @return the suites
+     */
+    public List<CipherSuite> tls12CipherSuites() {
+        return tls12CipherSuites;
+    }
+
+    /**
      * Collects the settings of a {@link ServerConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -271,6 +313,9 @@ public final class ServerConfig {
         private List<ExternalPsk> externalPsks = List.of();
         private int sessionTicketStoreEntries;
         private SessionTicketStore sessionTicketStore;
+        private boolean tls13 = true;
+        private Tls12ServerContinuation tls12;
+        private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -495,6 +540,17 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets whether TLS 1.3 is enabled (default {@code true}); turning it off needs {@link #tls12}.
+         *
+         * @param enabled whether a client offering TLS 1.3 gets it
+         * @return this builder
+         */
+        public Builder tls13(boolean enabled) {
+            this.tls13 = enabled;
+            return this;
+        }
+
+        /**
          * Sets the external PSKs a client may offer by identity (RFC 8446 §4.2.11). With at least one, the
          * certificate selector may be {@code null}: a client that offers none of them then gets handshake_failure.
          *
@@ -507,12 +563,36 @@ public final class ServerConfig {
         }
 
         /**
+         * Enables TLS 1.2 with the TLS 1.2 server's entry point (docs/architecture.md §16); {@code null} (the
+         * default) turns it off.
+         *
+         * @param continuation the entry point, {@code Tls12ServerDriver::afterClientHello}
+         * @return this builder
+         */
+        public Builder tls12(Tls12ServerContinuation continuation) {
+            this.tls12 = continuation;
+            return this;
+        }
+
+        /**
+         * Sets the TLS 1.2 suites accepted, in preference order (docs/architecture.md §16).
+         *
+         * @param suites the suites; those outside the TLS 1.2 profile are never chosen
+         * @return this builder
+         */
+        public Builder tls12CipherSuites(List<CipherSuite> suites) {
+            this.tls12CipherSuites = suites;
+            return this;
+        }
+
+        /**
          * Checks the settings and builds the configuration.
          *
          * @return the configuration
          * @throws NullPointerException when the crypto provider, the certificates or clientAuth is missing
          * @throws IllegalArgumentException when the suites, groups or schemes are empty, or client
-         *         authentication has no trust manager, or early data is allowed without an anti-replay check
+         *         authentication has no trust manager, or early data is allowed without an anti-replay check, or
+         *         neither TLS 1.3 nor TLS 1.2 is enabled
          */
         public ServerConfig build() {
             return new ServerConfig(this);

@@ -70,16 +70,11 @@ public final class ServerHandshake {
         return new ExpectClientHello(config);
     }
 
-    /** A server state (docs/architecture.md §5). */
+    /** A server state (docs/architecture.md §5). The first may hand over to the TLS 1.2 machine (§16). */
     sealed interface ServerState extends HandshakeState {
         @Override
-        ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
+        HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException;
-
-        @Override
-        default ServerState on(HandshakeMessage message, byte[] encoded, HandshakeOutput out) throws TlsException {
-            return on(message, encoded, 0, encoded.length, out);
-        }
     }
 
     /**
@@ -148,9 +143,15 @@ public final class ServerHandshake {
     /** Waits for the first ClientHello (RFC 8446 §4.1.2). */
     record ExpectClientHello(ServerConfig config) implements ServerState, Handshaking {
         @Override
-        public ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
-                throws TlsException {
+        public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length,
+                                 HandshakeOutput out) throws TlsException {
             ClientHello hello = Messages.expect(message, ClientHello.class);
+            Tls12ServerContinuation tls12 = config.tls12();
+            if (tls12 != null
+                    && Negotiation.negotiatesTls12(config.tls13(), hello.legacyVersion(), hello.extensions())) {
+                // docs/architecture.md §16: the TLS 1.2 server takes over from the ClientHello on.
+                return tls12.afterClientHello(config, hello, encoded, offset, length, out);
+            }
             Choice choice = Choice.of(config, hello);
             Optional<Extension.KeyShareEntry> share = choice.share(hello);
 

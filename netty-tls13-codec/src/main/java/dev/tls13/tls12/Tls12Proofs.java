@@ -6,9 +6,11 @@ import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.CertificateChecks;
 import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.keys.Tls12MasterSecret;
 import dev.tls13.record.Tls12CipherSuiteParams;
+import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.ServerKeyExchange;
 import dev.tls13.wire.SignatureScheme;
 import dev.tls13.wire.Tls12Certificate;
@@ -20,8 +22,10 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * Proof tokens of the TLS 1.2 client, in the style of the TLS 1.3 ones (docs/architecture.md §5): each has a
- * private constructor and is created only by the check here, and the connected state requires all three.
+ * Proof tokens of the TLS 1.2 client and server, in the style of the TLS 1.3 ones (docs/architecture.md §5): each
+ * has a private constructor and is created only by the check here. The client's connected state requires all three
+ * of its proofs; the server's requires its {@link FinishedVerified} and, when client authentication is required, a
+ * {@link ChainVerified} with a {@link ClientSignatureVerified}.
  */
 final class Tls12Proofs {
 
@@ -58,6 +62,84 @@ final class Tls12Proofs {
     static final class FinishedVerified {
         private FinishedVerified() {
         }
+    }
+
+    /** The client's CertificateVerify verified with its validated leaf's key (RFC 5246 §7.4.8). */
+    static final class ClientSignatureVerified {
+        private final SignatureScheme scheme;
+
+        private ClientSignatureVerified(SignatureScheme scheme) {
+            this.scheme = scheme;
+        }
+
+        SignatureScheme scheme() {
+            return scheme;
+        }
+    }
+
+    /**
+     * Validates a client's non-empty chain (RFC 5246 §7.4.6) with the server's client trust manager, as for
+     * TLS 1.3.
+     *
+     * @throws TlsException when the chain is not trusted (the alert of its {@code CertificateError})
+     */
+    static ChainVerified verifyClientChain(List<X509Certificate> chain, ServerConfig config) throws TlsException {
+        CertificateChecks.checkClient(config.clientTrustManager(), chain);
+        return new ChainVerified(chain);
+    }
+
+    /**
+     * Verifies a client's CertificateVerify over the handshake messages so far (RFC 5246 §7.4.8). The scheme must
+     * be one our CertificateRequest listed (RFC 5246 §7.4.8: "MUST be one of those present in the
+     * supported_signature_algorithms field") and fit the leaf's key.
+     *
+     * @throws TlsException UNOFFERED_SIGNATURE_SCHEME (illegal_parameter) or BAD_SIGNATURE (decrypt_error)
+     */
+    static ClientSignatureVerified verifyClientSignature(CryptoProvider crypto, CertificateVerify verify,
+                                                         ChainVerified chain, List<SignatureScheme> requested,
+                                                         byte[] handshakeMessages) throws TlsException {
+        SignatureScheme scheme = verify.algorithm();
+        PublicKey key = chain.chain().get(0).getPublicKey();
+        if (!requested.contains(scheme) || SignatureSchemes.algorithm(scheme) == null
+                || !(keyFits(key, scheme) || isEcdsa(scheme) && key instanceof ECPublicKey)) {
+            throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_SIGNATURE_SCHEME,
+                    "CertificateVerify with " + scheme + " for a " + key.getAlgorithm() + " key, requested "
+                            + requested);
+        }
+        if (!verifyTls12(crypto, scheme, key, handshakeMessages, verify.signature())) {
+            // RFC 5246 §7.2.2: decrypt_error for a signature that cannot be verified.
+            throw TlsException.misbehaved(PeerMisbehaved.BAD_SIGNATURE, "CertificateVerify " + scheme);
+        }
+        return new ClientSignatureVerified(scheme);
+    }
+
+    /**
+     * Verifies the client's Finished in constant time (RFC 5246 §7.4.9).
+     *
+     * @throws TlsException BAD_FINISHED (decrypt_error)
+     */
+    static FinishedVerified verifyClientFinished(Tls12MasterSecret master, byte[] transcriptHash, byte[] verifyData)
+            throws TlsException {
+        if (!master.verifyFinished(true, transcriptHash, verifyData)) {
+            throw TlsException.misbehaved(PeerMisbehaved.BAD_FINISHED);
+        }
+        return new FinishedVerified();
+    }
+
+    /**
+     * A TLS 1.2 signature check with a key that fits the scheme, or an ECDSA key on another curve than the scheme
+     * names (see {@link #verifyServerKeyExchange}); false for anything that does not verify.
+     */
+    private static boolean verifyTls12(CryptoProvider crypto, SignatureScheme scheme, PublicKey key, byte[] signed,
+                                       byte[] signature) {
+        if (keyFits(key, scheme)) {
+            try {
+                return crypto.verify(SignatureSchemes.algorithm(scheme), key, signed, signature);
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        }
+        return isEcdsa(scheme) && key instanceof ECPublicKey ec && verifyEcdsaAnyCurve(scheme, ec, signed, signature);
     }
 
     /**

@@ -13,8 +13,9 @@ import java.util.List;
  * Decodes and encodes the TLS 1.2 handshake messages whose format differs from TLS 1.3's or that TLS 1.3
  * does not have (RFC 5246 §7.4, RFC 8422 §5): HelloRequest, Certificate, ServerKeyExchange (ECDHE),
  * CertificateRequest, ServerHelloDone, CertificateVerify (the TLS 1.3 shape), ClientKeyExchange (ECDHE) and
- * Finished (12 bytes). Strict like {@link HandshakeCodec}: every length is checked against its RFC bounds and
- * what remains before use, anything left over is an error, and a malformed message is decode_error.
+ * Finished (12 bytes); a ClientHello (a renegotiation attempt) is decoded by {@link HandshakeCodec}. Strict like
+ * {@link HandshakeCodec}: every length is checked against its RFC bounds and what remains before use, anything
+ * left over is an error, and a malformed message is decode_error.
  */
 public final class Tls12HandshakeCodec {
 
@@ -44,6 +45,11 @@ public final class Tls12HandshakeCodec {
         if (length < in.readableBytes()) {
             throw TlsException.invalid(InvalidMessage.TRAILING_DATA,
                     (in.readableBytes() - length) + " bytes after the handshake message");
+        }
+        if (type == 0x01) {
+            // A ClientHello after a TLS 1.2 handshake is a renegotiation attempt, which the server answers with
+            // no_renegotiation (docs/architecture.md §16); its format is the same in both versions.
+            return HandshakeCodec.decode(message);
         }
         HandshakeMessage m;
         switch (type) {

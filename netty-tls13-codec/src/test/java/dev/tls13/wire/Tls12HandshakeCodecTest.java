@@ -79,6 +79,21 @@ class Tls12HandshakeCodecTest {
     }
 
     @Test
+    void aClientHelloIsDecodedAsInTls13ForTheRenegotiationCheck() throws TlsException {
+        byte[] random = new byte[32];
+        ClientHello hello = new ClientHello(0x0303, random, new byte[0],
+                List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), Extensions.of(
+                        Tls12Extensions.extendedMasterSecret(), Tls12Extensions.emptyRenegotiationInfo()));
+        ByteBuf in = Unpooled.wrappedBuffer(HandshakeCodec.encode(hello));
+        try {
+            ClientHello decoded = assertInstanceOf(ClientHello.class, Tls12HandshakeCodec.decode(in));
+            assertEquals(hello.cipherSuites(), decoded.cipherSuites());
+        } finally {
+            in.release();
+        }
+    }
+
+    @Test
     void unknownAndTls13OnlyTypesAreRefused() {
         // The mapping of UNKNOWN_HANDSHAKE_TYPE, as for TLS 1.3 (docs/architecture.md §7).
         assertEquals(AlertDescription.UNEXPECTED_MESSAGE, alert("08000000"));
