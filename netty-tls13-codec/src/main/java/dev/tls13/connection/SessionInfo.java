@@ -27,6 +27,7 @@ public final class SessionInfo {
     private final List<X509Certificate> localCertificates;
     private final boolean helloRetryRequest;
     private final boolean resumed;
+    private final boolean earlyDataAccepted;
 
     private SessionInfo(Builder b) {
         cipherSuite = Objects.requireNonNull(b.cipherSuite, "cipherSuite");
@@ -39,6 +40,7 @@ public final class SessionInfo {
         localCertificates = List.copyOf(b.localCertificates);
         helloRetryRequest = b.helloRetryRequest;
         resumed = b.resumed;
+        earlyDataAccepted = b.earlyDataAccepted;
     }
 
     /**
@@ -68,6 +70,7 @@ public final class SessionInfo {
                 .localCertificates(summary.localCertificates())
                 .helloRetryRequest(summary.helloRetryRequest())
                 .resumed(summary.resumed())
+                .earlyDataAccepted(summary.earlyDataAccepted())
                 .build();
     }
 
@@ -138,6 +141,11 @@ public final class SessionInfo {
         return resumed;
     }
 
+    /** @return whether the server accepted 0-RTT early data (RFC 8446 §4.2.10); false when none was sent or it was rejected */
+    public boolean earlyDataAccepted() {
+        return earlyDataAccepted;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -154,13 +162,14 @@ public final class SessionInfo {
                 && Objects.equals(serverName, other.serverName)
                 && peerCertificates.equals(other.peerCertificates)
                 && localCertificates.equals(other.localCertificates)
-                && helloRetryRequest == other.helloRetryRequest && resumed == other.resumed;
+                && helloRetryRequest == other.helloRetryRequest && resumed == other.resumed
+                && earlyDataAccepted == other.earlyDataAccepted;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme, applicationProtocol,
-                serverName, peerCertificates, localCertificates, helloRetryRequest, resumed);
+                serverName, peerCertificates, localCertificates, helloRetryRequest, resumed, earlyDataAccepted);
     }
 
     @Override
@@ -169,7 +178,8 @@ public final class SessionInfo {
                 + ", peerSignatureScheme=" + peerSignatureScheme + ", localSignatureScheme=" + localSignatureScheme
                 + ", applicationProtocol=" + applicationProtocol + ", serverName=" + serverName
                 + ", peerCertificates=" + peerCertificates.size() + ", localCertificates=" + localCertificates.size()
-                + ", helloRetryRequest=" + helloRetryRequest + ", resumed=" + resumed + "]";
+                + ", helloRetryRequest=" + helloRetryRequest + ", resumed=" + resumed
+                + ", earlyDataAccepted=" + earlyDataAccepted + "]";
     }
 
     /** Collects the facts of a {@link SessionInfo}. Mutable, not thread-safe. */
@@ -184,6 +194,7 @@ public final class SessionInfo {
         private List<X509Certificate> localCertificates = List.of();
         private boolean helloRetryRequest;
         private boolean resumed;
+        private boolean earlyDataAccepted;
 
         private Builder(String cipherSuite, String namedGroup) {
             this.cipherSuite = cipherSuite;
@@ -275,6 +286,17 @@ public final class SessionInfo {
          */
         public Builder resumed(boolean resumed) {
             this.resumed = resumed;
+            return this;
+        }
+
+        /**
+         * Sets whether the server accepted 0-RTT early data (RFC 8446 §4.2.10).
+         *
+         * @param earlyDataAccepted whether it did
+         * @return this builder
+         */
+        public Builder earlyDataAccepted(boolean earlyDataAccepted) {
+            this.earlyDataAccepted = earlyDataAccepted;
             return this;
         }
 

@@ -31,6 +31,7 @@ public final class ClientConfig {
     private final boolean middleboxCompatibility;
     private final List<CertifiedKey> clientCredentials;
     private final List<Integer> pskKeyExchangeModes;
+    private final boolean earlyData;
 
     private ClientConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -61,6 +62,7 @@ public final class ClientConfig {
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
         pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
+        earlyData = b.earlyData;
         if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
                 != pskKeyExchangeModes.size() || !PSK_MODES.containsAll(pskKeyExchangeModes)) {
             throw new IllegalArgumentException("PSK key exchange modes must be distinct psk_ke (0) or psk_dhe_ke (1): "
@@ -94,7 +96,7 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes);
+                .pskKeyExchangeModes(pskKeyExchangeModes).earlyData(earlyData);
     }
 
     /** @return the crypto provider */
@@ -168,6 +170,16 @@ public final class ClientConfig {
     }
 
     /**
+     * Whether the client may send 0-RTT early data with a ticket that allows it (RFC 8446 §4.2.10,
+     * docs/architecture.md §15).
+     *
+     * @return {@code false} by default
+     */
+    public boolean earlyData() {
+        return earlyData;
+    }
+
+    /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -186,6 +198,7 @@ public final class ClientConfig {
         private boolean middleboxCompatibility = true;
         private List<CertifiedKey> clientCredentials = List.of();
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
+        private boolean earlyData;
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
             this.crypto = crypto;
@@ -337,6 +350,17 @@ public final class ClientConfig {
          */
         public Builder pskKeyExchangeModes(List<Integer> modes) {
             this.pskKeyExchangeModes = modes;
+            return this;
+        }
+
+        /**
+         * Whether 0-RTT early data may be sent with a ticket that allows it (RFC 8446 §4.2.10).
+         *
+         * @param enabled {@code true} to allow it; default {@code false}
+         * @return this builder
+         */
+        public Builder earlyData(boolean enabled) {
+            this.earlyData = enabled;
             return this;
         }
 

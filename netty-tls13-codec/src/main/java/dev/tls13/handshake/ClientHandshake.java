@@ -676,7 +676,7 @@ public final class ClientHandshake {
             Flight flight = secondFlight(k, request, credential, out);
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), signature.scheme(),
                     flight.localScheme(), alpn.orElse(null), serverName(k), chain.chain(), flight.localChain(),
-                    k.retried(), false);
+                    k.retried(), false, false);
             Connected connected = new Connected(flight.traffic(), session, verified, chain, signature);
             out.handshakeComplete(session);
             return connected;
@@ -699,7 +699,8 @@ public final class ClientHandshake {
             Flight flight = secondFlight(k, Optional.empty(), Optional.empty(), out);
             ResumptionTicket ticket = k.resumed().orElseThrow();
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), null, null,
-                    alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(), true);
+                    alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(), true,
+                    false);
             ConnectedByPsk connected = new ConnectedByPsk(flight.traffic(), session, verified);
             out.handshakeComplete(session);
             return connected;

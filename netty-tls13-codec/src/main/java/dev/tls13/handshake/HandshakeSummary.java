@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param localCertificates the chain we sent, leaf first; empty when we sent none
  * @param helloRetryRequest whether a HelloRetryRequest was part of the handshake
  * @param resumed whether the handshake resumed an earlier session with a PSK
+ * @param earlyDataAccepted whether the server accepted 0-RTT early data (RFC 8446 §4.2.10); false when none was sent or it was rejected
  */
 public record HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, SignatureScheme peerSignatureScheme,
                                SignatureScheme localSignatureScheme, String applicationProtocol, String serverName,
                                List<X509Certificate> peerCertificates, List<X509Certificate> localCertificates,
-                               boolean helloRetryRequest, boolean resumed) {
+                               boolean helloRetryRequest, boolean resumed,
+                               boolean earlyDataAccepted) {
 
     /** Checks the required components and copies the lists. */
     public HandshakeSummary {
@@ -46,6 +48,6 @@ public record HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, S
      */
     HandshakeSummary withPeerAuthentication(SignatureScheme scheme, List<X509Certificate> chain) {
         return new HandshakeSummary(cipherSuite, namedGroup, scheme, localSignatureScheme, applicationProtocol,
-                serverName, chain, localCertificates, helloRetryRequest, resumed);
+                serverName, chain, localCertificates, helloRetryRequest, resumed, earlyDataAccepted);
     }
 }

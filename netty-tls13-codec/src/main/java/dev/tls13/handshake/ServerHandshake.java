@@ -342,7 +342,7 @@ public final class ServerHandshake {
 
         HandshakeSummary session = new HandshakeSummary(params.suite(), dhe ? choice.group() : null, null, scheme,
                 choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain, retried,
-                psk.isPresent());
+                psk.isPresent(), false);
         boolean tickets = config.sessionTickets().count() > 0 && SessionTickets.wanted(config, hello.extensions());
         Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session, tickets);
         if (psk.isPresent()) {

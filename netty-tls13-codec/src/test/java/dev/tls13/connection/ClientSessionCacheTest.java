@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class ClientSessionCacheTest {
 
     private static final HandshakeSummary SESSION = new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256,
-            NamedGroup.X25519, null, null, null, "example.com", List.of(), List.of(), false, false);
+            NamedGroup.X25519, null, null, null, "example.com", List.of(), List.of(), false, false, false);
 
     private static ResumptionTicket ticket(long lifetimeSeconds, long receivedMillis) {
         NewSessionTicket nst = new NewSessionTicket(lifetimeSeconds, 1, new byte[0], new byte[200],

@@ -27,7 +27,7 @@ class SessionInfoTest {
                 .dns("localhost").build().chain();
         HandshakeSummary summary = new HandshakeSummary(CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
                 NamedGroup.SECP384R1, SignatureScheme.ECDSA_SECP256R1_SHA256, SignatureScheme.RSA_PSS_RSAE_SHA256,
-                "h2", "localhost", chain, List.of(), true, false);
+                "h2", "localhost", chain, List.of(), true, false, false);
 
         SessionInfo session = SessionInfo.of(summary);
         assertEquals("TLSv1.3", session.protocol());
@@ -41,12 +41,15 @@ class SessionInfoTest {
         assertTrue(session.localCertificates().isEmpty());
         assertTrue(session.helloRetryRequest());
         assertFalse(session.resumed());
+        assertFalse(session.earlyDataAccepted());
+        assertTrue(SessionInfo.of(new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256, null, null, null, null,
+                null, List.of(), List.of(), false, true, true)).earlyDataAccepted());
     }
 
     @Test
     void absentFactsStayAbsent() {
         SessionInfo session = SessionInfo.of(new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256,
-                NamedGroup.X25519, null, null, null, null, List.of(), List.of(), false, false));
+                NamedGroup.X25519, null, null, null, null, List.of(), List.of(), false, false, false));
         assertNull(session.peerSignatureScheme());
         assertNull(session.localSignatureScheme());
         assertNull(session.applicationProtocol());

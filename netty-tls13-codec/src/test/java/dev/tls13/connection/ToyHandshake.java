@@ -32,7 +32,7 @@ final class ToyHandshake {
 
     static final AeadAlgorithm AEAD = AeadAlgorithm.AES_128_GCM;
     static final HandshakeSummary SESSION = new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256,
-            NamedGroup.X25519, null, null, "toy", null, List.of(), List.of(), false, false);
+            NamedGroup.X25519, null, null, "toy", null, List.of(), List.of(), false, false, false);
 
     private ToyHandshake() {
     }
