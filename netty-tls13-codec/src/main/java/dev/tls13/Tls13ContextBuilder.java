@@ -801,8 +801,11 @@ public final class Tls13ContextBuilder {
     /**
      * Whether a client context may send 0-RTT early data (RFC 8446 §2.3, §4.2.10); off by default. When on, a
      * connection that resumes with a ticket whose NewSessionTicket allowed early data (max_early_data_size
-     * &gt; 0) offers early_data. Accepted 0-RTT data can be replayed by an attacker (RFC 8446 §8, Appendix
-     * E.5): enable it only for requests that are safe to process twice. Ignored by a server.
+     * &gt; 0), for a suite and ALPN protocol we offer, offers early_data; {@code SessionInfo.earlyDataAccepted()}
+     * says whether the server accepted it. Application writes are not sent as 0-RTT records yet: they wait for
+     * the handshake as without this setting (docs/architecture.md §15). Accepted 0-RTT data can be replayed by an
+     * attacker (RFC 8446 §8, Appendix E.5): enable it only for requests that are safe to process twice. Ignored
+     * by a server.
      *
      * @param enabled {@code true} to allow 0-RTT with tickets that permit it
      * @return this builder
