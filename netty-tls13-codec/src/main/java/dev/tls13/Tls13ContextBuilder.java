@@ -100,6 +100,7 @@ public final class Tls13ContextBuilder {
     long sessionCacheSize = ClientSessionCache.DEFAULT_SIZE;
     long sessionTimeoutSeconds = ClientSessionCache.DEFAULT_TIMEOUT_SECONDS;
     ClientSessionCache sessionCache;
+    boolean earlyData;
     int sessionTicketCount = 2;
     Duration sessionTicketLifetime = Duration.ofHours(2);
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
@@ -843,6 +844,23 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("sessionTimeout must not be negative: " + seconds);
         }
         sessionTimeoutSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * Whether a client context may send 0-RTT early data (RFC 8446 §2.3, §4.2.10); off by default. When on, a
+     * connection that resumes with a ticket whose NewSessionTicket allowed early data (max_early_data_size
+     * &gt; 0), for a suite and ALPN protocol we offer, offers early_data; {@code SessionInfo.earlyDataAccepted()}
+     * says whether the server accepted it. Application writes are not sent as 0-RTT records yet: they wait for
+     * the handshake as without this setting (docs/architecture.md §15). Accepted 0-RTT data can be replayed by an
+     * attacker (RFC 8446 §8, Appendix E.5): enable it only for requests that are safe to process twice. Ignored
+     * by a server.
+     *
+     * @param enabled {@code true} to allow 0-RTT with tickets that permit it
+     * @return this builder
+     */
+    public Tls13ContextBuilder earlyData(boolean enabled) {
+        earlyData = enabled;
         return this;
     }
 

@@ -174,6 +174,8 @@ public final class TlsConnection {
     private HandshakeState state;
     private ReadProtection read = ReadProtection.plaintext();
     private WriteProtection write;
+    /** A client's 0-RTT write protection while it offers early data (RFC 8446 §4.2.10), else {@code null}. */
+    private WriteProtection earlyWrite;
     /** Handshake plaintext queued for the current flight, sealed when keys change or output is taken. */
     private ByteBuf handshakeOut;
     /** Sealed records not yet taken by {@link #pollOutput()}. */
@@ -1017,6 +1019,7 @@ public final class TlsConnection {
         }
         read.destroy();
         write.destroy();
+        destroyEarlyWrite();
         destroyState();
         if (exporter != null) {
             exporter.destroy();
@@ -1025,6 +1028,13 @@ public final class TlsConnection {
         if (tls12Exporter != null) {
             tls12Exporter.destroy();
             tls12Exporter = null;
+        }
+    }
+
+    private void destroyEarlyWrite() {
+        if (earlyWrite != null) {
+            earlyWrite.destroy();
+            earlyWrite = null;
         }
     }
 
@@ -1092,6 +1102,7 @@ public final class TlsConnection {
         outboundClosed = true;
         joiner.release();
         releaseHeldClientHello();
+        destroyEarlyWrite();
         destroyState();
         return e;
     }
@@ -1218,6 +1229,42 @@ public final class TlsConnection {
                 acceptingEarlyData = true;
                 earlyDataLimit = maxEarlyDataSize;
                 earlyDataReceived = 0;
+            }
+        }
+
+        @Override
+        public void installEarlyWriteKeys(TrafficKeys keys) {
+            try {
+                if (effectFailure != null) {
+                    return;
+                }
+                // The ClientHello (and CCS) go first, in plaintext; 0-RTT records follow them (RFC 8446 §2.3).
+                sealHandshake();
+                destroyEarlyWrite();
+                earlyWrite = WriteProtection.install(crypto.aead(keys.algorithm(), keys.key()), keys.iv());
+            } catch (TlsException e) {
+                effectFailure = e;
+            } finally {
+                keys.destroy();
+            }
+        }
+
+        @Override
+        public void endEarlyData(byte[] encodedEndOfEarlyData) {
+            try {
+                if (effectFailure != null || earlyWrite == null || encodedEndOfEarlyData == null
+                        || outboundClosed || released) {
+                    return;
+                }
+                // RFC 8446 §4.5: EndOfEarlyData is protected with the 0-RTT keys, after all early data.
+                sealHandshake();
+                ByteBuf message = Unpooled.wrappedBuffer(encodedEndOfEarlyData);
+                ensureOut(earlyWrite.recordLength(ContentType.HANDSHAKE, encodedEndOfEarlyData.length));
+                earlyWrite.seal(ContentType.HANDSHAKE, message, out);
+            } catch (TlsException e) {
+                effectFailure = e;
+            } finally {
+                destroyEarlyWrite();
             }
         }
 

@@ -32,6 +32,7 @@ public final class ClientConfig {
     private final List<CertifiedKey> clientCredentials;
     private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
+    private final boolean earlyData;
 
     private ClientConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -63,6 +64,7 @@ public final class ClientConfig {
         middleboxCompatibility = b.middleboxCompatibility;
         tls12 = b.tls12;
         pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
+        earlyData = b.earlyData;
         if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
                 != pskKeyExchangeModes.size() || !PSK_MODES.containsAll(pskKeyExchangeModes)) {
             throw new IllegalArgumentException("PSK key exchange modes must be distinct psk_ke (0) or psk_dhe_ke (1): "
@@ -96,7 +98,7 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12);
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).earlyData(earlyData);
     }
 
     /** @return the crypto provider */
@@ -175,6 +177,16 @@ public final class ClientConfig {
     }
 
     /**
+     * Whether the client may send 0-RTT early data with a ticket that allows it (RFC 8446 §4.2.10,
+     * docs/architecture.md §15).
+     *
+     * @return {@code false} by default
+     */
+    public boolean earlyData() {
+        return earlyData;
+    }
+
+    /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -194,6 +206,7 @@ public final class ClientConfig {
         private List<CertifiedKey> clientCredentials = List.of();
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
+        private boolean earlyData;
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
             this.crypto = crypto;
@@ -357,6 +370,17 @@ public final class ClientConfig {
          */
         public Builder tls12(Tls12Continuation continuation) {
             this.tls12 = continuation;
+            return this;
+        }
+
+        /**
+         * Whether 0-RTT early data may be sent with a ticket that allows it (RFC 8446 §4.2.10).
+         *
+         * @param enabled {@code true} to allow it; default {@code false}
+         * @return this builder
+         */
+        public Builder earlyData(boolean enabled) {
+            this.earlyData = enabled;
             return this;
         }
 

@@ -1,0 +1,154 @@
+package dev.tls13.ecosys;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tls13.Tls13Context;
+import dev.tls13.connection.SessionInfo;
+import dev.tls13.netty.Tls13Handler;
+import dev.tls13.testing.TestPki;
+import dev.tls13.testing.TestPki.Issued;
+import dev.tls13.testing.TestPki.KeyType;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our client's 0-RTT handshake against real servers (RFC 8446 §4.2.10, docs/architecture.md §15): with
+ * {@code earlyData(true)} and an OpenSSL ticket that allows early data, the second connection offers
+ * early_data; {@code s_server -early_data} accepts it, so the handshake ends with our EndOfEarlyData under the
+ * early keys (no early records are sent yet); a server that cannot open the ticket rejects both.
+ * A missing {@code openssl} fails under CI ({@link ExternalProcess#require}).
+ */
+class ClientEarlyDataPeersTest {
+
+    private static EventLoopGroup group;
+    private static Issued leaf;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void setUp() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        leaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("localhost").build();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** {@code openssl s_server} echoing what it reads to its output; its stdin stays open (NOTES.md). */
+    private static ExternalProcess opensslServer(int port, String... extra) throws Exception {
+        Path openssl = ExternalProcess.require("openssl", "openssl");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Files.writeString(cert, TestPki.pem(leaf.chain()), StandardCharsets.US_ASCII);
+        Files.writeString(key, TestPki.pkcs8Pem(leaf.privateKey()), StandardCharsets.US_ASCII);
+        List<String> command = new java.util.ArrayList<>(List.of(openssl.toString(), "s_server", "-tls1_3",
+                "-accept", "127.0.0.1:" + port, "-cert", cert.toString(), "-key", key.toString()));
+        command.addAll(List.of(extra));
+        ExternalProcess server = ExternalProcess.start(dir, command.toArray(new String[0]));
+        assertTrue(server.awaitLine(l -> l.startsWith("ACCEPT"), 20, TimeUnit.SECONDS).isPresent(), server::output);
+        return server;
+    }
+
+    /**
+     * One connection: the handshake, then {@code line} as 1-RTT data, which s_server prints; then close. By the
+     * time s_server has printed it, the tickets it sent after the handshake reached us.
+     */
+    private static SessionInfo exchange(Tls13Context tls, int port, ExternalProcess server, String line)
+            throws Exception {
+        CompletableFuture<SessionInfo> session = new CompletableFuture<>();
+        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Tls13Handler tlsHandler = tls.newHandler(ch.alloc(), "localhost", port);
+                        ch.pipeline().addLast(tlsHandler, new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                if (evt instanceof SslHandshakeCompletionEvent e) {
+                                    if (!e.isSuccess()) {
+                                        session.completeExceptionally(e.cause());
+                                        return;
+                                    }
+                                    session.complete(tlsHandler.session());
+                                    ctx.writeAndFlush(Unpooled.copiedBuffer(line + "\n", StandardCharsets.US_ASCII));
+                                }
+                            }
+                        });
+                    }
+                }).connect("127.0.0.1", port).sync().channel();
+        try {
+            SessionInfo result = session.get(20, TimeUnit.SECONDS);
+            assertTrue(server.awaitLine(l -> l.contains(line), 20, TimeUnit.SECONDS).isPresent(), server::output);
+            return result;
+        } finally {
+            channel.close().sync();
+        }
+    }
+
+    private static Tls13Context earlyDataClient() {
+        return Tls13Context.forClient().trustManager(TestPki.ca(KeyType.EC_P256).certificate()).earlyData(true)
+                .build();
+    }
+
+    @Test
+    void opensslServerWithEarlyDataAcceptsTheOffer() throws Exception {
+        int port = freePort();
+        Tls13Context tls = earlyDataClient();
+        try (ExternalProcess server = opensslServer(port, "-early_data")) {
+            SessionInfo first = exchange(tls, port, server, "first-connection");
+            assertFalse(first.resumed());
+            assertFalse(first.earlyDataAccepted());
+            SessionInfo second = exchange(tls, port, server, "second-connection");
+            assertTrue(second.resumed(), server.output());
+            // EncryptedExtensions carried early_data; s_server then verified our EndOfEarlyData and Finished.
+            assertTrue(second.earlyDataAccepted(), server.output());
+        }
+    }
+
+    @Test
+    void aServerThatCannotOpenTheTicketDeclinesPskAndEarlyDataAndTheHandshakeCompletes() throws Exception {
+        int port = freePort();
+        Tls13Context tls = earlyDataClient();
+        try (ExternalProcess server = opensslServer(port, "-early_data")) {
+            exchange(tls, port, server, "first-connection");
+        }
+        // A new s_server on the same port has new ticket keys: our offer (early_data, CCS, then the early keys)
+        // meets a full handshake, EncryptedExtensions without early_data (RFC 8446 §4.2.10: rejected).
+        try (ExternalProcess server = opensslServer(port, "-early_data")) {
+            SessionInfo second = exchange(tls, port, server, "second-connection");
+            assertFalse(second.resumed(), server.output());
+            assertFalse(second.earlyDataAccepted());
+        }
+    }
+}
