@@ -209,8 +209,10 @@ public final class ClientHandshake {
      * identity") is one we offer, and its ALPN protocol, if any, is one we offer.
      */
     private static boolean offersEarlyData(ClientConfig config, ResumptionTicket ticket) {
-        return config.earlyData() && ticket.maxEarlyData() > 0 && config.cipherSuites().contains(ticket.cipherSuite())
-                && (ticket.applicationProtocol() == null
+        // RFC 8446 Appendix D.3: a client that sent 0-RTT data MUST fail on a TLS 1.2 ServerHello; so 0-RTT is
+        // offered only when TLS 1.3 alone is, and a TLS 1.2 session never follows early data.
+        return config.earlyData() && config.tls12() == null && ticket.maxEarlyData() > 0
+                && config.cipherSuites().contains(ticket.cipherSuite()) && (ticket.applicationProtocol() == null
                         || config.applicationProtocols().contains(ticket.applicationProtocol()));
     }
 
@@ -226,7 +228,8 @@ public final class ClientHandshake {
             TrafficSecret secret = early.clientEarlyTrafficSecret(transcript.currentHash(params.hash()));
             try {
                 Secrets.keyLog(out, secret, clientRandom);
-                out.installEarlyWriteKeys(secret.keys(params.aead()));
+                out.installEarlyWriteKeys(secret.keys(params.aead()), ticket.maxEarlyData(),
+                        ticket.applicationProtocol());
             } finally {
                 secret.destroy();
             }

@@ -60,8 +60,12 @@ public interface HandshakeOutput {
      * not. Takes ownership of {@code keys}.
      *
      * @param keys the early traffic keys
+     * @param maxEarlyDataSize the ticket's max_early_data_size: the most application bytes to send under them
+     * @param applicationProtocol the ALPN protocol of the ticket's session, which the early data is written for
+     *        (RFC 8446 §4.2.10: rejected early data may be resent only if the new connection selects it), or
+     *        {@code null}
      */
-    void installEarlyWriteKeys(TrafficKeys keys);
+    void installEarlyWriteKeys(TrafficKeys keys, long maxEarlyDataSize, String applicationProtocol);
 
     /**
      * Ends a client's 0-RTT: with {@code encodedEndOfEarlyData} (the server accepted, §4.5; the state has

@@ -96,6 +96,7 @@ class ClientEarlyDataTest {
         TrafficKeys expected = secret.keys(params.aead());
         assertEquals(Hex.encode(expected.key()), keys.key(), "keys from client_early_traffic_secret (§7.1)");
         assertEquals(Hex.encode(expected.iv()), keys.iv());
+        assertEquals(16384, keys.maxEarlyDataSize(), "the ticket's max_early_data_size bounds what is sent");
         assertTrue(out.keyLog.get(0).startsWith("CLIENT_EARLY_TRAFFIC_SECRET " + Hex.encode(hello.random()) + " "),
                 out.keyLog.get(0));
         expected.destroy();
@@ -155,6 +156,18 @@ class ClientEarlyDataTest {
     }
 
     @Test
+    void noEarlyDataWhenTls12IsOfferedToo() throws Exception {
+        // RFC 8446 Appendix D.3: a client that sent 0-RTT data must fail on a TLS 1.2 ServerHello, so a client that
+        // also offers TLS 1.2 sends none; the continuation is never reached here.
+        ClientConfig enabled = earlyDataClient();
+        ClientConfig withTls12 = enabled.toBuilder().tls12((config, host, hello, encodedHello, serverHello,
+                encodedServerHello) -> {
+            throw new AssertionError("no ServerHello in this test");
+        }).build();
+        assertOffersNone(withTls12, ticket(enabled, 16384));
+    }
+
+    @Test
     void theTicketsAlpnIsOfferedFirstAndATicketWithAnAlpnWeDoNotOfferGetsNoEarlyData() throws Exception {
         ClientConfig h2 = client(c -> {
             c.earlyData = true;
@@ -170,6 +183,9 @@ class ClientEarlyDataTest {
         ClientHello hello = (ClientHello) HandshakeHarness.decode(out.sent().get(0));
         assertEquals(List.of("h2", "http/1.1"), hello.extensions().find(Extension.Alpn.class).orElseThrow().names());
         assertTrue(hello.extensions().contains(ExtensionType.EARLY_DATA));
+        EarlyKeys keys = (EarlyKeys) out.effects.get(2);
+        assertEquals(1024, keys.maxEarlyDataSize());
+        assertEquals("h2", keys.applicationProtocol(), "the protocol the early data is written for");
         state.destroy();
 
         ClientConfig other = client(c -> {

@@ -69,8 +69,8 @@ final class HandshakeHarness {
     record AcceptEarlyData(long maxEarlyDataSize) implements Effect {
     }
 
-    /** installEarlyWriteKeys, hex. */
-    record EarlyKeys(String key, String iv) implements Effect {
+    /** installEarlyWriteKeys: the keys as hex, the ticket's max_early_data_size and ALPN protocol. */
+    record EarlyKeys(String key, String iv, long maxEarlyDataSize, String applicationProtocol) implements Effect {
     }
 
     /** endEarlyData: the EndOfEarlyData sealed under the early keys, or {@code null} when rejected. */
@@ -135,8 +135,9 @@ final class HandshakeHarness {
         }
 
         @Override
-        public void installEarlyWriteKeys(TrafficKeys keys) {
-            effects.add(new EarlyKeys(Hex.encode(keys.key()), Hex.encode(keys.iv())));
+        public void installEarlyWriteKeys(TrafficKeys keys, long maxEarlyDataSize, String applicationProtocol) {
+            effects.add(new EarlyKeys(Hex.encode(keys.key()), Hex.encode(keys.iv()), maxEarlyDataSize,
+                    applicationProtocol));
             keys.destroy();
         }
 
