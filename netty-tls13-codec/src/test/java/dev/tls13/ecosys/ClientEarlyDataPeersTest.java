@@ -1,6 +1,8 @@
 package dev.tls13.ecosys;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
@@ -34,11 +36,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Our client's 0-RTT handshake against real servers (RFC 8446 §4.2.10, docs/architecture.md §15): with
- * {@code earlyData(true)} and an OpenSSL ticket that allows early data, the second connection offers
- * early_data; {@code s_server -early_data} accepts it, so the handshake ends with our EndOfEarlyData under the
- * early keys (no early records are sent yet); a server that cannot open the ticket rejects both.
- * A missing {@code openssl} fails under CI ({@link ExternalProcess#require}).
+ * Our client's 0-RTT against OpenSSL 3.0's {@code s_server} (RFC 8446 §2.3, §4.2.10, docs/architecture.md §15):
+ * with {@code earlyData(true)} and an OpenSSL ticket that allows early data, what the application writes before
+ * the connection is even established (in {@code initChannel}) goes out as 0-RTT records after the ClientHello;
+ * {@code s_server -early_data} accepts and prints it as early data, once. A restarted {@code s_server}, with or
+ * without {@code -early_data}, cannot open the ticket: it rejects the early data and skips it, and our handler
+ * sends the same bytes again as ordinary data, which it prints once. A missing {@code openssl} fails under CI
+ * ({@link ExternalProcess#require}).
  */
 class ClientEarlyDataPeersTest {
 
@@ -81,12 +85,15 @@ class ClientEarlyDataPeersTest {
     }
 
     /**
-     * One connection: the handshake, then {@code line} as 1-RTT data, which s_server prints; then close. By the
-     * time s_server has printed it, the tickets it sent after the handshake reached us.
+     * One connection: {@code early} (when not {@code null}) written and flushed in {@code initChannel}, before the
+     * channel connects, so it can only go out as 0-RTT data or after the handshake; then the handshake, then
+     * {@code line} as 1-RTT data, which s_server prints; then close. By the time s_server has printed it, the
+     * tickets it sent after the handshake reached us, and anything sent before it was printed too.
      */
-    private static SessionInfo exchange(Tls13Context tls, int port, ExternalProcess server, String line)
+    private static SessionInfo exchange(Tls13Context tls, int port, ExternalProcess server, String early, String line)
             throws Exception {
         CompletableFuture<SessionInfo> session = new CompletableFuture<>();
+        CompletableFuture<Throwable> earlyWrite = new CompletableFuture<>();
         Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -105,15 +112,30 @@ class ClientEarlyDataPeersTest {
                                 }
                             }
                         });
+                        if (early != null) {
+                            ch.writeAndFlush(Unpooled.copiedBuffer(early + "\n", StandardCharsets.US_ASCII))
+                                    .addListener(f -> earlyWrite.complete(f.cause()));
+                        }
                     }
                 }).connect("127.0.0.1", port).sync().channel();
         try {
             SessionInfo result = session.get(20, TimeUnit.SECONDS);
             assertTrue(server.awaitLine(l -> l.contains(line), 20, TimeUnit.SECONDS).isPresent(), server::output);
+            if (early != null) {
+                assertNull(earlyWrite.get(20, TimeUnit.SECONDS), "the early write succeeds, accepted or resent");
+            }
             return result;
         } finally {
             channel.close().sync();
         }
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static Tls13Context earlyDataClient() {
@@ -122,33 +144,54 @@ class ClientEarlyDataPeersTest {
     }
 
     @Test
-    void opensslServerWithEarlyDataAcceptsTheOffer() throws Exception {
+    void opensslServerWithEarlyDataAcceptsAndPrintsTheEarlyBytesOnce() throws Exception {
         int port = freePort();
         Tls13Context tls = earlyDataClient();
         try (ExternalProcess server = opensslServer(port, "-early_data")) {
-            SessionInfo first = exchange(tls, port, server, "first-connection");
+            SessionInfo first = exchange(tls, port, server, null, "first-connection");
             assertFalse(first.resumed());
             assertFalse(first.earlyDataAccepted());
-            SessionInfo second = exchange(tls, port, server, "second-connection");
+            SessionInfo second = exchange(tls, port, server, "GET /early-request-7f3a", "second-connection");
             assertTrue(second.resumed(), server.output());
-            // EncryptedExtensions carried early_data; s_server then verified our EndOfEarlyData and Finished.
+            // EncryptedExtensions carried early_data; s_server read our 0-RTT records, then verified our
+            // EndOfEarlyData and Finished.
             assertTrue(second.earlyDataAccepted(), server.output());
+            String output = server.output();
+            int header = output.indexOf("Early data received:");
+            assertTrue(header >= 0, output);
+            int request = output.indexOf("GET /early-request-7f3a");
+            assertTrue(request > header && request < output.indexOf("End of early data"), output);
+            assertEquals(1, occurrences(output, "GET /early-request-7f3a"), output);
         }
     }
 
     @Test
-    void aServerThatCannotOpenTheTicketDeclinesPskAndEarlyDataAndTheHandshakeCompletes() throws Exception {
+    void aRestartedOpensslServerRejectsTheEarlyDataAndGetsTheBytesOnceAsOrdinaryData() throws Exception {
         int port = freePort();
         Tls13Context tls = earlyDataClient();
         try (ExternalProcess server = opensslServer(port, "-early_data")) {
-            exchange(tls, port, server, "first-connection");
+            exchange(tls, port, server, null, "first-connection");
         }
-        // A new s_server on the same port has new ticket keys: our offer (early_data, CCS, then the early keys)
-        // meets a full handshake, EncryptedExtensions without early_data (RFC 8446 §4.2.10: rejected).
+        // A new s_server on the same port has new ticket keys: our offer (early_data, CCS, the 0-RTT records) meets
+        // a full handshake and EncryptedExtensions without early_data (RFC 8446 §4.2.10: rejected and skipped).
         try (ExternalProcess server = opensslServer(port, "-early_data")) {
-            SessionInfo second = exchange(tls, port, server, "second-connection");
+            SessionInfo second = exchange(tls, port, server, "GET /resent-request-51c2", "second-connection");
             assertFalse(second.resumed(), server.output());
             assertFalse(second.earlyDataAccepted());
+            String output = server.output();
+            assertTrue(output.contains("Early data was rejected"), output);
+            assertEquals(1, occurrences(output, "GET /resent-request-51c2"), output);
+            assertTrue(output.indexOf("GET /resent-request-51c2") < output.indexOf("second-connection"),
+                    "resent before the later write: " + output);
+        }
+        // And s_server without -early_data at all (a ticket of the second one, which allowed early data, is offered):
+        // the same, without its early-data report.
+        try (ExternalProcess server = opensslServer(port)) {
+            SessionInfo third = exchange(tls, port, server, "GET /resent-again-9d04", "third-connection");
+            assertFalse(third.earlyDataAccepted());
+            String output = server.output();
+            assertEquals(1, occurrences(output, "GET /resent-again-9d04"), output);
+            assertTrue(output.indexOf("GET /resent-again-9d04") < output.indexOf("third-connection"), output);
         }
     }
 }
