@@ -157,10 +157,9 @@ class ClientEarlyDataPeersTest {
             // EndOfEarlyData and Finished.
             assertTrue(second.earlyDataAccepted(), server.output());
             String output = server.output();
-            int header = output.indexOf("Early data received:");
-            assertTrue(header >= 0, output);
-            int request = output.indexOf("GET /early-request-7f3a");
-            assertTrue(request > header && request < output.indexOf("End of early data"), output);
+            // s_server writes the data itself straight to its stdout and its report lines through a buffered BIO,
+            // so the two interleave out of order: check that both are there, and the data once.
+            assertTrue(output.contains("Early data received:") && output.contains("End of early data"), output);
             assertEquals(1, occurrences(output, "GET /early-request-7f3a"), output);
         }
     }
@@ -168,7 +167,13 @@ class ClientEarlyDataPeersTest {
     @Test
     void aRestartedOpensslServerRejectsTheEarlyDataAndGetsTheBytesOnceAsOrdinaryData() throws Exception {
         int port = freePort();
-        Tls13Context tls = earlyDataClient();
+        List<String> earlySecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Tls13Context tls = Tls13Context.forClient().trustManager(TestPki.ca(KeyType.EC_P256).certificate())
+                .earlyData(true).keyLog((channel, line) -> {
+                    if (line.startsWith("CLIENT_EARLY_TRAFFIC_SECRET")) {
+                        earlySecrets.add(line);
+                    }
+                }).build();
         try (ExternalProcess server = opensslServer(port, "-early_data")) {
             exchange(tls, port, server, null, "first-connection");
         }
@@ -178,8 +183,12 @@ class ClientEarlyDataPeersTest {
             SessionInfo second = exchange(tls, port, server, "GET /resent-request-51c2", "second-connection");
             assertFalse(second.resumed(), server.output());
             assertFalse(second.earlyDataAccepted());
+            assertEquals(1, earlySecrets.size(), "0-RTT offered, early keys in use");
             String output = server.output();
-            assertTrue(output.contains("Early data was rejected"), output);
+            // s_server reports "No early data received" here: it tells a rejected offer with a ticket it cannot
+            // open from none; the bytes arriving once below are what matters.
+            assertTrue(output.contains("No early data received") || output.contains("Early data was rejected"),
+                    output);
             assertEquals(1, occurrences(output, "GET /resent-request-51c2"), output);
             assertTrue(output.indexOf("GET /resent-request-51c2") < output.indexOf("second-connection"),
                     "resent before the later write: " + output);
@@ -189,6 +198,7 @@ class ClientEarlyDataPeersTest {
         try (ExternalProcess server = opensslServer(port)) {
             SessionInfo third = exchange(tls, port, server, "GET /resent-again-9d04", "third-connection");
             assertFalse(third.earlyDataAccepted());
+            assertEquals(2, earlySecrets.size(), "0-RTT offered again, with a ticket of the second server");
             String output = server.output();
             assertEquals(1, occurrences(output, "GET /resent-again-9d04"), output);
             assertTrue(output.indexOf("GET /resent-again-9d04") < output.indexOf("third-connection"), output);
