@@ -156,10 +156,12 @@ class ClientEarlyDataPeersTest {
             // EncryptedExtensions carried early_data; s_server read our 0-RTT records, then verified our
             // EndOfEarlyData and Finished.
             assertTrue(second.earlyDataAccepted(), server.output());
-            String output = server.output();
             // s_server writes the data itself straight to its stdout and its report lines through a buffered BIO,
-            // so the two interleave out of order: check that both are there, and the data once.
-            assertTrue(output.contains("Early data received:") && output.contains("End of early data"), output);
+            // so the two interleave out of order and the report may come later: wait for it, then count the data.
+            assertTrue(server.awaitLine(l -> l.contains("End of early data"), 20, TimeUnit.SECONDS).isPresent(),
+                    server::output);
+            String output = server.output();
+            assertTrue(output.contains("Early data received:"), output);
             assertEquals(1, occurrences(output, "GET /early-request-7f3a"), output);
         }
     }
