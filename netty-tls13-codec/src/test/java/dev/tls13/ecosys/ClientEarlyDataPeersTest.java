@@ -23,6 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,13 +89,16 @@ class ClientEarlyDataPeersTest {
     /**
      * One connection: {@code early} (when not {@code null}) written and flushed in {@code initChannel}, before the
      * channel connects, so it can only go out as 0-RTT data or after the handshake; then the handshake, then
-     * {@code line} as 1-RTT data, which s_server prints; then close. By the time s_server has printed it, the
-     * tickets it sent after the handshake reached us, and anything sent before it was printed too.
+     * {@code line} as 1-RTT data, which s_server prints; then, once a ticket of this connection is in the
+     * client's cache, close. s_server sends its tickets right after the handshake, so they are on their way before
+     * it prints the line, but our event loop may not have read them yet: closing then would lose them and the
+     * next connection would offer no 0-RTT.
      */
     private static SessionInfo exchange(Tls13Context tls, int port, ExternalProcess server, String early, String line)
             throws Exception {
         CompletableFuture<SessionInfo> session = new CompletableFuture<>();
         CompletableFuture<Throwable> earlyWrite = new CompletableFuture<>();
+        AtomicLong ticketsAtHandshake = new AtomicLong();
         Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -107,6 +112,9 @@ class ClientEarlyDataPeersTest {
                                         session.completeExceptionally(e.cause());
                                         return;
                                     }
+                                    // RFC 8446 §4.6.1: NewSessionTicket comes after the handshake, so none of this
+                                    // connection's tickets is counted here.
+                                    ticketsAtHandshake.set(tls.sessionCache().size());
                                     session.complete(tlsHandler.session());
                                     ctx.writeAndFlush(Unpooled.copiedBuffer(line + "\n", StandardCharsets.US_ASCII));
                                 }
@@ -124,9 +132,25 @@ class ClientEarlyDataPeersTest {
             if (early != null) {
                 assertNull(earlyWrite.get(20, TimeUnit.SECONDS), "the early write succeeds, accepted or resent");
             }
+            awaitTicket(tls, channel, ticketsAtHandshake.get());
             return result;
         } finally {
             channel.close().sync();
+        }
+    }
+
+    /** Waits, up to 20 s, until the client's cache holds more tickets than {@code before}; checked on the loop. */
+    private static void awaitTicket(Tls13Context tls, Channel channel, long before) throws Exception {
+        CompletableFuture<Void> cached = new CompletableFuture<>();
+        ScheduledFuture<?> check = channel.eventLoop().scheduleAtFixedRate(() -> {
+            if (tls.sessionCache().size() > before) {
+                cached.complete(null);
+            }
+        }, 0, 10, TimeUnit.MILLISECONDS);
+        try {
+            cached.get(20, TimeUnit.SECONDS);
+        } finally {
+            check.cancel(false);
         }
     }
 
