@@ -115,7 +115,7 @@ public final class Tls13Context {
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
                     .pskKeyExchangeModes(b.pskKeyExchangeModes)
-                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null)
+                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null).earlyData(b.earlyData)
                     // Without trust of the application's own, a declined PSK fails rather than trusting the system
                     // store nobody asked for (Tls13ContextBuilder.externalPsk).
                     .externalPsk(b.externalPsk == null ? null : copy(b.externalPsk), b.trustManager == null);
@@ -299,6 +299,15 @@ public final class Tls13Context {
             l.add(k.key());
         }
         return l;
+    }
+
+    /**
+     * Whether a client context may send 0-RTT early data ({@link Tls13ContextBuilder#earlyData(boolean)}).
+     *
+     * @return {@code false} on a server and unless enabled
+     */
+    public boolean earlyData() {
+        return !server && clientConfig.earlyData();
     }
 
     /** @return whether this context makes server handlers */

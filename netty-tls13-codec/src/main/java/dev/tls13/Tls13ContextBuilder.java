@@ -101,6 +101,7 @@ public final class Tls13ContextBuilder {
     long sessionCacheSize = ClientSessionCache.DEFAULT_SIZE;
     long sessionTimeoutSeconds = ClientSessionCache.DEFAULT_TIMEOUT_SECONDS;
     ClientSessionCache sessionCache;
+    boolean earlyData;
     int sessionTicketCount = 2;
     Duration sessionTicketLifetime = Duration.ofHours(2);
     List<Tls13SessionTicketKey> sessionTicketKeys = List.of();
@@ -851,6 +852,34 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("sessionTimeout must not be negative: " + seconds);
         }
         sessionTimeoutSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * Whether a client context sends 0-RTT early data (RFC 8446 §2.3, §4.2.10); off by default. When on, a
+     * connection that resumes with a ticket whose NewSessionTicket allowed early data (max_early_data_size
+     * &gt; 0), for a suite and ALPN protocol we offer, offers early_data, and the application's writes flushed
+     * before the handshake completes (those of the event-loop turn that connects included) go out as early data
+     * right after the ClientHello, in order, up to the ticket's max_early_data_size in plaintext bytes; a write that
+     * does not fit whole, and everything after it, waits for the handshake as without this setting.
+     * {@code SessionInfo.earlyDataAccepted()} says whether the server accepted it; the promises of the early writes
+     * complete once that is known. When the server rejects the early data (no early_data in its
+     * EncryptedExtensions, or a HelloRetryRequest), the handler sends the same bytes again as ordinary data, before
+     * any later write: this is safe because a server that rejects early data skips those records without reading
+     * them (RFC 8446 §4.2.10), so nothing arrives twice. The only exception is a connection that selects another
+     * ALPN protocol than the ticket's, for which the data was not written: §4.2.10 forbids the resend, and those
+     * writes fail with an {@code SSLException}. Not offered when TLS 1.2 is offered too ({@link #protocols}): a
+     * client that sent 0-RTT data must fail on a TLS 1.2 answer (RFC 8446 Appendix D.3).
+     *
+     * <p>Accepted 0-RTT data is not forward secret and can be replayed by an attacker (RFC 8446 §8, Appendix E.5):
+     * a server's anti-replay defence limits but cannot exclude it, so enable this only when everything written
+     * before the handshake completes is safe to process twice (idempotent requests). Ignored by a server.
+     *
+     * @param enabled {@code true} to send 0-RTT data with tickets that permit it
+     * @return this builder
+     */
+    public Tls13ContextBuilder earlyData(boolean enabled) {
+        earlyData = enabled;
         return this;
     }
 

@@ -46,6 +46,13 @@ class Tls13ContextTest {
     }
 
     @Test
+    void earlyDataIsOffUnlessEnabledOnAClient() {
+        assertFalse(client().build().earlyData());
+        assertTrue(client().earlyData(true).build().earlyData());
+        assertFalse(server().earlyData(true).build().earlyData());
+    }
+
+    @Test
     void pskKeyExchangeModesTakeRfc8446NamesOnly() {
         Tls13Context.forClient().pskKeyExchangeModes("psk_dhe_ke", "psk_ke").build();
         Tls13Context.forClient().pskKeyExchangeModes("psk_ke").build();

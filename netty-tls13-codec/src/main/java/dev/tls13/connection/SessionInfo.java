@@ -156,10 +156,13 @@ public final class SessionInfo {
 
     /**
      * Whether the server accepted the client's 0-RTT early data (RFC 8446 §4.2.10): on a server, the data that
-     * reached the pipeline as early data was processed; on a client, what it sent as early data arrived. Early
-     * data can be replayed by an attacker (RFC 8446 §8, §E.5), so it must only carry idempotent requests.
+     * reached the pipeline as early data was processed; on a client, what it sent as early data arrived as such.
+     * A client whose early data was rejected (its {@code Tls13Handler} then sent the same bytes again as ordinary
+     * data: the server skipped the early records unread, §4.2.10, so nothing is processed twice) or that offered
+     * none sees {@code false}. Early data can be replayed by an attacker (RFC 8446 §8, §E.5), so it must only
+     * carry idempotent requests.
      *
-     * @return {@code true} when early data was sent and accepted; {@code false} otherwise (none offered or
+     * @return {@code true} when early data was offered and accepted; {@code false} otherwise (none offered, or
      *         rejected)
      */
     public boolean earlyDataAccepted() {

@@ -174,6 +174,12 @@ public final class TlsConnection {
     private HandshakeState state;
     private ReadProtection read = ReadProtection.plaintext();
     private WriteProtection write;
+    /** A client's 0-RTT write protection while it offers early data (RFC 8446 §4.2.10), else {@code null}. */
+    private WriteProtection earlyWrite;
+    /** A client's 0-RTT: how many more application bytes the ticket's max_early_data_size allows (§4.2.10). */
+    private long earlyDataAllowance;
+    /** A client's 0-RTT: the ALPN protocol of the ticket's session, which its early data is written for. */
+    private String earlyDataProtocol;
     /** Handshake plaintext queued for the current flight, sealed when keys change or output is taken. */
     private ByteBuf handshakeOut;
     /** Sealed records not yet taken by {@link #pollOutput()}. */
@@ -864,6 +870,66 @@ public final class TlsConnection {
     }
 
     /**
+     * How many application bytes a client may still send as 0-RTT data (RFC 8446 §2.3, §4.2.10): while its early
+     * keys are in force (it offered early data and the server has neither rejected it nor sent its Finished), what
+     * the ticket's max_early_data_size leaves; else 0.
+     *
+     * @return the bytes {@link #writeEarlyData} takes now
+     */
+    public long earlyDataAllowance() {
+        return earlyWrite == null || failure != null || outboundClosed || released ? 0 : earlyDataAllowance;
+    }
+
+    /**
+     * Seals all readable bytes of {@code plaintext} as 0-RTT application_data records under the
+     * client_early_traffic_secret (RFC 8446 §2.3), after the ClientHello, queued for {@link #pollOutput()}.
+     * Whether the server accepts them is known once the handshake completes ({@link SessionInfo#earlyDataAccepted()});
+     * a server that rejects them skips them unread (§4.2.10).
+     *
+     * @param plaintext the data (borrowed), at most {@link #earlyDataAllowance()} bytes; its reader index advances
+     *        to its writer index
+     * @param maxFragment the largest plaintext per record, 1 to 2^14
+     * @throws TlsException when sealing fails (the failure is sticky)
+     * @throws IllegalStateException when the data exceeds {@link #earlyDataAllowance()}
+     */
+    public void writeEarlyData(ByteBuf plaintext, int maxFragment) throws TlsException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (maxFragment < 1 || maxFragment > MAX_PLAINTEXT_LENGTH) {
+            throw new IllegalArgumentException("max fragment out of range: " + maxFragment);
+        }
+        int length = plaintext.readableBytes();
+        if (length > earlyDataAllowance()) {
+            throw new IllegalStateException(length + " bytes of early data, " + earlyDataAllowance() + " allowed");
+        }
+        if (length == 0) {
+            return;
+        }
+        try {
+            sealHandshake();
+            ensureOut(earlyWrite.sealedLength(ContentType.APPLICATION_DATA, length, maxFragment));
+            while (plaintext.isReadable()) {
+                earlyWrite.seal(ContentType.APPLICATION_DATA, plaintext,
+                        Math.min(plaintext.readableBytes(), maxFragment), out);
+            }
+            earlyDataAllowance -= length;
+        } catch (TlsException | RuntimeException e) {
+            throw fail("sealing early data failed", e);
+        }
+    }
+
+    /**
+     * Whether a client may send its rejected early data again as 1-RTT data: RFC 8446 §4.2.10 forbids it unless
+     * the connection selected the ALPN protocol the early data was written for (the ticket's).
+     *
+     * @return {@code true} after the handshake completed with that protocol (or none, as the ticket)
+     */
+    public boolean earlyDataResendable() {
+        return session != null && Objects.equals(session.applicationProtocol(), earlyDataProtocol);
+    }
+
+    /**
      * Updates our write keys with a KeyUpdate (RFC 8446 §4.6.3), optionally asking the peer to update
      * its own. The KeyUpdate is queued for {@link #pollOutput()}.
      *
@@ -1019,6 +1085,7 @@ public final class TlsConnection {
         }
         read.destroy();
         write.destroy();
+        destroyEarlyWrite();
         destroyState();
         if (exporter != null) {
             exporter.destroy();
@@ -1027,6 +1094,13 @@ public final class TlsConnection {
         if (tls12Exporter != null) {
             tls12Exporter.destroy();
             tls12Exporter = null;
+        }
+    }
+
+    private void destroyEarlyWrite() {
+        if (earlyWrite != null) {
+            earlyWrite.destroy();
+            earlyWrite = null;
         }
     }
 
@@ -1094,6 +1168,7 @@ public final class TlsConnection {
         outboundClosed = true;
         joiner.release();
         releaseHeldClientHello();
+        destroyEarlyWrite();
         destroyState();
         return e;
     }
@@ -1220,6 +1295,44 @@ public final class TlsConnection {
                 acceptingEarlyData = true;
                 earlyDataLimit = maxEarlyDataSize;
                 earlyDataReceived = 0;
+            }
+        }
+
+        @Override
+        public void installEarlyWriteKeys(TrafficKeys keys, long maxEarlyDataSize, String applicationProtocol) {
+            try {
+                if (effectFailure != null) {
+                    return;
+                }
+                // The ClientHello (and CCS) go first, in plaintext; 0-RTT records follow them (RFC 8446 §2.3).
+                sealHandshake();
+                destroyEarlyWrite();
+                earlyWrite = WriteProtection.install(crypto.aead(keys.algorithm(), keys.key()), keys.iv());
+                earlyDataAllowance = maxEarlyDataSize;
+                earlyDataProtocol = applicationProtocol;
+            } catch (TlsException e) {
+                effectFailure = e;
+            } finally {
+                keys.destroy();
+            }
+        }
+
+        @Override
+        public void endEarlyData(byte[] encodedEndOfEarlyData) {
+            try {
+                if (effectFailure != null || earlyWrite == null || encodedEndOfEarlyData == null
+                        || outboundClosed || released) {
+                    return;
+                }
+                // RFC 8446 §4.5: EndOfEarlyData is protected with the 0-RTT keys, after all early data.
+                sealHandshake();
+                ByteBuf message = Unpooled.wrappedBuffer(encodedEndOfEarlyData);
+                ensureOut(earlyWrite.recordLength(ContentType.HANDSHAKE, encodedEndOfEarlyData.length));
+                earlyWrite.seal(ContentType.HANDSHAKE, message, out);
+            } catch (TlsException e) {
+                effectFailure = e;
+            } finally {
+                destroyEarlyWrite();
             }
         }
 

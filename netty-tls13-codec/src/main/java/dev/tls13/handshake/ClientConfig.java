@@ -35,6 +35,7 @@ public final class ClientConfig {
     private final Tls12Continuation tls12;
     private final ExternalPsk externalPsk;
     private final boolean externalPskRequired;
+    private final boolean earlyData;
 
     private ClientConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -66,6 +67,7 @@ public final class ClientConfig {
         middleboxCompatibility = b.middleboxCompatibility;
         tls12 = b.tls12;
         pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
+        earlyData = b.earlyData;
         if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
                 != pskKeyExchangeModes.size() || !PSK_MODES.containsAll(pskKeyExchangeModes)) {
             throw new IllegalArgumentException("PSK key exchange modes must be distinct psk_ke (0) or psk_dhe_ke (1): "
@@ -107,7 +109,7 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12)
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).earlyData(earlyData)
                 .externalPsk(externalPsk, externalPskRequired);
     }
 
@@ -207,6 +209,16 @@ public final class ClientConfig {
     }
 
     /**
+     * Whether the client may send 0-RTT early data with a ticket that allows it (RFC 8446 §4.2.10,
+     * docs/architecture.md §15).
+     *
+     * @return {@code false} by default
+     */
+    public boolean earlyData() {
+        return earlyData;
+    }
+
+    /**
      * Collects the settings of a {@link ClientConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -228,6 +240,7 @@ public final class ClientConfig {
         private Tls12Continuation tls12;
         private ExternalPsk externalPsk;
         private boolean externalPskRequired;
+        private boolean earlyData;
 
         private Builder(CryptoProvider crypto, X509ExtendedTrustManager trustManager) {
             this.crypto = crypto;
@@ -406,6 +419,17 @@ public final class ClientConfig {
         public Builder externalPsk(ExternalPsk psk, boolean required) {
             this.externalPsk = psk;
             this.externalPskRequired = required;
+            return this;
+        }
+
+        /**
+         * Whether 0-RTT early data may be sent with a ticket that allows it (RFC 8446 §4.2.10).
+         *
+         * @param enabled {@code true} to allow it; default {@code false}
+         * @return this builder
+         */
+        public Builder earlyData(boolean enabled) {
+            this.earlyData = enabled;
             return this;
         }
 

@@ -13,6 +13,7 @@ import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.keys.EarlySecret;
 import dev.tls13.keys.PskType;
 import dev.tls13.keys.ResumptionMasterSecret;
+import dev.tls13.keys.TrafficSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.record.Tls12CipherSuiteParams;
@@ -22,6 +23,7 @@ import dev.tls13.wire.CertificateRequest;
 import dev.tls13.wire.CertificateVerify;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.EncryptedExtensions;
+import dev.tls13.wire.EndOfEarlyData;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.Extensions;
@@ -154,8 +156,17 @@ public final class ClientHandshake {
         if (!config.signatureSchemesCert().isEmpty()) {
             extensions.add(new Extension.SignatureAlgorithmsCert(config.signatureSchemesCert()));
         }
-        if (!config.applicationProtocols().isEmpty()) {
-            extensions.add(Extension.Alpn.of(config.applicationProtocols().toArray(new String[0])));
+        boolean earlyData = offer.isPresent() && offersEarlyData(config, offer.get());
+        List<String> protocols = config.applicationProtocols();
+        if (earlyData && offer.get().applicationProtocol() != null) {
+            // RFC 8446 §4.2.10: the server accepts 0-RTT only if it selects the ALPN protocol of the PSK's
+            // session, so that one is offered first.
+            protocols = new ArrayList<>(protocols);
+            protocols.remove(offer.get().applicationProtocol());
+            protocols.add(0, offer.get().applicationProtocol());
+        }
+        if (!protocols.isEmpty()) {
+            extensions.add(Extension.Alpn.of(protocols.toArray(new String[0])));
         }
         List<CipherSuite> suites = config.cipherSuites();
         if (tls12) {
@@ -175,6 +186,10 @@ public final class ClientHandshake {
         // RFC 8446 §4.2.9: sent always, not only with a PSK: a server issues tickets only to a client that
         // names the modes it could resume with (JDK and BoringSSL servers send none otherwise).
         extensions.add(new Extension.PskKeyExchangeModes(config.pskKeyExchangeModes()));
+        if (earlyData) {
+            // RFC 8446 §4.2.10: early_data, before pre_shared_key, which must stay last (§4.2.11).
+            extensions.add(new Extension.EarlyData());
+        }
         ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, suites,
                 new Extensions(extensions));
         if (offer.isEmpty()) {
@@ -182,8 +197,53 @@ public final class ClientHandshake {
         }
         Transcript transcript = Transcript.buffering(crypto);
         ClientHello sent = sendWithPsk(out, transcript, hello, offer.get(), crypto);
-        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), sent, transcript, false, offer),
-                List.copyOf(shares));
+        boolean ccs = false;
+        if (earlyData) {
+            if (sessionId.length > 0) {
+                // RFC 8446 §D.4: with 0-RTT the dummy change_cipher_spec follows the ClientHello at once, before
+                // the early data.
+                out.sendChangeCipherSpec();
+                ccs = true;
+            }
+            installEarlyKeys(offer.get(), transcript, random, crypto, out);
+        }
+        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), sent, transcript, ccs, offer,
+                earlyData), List.copyOf(shares));
+    }
+
+    /**
+     * Whether to offer 0-RTT with {@code ticket} (RFC 8446 §4.2.10): the context enables it, the ticket's
+     * NewSessionTicket allowed early data, its suite (whose keys protect the early data, §4.2.10: "the first
+     * identity") is one we offer, and its ALPN protocol, if any, is one we offer.
+     */
+    private static boolean offersEarlyData(ClientConfig config, ResumptionTicket ticket) {
+        // RFC 8446 Appendix D.3: a client that sent 0-RTT data MUST fail on a TLS 1.2 ServerHello; so 0-RTT is
+        // offered only when TLS 1.3 alone is, and a TLS 1.2 session never follows early data.
+        return config.earlyData() && config.tls12() == null && ticket.maxEarlyData() > 0
+                && config.cipherSuites().contains(ticket.cipherSuite()) && (ticket.applicationProtocol() == null
+                        || config.applicationProtocols().contains(ticket.applicationProtocol()));
+    }
+
+    /**
+     * client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello) (RFC 8446 §7.1),
+     * with the ticket's PSK and suite; its key-log line, and its keys handed to the driver for 0-RTT records.
+     */
+    private static void installEarlyKeys(ResumptionTicket ticket, Transcript transcript, byte[] clientRandom,
+                                         CryptoProvider crypto, HandshakeOutput out) {
+        CipherSuiteParams params = CipherSuiteParams.find(ticket.cipherSuite()).orElseThrow();
+        EarlySecret early = EarlySecret.withPsk(crypto, params.hash(), ticket.psk());
+        try {
+            TrafficSecret secret = early.clientEarlyTrafficSecret(transcript.currentHash(params.hash()));
+            try {
+                Secrets.keyLog(out, secret, clientRandom);
+                out.installEarlyWriteKeys(secret.keys(params.aead()), ticket.maxEarlyData(),
+                        ticket.applicationProtocol());
+            } finally {
+                secret.destroy();
+            }
+        } finally {
+            early.destroy();
+        }
     }
 
     /**
@@ -278,7 +338,7 @@ public final class ClientHandshake {
         Transcript transcript = Transcript.buffering(config.crypto());
         Messages.send(out, transcript, hello);
         return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), hello, transcript, false,
-                Optional.empty()), List.copyOf(shares));
+                Optional.empty(), false), List.copyOf(shares));
     }
 
     /**
@@ -328,9 +388,10 @@ public final class ClientHandshake {
      * @param changeCipherSpecSent whether the middlebox-compatibility CCS has been sent (RFC 8446 §D.4)
      * @param offered the ticket offered in the ClientHello's pre_shared_key, if any (its PSK is zeroed once
      *        the ServerHello is processed, its certificates stay for the session)
+     * @param earlyData whether the ClientHello offered 0-RTT early data (RFC 8446 §4.2.10)
      */
     record Hello(ClientConfig config, Optional<String> peerHost, ClientHello hello, Transcript transcript,
-                 boolean changeCipherSpecSent, Optional<ResumptionTicket> offered) {
+                 boolean changeCipherSpecSent, Optional<ResumptionTicket> offered, boolean earlyData) {
 
         /** Zeroes the offered ticket's PSK, if any. */
         void destroyOffer() {
@@ -428,6 +489,10 @@ public final class ClientHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.HELLO_RETRY_REQUEST_CHANGES_NOTHING);
             }
 
+            if (hs.earlyData()) {
+                // RFC 8446 §4.1.2: a HelloRetryRequest rejects the early data; none follows ClientHello2.
+                out.endEarlyData(null);
+            }
             hs.transcript().selectHash(params.hash());
             hs.transcript().addHelloRetryRequest(encoded, offset, length);
             Optional<ResumptionTicket> offer = hs.offered();
@@ -458,7 +523,7 @@ public final class ClientHandshake {
                 Messages.send(out, hs.transcript(), second);
             }
             return new ExpectServerHelloAfterRetry(
-                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs, offer), newShares,
+                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs, offer, false), newShares,
                     sh.cipherSuite());
         }
 
@@ -665,9 +730,28 @@ public final class ClientHandshake {
                 // RFC 6066 §3: the server's server_name "SHALL be empty".
                 throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty server_name reply");
             }
+            boolean earlyDataAccepted = ee.extensions().find(Extension.EarlyData.class).isPresent();
+            if (earlyDataAccepted) {
+                // RFC 8446 §4.2.10: "If the server supplies an "early_data" extension, the client MUST verify that
+                // the server's selected_identity is 0. If any other value is returned, the client MUST abort the
+                // handshake with an "illegal_parameter" alert." (checkSolicited: it was offered; no PSK selected
+                // is not identity 0.) The server must also have kept the PSK's ALPN protocol (§4.2.10).
+                if (k.resumed().isEmpty()) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                            "early_data accepted without the PSK selected");
+                }
+                if (!Objects.equals(alpn.orElse(null), k.resumed().get().applicationProtocol())) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                            "early_data accepted with ALPN " + alpn.orElse(null) + ", not the session's "
+                                    + k.resumed().get().applicationProtocol());
+                }
+            } else if (k.hs().earlyData()) {
+                // RFC 8446 §4.2.10: no early_data in EncryptedExtensions: the server skipped our 0-RTT records.
+                out.endEarlyData(null);
+            }
             k.transcript().add(encoded, offset, length);
             if (k.resumed().isPresent()) {
-                return new ExpectResumedFinished(k, alpn);
+                return new ExpectResumedFinished(k, alpn, earlyDataAccepted);
             }
             return new ExpectCertificateOrCertificateRequest(k, alpn);
         }
@@ -749,7 +833,7 @@ public final class ClientHandshake {
             Optional<CertificateSelector.Selection> credential = request.isPresent()
                     ? selectCredential(k.hs().config(), request.get()) : Optional.empty();
             k.transcript().add(encoded, offset, length);
-            Flight flight = secondFlight(k, request, credential, out);
+            Flight flight = secondFlight(k, request, credential, false, out);
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), signature.scheme(),
                     flight.localScheme(), alpn.orElse(null), serverName(k), chain.chain(), flight.localChain(),
                     k.retried(), false, false);
@@ -764,7 +848,7 @@ public final class ClientHandshake {
      * so no Certificate, CertificateVerify or CertificateRequest comes (§4.3.2: a server authenticating with
      * a PSK "MUST NOT send the CertificateRequest"); any of them is unexpected_message.
      */
-    record ExpectResumedFinished(Keyed k, Optional<String> alpn) implements KeyedState {
+    record ExpectResumedFinished(Keyed k, Optional<String> alpn, boolean earlyDataAccepted) implements KeyedState {
         @Override
         public ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
                 throws TlsException {
@@ -772,12 +856,12 @@ public final class ClientHandshake {
             FinishedVerified verified = Proofs.verifyFinished(finished, k.secrets().server(),
                     k.transcript().currentHash());
             k.transcript().add(encoded, offset, length);
-            Flight flight = secondFlight(k, Optional.empty(), Optional.empty(), out);
+            Flight flight = secondFlight(k, Optional.empty(), Optional.empty(), earlyDataAccepted, out);
             ResumptionTicket ticket = k.resumed().orElseThrow();
             // An external PSK's handshake is not a resumption: it reports resumed false and no peer certificates.
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), null, null,
                     alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(),
-                    ticket.pskType() == PskType.RESUMPTION, false);
+                    ticket.pskType() == PskType.RESUMPTION, earlyDataAccepted);
             ConnectedByPsk connected = new ConnectedByPsk(flight.traffic(), session, verified);
             out.handshakeComplete(session);
             return connected;
@@ -805,14 +889,21 @@ public final class ClientHandshake {
      * resumption master secret and destroys the handshake secrets (RFC 8446 §4.4, §7.1).
      */
     private static Flight secondFlight(Keyed k, Optional<CertificateRequest> request,
-                                       Optional<CertificateSelector.Selection> credential, HandshakeOutput out)
-            throws TlsException {
+                                       Optional<CertificateSelector.Selection> credential, boolean endOfEarlyData,
+                                       HandshakeOutput out) throws TlsException {
         Transcript transcript = k.transcript();
         ClientConfig config = k.hs().config();
         byte[] clientRandom = k.hs().hello().random();
         Secrets.ApplicationTraffic application = Secrets.application(k.secrets().master(),
                 transcript.currentHash(), clientRandom, out);
         out.installReadKeys(application.server().keys(k.params().aead()));
+        if (endOfEarlyData) {
+            // RFC 8446 §4.5: accepted 0-RTT ends with EndOfEarlyData under the early keys, after the server's
+            // Finished (the application secrets above exclude it, §7.1) and before the client's Finished.
+            byte[] eoed = HandshakeCodec.encode(new EndOfEarlyData());
+            transcript.add(eoed);
+            out.endEarlyData(eoed);
+        }
         if (k.hs().middlebox() && !k.hs().changeCipherSpecSent()) {
             // RFC 8446 §D.4: the dummy change_cipher_spec goes before the client's second flight.
             out.sendChangeCipherSpec();

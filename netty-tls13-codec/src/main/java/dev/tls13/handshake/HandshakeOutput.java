@@ -54,6 +54,30 @@ public interface HandshakeOutput {
     void acceptEarlyData(long maxEarlyDataSize);
 
     /**
+     * A client offering 0-RTT (RFC 8446 §2.3, §4.2.10) installs its early write keys (from
+     * client_early_traffic_secret, §7.1) beside the write keys in force, after the ClientHello (and the
+     * middlebox CCS): early application data and EndOfEarlyData are sealed with them, the handshake flight is
+     * not. Takes ownership of {@code keys}.
+     *
+     * @param keys the early traffic keys
+     * @param maxEarlyDataSize the ticket's max_early_data_size: the most application bytes to send under them
+     * @param applicationProtocol the ALPN protocol of the ticket's session, which the early data is written for
+     *        (RFC 8446 §4.2.10: rejected early data may be resent only if the new connection selects it), or
+     *        {@code null}
+     */
+    void installEarlyWriteKeys(TrafficKeys keys, long maxEarlyDataSize, String applicationProtocol);
+
+    /**
+     * Ends a client's 0-RTT: with {@code encodedEndOfEarlyData} (the server accepted, §4.5; the state has
+     * added it to the transcript) the message is sealed under the early keys before anything queued after it;
+     * with {@code null} the server rejected the early data (or sent a HelloRetryRequest, §4.1.2). Either way
+     * the early keys are destroyed.
+     *
+     * @param encodedEndOfEarlyData the encoded EndOfEarlyData, or {@code null} when rejected
+     */
+    void endEarlyData(byte[] encodedEndOfEarlyData);
+
+    /**
      * Switches the read direction to new keys for the next record. The driver refuses
      * (PeerMisbehaved.KEY_CHANGE_NOT_ALIGNED) when a partial handshake message is pending, because a
      * message must not span a key change (RFC 8446 §5.1). Takes ownership of {@code keys}.

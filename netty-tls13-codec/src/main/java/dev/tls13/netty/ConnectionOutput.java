@@ -163,9 +163,27 @@ final class ConnectionOutput implements RecordSealer {
 
     @Override
     public ByteBuf seal(ByteBuf plaintext) throws TlsException {
+        return seal(plaintext, false);
+    }
+
+    @Override
+    public long earlyDataAllowance() {
+        return handler.isReleased() ? 0 : handler.connection().earlyDataAllowance();
+    }
+
+    @Override
+    public ByteBuf sealEarly(ByteBuf plaintext) throws TlsException {
+        return seal(plaintext, true);
+    }
+
+    private ByteBuf seal(ByteBuf plaintext, boolean early) throws TlsException {
         TlsConnection connection = handler.connection();
         try {
-            connection.writeApplicationData(plaintext, handler.getWrapDataSize());
+            if (early) {
+                connection.writeEarlyData(plaintext, handler.getWrapDataSize());
+            } else {
+                connection.writeApplicationData(plaintext, handler.getWrapDataSize());
+            }
         } catch (RuntimeException e) {
             throw TlsException.internal("sealing application data failed", e);
         }

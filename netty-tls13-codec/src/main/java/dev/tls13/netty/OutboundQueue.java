@@ -5,6 +5,7 @@ import dev.tls13.netty.RegionStreamer.RegionWrite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
@@ -23,9 +24,12 @@ import javax.net.ssl.SSLException;
  * The plaintext written to a {@link Tls13Handler} and not yet sealed: buffers and {@link FileRegion}s in
  * write order, each with its promise.
  *
- * <p>Until {@link #handshakeComplete()} the queue <em>holds</em>: every entry was written before the
- * handshake completed (the data a 0-RTT client would send as early data, RFC 8446 §4.2.10), the buffers
- * together may not exceed a cap, and a flush is only remembered. After it, a flush seals the buffers
+ * <p>Until {@link #handshakeComplete} the queue <em>holds</em>: every entry was written before the
+ * handshake completed, the buffers together may not exceed a cap, and a flush is only remembered. A client with
+ * 0-RTT keys (RFC 8446 §2.3, §4.2.10) is the exception: a flush sends the longest prefix of the queued buffers that
+ * the ticket's max_early_data_size allows as early data at once, and the queue keeps each of those buffers until
+ * the handshake says whether the server accepted them; if it did not, they are sent again as 1-RTT data ahead of
+ * every later write ({@link #sendEarly}). After it, a flush seals the buffers
  * queued so far into one output buffer (coalescing: records span writes, up to the wrap size) and writes
  * it; each promise follows that write:
  * <pre>
@@ -76,6 +80,11 @@ final class OutboundQueue implements RegionStreamer.Owner {
     private boolean holding = true;
     /** The application flushed while holding: send everything once the handshake completes. */
     private boolean flushedWhileHolding;
+    /**
+     * The writes sent as 0-RTT data, in order, each still holding its buffer from where it started and the write of
+     * its records, until the handshake tells whether the server accepted them; {@code null} until the first.
+     */
+    private ArrayDeque<PendingWrite> sentEarly;
 
     /**
      * Creates the queue of one channel.
@@ -168,9 +177,9 @@ final class OutboundQueue implements RegionStreamer.Owner {
         updateWritability();
     }
 
-    /** @return whether nothing is queued */
+    /** @return whether nothing is queued, nor kept as sent 0-RTT data */
     boolean isEmpty() {
-        return entries.isEmpty();
+        return entries.isEmpty() && (sentEarly == null || sentEarly.isEmpty());
     }
 
     /**
@@ -182,6 +191,7 @@ final class OutboundQueue implements RegionStreamer.Owner {
     void flush() throws TlsException {
         if (holding) {
             flushedWhileHolding = true;
+            sendEarly();
             return;
         }
         if (entries.isEmpty()) {
@@ -200,14 +210,128 @@ final class OutboundQueue implements RegionStreamer.Owner {
     }
 
     /**
-     * The handshake completed: the queue stops holding, and the cap no longer applies.
+     * The handshake started: writes flushed before it (e.g. in the event-loop turn of {@code connect()}) go out as
+     * 0-RTT data now, right after the ClientHello, when the connection offers it ({@link #sendEarly}).
      *
+     * @return whether early records were written: the caller flushes
+     * @throws TlsException when sealing failed; the writes concerned failed, and the failure path ran
+     */
+    boolean handshakeStarted() throws TlsException {
+        return flushedWhileHolding && sendEarly();
+    }
+
+    /**
+     * While holding, with 0-RTT keys in force: seals the longest prefix of the queued buffers that fits what the
+     * ticket's max_early_data_size leaves (RFC 8446 §4.2.10: plaintext bytes counted) as early data, in one write,
+     * and keeps each of those buffers (retained, from where it started) until {@link #handshakeComplete} tells the
+     * outcome. A region, or a buffer that does not fit whole, ends the prefix and everything behind it waits for
+     * the handshake, so the peer receives the data in the order written.
+     *
+     * @return whether early records were written
+     * @throws TlsException when sealing failed; the writes concerned failed, and the failure path ran
+     */
+    private boolean sendEarly() throws TlsException {
+        if (!holding || entries.isEmpty()) {
+            return false;
+        }
+        long allowance = sealer.earlyDataAllowance();
+        if (allowance <= 0) {
+            return false;
+        }
+        int count = 0;
+        long bytes = 0;
+        for (Entry e : entries) {
+            if (!(e instanceof PendingWrite) || ((PendingWrite) e).buf.readableBytes() > allowance - bytes) {
+                break;
+            }
+            bytes += ((PendingWrite) e).buf.readableBytes();
+            count++;
+        }
+        if (count == 0) {
+            return false;
+        }
+        if (sentEarly == null) {
+            sentEarly = new ArrayDeque<>();
+        }
+        ChannelPromise written = ctx.newPromise();
+        CompositeByteBuf plaintext = alloc.compositeBuffer(count);
+        for (int i = 0; i < count; i++) {
+            PendingWrite w = (PendingWrite) entries.poll();
+            // The queue keeps w.buf as it is, for the resend a rejection needs; the records are sealed from a
+            // duplicate. Both stay counted as held plaintext until the outcome.
+            plaintext.addComponent(true, w.buf.retainedDuplicate());
+            w.earlyWrite = written;
+            sentEarly.add(w);
+        }
+        ByteBuf output;
+        try {
+            output = sealer.sealEarly(plaintext);
+        } catch (TlsException e) {
+            // Every write fails, those in sentEarly included, each buffer released once; then the failure path.
+            failAll(e);
+            sealer.sealFailed(e);
+            throw e;
+        } finally {
+            plaintext.release();
+        }
+        if (output == null) {
+            written.trySuccess();
+            return false;
+        }
+        ctx.write(output, written);
+        return true;
+    }
+
+    /**
+     * The handshake completed: the queue stops holding, and the cap no longer applies. Writes sent as 0-RTT data
+     * are settled: accepted, each promise follows the write of its early records; rejected (RFC 8446 §4.2.10: the
+     * server skipped those records unread, so it has processed none of them), they return to the head of the
+     * queue, in order, to be sent as 1-RTT data before any later write, their promises following that write;
+     * rejected and not {@code resendable} (another ALPN protocol, §4.2.10), they fail.
+     *
+     * @param earlyDataAccepted whether the server accepted the 0-RTT data
+     * @param resendable whether rejected early data may be sent again
      * @return whether the application flushed while it held: then the held writes are due now
      */
-    boolean handshakeComplete() {
+    boolean handshakeComplete(boolean earlyDataAccepted, boolean resendable) {
         holding = false;
         boolean due = flushedWhileHolding;
         flushedWhileHolding = false;
+        ArrayDeque<PendingWrite> early = sentEarly;
+        if (early == null || early.isEmpty()) {
+            return due;
+        }
+        if (!earlyDataAccepted && resendable) {
+            PendingWrite w;
+            while ((w = early.pollLast()) != null) {
+                w.earlyWrite = null;
+                entries.addFirst(w);
+            }
+            return true;
+        }
+        // Detached and uncounted before any promise completes: a listener may write and flush at once.
+        sentEarly = null;
+        for (PendingWrite w : early) {
+            heldBytes -= w.buf.readableBytes();
+        }
+        updateWritability();
+        SSLException notResent = earlyDataAccepted ? null : new SSLException("0-RTT data rejected and not resent: "
+                + "the connection selected another ALPN protocol than the data was written for (RFC 8446 §4.2.10)");
+        for (PendingWrite w : early) {
+            if (notResent != null) {
+                w.fail(notResent);
+                continue;
+            }
+            w.buf.release();
+            ChannelPromise promise = w.promise;
+            w.earlyWrite.addListener(f -> {
+                if (f.isSuccess()) {
+                    promise.trySuccess();
+                } else {
+                    promise.tryFailure(f.cause());
+                }
+            });
+        }
         return due;
     }
 
@@ -241,6 +365,11 @@ final class OutboundQueue implements RegionStreamer.Owner {
      */
     void failAll(Throwable cause) {
         Entry w;
+        if (sentEarly != null) {
+            while ((w = sentEarly.poll()) != null) {
+                w.fail(cause);
+            }
+        }
         while ((w = entries.poll()) != null) {
             w.fail(cause);
         }
@@ -423,6 +552,8 @@ final class OutboundQueue implements RegionStreamer.Owner {
     static final class PendingWrite implements Entry {
         ByteBuf buf;
         ChannelPromise promise;
+        /** The write of the 0-RTT records this write went out in, while kept for the outcome; else {@code null}. */
+        ChannelFuture earlyWrite;
 
         @Override
         public void fail(Throwable cause) {

@@ -22,6 +22,25 @@ interface RecordSealer {
     ByteBuf seal(ByteBuf plaintext) throws TlsException;
 
     /**
+     * How many plaintext bytes {@link #sealEarly} takes now: a client's 0-RTT allowance (RFC 8446 §4.2.10, what the
+     * ticket's max_early_data_size leaves while the early keys are in force), else 0.
+     *
+     * @return the bytes that may be sent as early data now
+     */
+    long earlyDataAllowance();
+
+    /**
+     * Seals every readable byte of {@code plaintext}, at most {@link #earlyDataAllowance()}, as 0-RTT
+     * application_data records under the client's early traffic keys (RFC 8446 §2.3).
+     *
+     * @param plaintext the data (borrowed); its reader index advances to its writer index
+     * @return the records (owned by the caller), or {@code null} when there are none
+     * @throws TlsException when sealing failed; the caller fails the writes it took, then calls
+     *         {@link #sealFailed}
+     */
+    ByteBuf sealEarly(ByteBuf plaintext) throws TlsException;
+
+    /**
      * Runs the failure path after {@link #seal} failed (docs/architecture.md §7): fails the connection,
      * every queued write and the channel.
      *

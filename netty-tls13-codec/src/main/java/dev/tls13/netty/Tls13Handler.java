@@ -41,7 +41,11 @@ import javax.net.ssl.SSLException;
  *       {@link SslHandshakeCompletionEvent} fires ({@code SUCCESS} on success) before the first decrypted
  *       {@code channelRead}; the handshake times out after 10 s by default ({@link SslHandshakeTimeoutException});</li>
  *   <li>writes before the handshake completes are queued (up to a cap) and sent after it; writes are coalesced
- *       into records of up to the wrap size (16 KiB); a write's promise completes when its records are written;</li>
+ *       into records of up to the wrap size (16 KiB); a write's promise completes when its records are written;
+ *       a client context with {@link dev.tls13.Tls13ContextBuilder#earlyData(boolean) earlyData} on that resumes
+ *       with a ticket allowing 0-RTT sends the first flushed writes as early data, within the ticket's limit, and
+ *       sends them again after the handshake if the server rejected them; their promises complete once the
+ *       outcome is known;</li>
  *   <li>{@link FileRegion}s (e.g. the {@code DefaultFileRegion} Reactor Netty's {@code sendFile} writes when it
  *       finds no {@code SslHandler}) are encrypted in order with the buffers around them, read in chunks only as
  *       fast as the channel takes the records, so a large file on a slow reader holds about the write-buffer high
@@ -397,6 +401,10 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
         try {
             connection.start();
             output.write(true);
+            // Writes flushed before the channel was active go out as 0-RTT data now, after the ClientHello.
+            if (queue.handshakeStarted()) {
+                ctx.flush();
+            }
         } catch (TlsException e) {
             fail(e);
             return;
@@ -560,7 +568,7 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
     /** The connection completed its handshake (inside {@code receive}): the held writes are due. */
     void handshakeCompleted(SessionInfo info) {
         phase = phase.completeHandshake();
-        boolean heldWritesDue = queue.handshakeComplete();
+        boolean heldWritesDue = queue.handshakeComplete(info.earlyDataAccepted(), connection.earlyDataResendable());
         handshake.succeed(ctx, info);
         if (heldWritesDue && phase == Phase.OPEN) {
             try {

@@ -379,6 +379,23 @@ class ClientResumptionTest {
     }
 
     @Test
+    void aTicketKeepsMaxEarlyDataAlpnAndSuiteForZeroRtt() throws Exception {
+        // RFC 8448 §3's NewSessionTicket carries early_data with max_early_data_size 0x400 (RFC 8446 §4.2.10).
+        NewSessionTicket nst = (NewSessionTicket) HandshakeHarness.decode(Rfc8448.find(Rfc8448.Trace.SIMPLE_1RTT,
+                "server", "construct a NewSessionTicket").get(0).bytes("NewSessionTicket"));
+        HandshakeSummary session = new HandshakeSummary(CipherSuite.TLS_AES_256_GCM_SHA384, NamedGroup.X25519, null,
+                null, "h2", "server", List.of(), List.of(), false, false, false);
+        ResumptionTicket ticket = ResumptionTicket.of(nst, new byte[48], session, 0);
+        assertEquals(0x400, ticket.maxEarlyData());
+        assertEquals("h2", ticket.applicationProtocol());
+        assertEquals(CipherSuite.TLS_AES_256_GCM_SHA384, ticket.cipherSuite());
+
+        NewSessionTicket without = new NewSessionTicket(nst.ticketLifetime(), nst.ticketAgeAdd(), nst.ticketNonce(),
+                nst.ticket(), new Extensions(List.of()));
+        assertEquals(0, ResumptionTicket.of(without, new byte[48], session, 0).maxEarlyData());
+    }
+
+    @Test
     void rebuildsTheClientHelloOfRfc8448Section4ByteForByteFromTheSection3Ticket() throws Exception {
         byte[] traceHello = Rfc8448.find(Rfc8448.Trace.RESUMED_0RTT, "client", "send handshake record").get(0)
                 .bytes("payload");

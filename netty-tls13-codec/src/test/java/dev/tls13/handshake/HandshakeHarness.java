@@ -69,6 +69,14 @@ final class HandshakeHarness {
     record AcceptEarlyData(long maxEarlyDataSize) implements Effect {
     }
 
+    /** installEarlyWriteKeys: the keys as hex, the ticket's max_early_data_size and ALPN protocol. */
+    record EarlyKeys(String key, String iv, long maxEarlyDataSize, String applicationProtocol) implements Effect {
+    }
+
+    /** endEarlyData: the EndOfEarlyData sealed under the early keys, or {@code null} when rejected. */
+    record EndEarlyData(byte[] endOfEarlyData) implements Effect {
+    }
+
     /** handshakeComplete. */
     record Complete(HandshakeSummary session) implements Effect {
     }
@@ -124,6 +132,18 @@ final class HandshakeHarness {
         @Override
         public void acceptEarlyData(long maxEarlyDataSize) {
             effects.add(new AcceptEarlyData(maxEarlyDataSize));
+        }
+
+        @Override
+        public void installEarlyWriteKeys(TrafficKeys keys, long maxEarlyDataSize, String applicationProtocol) {
+            effects.add(new EarlyKeys(Hex.encode(keys.key()), Hex.encode(keys.iv()), maxEarlyDataSize,
+                    applicationProtocol));
+            keys.destroy();
+        }
+
+        @Override
+        public void endEarlyData(byte[] encodedEndOfEarlyData) {
+            effects.add(new EndEarlyData(encodedEndOfEarlyData));
         }
 
         @Override
@@ -312,12 +332,13 @@ final class HandshakeHarness {
         boolean middlebox = true;
         List<CertifiedKey> credentials = List.of();
         List<Integer> pskModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
+        boolean earlyData;
 
         ClientConfig build() {
             ClientConfig.Builder b = ClientConfig.builder(crypto, trust).cipherSuites(suites)
                     .signatureSchemes(schemes).signatureSchemesCert(certSchemes).applicationProtocols(alpn)
                     .endpointIdentificationAlgorithm(endpointIdentification).middleboxCompatibility(middlebox)
-                    .clientCredentials(credentials).pskKeyExchangeModes(pskModes);
+                    .clientCredentials(credentials).pskKeyExchangeModes(pskModes).earlyData(earlyData);
             if (groups != null) {
                 b.namedGroups(groups);
             }

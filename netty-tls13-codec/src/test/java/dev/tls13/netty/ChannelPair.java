@@ -140,10 +140,22 @@ final class ChannelPair {
         final List<Object> userEvents = new ArrayList<>();
         final List<Throwable> exceptions = new ArrayList<>();
         final ByteBuf received = Unpooled.buffer();
+        /** What arrived as 0-RTT data ({@link Tls13EarlyData}), apart from {@link #received}. */
+        final ByteBuf receivedEarly = Unpooled.buffer();
         int reads;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Tls13EarlyData) {
+                Tls13EarlyData early = (Tls13EarlyData) msg;
+                try {
+                    events.add("early data");
+                    receivedEarly.writeBytes(early.content());
+                } finally {
+                    early.release();
+                }
+                return;
+            }
             ByteBuf buf = (ByteBuf) msg;
             try {
                 reads++;
@@ -173,6 +185,7 @@ final class ChannelPair {
 
         void release() {
             received.release();
+            receivedEarly.release();
         }
     }
 }

@@ -20,6 +20,10 @@ final class FramingSealer implements RecordSealer {
     /** Runs inside {@link #sealFailed}, when set: lets a test look at the state the failure path sees. */
     Runnable onSealFailed;
     int seals;
+    /** What {@link #earlyDataAllowance()} reports; each early seal takes its bytes from it. */
+    long earlyAllowance;
+    /** How many of {@link #seals} were early ones. */
+    int earlySeals;
 
     @Override
     public ByteBuf seal(ByteBuf plaintext) throws TlsException {
@@ -29,6 +33,22 @@ final class FramingSealer implements RecordSealer {
         seals++;
         int n = plaintext.readableBytes();
         return Unpooled.buffer(4 + n).writeInt(n).writeBytes(plaintext);
+    }
+
+    @Override
+    public long earlyDataAllowance() {
+        return earlyAllowance;
+    }
+
+    @Override
+    public ByteBuf sealEarly(ByteBuf plaintext) throws TlsException {
+        if (plaintext.readableBytes() > earlyAllowance) {
+            throw new AssertionError(plaintext.readableBytes() + " early bytes, " + earlyAllowance + " allowed");
+        }
+        earlyAllowance -= plaintext.readableBytes();
+        ByteBuf frame = seal(plaintext);
+        earlySeals++;
+        return frame;
     }
 
     @Override

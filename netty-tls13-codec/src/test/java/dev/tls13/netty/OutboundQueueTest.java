@@ -87,7 +87,7 @@ class OutboundQueueTest {
         assertNull(channel.readOutbound(), "nothing is sealed before the handshake completed");
         assertEquals(0, sealer.seals);
 
-        assertTrue(queue.handshakeComplete(), "the application flushed: the held writes are due");
+        assertTrue(queue.handshakeComplete(false, false), "the application flushed: the held writes are due");
         ChannelPromise c = add("late");
         queue.flush();
         channel.flush();
@@ -101,8 +101,8 @@ class OutboundQueueTest {
     @Test
     void heldWritesAreNotDueWhenTheApplicationDidNotFlush() throws Exception {
         add("held");
-        assertFalse(queue.handshakeComplete());
-        assertFalse(queue.handshakeComplete(), "reported once");
+        assertFalse(queue.handshakeComplete(false, false));
+        assertFalse(queue.handshakeComplete(false, false), "reported once");
         assertFalse(queue.isEmpty());
         queue.flush();
         channel.flush();
@@ -111,7 +111,7 @@ class OutboundQueueTest {
 
     @Test
     void coalescesTheFlushedWritesIntoOneSealAndCompletesEachPromiseWithItsWrite() throws Exception {
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         List<ChannelPromise> promises = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             promises.add(add("w" + i + ";"));
@@ -131,7 +131,7 @@ class OutboundQueueTest {
 
     @Test
     void aSingleWriteWithTheVoidPromiseIsSealedAndWrittenToo() throws Exception {
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         queue.add(ascii("void"), channel.voidPromise(), Long.MAX_VALUE);
         queue.flush();
         channel.flush();
@@ -156,7 +156,7 @@ class OutboundQueueTest {
         assertFalse(within.isDone());
         assertFalse(region.isDone(), "a region holds no memory while queued");
 
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         ChannelPromise after = channel.newPromise();
         queue.add(ascii("x".repeat(100)), after, 10);
         assertFalse(after.isDone(), "the cap applies only before the handshake");
@@ -170,7 +170,7 @@ class OutboundQueueTest {
         add("0123456789");
         assertFalse(channel.isWritable(), "20 bytes held, above 16");
         assertFalse(heldPlaintextWritable(), "through the held-plaintext bit");
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         queue.flush();
         // The channel's own buffer now holds the records; the queue holds nothing.
         assertTrue(heldPlaintextWritable(), "sealed and handed to the channel: nothing held");
@@ -183,7 +183,7 @@ class OutboundQueueTest {
         DefaultFileRegion file = region(new byte[100]);
         queue.add(file, channel.newPromise());
         assertFalse(heldPlaintextWritable());
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         queue.flush();
         assertTrue(heldPlaintextWritable(), "read and handed to the channel: nothing held");
         channel.flush();
@@ -193,7 +193,7 @@ class OutboundQueueTest {
     @Test
     void sendsRegionsInOrderWithTheBuffersAroundThem() throws Exception {
         channel.config().setWriteBufferWaterMark(WriteBufferWaterMark.DEFAULT);
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         byte[] content = new byte[2 * RegionStreamer.CHUNK + 3];
         new Random(1).nextBytes(content);
         DefaultFileRegion file = region(content);
@@ -243,7 +243,7 @@ class OutboundQueueTest {
 
     @Test
     void aSealFailureFailsTheWritesItTookBeforeTheFailurePathRuns() throws Exception {
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         ChannelPromise a = add("a");
         ChannelPromise b = add("b");
         sealer.failWith = TlsException.internal("broken", new IllegalStateException());
@@ -256,7 +256,7 @@ class OutboundQueueTest {
 
     @Test
     void anUnreadableRegionFailsItAndEverythingBehindItAndClosesTheChannel() throws Exception {
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         Path f = Files.createTempFile(dir, "region", ".bin");
         Files.write(f, new byte[10]);
         DefaultFileRegion file = new DefaultFileRegion(f.toFile(), 0, 100);
@@ -283,7 +283,7 @@ class OutboundQueueTest {
             }
         });
         channel.config().setWriteBufferWaterMark(WriteBufferWaterMark.DEFAULT);
-        queue.handshakeComplete();
+        queue.handshakeComplete(false, false);
         DefaultFileRegion file = region(new byte[RegionStreamer.CHUNK + 1]);
         ChannelPromise sent = channel.newPromise();
         List<ChannelPromise> next = new ArrayList<>();
@@ -299,6 +299,139 @@ class OutboundQueueTest {
         assertEquals(List.of(RegionStreamer.CHUNK, 1, 2), FramingSealer.unframe(channel, received),
                 "the write made inside the drain joins the one queued before it");
         assertEquals(".!", received.toString(RegionStreamer.CHUNK + 1, 2, StandardCharsets.US_ASCII));
+    }
+
+    private ByteBuf addKept(String s, List<ChannelPromise> promises) {
+        ByteBuf buf = ascii(s);
+        ChannelPromise promise = channel.newPromise();
+        queue.add(buf, promise, Long.MAX_VALUE);
+        promises.add(promise);
+        return buf;
+    }
+
+    @Test
+    void withEarlyKeysAFlushSendsThePrefixThatFitsAndAcceptedPromisesFollowTheEarlyWrite() throws Exception {
+        sealer.earlyAllowance = 10;
+        List<ChannelPromise> p = new ArrayList<>();
+        ByteBuf a = addKept("abcd", p);
+        addKept("efg", p);
+        addKept("hijkl", p);
+        addKept("m", p);
+        queue.flush();
+        assertEquals(1, sealer.earlySeals, "abcd and efg as 0-RTT data in one seal");
+        assertEquals(3, sealer.earlyAllowance);
+        channel.flush();
+        assertEquals(List.of(7), FramingSealer.unframe(channel, received));
+        assertEquals("abcdefg", receivedText());
+        assertFalse(p.get(0).isDone(), "written, but whether the server accepts it is not known yet");
+        assertEquals(1, a.refCnt(), "kept for a resend until the outcome; the sealed duplicate was released");
+        assertFalse(p.get(3).isDone(), "m would fit, but it follows hijkl, which does not: it waits");
+
+        assertTrue(queue.handshakeComplete(true, true));
+        assertTrue(p.get(0).isSuccess() && p.get(1).isSuccess(), "accepted: the early write succeeded");
+        assertEquals(0, a.refCnt(), "released once accepted");
+        queue.flush();
+        channel.flush();
+        assertEquals(List.of(6), FramingSealer.unframe(channel, received));
+        assertEquals("abcdefghijklm", receivedText());
+        assertTrue(p.get(2).isSuccess() && p.get(3).isSuccess());
+        assertEquals(1, sealer.earlySeals);
+        assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    void rejectedEarlyWritesAreSentAgainFirstAndInOrderAndTheirPromisesFollowThatWrite() throws Exception {
+        sealer.earlyAllowance = 100;
+        List<ChannelPromise> p = new ArrayList<>();
+        ByteBuf one = addKept("one ", p);
+        queue.flush();
+        ByteBuf two = addKept("two ", p);
+        queue.flush();
+        assertEquals(2, sealer.earlySeals);
+        // The server answered without early_data: the early keys are gone, later writes wait.
+        sealer.earlyAllowance = 0;
+        addKept("three", p);
+        queue.flush();
+        assertEquals(2, sealer.earlySeals);
+        channel.flush();
+        assertFalse(p.get(0).isDone() || p.get(1).isDone());
+
+        assertTrue(queue.handshakeComplete(false, true), "the rejected writes are due");
+        assertFalse(p.get(0).isDone(), "not before they are sent again");
+        queue.flush();
+        channel.flush();
+        assertEquals(List.of(4, 4, 13), FramingSealer.unframe(channel, received));
+        assertEquals("one two one two three", receivedText(), "0-RTT, then the same bytes as 1-RTT data first");
+        for (ChannelPromise promise : p) {
+            assertTrue(promise.isSuccess());
+        }
+        assertEquals(0, one.refCnt());
+        assertEquals(0, two.refCnt());
+        assertTrue(queue.isEmpty());
+        assertTrue(heldPlaintextWritable());
+    }
+
+    @Test
+    void rejectedEarlyWritesThatMayNotBeResentFail() throws Exception {
+        sealer.earlyAllowance = 100;
+        List<ChannelPromise> p = new ArrayList<>();
+        ByteBuf early = addKept("early", p);
+        queue.flush();
+        channel.flush();
+        FramingSealer.unframe(channel, received);
+        assertTrue(queue.handshakeComplete(false, false));
+        // RFC 8446 §4.2.10: not resent when the connection selected another ALPN protocol.
+        assertInstanceOf(SSLException.class, p.get(0).cause());
+        assertEquals(0, early.refCnt());
+        assertTrue(queue.isEmpty());
+        queue.flush();
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void failAllReleasesTheKeptEarlyWritesOnce() throws Exception {
+        sealer.earlyAllowance = 100;
+        List<ChannelPromise> p = new ArrayList<>();
+        ByteBuf early = addKept("early", p);
+        queue.flush();
+        ByteBuf held = addKept("held", p);
+        assertFalse(queue.isEmpty());
+        IOException cause = new IOException("closed");
+        queue.failAll(cause);
+        assertSame(cause, p.get(0).cause());
+        assertSame(cause, p.get(1).cause());
+        assertEquals(0, early.refCnt());
+        assertEquals(0, held.refCnt());
+        assertTrue(queue.isEmpty());
+        channel.flush();
+        FramingSealer.unframe(channel, received);
+    }
+
+    @Test
+    void writesFlushedBeforeTheHandshakeStartedGoOutEarlyWhenItStartsAndARegionEndsThePrefix() throws Exception {
+        List<ChannelPromise> p = new ArrayList<>();
+        addKept("first", p);
+        ChannelPromise regionPromise = channel.newPromise();
+        queue.add(region(new byte[3]), regionPromise);
+        addKept("after", p);
+        queue.flush();
+        assertEquals(0, sealer.seals, "no early keys before the ClientHello");
+        sealer.earlyAllowance = 100;
+        assertTrue(queue.handshakeStarted());
+        assertEquals(1, sealer.earlySeals);
+        channel.flush();
+        assertEquals(List.of(5), FramingSealer.unframe(channel, received), "the region and what follows it wait");
+        assertFalse(queue.handshakeStarted(), "nothing more fits the prefix");
+        assertTrue(queue.handshakeComplete(true, true));
+        queue.flush();
+        for (int rounds = 0; !p.get(1).isDone(); rounds++) {
+            assertTrue(rounds < 100, "no progress");
+            channel.flush();
+        }
+        assertEquals(List.of(3, 5), FramingSealer.unframe(channel, received));
+        assertEquals("first", received.toString(0, 5, StandardCharsets.US_ASCII));
+        assertEquals("after", received.toString(8, 5, StandardCharsets.US_ASCII));
+        assertTrue(p.get(0).isSuccess() && regionPromise.isSuccess() && p.get(1).isSuccess());
     }
 
     private DefaultFileRegion region(byte[] content) throws IOException {

@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 final class OurEnds {
 
     static final long WAIT_SECONDS = 20;
+    /** What a client with earlyData=true writes before its resumed connection is established. */
+    static final String EARLY_TEXT = "early-data-from-our-client\n";
     static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 
     private OurEnds() {
@@ -230,6 +233,7 @@ final class OurEnds {
         out.put("sni", String.valueOf(s.serverName()));
         out.put("hrr", String.valueOf(s.helloRetryRequest()));
         out.put("resumed", String.valueOf(s.resumed()));
+        out.put("earlyDataAccepted", String.valueOf(s.earlyDataAccepted()));
         out.put("peerCerts", String.valueOf(s.peerCertificates().size()));
         out.put("localCerts", String.valueOf(s.localCertificates().size()));
         if (!s.peerCertificates().isEmpty()) {
@@ -248,7 +252,9 @@ final class OurEnds {
      * </ul>
      * Other options: suites, groups, keyShares, sigs, alpn, cert/key, trust, peerKeyUpdate (k or K),
      * ourKeyUpdate, close (us or peer), pskModes, resume (true: a first connection with the same context
-     * leaves its tickets in the session cache, the outcome is the second connection's).
+     * leaves its tickets in the session cache, the outcome is the second connection's), earlyData (true: 0-RTT on;
+     * the resumed connection writes {@link #EARLY_TEXT} before it connects, so it goes out as early data, and
+     * reports the outcome of that write as "earlyWrite").
      *
      * @param o the options
      * @param port the peer's port on 127.0.0.1
@@ -279,22 +285,25 @@ final class OurEnds {
         if (o.containsKey("pskModes")) {
             b.pskKeyExchangeModes(o.get("pskModes").split(","));
         }
+        boolean earlyData = "true".equals(o.get("earlyData"));
+        b.earlyData(earlyData);
         Tls13Context context = b.build();
         if ("true".equals(o.get("resume"))) {
             // Two connections with one context: the first receives tickets, the second offers one.
-            Map<String, String> first = runConnection(context, o, port, peer);
+            Map<String, String> first = runConnection(context, o, port, peer, null);
             out.put("firstResumed", String.valueOf(first.get("resumed")));
             out.put("firstError", String.valueOf(first.get("error")));
             out.put("cachedTickets", String.valueOf(context.sessionCache().size()));
         }
-        out.putAll(runConnection(context, o, port, peer));
+        out.putAll(runConnection(context, o, port, peer, earlyData ? EARLY_TEXT : null));
         return out;
     }
 
-    private static Map<String, String> runConnection(Tls13Context context, Map<String, String> o, int port, Proc peer)
-            throws Exception {
+    private static Map<String, String> runConnection(Tls13Context context, Map<String, String> o, int port, Proc peer,
+                                                     String early) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
         Collector collector = new Collector(false);
+        CompletableFuture<String> earlyWrite = new CompletableFuture<>();
         Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -302,6 +311,11 @@ final class OurEnds {
                         Tls13Handler handler = context.newHandler(ch.alloc(), "localhost", port);
                         collector.handler = handler;
                         ch.pipeline().addLast(handler, collector);
+                        if (early != null) {
+                            // Before the channel connects: with a ticket allowing it, 0-RTT data.
+                            ch.writeAndFlush(Unpooled.copiedBuffer(early, StandardCharsets.US_ASCII)).addListener(
+                                    f -> earlyWrite.complete(f.isSuccess() ? "success" : String.valueOf(f.cause())));
+                        }
                     }
                 })
                 .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
@@ -315,6 +329,9 @@ final class OurEnds {
                 return out;
             }
             describe(handler.session(), out);
+            if (early != null) {
+                out.put("earlyWrite", earlyWrite.get(WAIT_SECONDS, TimeUnit.SECONDS));
+            }
             out.put("crypto", handler.context().cryptoProvider().getClass().getSimpleName());
             String mode = o.getOrDefault("mode", "echo");
             List<String> steps = new ArrayList<>();

@@ -1053,6 +1053,17 @@ class PeerMatrixTest {
             check(out.get("steps").contains("echo complete=true"), "echo after resumption", out);
             return detail + ", resumed with psk_ke";
         })));
+        cases.add(new Case(peer, role, "0-RTT", "accepted (--earlydata --maxearlydata 16384)",
+                gnutlsServ(opts("resume", "true", "earlyData", "true"), gServ(KeyType.RSA_2048, T13, "--echo",
+                        "--disable-client-cert", "--earlydata", "--maxearlydata", "16384"), out -> {
+            String detail = ok(out);
+            check("true".equals(out.get("resumed")), "resumed", out);
+            check("true".equals(out.get("earlyDataAccepted")), "0-RTT accepted (early_data in EncryptedExtensions)",
+                    out);
+            check("success".equals(out.get("earlyWrite")), "the early write succeeded", out);
+            check(out.get("steps").contains("echo complete=true"), "echo after 0-RTT", out);
+            return detail + ", resumed, 0-RTT accepted";
+        })));
         cases.add(new Case(peer, role, "ALPN", "h2 (--alpn-fatal)", gnutlsServ(opts("alpn", "h2"),
                 gServ(KeyType.RSA_2048, all, "--echo",
                     "--disable-client-cert", "--alpn", "h2", "--alpn", "http/1.1", "--alpn-fatal"), out -> {
