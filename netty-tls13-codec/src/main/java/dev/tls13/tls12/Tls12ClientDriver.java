@@ -22,7 +22,7 @@ import java.util.List;
  * into a state change, and passes the driver's output on as a {@link Tls12Output}, which the driver implements
  * beside {@link HandshakeOutput}.
  */
-public final class Tls12ClientDriver implements HandshakeState {
+public final class Tls12ClientDriver implements Tls12Driving {
 
     private final Tls12ClientState state;
 
@@ -75,18 +75,13 @@ public final class Tls12ClientDriver implements HandshakeState {
     @Override
     public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
             throws TlsException {
-        Tls12ClientState next = Tls12ClientHandshake.handle(state, message, encoded, offset, length, output(out));
+        Tls12ClientState next = Tls12ClientHandshake.handle(state, message, encoded, offset, length, Tls12Driving.output(out));
         return next == state ? this : new Tls12ClientDriver(next);
     }
 
     @Override
     public HandshakeState onChangeCipherSpec(HandshakeOutput out) throws TlsException {
-        return new Tls12ClientDriver(state.onChangeCipherSpec(output(out)));
-    }
-
-    @Override
-    public String protocol() {
-        return "TLSv1.2";
+        return new Tls12ClientDriver(state.onChangeCipherSpec(Tls12Driving.output(out)));
     }
 
     @Override
@@ -94,27 +89,8 @@ public final class Tls12ClientDriver implements HandshakeState {
         return state.isConnected();
     }
 
-    /** A ChangeCipherSpec is never dropped in TLS 1.2: {@link #onChangeCipherSpec} decides. */
-    @Override
-    public boolean allowsChangeCipherSpec() {
-        return false;
-    }
-
-    /** TLS 1.2 has no KeyUpdate (its only rekeying is renegotiation, which we refuse). */
-    @Override
-    public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
-        throw new IllegalStateException("TLS 1.2 has no KeyUpdate");
-    }
-
     @Override
     public void destroy() {
         state.destroy();
-    }
-
-    private static Tls12Output output(HandshakeOutput out) {
-        if (out instanceof Tls12Output o) {
-            return o;
-        }
-        throw new IllegalStateException("the driver's output does not take TLS 1.2 effects: " + out.getClass());
     }
 }

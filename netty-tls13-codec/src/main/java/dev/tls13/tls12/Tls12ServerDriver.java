@@ -14,7 +14,7 @@ import dev.tls13.wire.HandshakeMessage;
  * a state change, and passes the driver's output on as a {@link Tls12Output}. Its entry point is handed to the
  * server configuration as a {@link dev.tls13.handshake.Tls12ServerContinuation}.
  */
-public final class Tls12ServerDriver implements HandshakeState {
+public final class Tls12ServerDriver implements Tls12Driving {
 
     private final Tls12ServerState state;
 
@@ -37,24 +37,19 @@ public final class Tls12ServerDriver implements HandshakeState {
     public static HandshakeState afterClientHello(ServerConfig config, ClientHello hello, byte[] encoded, int offset,
                                                   int length, HandshakeOutput out) throws TlsException {
         return new Tls12ServerDriver(Tls12ServerHandshake.afterClientHello(config, hello, encoded, offset, length,
-                output(out)));
+                Tls12Driving.output(out)));
     }
 
     @Override
     public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
             throws TlsException {
-        Tls12ServerState next = state.on(message, encoded, offset, length, output(out));
+        Tls12ServerState next = state.on(message, encoded, offset, length, Tls12Driving.output(out));
         return next == state ? this : new Tls12ServerDriver(next);
     }
 
     @Override
     public HandshakeState onChangeCipherSpec(HandshakeOutput out) throws TlsException {
-        return new Tls12ServerDriver(state.onChangeCipherSpec(output(out)));
-    }
-
-    @Override
-    public String protocol() {
-        return "TLSv1.2";
+        return new Tls12ServerDriver(state.onChangeCipherSpec(Tls12Driving.output(out)));
     }
 
     @Override
@@ -62,27 +57,8 @@ public final class Tls12ServerDriver implements HandshakeState {
         return state.isConnected();
     }
 
-    /** A ChangeCipherSpec is never dropped in TLS 1.2: {@link #onChangeCipherSpec} decides. */
-    @Override
-    public boolean allowsChangeCipherSpec() {
-        return false;
-    }
-
-    /** TLS 1.2 has no KeyUpdate (its only rekeying is renegotiation, which we refuse). */
-    @Override
-    public HandshakeState initiateKeyUpdate(boolean requestPeerUpdate, HandshakeOutput out) {
-        throw new IllegalStateException("TLS 1.2 has no KeyUpdate");
-    }
-
     @Override
     public void destroy() {
         state.destroy();
-    }
-
-    private static Tls12Output output(HandshakeOutput out) {
-        if (out instanceof Tls12Output o) {
-            return o;
-        }
-        throw new IllegalStateException("the driver's output does not take TLS 1.2 effects: " + out.getClass());
     }
 }
