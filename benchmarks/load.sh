@@ -53,6 +53,10 @@ seconds=10; warmup_requests=12800; warmup_seconds=15; conns=1000; idle=10000
 if [[ $quick == 1 ]]; then
     reps=1; seconds=3; warmup_requests=3200; warmup_seconds=3; conns=300; idle=1000
 fi
+# h2load comes from Debian's nghttp2-client, installed the way .ci/run installs the test peers (as root, apt-get).
+if ! command -v h2load > /dev/null && command -v apt-get > /dev/null && [[ "$(id -u)" == 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client > /dev/null
+fi
 for tool in h2load taskset openssl; do
     command -v "$tool" > /dev/null || { echo "load.sh needs $tool (apt-get install nghttp2-client util-linux openssl)" >&2; exit 1; }
 done
