@@ -53,6 +53,14 @@ public class HandshakeBenchmark {
     @Param({"EC_P256", "RSA_2048"})
     public TestPki.KeyType key;
 
+    /**
+     * The protocol both ends are restricted to: TLSv1.3, or TLSv1.2 (issue 16: ECDHE with the key's signature,
+     * AES-128-GCM, the extended master secret); TLS 1.2 has no hybrid group. The trial setup checks what was
+     * negotiated.
+     */
+    @Param({"TLSv1.3"})
+    public String protocol;
+
     /** Full or resumed handshakes (issue 14). */
     @Param({"FULL"})
     public Stack.Mode mode;
@@ -70,11 +78,28 @@ public class HandshakeBenchmark {
         if (stack == Stack.JDK && group.contains("MLKEM")) {
             throw new IllegalStateException("the JDK's TLS engine has no " + group + ": run -p stack=OURS,OPENSSL");
         }
-        if (stack == Stack.JDK) {
-            Stack.restrictJdkGroup(group);
+        String groups = group;
+        if (protocol.equals(Stack.TLS12) && key == TestPki.KeyType.EC_P256 && !group.equals("secp256r1")) {
+            // In TLS 1.2 supported_groups also names the curves a server's ECDSA certificate may use (RFC 8422
+            // §5.1): the JDK and BoringSSL refuse a P-256 certificate to a client that lists x25519 alone. The
+            // key exchange still uses the first group.
+            groups = group + ",secp256r1";
         }
-        contexts = stack.contexts(null, group, key, mode, mode.resumes() ? serverChecks : null);
-        handshake();
+        if (stack == Stack.JDK) {
+            Stack.restrictJdkGroup(groups);
+        }
+        String suite = protocol.equals(Stack.TLS12) ? Stack.tls12Suite("TLS_AES_128_GCM_SHA256", key) : null;
+        contexts = stack.contexts(suite, groups, key, mode, mode.resumes() ? serverChecks : null, protocol);
+        Pair first = new Pair(contexts);
+        try {
+            connect(first);
+            String negotiated = Stack.negotiatedProtocol(first.clientHandler);
+            if (!protocol.equals(negotiated)) {
+                throw new IllegalStateException(stack + " negotiated " + negotiated + ", not " + protocol);
+            }
+        } finally {
+            first.discard();
+        }
         if (mode.resumes()) {
             int afterFull = serverChecks.get();
             if (afterFull != 1) {
@@ -99,14 +124,18 @@ public class HandshakeBenchmark {
     public Object handshake() {
         Pair pair = new Pair(contexts);
         try {
-            pair.handshake();
-            if (mode.resumes()) {
-                pair.server.writeAndFlush(pair.server.alloc().buffer(1).writeByte(1));
-                pair.shuttle();
-            }
+            connect(pair);
         } finally {
             pair.discard();
         }
         return pair;
+    }
+
+    private void connect(Pair pair) {
+        pair.handshake();
+        if (mode.resumes()) {
+            pair.server.writeAndFlush(pair.server.alloc().buffer(1).writeByte(1));
+            pair.shuttle();
+        }
     }
 }

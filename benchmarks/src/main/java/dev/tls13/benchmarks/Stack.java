@@ -41,6 +41,12 @@ public enum Stack {
      */
     OURS_ACCP;
 
+    /** The protocol name of TLS 1.3, as {@code SslContextBuilder.protocols} takes it. */
+    static final String TLS13 = "TLSv1.3";
+
+    /** The protocol name of TLS 1.2 (issue 16's benchmarks restrict both ends of every stack to it). */
+    static final String TLS12 = "TLSv1.2";
+
     /** The host name in every server certificate and the one every client verifies. */
     static final String HOST = "localhost";
 
@@ -109,7 +115,7 @@ public enum Stack {
      * @throws SSLException if a context cannot be built
      */
     Contexts contexts(String suite, String group, TestPki.KeyType keyType) throws SSLException {
-        return contexts(suite, group, keyType, Mode.FULL, null);
+        return contexts(suite, group, keyType, Mode.FULL, null, TLS13);
     }
 
     /**
@@ -117,19 +123,24 @@ public enum Stack {
      *
      * @param suite the TLS 1.3 cipher suite both ends are restricted to, or {@code null} for the default
      *              (BoringSSL ignores TLS 1.3 suite configuration: the caller checks what was negotiated)
-     * @param group the named group both ends are restricted to ("x25519", "secp256r1", "X25519MLKEM768"), or
-     *              {@code null};
+     * @param group the named group both ends are restricted to ("x25519", "secp256r1", "X25519MLKEM768"; a
+     *              comma-separated list in preference order for several), or {@code null};
      *              for the JDK it must have been set already as {@code jdk.tls.namedGroups} (see
      *              {@link #restrictJdkGroup})
      * @param keyType the server certificate's key type
      * @param mode full or resumed handshakes
      * @param serverChecks counts the client's verifications of the server's chain (a resumed handshake
      *        makes none), or {@code null} not to count
+     * @param protocol {@link #TLS13} or {@link #TLS12}: both ends are restricted to it; with TLS 1.2, {@code suite}
+     *        names a TLS 1.2 suite (see {@link #tls12Suite})
      * @return the contexts
      * @throws SSLException if a context cannot be built
      */
-    Contexts contexts(String suite, String group, TestPki.KeyType keyType, Mode mode, AtomicInteger serverChecks)
-            throws SSLException {
+    Contexts contexts(String suite, String group, TestPki.KeyType keyType, Mode mode, AtomicInteger serverChecks,
+            String protocol) throws SSLException {
+        if (!protocol.equals(TLS13) && !protocol.equals(TLS12)) {
+            throw new IllegalArgumentException("protocol " + protocol + ": " + TLS13 + " or " + TLS12);
+        }
         if ((mode == Mode.FULL_NO_TICKETS || mode == Mode.RESUMED_PSK_KE) && this != OURS && this != OURS_ACCP) {
             throw new IllegalStateException(mode + " is a setting of ours only: run -p stack=OURS");
         }
@@ -158,13 +169,15 @@ public enum Stack {
                     server.jcaProvidersOnly();
                     client.jcaProvidersOnly();
                 }
+                server.protocols(protocol);
+                client.protocols(protocol);
                 if (suite != null) {
                     server.cipherSuites(suite);
                     client.cipherSuites(suite);
                 }
                 if (group != null) {
-                    server.namedGroups(group);
-                    client.namedGroups(group);
+                    server.namedGroups(group.split(","));
+                    client.namedGroups(group.split(","));
                 }
                 Tls13Context s = server.build();
                 Tls13Context c = client.build();
@@ -178,12 +191,13 @@ public enum Stack {
                         : SslContextBuilder.forClient().trustManager(trust))
                         .endpointIdentificationAlgorithm("HTTPS");
                 for (SslContextBuilder b : List.of(server, client)) {
-                    b.sslProvider(provider).protocols("TLSv1.3");
-                    if (suite != null && this == JDK) {
+                    b.sslProvider(provider).protocols(protocol);
+                    // BoringSSL takes TLS 1.2 suites (not TLS 1.3 ones) from this list.
+                    if (suite != null && (this == JDK || protocol.equals(TLS12))) {
                         b.ciphers(List.of(suite));
                     }
                     if (group != null && this == OPENSSL) {
-                        b.option(OpenSslContextOption.GROUPS, new String[] {group});
+                        b.option(OpenSslContextOption.GROUPS, group.split(","));
                     }
                 }
                 SslContext s = server.build();
@@ -193,6 +207,24 @@ public enum Stack {
             default:
                 throw new AssertionError(this);
         }
+    }
+
+    /**
+     * The TLS 1.2 suite with the same AEAD as a TLS 1.3 suite, for a server key of the given type: RFC 5289's
+     * TLS_ECDHE_{ECDSA,RSA}_WITH_AES_*_GCM_* and RFC 7905's ChaCha20-Poly1305 suites.
+     *
+     * @param tls13Suite a TLS 1.3 suite name
+     * @param keyType the server certificate's key type
+     * @return the TLS 1.2 suite's standard name
+     */
+    static String tls12Suite(String tls13Suite, TestPki.KeyType keyType) {
+        String auth = keyType.name().startsWith("RSA") ? "RSA" : "ECDSA";
+        return switch (tls13Suite) {
+            case "TLS_AES_128_GCM_SHA256" -> "TLS_ECDHE_" + auth + "_WITH_AES_128_GCM_SHA256";
+            case "TLS_AES_256_GCM_SHA384" -> "TLS_ECDHE_" + auth + "_WITH_AES_256_GCM_SHA384";
+            case "TLS_CHACHA20_POLY1305_SHA256" -> "TLS_ECDHE_" + auth + "_WITH_CHACHA20_POLY1305_SHA256";
+            default -> throw new IllegalArgumentException("no TLS 1.2 counterpart of " + tls13Suite);
+        };
     }
 
     /**
@@ -225,6 +257,19 @@ public enum Stack {
         if (group != null) {
             System.setProperty("jdk.tls.namedGroups", group);
         }
+    }
+
+    /**
+     * The protocol a pair actually negotiated, from the client's handler.
+     *
+     * @param handler the client's TLS handler
+     * @return "TLSv1.3" or "TLSv1.2"
+     */
+    static String negotiatedProtocol(ChannelHandler handler) {
+        if (handler instanceof Tls13Handler) {
+            return ((Tls13Handler) handler).session().protocol();
+        }
+        return ((SslHandler) handler).engine().getSession().getProtocol();
     }
 
     /**

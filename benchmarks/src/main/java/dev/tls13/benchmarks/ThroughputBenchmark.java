@@ -43,6 +43,13 @@ public class ThroughputBenchmark {
     @Param({"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
     public String suite;
 
+    /**
+     * The protocol both ends are restricted to: TLSv1.3, or TLSv1.2 (issue 16), where {@code suite} selects the
+     * TLS 1.2 ECDHE-ECDSA suite with the same AEAD ({@link Stack#tls12Suite}).
+     */
+    @Param({"TLSv1.3"})
+    public String protocol;
+
     /** Bytes per write. */
     @Param({"64", "1024", "16384", "65536"})
     public int size;
@@ -58,12 +65,15 @@ public class ThroughputBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        pair = new Pair(stack.contexts(suite, null, TestPki.KeyType.EC_P256));
+        String wanted = protocol.equals(Stack.TLS12) ? Stack.tls12Suite(suite, TestPki.KeyType.EC_P256) : suite;
+        pair = new Pair(stack.contexts(wanted, null, TestPki.KeyType.EC_P256, Stack.Mode.FULL, null, protocol));
         pair.handshake();
         String negotiated = Stack.negotiatedSuite(pair.clientHandler);
-        System.out.println("\n# negotiated " + negotiated + " (" + stack + ")");
-        if (!suite.equals(negotiated)) {
-            throw new IllegalStateException(stack + " negotiated " + negotiated + ", not " + suite);
+        String negotiatedProtocol = Stack.negotiatedProtocol(pair.clientHandler);
+        System.out.println("\n# negotiated " + negotiatedProtocol + " " + negotiated + " (" + stack + ")");
+        if (!wanted.equals(negotiated) || !protocol.equals(negotiatedProtocol)) {
+            throw new IllegalStateException(stack + " negotiated " + negotiatedProtocol + " " + negotiated + ", not "
+                    + protocol + " " + wanted);
         }
         payload = pair.client.alloc().buffer(size);
         byte[] random = new byte[size];
