@@ -114,6 +114,22 @@ final class Tls12Proofs {
     }
 
     /**
+     * The client chain sealed in one of our session tickets: it was validated by the handshake that issued the
+     * ticket, and only our ticket keys can have sealed it (RFC 5077 §4).
+     */
+    static ChainVerified chainFromTicket(List<X509Certificate> chain) {
+        return new ChainVerified(chain);
+    }
+
+    /**
+     * The client's CertificateVerify of the handshake that issued one of our session tickets; the resumed
+     * handshake has none, so no scheme.
+     */
+    static ClientSignatureVerified signatureFromTicket() {
+        return new ClientSignatureVerified(null);
+    }
+
+    /**
      * Verifies the client's Finished in constant time (RFC 5246 §7.4.9).
      *
      * @throws TlsException BAD_FINISHED (decrypt_error)
