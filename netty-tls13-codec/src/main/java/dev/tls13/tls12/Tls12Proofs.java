@@ -114,8 +114,9 @@ final class Tls12Proofs {
     }
 
     /**
-     * The client chain sealed in one of our session tickets: it was validated by the handshake that issued the
-     * ticket, and only our ticket keys can have sealed it (RFC 5077 §4).
+     * A peer chain of a resumed session: on a server the client chain sealed in one of our tickets, which only our
+     * ticket keys can have sealed (RFC 5077 §4); on a client the server chain kept with the ticket in our session
+     * cache. Either was validated by the handshake that established the session.
      */
     static ChainVerified chainFromTicket(List<X509Certificate> chain) {
         return new ChainVerified(chain);
@@ -127,6 +128,14 @@ final class Tls12Proofs {
      */
     static ClientSignatureVerified signatureFromTicket() {
         return new ClientSignatureVerified(null);
+    }
+
+    /**
+     * The server's ServerKeyExchange signature of the handshake that established a session we resume; the
+     * abbreviated handshake has none (RFC 5246 §7.3), its Finished proves the server holds the master secret.
+     */
+    static ServerKeyExchangeVerified serverSignatureFromTicket() {
+        return new ServerKeyExchangeVerified(null);
     }
 
     /**

@@ -27,8 +27,6 @@ public final class Tls12Extensions {
             new Extension.UnknownExtension(ExtensionType.EC_POINT_FORMATS, new byte[] {1, UNCOMPRESSED});
     private static final Extension EMPTY_SESSION_TICKET =
             new Extension.UnknownExtension(ExtensionType.SESSION_TICKET, new byte[0]);
-    /** The longest ticket we accept from a client or cache from a server: NewSessionTicket's ticket<0..2^16-1>. */
-    public static final int MAX_TICKET_LENGTH = 0xFFFF;
 
     private Tls12Extensions() {
     }
