@@ -18,7 +18,8 @@ import java.util.Objects;
  * {@value #MAX_TICKETS_PER_PEER} per server, each kept no longer than its ticket_lifetime, 7 days
  * (RFC 8446 §4.6.1) and {@link #timeoutSeconds()}. A ticket is handed out once (RFC 8446 Appendix C.4: a
  * ticket reused would let a passive observer link the connections); an evicted, expired or cleared ticket has
- * its PSK zeroed.
+ * its PSK zeroed. TLS 1.2 session tickets (RFC 5077) are kept in the same entries under the same bounds, their
+ * master secret zeroed like a PSK; a connection takes at most one ticket of each protocol.
  */
 public final class ClientSessionCache {
 
