@@ -277,7 +277,7 @@ public final class ResumptionTicket implements Destroyable {
     /** @return the suite, lifetime and ticket length; never the PSK */
     @Override
     public String toString() {
-        return "ResumptionTicket[" + (tls12 ? "TLS 1.2, " : "") + cipherSuite + ", lifetime=" + lifetimeSeconds + "s, ticket=" + ticket.length
-                + " bytes" + (destroyed ? ", destroyed]" : "]");
+        return "ResumptionTicket[" + (tls12 ? "TLS 1.2, " : "") + cipherSuite + ", lifetime=" + lifetimeSeconds
+                + "s, ticket=" + ticket.length + " bytes" + (destroyed ? ", destroyed]" : "]");
     }
 }

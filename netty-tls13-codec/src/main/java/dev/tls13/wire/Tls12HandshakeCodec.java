@@ -13,9 +13,9 @@ import java.util.List;
  * Decodes and encodes the TLS 1.2 handshake messages whose format differs from TLS 1.3's or that TLS 1.3
  * does not have (RFC 5246 §7.4, RFC 8422 §5, RFC 5077 §3.3): HelloRequest, NewSessionTicket, Certificate,
  * ServerKeyExchange (ECDHE), CertificateRequest, ServerHelloDone, CertificateVerify (the TLS 1.3 shape),
- * ClientKeyExchange (ECDHE) and Finished (12 bytes); a ClientHello (a renegotiation attempt) is decoded by {@link HandshakeCodec}. Strict like
- * {@link HandshakeCodec}: every length is checked against its RFC bounds and what remains before use, anything
- * left over is an error, and a malformed message is decode_error.
+ * ClientKeyExchange (ECDHE) and Finished (12 bytes); a ClientHello (a renegotiation attempt) is decoded by
+ * {@link HandshakeCodec}. Strict like {@link HandshakeCodec}: every length is checked against its RFC bounds and
+ * what remains before use, anything left over is an error, and a malformed message is decode_error.
  */
 public final class Tls12HandshakeCodec {
 
