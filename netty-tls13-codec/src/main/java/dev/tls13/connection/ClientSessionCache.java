@@ -18,7 +18,8 @@ import java.util.Objects;
  * {@value #MAX_TICKETS_PER_PEER} per server, each kept no longer than its ticket_lifetime, 7 days
  * (RFC 8446 §4.6.1) and {@link #timeoutSeconds()}. A ticket is handed out once (RFC 8446 Appendix C.4: a
  * ticket reused would let a passive observer link the connections); an evicted, expired or cleared ticket has
- * its PSK zeroed.
+ * its PSK zeroed. TLS 1.2 session tickets (RFC 5077) are kept in the same entries under the same bounds, their
+ * master secret zeroed like a PSK; a connection takes at most one ticket of each protocol.
  */
 public final class ClientSessionCache {
 
@@ -114,7 +115,7 @@ public final class ClientSessionCache {
     }
 
     /**
-     * Takes the newest usable ticket for the server, removing it: the caller owns it and uses it once.
+     * Takes the newest usable TLS 1.3 ticket for the server, removing it: the caller owns it and uses it once.
      * Expired tickets met on the way are destroyed.
      *
      * @param host the peer host
@@ -122,16 +123,37 @@ public final class ClientSessionCache {
      * @param nowMillis the current time of the clock tickets were received by
      * @return the ticket, or {@code null} when there is none
      */
-    synchronized ResumptionTicket take(String host, int port, long nowMillis) {
+    ResumptionTicket take(String host, int port, long nowMillis) {
+        return take(host, port, nowMillis, false);
+    }
+
+    /**
+     * Takes the newest usable ticket of one protocol for the server, removing it: the caller owns it and uses it
+     * once. TLS 1.2 session tickets (RFC 5077) and TLS 1.3 tickets share the server's entry and its bounds; a
+     * client offering both versions takes one of each. Expired tickets met on the way are destroyed.
+     *
+     * @param host the peer host
+     * @param port its port
+     * @param nowMillis the current time of the clock tickets were received by
+     * @param tls12 whether a TLS 1.2 ticket is wanted
+     * @return the ticket, or {@code null} when there is none
+     */
+    synchronized ResumptionTicket take(String host, int port, long nowMillis, boolean tls12) {
         Peer peer = new Peer(host, port);
         ArrayDeque<ResumptionTicket> tickets = byPeer.get(peer);
         if (tickets == null) {
             return null;
         }
         dropExpired(tickets, nowMillis);
-        ResumptionTicket ticket = tickets.pollLast();
-        if (ticket != null) {
-            count--;
+        ResumptionTicket ticket = null;
+        for (Iterator<ResumptionTicket> it = tickets.descendingIterator(); it.hasNext(); ) {
+            ResumptionTicket t = it.next();
+            if (t.tls12() == tls12) {
+                it.remove();
+                count--;
+                ticket = t;
+                break;
+            }
         }
         if (tickets.isEmpty()) {
             byPeer.remove(peer);

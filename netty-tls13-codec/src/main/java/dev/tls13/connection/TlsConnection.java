@@ -277,7 +277,8 @@ public final class TlsConnection {
     /**
      * Creates a client connection that resumes from, and keeps its tickets in, a session cache
      * (docs/architecture.md §15): {@link #start()} takes the newest usable ticket for the server from
-     * {@code sessions} and offers it (RFC 8446 §4.2.11); each NewSessionTicket received is put into it. Without a
+     * {@code sessions} and offers it (RFC 8446 §4.2.11), with TLS 1.2 enabled also a TLS 1.2 session ticket (RFC 5077
+     * §3.2); each NewSessionTicket received is put into it. Without a
      * cache or a server host (a connection without one, or a negative port) no ticket is offered or kept.
      *
      * @param config the client configuration
@@ -299,9 +300,13 @@ public final class TlsConnection {
         ClientSessionCache cache = keyed ? sessions : null;
         // With an external PSK configured, it is offered instead of a ticket (docs/architecture.md §15): none taken.
         boolean offersTicket = cache != null && config.externalPsk() == null;
+        // With TLS 1.2 enabled, a TLS 1.2 session ticket (RFC 5077) is offered beside the TLS 1.3 one.
+        boolean offersTls12Ticket = cache != null && config.tls12() != null;
         return new TlsConnection(true, config.crypto(), alloc, listener, limits,
                 out -> ClientHandshake.start(config, serverName, peerHost,
                         offersTicket ? cache.take(sessionHost, sessionPort, config.crypto().clock().millis()) : null,
+                        offersTls12Ticket ? cache.take(sessionHost, sessionPort, config.crypto().clock().millis(),
+                                true) : null,
                         out),
                 cache, keyed ? sessionHost : null, sessionPort);
     }
@@ -1438,6 +1443,15 @@ public final class TlsConnection {
         public void keyLog(String line) {
             if (effectFailure == null) {
                 listener.keyLog(line);
+            }
+        }
+
+        @Override
+        public void tls12SessionTicket(ResumptionTicket ticket) {
+            if (effectFailure == null && sessions != null) {
+                sessions.put(sessionHost, sessionPort, ticket);
+            } else {
+                ticket.destroy();
             }
         }
 

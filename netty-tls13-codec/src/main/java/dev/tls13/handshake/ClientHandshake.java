@@ -95,6 +95,45 @@ public final class ClientHandshake {
      */
     public static HandshakeState start(ClientConfig config, String serverName, String peerHost,
                                        ResumptionTicket ticket, HandshakeOutput out) throws TlsException {
+        return start(config, serverName, peerHost, ticket, (ResumptionTicket) null, out);
+    }
+
+    /**
+     * Starts a client handshake that offers a TLS 1.3 ticket and a TLS 1.2 session ticket when they fit
+     * (docs/architecture.md §15, §16): takes ownership of both, each offered once and destroyed by the handshake
+     * whatever happens. The TLS 1.2 ticket goes in the SessionTicket extension (RFC 5077 §3.2) when TLS 1.2 is
+     * enabled, one of our TLS 1.2 suites is its suite and the SNI is its session's; a server that answers TLS 1.3
+     * ignores it.
+     *
+     * @param config the client configuration
+     * @param serverName the SNI host name to send, or {@code null} for none
+     * @param peerHost the host name to verify the certificate against, or {@code null} not to
+     * @param ticket a TLS 1.3 ticket for this server, or {@code null}
+     * @param tls12Ticket a TLS 1.2 session ticket for this server, or {@code null}
+     * @param out where effects go
+     * @return the first state
+     * @throws TlsException when the crypto provider fails
+     */
+    public static HandshakeState start(ClientConfig config, String serverName, String peerHost,
+                                       ResumptionTicket ticket, ResumptionTicket tls12Ticket, HandshakeOutput out)
+            throws TlsException {
+        ResumptionTicket tls12Offer = usableTls12(config, serverName, tls12Ticket) ? tls12Ticket : null;
+        if (tls12Ticket != null && tls12Offer == null) {
+            tls12Ticket.destroy();
+        }
+        try {
+            return startWithTls12(config, serverName, peerHost, ticket, Optional.ofNullable(tls12Offer), out);
+        } catch (TlsException | RuntimeException e) {
+            if (tls12Offer != null) {
+                tls12Offer.destroy();
+            }
+            throw e;
+        }
+    }
+
+    private static HandshakeState startWithTls12(ClientConfig config, String serverName, String peerHost,
+                                                 ResumptionTicket ticket, Optional<ResumptionTicket> tls12Offer,
+                                                 HandshakeOutput out) throws TlsException {
         if (config.externalPsk() != null) {
             // docs/architecture.md §15: a configured external PSK (RFC 8446 §4.2.11) is offered in place of a ticket.
             if (ticket != null) {
@@ -107,7 +146,7 @@ public final class ClientHandshake {
             ticket.destroy();
         }
         try {
-            return startOffering(config, serverName, peerHost, Optional.ofNullable(offer), out);
+            return startOffering(config, serverName, peerHost, Optional.ofNullable(offer), tls12Offer, out);
         } catch (TlsException | RuntimeException e) {
             if (offer != null) {
                 offer.destroy();
@@ -117,7 +156,7 @@ public final class ClientHandshake {
     }
 
     private static boolean usable(ClientConfig config, String serverName, ResumptionTicket ticket) {
-        if (ticket == null || ticket.isDestroyed()) {
+        if (ticket == null || ticket.isDestroyed() || ticket.tls12()) {
             return false;
         }
         // RFC 8446 §4.6.1: clients "SHOULD only resume if the SNI value matches the one used in the original
@@ -131,12 +170,29 @@ public final class ClientHandshake {
                 suite -> CipherSuiteParams.find(suite).map(CipherSuiteParams::hash).orElse(null) == hash.get());
     }
 
+    /**
+     * Whether to offer a TLS 1.2 session ticket: TLS 1.2 is enabled, the ticket's suite is one of the TLS 1.2
+     * suites we offer (RFC 5246 §7.4.1.2: a resumed session keeps its suite), and the SNI is its session's, as for
+     * TLS 1.3 tickets (RFC 6066 §3 has the server refuse a resumption under another name).
+     */
+    private static boolean usableTls12(ClientConfig config, String serverName, ResumptionTicket ticket) {
+        if (ticket == null || ticket.isDestroyed() || !ticket.tls12() || config.tls12() == null) {
+            return false;
+        }
+        return Objects.equals(serverName, ticket.serverName()) && Tls12CipherSuiteParams.DEFAULTS.stream()
+                .anyMatch(p -> p.suite().equals(ticket.cipherSuite()));
+    }
+
     private static ClientState startOffering(ClientConfig config, String serverName, String peerHost,
-                                     Optional<ResumptionTicket> offer, HandshakeOutput out) throws TlsException {
+                                     Optional<ResumptionTicket> offer, Optional<ResumptionTicket> tls12Offer,
+                                     HandshakeOutput out) throws TlsException {
         CryptoProvider crypto = config.crypto();
         byte[] random = new byte[RANDOM_LENGTH];
         crypto.nextBytes(random);
-        byte[] sessionId = new byte[config.middleboxCompatibility() ? SESSION_ID_LENGTH : 0];
+        // RFC 5077 §3.4: a client offering a ticket generates a session_id, the server's echo of it accepting the
+        // ticket; middlebox compatibility mode (RFC 8446 §D.4) sends a fresh random one anyway.
+        byte[] sessionId = new byte[config.middleboxCompatibility() || tls12Offer.isPresent() ? SESSION_ID_LENGTH
+                : 0];
         if (sessionId.length > 0) {
             crypto.nextBytes(sessionId);
         }
@@ -175,6 +231,9 @@ public final class ClientHandshake {
             extensions.add(Tls12Extensions.ecPointFormatsUncompressed());
             extensions.add(Tls12Extensions.extendedMasterSecret());
             extensions.add(Tls12Extensions.emptyRenegotiationInfo());
+            // RFC 5077 §3.2: SessionTicket, empty to ask for a ticket, or carrying the one we resume with.
+            extensions.add(tls12Offer.map(t -> Tls12Extensions.sessionTicketExtension(t.tls12Ticket()))
+                    .orElse(Tls12Extensions.emptySessionTicket()));
             suites = new ArrayList<>(suites);
             for (Tls12CipherSuiteParams p : Tls12CipherSuiteParams.DEFAULTS) {
                 suites.add(p.suite());
@@ -193,7 +252,7 @@ public final class ClientHandshake {
         ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, suites,
                 new Extensions(extensions));
         if (offer.isEmpty()) {
-            return start(config, hello, shares, peerHost, out);
+            return start(config, hello, shares, peerHost, tls12Offer.orElse(null), out);
         }
         Transcript transcript = Transcript.buffering(crypto);
         ClientHello sent = sendWithPsk(out, transcript, hello, offer.get(), crypto);
@@ -208,7 +267,7 @@ public final class ClientHandshake {
             installEarlyKeys(offer.get(), transcript, random, crypto, out);
         }
         return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), sent, transcript, ccs, offer,
-                earlyData), List.copyOf(shares));
+                earlyData), List.copyOf(shares), tls12Offer.orElse(null));
     }
 
     /**
@@ -335,10 +394,15 @@ public final class ClientHandshake {
      */
     static ClientState start(ClientConfig config, ClientHello hello, List<KeyExchange> shares, String peerHost,
                              HandshakeOutput out) {
+        return start(config, hello, shares, peerHost, null, out);
+    }
+
+    private static ClientState start(ClientConfig config, ClientHello hello, List<KeyExchange> shares,
+                                     String peerHost, ResumptionTicket tls12Offer, HandshakeOutput out) {
         Transcript transcript = Transcript.buffering(config.crypto());
         Messages.send(out, transcript, hello);
         return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), hello, transcript, false,
-                Optional.empty(), false), List.copyOf(shares));
+                Optional.empty(), false), List.copyOf(shares), tls12Offer);
     }
 
     /**
@@ -434,13 +498,27 @@ public final class ClientHandshake {
         }
     }
 
-    /** Waits for the ServerHello or a HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
-    record ExpectServerHello(Hello hs, List<KeyExchange> shares) implements ClientState, Handshaking {
+    /**
+     * Waits for the ServerHello or a HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4).
+     *
+     * @param hs what the client sent
+     * @param shares the key pairs of its key_share
+     * @param tls12Offer the TLS 1.2 session ticket offered in SessionTicket, or {@code null}: handed to the TLS 1.2
+     *        continuation, destroyed when the server answers TLS 1.3
+     */
+    record ExpectServerHello(Hello hs, List<KeyExchange> shares, ResumptionTicket tls12Offer)
+            implements ClientState, Handshaking {
         @Override
         public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length,
                                  HandshakeOutput out) throws TlsException {
             ServerHello sh = Messages.expect(message, ServerHello.class);
             Tls12Continuation tls12 = hs.config().tls12();
+            if (tls12Offer != null && (tls12 == null || sh.isHelloRetryRequest()
+                    || sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS))) {
+                // TLS 1.3 was selected: the TLS 1.2 ticket is not used, and not offered again (RFC 5077 §3.4 and
+                // RFC 8446 Appendix C.4 alike: a ticket used twice links the connections).
+                tls12Offer.destroy();
+            }
             if (tls12 != null && !sh.isHelloRetryRequest()
                     && !sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS)) {
                 // RFC 8446 §4.2.1: no supported_versions, so the server chose TLS 1.2, which we offered.
@@ -452,7 +530,8 @@ public final class ClientHandshake {
                 // bound to their version).
                 hs.destroyOffer();
                 return tls12.afterServerHello(hs.config(), hs.peerHost().orElse(null), hs.hello(),
-                        HandshakeCodec.encode(hs.hello()), sh, Arrays.copyOfRange(encoded, offset, offset + length));
+                        HandshakeCodec.encode(hs.hello()), sh, Arrays.copyOfRange(encoded, offset, offset + length),
+                        tls12Offer);
             }
             if (!sh.isHelloRetryRequest()) {
                 return serverHello(hs, shares, sh, encoded, offset, length, out, false);
@@ -531,6 +610,9 @@ public final class ClientHandshake {
         public void destroy() {
             destroyAll(shares);
             hs.destroyOffer();
+            if (tls12Offer != null) {
+                tls12Offer.destroy();
+            }
         }
     }
 

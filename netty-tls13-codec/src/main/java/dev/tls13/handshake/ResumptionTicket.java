@@ -43,6 +43,7 @@ public final class ResumptionTicket implements Destroyable {
     private final String serverName;
     private final List<X509Certificate> peerCertificates;
     private final PskType pskType;
+    private final boolean tls12;
     private volatile boolean destroyed;
 
     private ResumptionTicket(NewSessionTicket nst, byte[] psk, HandshakeSummary session, long receivedMillis) {
@@ -59,9 +60,30 @@ public final class ResumptionTicket implements Destroyable {
         this.serverName = session.serverName();
         this.peerCertificates = session.peerCertificates();
         this.pskType = PskType.RESUMPTION;
+        this.tls12 = false;
+    }
+
+    private ResumptionTicket(byte[] ticket, byte[] masterSecret, long lifetimeHint, HandshakeSummary session,
+                             long receivedMillis) {
+        this.ticket = ticket.clone();
+        this.psk = masterSecret;
+        this.cipherSuite = session.cipherSuite();
+        this.ticketAgeAdd = 0;
+        // RFC 5077 §3.3: a lifetime_hint of 0 leaves the lifetime unspecified; the 7 days a client may keep a TLS
+        // 1.3 ticket (and the cache's timeout) bound it then as always.
+        this.lifetimeSeconds = (int) (lifetimeHint == 0 ? MAX_LIFETIME_SECONDS
+                : Math.min(lifetimeHint, MAX_LIFETIME_SECONDS));
+        this.maxEarlyData = 0;
+        this.receivedMillis = receivedMillis;
+        this.applicationProtocol = session.applicationProtocol();
+        this.serverName = session.serverName();
+        this.peerCertificates = session.peerCertificates();
+        this.pskType = PskType.RESUMPTION;
+        this.tls12 = true;
     }
 
     private ResumptionTicket(byte[] identity, byte[] psk, CipherSuite suite) {
+        this.tls12 = false;
         this.ticket = identity;
         this.psk = psk;
         this.cipherSuite = suite;
@@ -102,6 +124,54 @@ public final class ResumptionTicket implements Destroyable {
         Objects.requireNonNull(psk, "psk");
         Objects.requireNonNull(session, "session");
         return new ResumptionTicket(nst, psk, session, receivedMillis);
+    }
+
+    /**
+     * Takes ownership of {@code masterSecret}: a TLS 1.2 session ticket (RFC 5077 §3.3) for the session
+     * {@code session} describes. Our client completes no TLS 1.2 handshake without the extended master secret
+     * (RFC 7627 §5.2), so every such session has it.
+     *
+     * @param ticket the NewSessionTicket's ticket; copied
+     * @param masterSecret the session's 48-byte master secret, zeroed by {@link #destroy()}
+     * @param lifetimeHint ticket_lifetime_hint in seconds, 0 for unspecified
+     * @param session what the connection that received the ticket negotiated
+     * @param receivedMillis when the ticket was received
+     * @return the ticket
+     */
+    public static ResumptionTicket tls12(byte[] ticket, byte[] masterSecret, long lifetimeHint,
+                                         HandshakeSummary session, long receivedMillis) {
+        Objects.requireNonNull(masterSecret, "masterSecret");
+        Objects.requireNonNull(session, "session");
+        return new ResumptionTicket(ticket, masterSecret, lifetimeHint, session, receivedMillis);
+    }
+
+    /** @return whether this is a TLS 1.2 session ticket (RFC 5077), offered in SessionTicket, not as a PSK */
+    public boolean tls12() {
+        return tls12;
+    }
+
+    /**
+     * @return a TLS 1.2 ticket's bytes, borrowed
+     * @throws IllegalStateException for a TLS 1.3 ticket
+     */
+    public byte[] tls12Ticket() {
+        requireTls12();
+        return ticket;
+    }
+
+    /**
+     * @return a TLS 1.2 ticket's master secret, borrowed; zeroed once destroyed
+     * @throws IllegalStateException for a TLS 1.3 ticket, or once destroyed
+     */
+    public byte[] tls12MasterSecret() {
+        requireTls12();
+        return psk();
+    }
+
+    private void requireTls12() {
+        if (!tls12) {
+            throw new IllegalStateException("not a TLS 1.2 ticket");
+        }
     }
 
     /** @return the suite of the session; a resumption must use a suite with its hash (RFC 8446 §4.2.11) */
@@ -207,7 +277,7 @@ public final class ResumptionTicket implements Destroyable {
     /** @return the suite, lifetime and ticket length; never the PSK */
     @Override
     public String toString() {
-        return "ResumptionTicket[" + cipherSuite + ", lifetime=" + lifetimeSeconds + "s, ticket=" + ticket.length
-                + " bytes" + (destroyed ? ", destroyed]" : "]");
+        return "ResumptionTicket[" + (tls12 ? "TLS 1.2, " : "") + cipherSuite + ", lifetime=" + lifetimeSeconds
+                + "s, ticket=" + ticket.length + " bytes" + (destroyed ? ", destroyed]" : "]");
     }
 }

@@ -35,6 +35,14 @@ import java.util.Objects;
  *            || peer_chain: count (1), each certificate<1..2^24-1>
  * </pre>
  *
+ * <p>TLS 1.2 tickets (RFC 5077, docs/architecture.md §16) are sealed the same way under the same keys, with
+ * key_name || 0x0303 as additional data, so that neither protocol's ticket opens as the other's:
+ * <pre>
+ *   state  = format 2 (1) || version 0x0303 (2) || cipher_suite (2) || issued_ms (8) || lifetime_s (4)
+ *            || extended_master_secret (1) || master_secret<1..255> || alpn<0..255> || sni<0..2^16-1>
+ *            || peer_chain as above
+ * </pre>
+ *
  * <p>With a {@link SessionTicketStore} the tickets are stateful and single-use instead: the sealed state stays in
  * the store and the client gets a random id for it, which opens it once.
  *
@@ -52,6 +60,11 @@ final class SessionTickets {
     private static final int TAG_LENGTH = AeadAlgorithm.AES_256_GCM.tagLength();
     private static final int FORMAT = 1;
     private static final int FIXED_STATE_LENGTH = 1 + 2 + 8 + 4 + 4 + 4;
+    /** The format byte of a TLS 1.2 state; a TLS 1.3 state has {@link #FORMAT}. */
+    private static final int FORMAT_TLS12 = 2;
+    private static final int TLS12_VERSION = 0x0303;
+    private static final int TLS12_FIXED_STATE_LENGTH = 1 + 2 + 2 + 8 + 4 + 1;
+    private static final int TLS12_MASTER_SECRET_LENGTH = 48;
     /**
      * The most DER bytes of client certificates a ticket carries: a larger chain gets no ticket rather than a
      * ticket too big for NewSessionTicket's ticket<1..2^16-1> or for a client's cache.
@@ -186,6 +199,27 @@ final class SessionTickets {
      * @return the state, owned by the caller (who destroys it), or {@code null}
      */
     State open(CryptoProvider crypto, byte[] ticket) {
+        byte[] state = unseal(crypto, ticket, false);
+        if (state == null) {
+            return null;
+        }
+        try {
+            return decodeState(state);
+        } catch (CertificateException | RuntimeException e) {
+            // A ticket that does not parse is just not used.
+            return null;
+        } finally {
+            Arrays.fill(state, (byte) 0);
+        }
+    }
+
+    /**
+     * Takes a single-use ticket out of the store, finds its key by name and authenticates and decrypts it.
+     *
+     * @param tls12 whether a TLS 1.2 ticket is expected: its additional data differs from a TLS 1.3 ticket's
+     * @return the decrypted state, owned by the caller (who zeroes it), or {@code null} for any failure
+     */
+    private byte[] unseal(CryptoProvider crypto, byte[] ticket, boolean tls12) {
         if (store != null) {
             // A single-use ticket: taken out of the store by this first attempt, whatever its outcome.
             ticket = store.take(ticket);
@@ -193,7 +227,8 @@ final class SessionTickets {
                 return null;
             }
         }
-        if (ticket.length < NAME_LENGTH + NONCE_LENGTH + TAG_LENGTH + FIXED_STATE_LENGTH) {
+        if (ticket.length < NAME_LENGTH + NONCE_LENGTH + TAG_LENGTH + Math.min(FIXED_STATE_LENGTH,
+                TLS12_FIXED_STATE_LENGTH)) {
             return null;
         }
         SessionTicketKeys.Key key = keys.find(ticket, 0);
@@ -205,15 +240,160 @@ final class SessionTickets {
         byte[] state = new byte[sealed - TAG_LENGTH];
         Aead aead = crypto.aead(AeadAlgorithm.AES_256_GCM, key.key());
         try {
-            aead.open(nonce, key.name(), ticket, NAME_LENGTH + NONCE_LENGTH, sealed, state, 0);
-            return decodeState(state);
+            aead.open(nonce, tls12 ? tls12Aad(key) : key.name(), ticket, NAME_LENGTH + NONCE_LENGTH, sealed, state, 0);
+            byte[] opened = state;
+            state = null;
+            return opened;
         } catch (GeneralSecurityException | RuntimeException e) {
-            // A ticket that does not authenticate or parse is just not used.
+            // A ticket that does not authenticate is just not used.
             return null;
         } finally {
             aead.destroy();
+            if (state != null) {
+                Arrays.fill(state, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * The additional data of a TLS 1.2 ticket: key_name followed by the protocol version 0x0303. A TLS 1.2 ticket
+     * therefore never authenticates as a TLS 1.3 ticket (whose additional data is key_name alone) nor the reverse,
+     * on top of the version each state carries.
+     */
+    private static byte[] tls12Aad(SessionTicketKeys.Key key) {
+        byte[] aad = Arrays.copyOf(key.name(), NAME_LENGTH + 2);
+        aad[NAME_LENGTH] = 0x03;
+        aad[NAME_LENGTH + 1] = 0x03;
+        return aad;
+    }
+
+    /**
+     * Seals a TLS 1.2 session into a ticket (RFC 5077 §4's recommended shape) under the current key. With a store,
+     * the sealed state stays in the store and the returned ticket is a random id that opens it once.
+     *
+     * @param crypto the provider
+     * @param session the session; its master secret is borrowed
+     * @return the ticket, or {@code null} when the client's chain is too large for a ticket
+     */
+    byte[] sealTls12(CryptoProvider crypto, Tls12TicketState session) {
+        byte[][] chain = encodedChain(session.peerCertificates());
+        if (chain == null) {
+            return null;
+        }
+        byte[] alpn = bytes(session.applicationProtocol());
+        byte[] sni = bytes(session.serverName());
+        byte[] master = session.masterSecret();
+        int length = TLS12_FIXED_STATE_LENGTH + 1 + master.length + 1 + alpn.length + 2 + sni.length + 1;
+        for (byte[] c : chain) {
+            length += 3 + c.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(length);
+        b.put((byte) FORMAT_TLS12).putShort((short) TLS12_VERSION).putShort((short) session.suite().code())
+                .putLong(session.issuedMillis()).putInt((int) session.lifetimeSeconds())
+                .put((byte) (session.extendedMasterSecret() ? 1 : 0));
+        b.put((byte) master.length).put(master);
+        b.put((byte) alpn.length).put(alpn);
+        b.putShort((short) sni.length).put(sni);
+        b.put((byte) chain.length);
+        for (byte[] c : chain) {
+            b.put((byte) (c.length >>> 16)).putShort((short) c.length).put(c);
+        }
+        byte[] state = b.array();
+        byte[] ticket;
+        try {
+            SessionTicketKeys.Key key = keys.current();
+            ticket = seal(crypto, key, tls12Aad(key), state);
+        } finally {
             Arrays.fill(state, (byte) 0);
         }
+        if (store != null) {
+            byte[] id = new byte[SessionTicketStore.ID_LENGTH];
+            crypto.nextBytes(id);
+            store.put(id.clone(), ticket);
+            return id;
+        }
+        return ticket;
+    }
+
+    /**
+     * Opens a TLS 1.2 ticket (RFC 5077 §3.2). Any failure (truncated, tampered, unknown or forgotten key, a TLS 1.3
+     * ticket, malformed state, expired) gives {@code null}, never an exception: RFC 5077 §3.1 has the server
+     * fall back to a full handshake for a ticket it cannot use.
+     *
+     * @param crypto the provider
+     * @param ticket the SessionTicket extension's ticket; borrowed
+     * @return the state, owned by the caller (who destroys it), or {@code null}
+     */
+    Tls12TicketState openTls12(CryptoProvider crypto, byte[] ticket) {
+        byte[] state = unseal(crypto, ticket, true);
+        if (state == null) {
+            return null;
+        }
+        Tls12TicketState session = null;
+        try {
+            session = decodeTls12State(state);
+            if (session == null) {
+                return null;
+            }
+            long now = crypto.clock().millis();
+            long age = now - session.issuedMillis();
+            // RFC 5077 §4: the server checks the ticket's age against its lifetime; one issued "in the future" of
+            // our clock is as unusable.
+            if (age < 0 || age > session.lifetimeSeconds() * 1000) {
+                return null;
+            }
+            Tls12TicketState valid = session;
+            session = null;
+            return valid;
+        } catch (CertificateException | RuntimeException e) {
+            return null;
+        } finally {
+            Arrays.fill(state, (byte) 0);
+            if (session != null) {
+                session.destroy();
+            }
+        }
+    }
+
+    private static Tls12TicketState decodeTls12State(byte[] state) throws CertificateException {
+        ByteBuffer b = ByteBuffer.wrap(state);
+        if (b.get() != FORMAT_TLS12 || (b.getShort() & 0xFFFF) != TLS12_VERSION) {
+            return null;
+        }
+        CipherSuite suite = CipherSuite.of(b.getShort() & 0xFFFF);
+        long issued = b.getLong();
+        long lifetime = b.getInt() & 0xFFFFFFFFL;
+        boolean ems = b.get() != 0;
+        byte[] master = new byte[b.get() & 0xFF];
+        b.get(master);
+        try {
+            byte[] alpn = new byte[b.get() & 0xFF];
+            b.get(alpn);
+            byte[] sni = new byte[b.getShort() & 0xFFFF];
+            b.get(sni);
+            List<X509Certificate> chain = decodeChain(b);
+            if (b.hasRemaining() || master.length != TLS12_MASTER_SECRET_LENGTH) {
+                Arrays.fill(master, (byte) 0);
+                return null;
+            }
+            return new Tls12TicketState(suite, issued, lifetime, ems, master, string(alpn), string(sni), chain);
+        } catch (CertificateException | RuntimeException e) {
+            Arrays.fill(master, (byte) 0);
+            throw e;
+        }
+    }
+
+    private static List<X509Certificate> decodeChain(ByteBuffer b) throws CertificateException {
+        int certificates = b.get() & 0xFF;
+        List<X509Certificate> chain = new ArrayList<>(certificates);
+        CertificateFactory factory = certificates == 0 ? null : CertificateFactory.getInstance("X.509");
+        for (int i = 0; i < certificates; i++) {
+            int length = (b.get() & 0xFF) << 16 | b.getShort() & 0xFFFF;
+            byte[] der = new byte[length];
+            b.get(der);
+            chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        }
+        return List.copyOf(chain);
     }
 
     private byte[] encodeState(HandshakeSummary session, long issued, long ticketAgeAdd, long maxEarlyData,
@@ -254,23 +434,19 @@ final class SessionTickets {
         b.get(alpn);
         byte[] sni = new byte[b.getShort() & 0xFFFF];
         b.get(sni);
-        int certificates = b.get() & 0xFF;
-        List<X509Certificate> chain = new ArrayList<>(certificates);
-        CertificateFactory factory = certificates == 0 ? null : CertificateFactory.getInstance("X.509");
-        for (int i = 0; i < certificates; i++) {
-            int length = (b.get() & 0xFF) << 16 | b.getShort() & 0xFFFF;
-            byte[] der = new byte[length];
-            b.get(der);
-            chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-        }
+        List<X509Certificate> chain = decodeChain(b);
         if (b.hasRemaining() || psk.length == 0) {
             Arrays.fill(psk, (byte) 0);
             return null;
         }
-        return new State(suite, issued, ageAdd, lifetime, maxEarlyData, psk, string(alpn), string(sni), List.copyOf(chain));
+        return new State(suite, issued, ageAdd, lifetime, maxEarlyData, psk, string(alpn), string(sni), chain);
     }
 
     private static byte[] seal(CryptoProvider crypto, SessionTicketKeys.Key key, byte[] state) {
+        return seal(crypto, key, key.name(), state);
+    }
+
+    private static byte[] seal(CryptoProvider crypto, SessionTicketKeys.Key key, byte[] aad, byte[] state) {
         byte[] ticket = new byte[NAME_LENGTH + NONCE_LENGTH + state.length + TAG_LENGTH];
         byte[] name = key.name();
         System.arraycopy(name, 0, ticket, 0, NAME_LENGTH);
@@ -279,7 +455,7 @@ final class SessionTickets {
         System.arraycopy(nonce, 0, ticket, NAME_LENGTH, NONCE_LENGTH);
         Aead aead = crypto.aead(AeadAlgorithm.AES_256_GCM, key.key());
         try {
-            aead.seal(nonce, name, state, 0, state.length, ticket, NAME_LENGTH + NONCE_LENGTH);
+            aead.seal(nonce, aad, state, 0, state.length, ticket, NAME_LENGTH + NONCE_LENGTH);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing a session ticket failed", e);
         } finally {

@@ -22,10 +22,12 @@ public interface Tls12Continuation {
      * @param encodedClientHello its bytes, header included
      * @param serverHello the ServerHello
      * @param encodedServerHello its bytes, header included
+     * @param tls12Offer the TLS 1.2 session ticket offered in SessionTicket (RFC 5077 §3.2), or {@code null}; the
+     *        continuation takes ownership
      * @return the next state
      * @throws TlsException when the ServerHello is refused
      */
     HandshakeState afterServerHello(ClientConfig config, String peerHost, ClientHello clientHello,
-                                    byte[] encodedClientHello, ServerHello serverHello, byte[] encodedServerHello)
-            throws TlsException;
+                                    byte[] encodedClientHello, ServerHello serverHello, byte[] encodedServerHello,
+                                    ResumptionTicket tls12Offer) throws TlsException;
 }

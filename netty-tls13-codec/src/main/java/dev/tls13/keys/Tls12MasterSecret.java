@@ -51,6 +51,28 @@ public final class Tls12MasterSecret implements Destroyable {
                 Tls12Prf.prf(hkdf, preMasterSecret, "extended master secret", sessionHash, LENGTH));
     }
 
+    /**
+     * A master secret restored from a session ticket (RFC 5077 §4) for an abbreviated handshake.
+     *
+     * @param provider the crypto provider
+     * @param prfHash the cipher suite's PRF hash
+     * @param secret the 48 bytes; copied (the caller zeroes its array)
+     * @return the master secret, owned by the caller
+     */
+    public static Tls12MasterSecret resumed(CryptoProvider provider, HashAlgorithm prfHash, byte[] secret) {
+        HkdfLabel.checkLength(secret, LENGTH, "master secret");
+        return new Tls12MasterSecret(provider.hkdf(prfHash), secret.clone());
+    }
+
+    /**
+     * A copy of the secret, to seal into a session ticket (RFC 5077 §4). The caller zeroes it.
+     *
+     * @return the 48 bytes
+     */
+    public byte[] secretForTicket() {
+        return secret.get().clone();
+    }
+
     /** For tests: a master secret from its bytes (a key log line). Takes ownership of {@code secret}. */
     static Tls12MasterSecret of(CryptoProvider provider, HashAlgorithm prfHash, byte[] secret) {
         HkdfLabel.checkLength(secret, LENGTH, "master secret");

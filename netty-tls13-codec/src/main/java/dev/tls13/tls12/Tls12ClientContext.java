@@ -1,6 +1,7 @@
 package dev.tls13.tls12;
 
 import dev.tls13.handshake.ClientConfig;
+import dev.tls13.handshake.ResumptionTicket;
 import dev.tls13.record.Tls12CipherSuiteParams;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
@@ -17,10 +18,14 @@ import java.util.Objects;
  * @param signatureSchemes the schemes offered in signature_algorithms, rsa_pkcs1_* included
  * @param applicationProtocols the ALPN protocols offered, empty for none
  * @param clientRandom ClientHello.random
+ * @param sessionId ClientHello.session_id, empty for none
+ * @param ticketRequested whether the ClientHello sent SessionTicket (RFC 5077 §3.2)
+ * @param offeredTicket the TLS 1.2 session ticket offered in SessionTicket, or {@code null}; owned by the handshake
  */
 public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
                                  List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
-                                 List<String> applicationProtocols, byte[] clientRandom) {
+                                 List<String> applicationProtocols, byte[] clientRandom, byte[] sessionId,
+                                 boolean ticketRequested, ResumptionTicket offeredTicket) {
 
     /** Checks for {@code null} and copies the lists. */
     public Tls12ClientContext {
@@ -32,5 +37,24 @@ public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls1
         if (clientRandom.length != 32) {
             throw new IllegalArgumentException("client random must be 32 bytes");
         }
+        Objects.requireNonNull(sessionId, "sessionId");
+    }
+
+    /**
+     * A context of a ClientHello without session_id and without SessionTicket.
+     *
+     * @param config the client configuration
+     * @param peerHost the host to verify the certificate for, or {@code null}
+     * @param suites the TLS 1.2 suites offered
+     * @param groups the ECDHE groups offered
+     * @param signatureSchemes the schemes offered
+     * @param applicationProtocols the ALPN protocols offered
+     * @param clientRandom ClientHello.random
+     */
+    public Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
+                              List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
+                              List<String> applicationProtocols, byte[] clientRandom) {
+        this(config, peerHost, suites, groups, signatureSchemes, applicationProtocols, clientRandom, new byte[0],
+                false, null);
     }
 }

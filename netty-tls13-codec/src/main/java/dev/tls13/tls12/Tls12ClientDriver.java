@@ -4,10 +4,12 @@ import dev.tls13.error.TlsException;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.HandshakeOutput;
 import dev.tls13.handshake.HandshakeState;
+import dev.tls13.handshake.ResumptionTicket;
 import dev.tls13.record.Tls12CipherSuiteParams;
 import dev.tls13.tls12.Tls12ClientHandshake.Tls12ClientState;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
+import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ServerHello;
@@ -40,12 +42,14 @@ public final class Tls12ClientDriver implements Tls12Driving {
      * @param encodedClientHello its bytes, header included
      * @param serverHello the ServerHello
      * @param encodedServerHello its bytes, header included
+     * @param tls12Offer the TLS 1.2 session ticket offered, or {@code null}; taken over
      * @return the first TLS 1.2 state
      * @throws TlsException as {@link Tls12ClientHandshake#afterServerHello}
      */
     public static HandshakeState afterServerHello(ClientConfig config, String peerHost, ClientHello clientHello,
                                                   byte[] encodedClientHello, ServerHello serverHello,
-                                                  byte[] encodedServerHello) throws TlsException {
+                                                  byte[] encodedServerHello, ResumptionTicket tls12Offer)
+            throws TlsException {
         List<Tls12CipherSuiteParams> suites = new ArrayList<>();
         for (var suite : clientHello.cipherSuites()) {
             Tls12CipherSuiteParams.find(suite).ifPresent(suites::add);
@@ -67,7 +71,8 @@ public final class Tls12ClientDriver implements Tls12Driving {
             }
         });
         Tls12ClientContext context = new Tls12ClientContext(config, peerHost, suites, groups, schemes, protocols,
-                clientHello.random());
+                clientHello.random(), clientHello.legacySessionId(),
+                clientHello.extensions().contains(ExtensionType.SESSION_TICKET), tls12Offer);
         return new Tls12ClientDriver(Tls12ClientHandshake.afterServerHello(context, serverHello, encodedClientHello,
                 encodedServerHello));
     }

@@ -9,6 +9,7 @@ import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.CertifiedKey;
 import dev.tls13.handshake.HandshakeSummary;
+import dev.tls13.handshake.ResumptionTicket;
 import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.keys.Tls12KeyBlock;
 import dev.tls13.keys.Tls12MasterSecret;
@@ -33,6 +34,7 @@ import dev.tls13.wire.Tls12Certificate;
 import dev.tls13.wire.Tls12CertificateRequest;
 import dev.tls13.wire.Tls12Extensions;
 import dev.tls13.wire.Tls12HandshakeCodec;
+import dev.tls13.wire.Tls12NewSessionTicket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -47,7 +49,11 @@ import java.util.Objects;
  * <pre>
  * afterServerHello ─► ExpectCertificate ─► ExpectServerKeyExchange ─► ExpectCertificateRequestOrServerHelloDone
  *   [─► ExpectServerHelloDone]  ─ sends [Certificate] ClientKeyExchange [CertificateVerify] CCS Finished ─►
- *   ExpectChangeCipherSpec ─(server CCS: read keys)─► ExpectFinished ─► Connected
+ *   ExpectChangeCipherSpec [NewSessionTicket] ─(server CCS: read keys)─► ExpectFinished ─► Connected
+ *
+ * afterServerHello echoing our session_id for the ticket we offered (RFC 5077 §3.4, the abbreviated handshake of
+ *   RFC 5246 §7.3) ─► ExpectResumedChangeCipherSpec [NewSessionTicket] ─(server CCS: read keys)─►
+ *   ExpectResumedFinished ─ sends CCS (write keys) Finished ─► Connected
  * </pre>
  * A ChangeCipherSpec is a real state change here ({@link Tls12ClientState#onChangeCipherSpec}): only
  * ExpectChangeCipherSpec accepts one; anywhere else, in particular before our ClientKeyExchange (the early-CCS
@@ -63,7 +69,7 @@ public final class Tls12ClientHandshake {
     /** One state of the TLS 1.2 client. */
     public sealed interface Tls12ClientState permits ExpectCertificate, ExpectServerKeyExchange,
             ExpectCertificateRequestOrServerHelloDone, ExpectServerHelloDone, ExpectChangeCipherSpec, ExpectFinished,
-            Connected {
+            ExpectResumedChangeCipherSpec, ExpectResumedFinished, Connected {
 
         /**
          * Handles one handshake message decoded by {@link Tls12HandshakeCodec}.
@@ -113,13 +119,28 @@ public final class Tls12ClientHandshake {
      * @param clientHello the encoded ClientHello, header included
      * @param encodedServerHello the encoded ServerHello, header included
      * @return the first TLS 1.2 state
-     * @throws TlsException illegal_parameter for a suite we did not offer, unsupported_extension for an
-     *         extension we did not offer, handshake_failure without extended_master_secret or with a non-empty
-     *         renegotiation_info
+     * @throws TlsException illegal_parameter for a suite we did not offer (or not the resumed session's), for a
+     *         non-empty SessionTicket or for our session_id echoed without a ticket offered, unsupported_extension
+     *         for an extension we did not offer, handshake_failure without extended_master_secret or with a
+     *         non-empty renegotiation_info
      */
     public static Tls12ClientState afterServerHello(Tls12ClientContext context, ServerHello serverHello,
                                                     byte[] clientHello, byte[] encodedServerHello)
             throws TlsException {
+        ResumptionTicket offered = context.offeredTicket();
+        try {
+            return afterServerHello(context, serverHello, clientHello, encodedServerHello, offered);
+        } finally {
+            // Used once whatever the outcome (RFC 5077 §3.4; a resumption copied its master secret).
+            if (offered != null) {
+                offered.destroy();
+            }
+        }
+    }
+
+    private static Tls12ClientState afterServerHello(Tls12ClientContext context, ServerHello serverHello,
+                                                     byte[] clientHello, byte[] encodedServerHello,
+                                                     ResumptionTicket offered) throws TlsException {
         if (serverHello.legacyVersion() != VERSION_TLS12) {
             throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_VERSION,
                     String.format("ServerHello.server_version 0x%04X", serverHello.legacyVersion()));
@@ -135,6 +156,7 @@ public final class Tls12ClientHandshake {
             throw TlsException.misbehaved(PeerMisbehaved.UNOFFERED_CIPHER_SUITE, serverHello.cipherSuite().toString());
         }
         boolean extendedMasterSecret = false;
+        boolean ticketPromised = false;
         String alpn = null;
         for (Extension e : serverHello.extensions()) {
             ExtensionType type = e.type();
@@ -161,6 +183,12 @@ public final class Tls12ClientHandshake {
                     throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "ALPN " + a);
                 }
                 alpn = chosen;
+            } else if (type.equals(ExtensionType.SESSION_TICKET) && context.ticketRequested()) {
+                // RFC 5077 §3.2: the server's SessionTicket is empty; it promises a NewSessionTicket.
+                if (Tls12Extensions.sessionTicket(e).length != 0) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty SessionTicket");
+                }
+                ticketPromised = true;
             } else if (type.equals(ExtensionType.SERVER_NAME) && context.peerHost() != null) {
                 // RFC 6066 §3: an empty server_name acknowledges ours.
                 continue;
@@ -173,15 +201,53 @@ public final class Tls12ClientHandshake {
             // RFC 7627 §5.2: a client that requires the extended master secret aborts with handshake_failure.
             throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENDED_MASTER_SECRET);
         }
+        byte[] sessionId = context.sessionId();
+        boolean echoed = sessionId.length > 0 && Arrays.equals(sessionId, serverHello.legacySessionIdEcho());
+        if (echoed && offered == null) {
+            // RFC 5246 §7.4.1.3: an echoed session_id resumes that session; we have none under this random id.
+            throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "resumption of a session never offered");
+        }
         Tls12Transcript transcript = new Tls12Transcript(context.config().crypto(), suite.prfHash());
         transcript.add(clientHello);
         transcript.add(encodedServerHello);
-        Negotiated n = new Negotiated(context, suite, serverHello.random().clone(), alpn);
-        return new ExpectCertificate(n, transcript);
+        Negotiated n = new Negotiated(context, suite, serverHello.random().clone(), alpn, ticketPromised);
+        if (!echoed) {
+            // RFC 5077 §3.4: no echo, the ticket was not accepted: a full handshake, and the ticket is dropped.
+            return new ExpectCertificate(n, transcript);
+        }
+        if (!suite.suite().equals(offered.cipherSuite())) {
+            // RFC 5246 §7.4.1.3: a resumed session keeps the cipher suite it was established with.
+            throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER,
+                    "resumed with " + suite.suite() + ", session of " + offered.cipherSuite());
+        }
+        transcript.dropMessages();
+        Tls12MasterSecret master = Tls12MasterSecret.resumed(n.crypto(), suite.prfHash(),
+                offered.tls12MasterSecret());
+        try {
+            Tls12KeyBlock keys = master.keyBlock(context.clientRandom(), n.serverRandom(), suite.aead().keyLength(),
+                    suite.fixedIvLength());
+            Tls12ClientState next = new ExpectResumedChangeCipherSpec(n, transcript, master, keys,
+                    offered.peerCertificates(), null);
+            master = null;
+            return next;
+        } finally {
+            if (master != null) {
+                master.destroy();
+            }
+        }
     }
 
-    /** What the hellos fixed. */
-    record Negotiated(Tls12ClientContext context, Tls12CipherSuiteParams suite, byte[] serverRandom, String alpn) {
+    /**
+     * What the hellos fixed.
+     *
+     * @param context what the ClientHello offered
+     * @param suite the suite
+     * @param serverRandom ServerHello.random
+     * @param alpn the ALPN protocol, or {@code null}
+     * @param ticketPromised whether ServerHello's SessionTicket promised a NewSessionTicket (RFC 5077 §3.2)
+     */
+    record Negotiated(Tls12ClientContext context, Tls12CipherSuiteParams suite, byte[] serverRandom, String alpn,
+                      boolean ticketPromised) {
         CryptoProvider crypto() {
             return context.config().crypto();
         }
@@ -339,7 +405,7 @@ public final class Tls12ClientHandshake {
             send(new Finished(verifyData), transcript, out);
             ExpectChangeCipherSpec next = new ExpectChangeCipherSpec(negotiated, transcript, chain, signature, group,
                     master, keys.serverWriteKey(), keys.serverWriteIv(),
-                    credential == null ? List.of() : credential.chain(), clientScheme);
+                    credential == null ? List.of() : credential.chain(), clientScheme, null);
             master = null;
             return next;
         } finally {
@@ -350,25 +416,37 @@ public final class Tls12ClientHandshake {
         }
     }
 
-    /** Expects the server's ChangeCipherSpec; any handshake message now is a Finished without CCS or worse. */
+    /**
+     * Expects the server's ChangeCipherSpec, after the NewSessionTicket its ServerHello promised; any other
+     * handshake message now is a Finished without CCS or worse.
+     *
+     * @param ticket the NewSessionTicket received, or {@code null}
+     */
     public record ExpectChangeCipherSpec(Negotiated negotiated, Tls12Transcript transcript, ChainVerified chain,
                                          ServerKeyExchangeVerified signature, NamedGroup group,
                                          Tls12MasterSecret master, byte[] serverKey, byte[] serverIv,
-                                         List<X509Certificate> localCertificates, SignatureScheme localScheme)
+                                         List<X509Certificate> localCertificates, SignatureScheme localScheme,
+                                         Tls12NewSessionTicket ticket)
             implements Tls12ClientState {
         @Override
         public Tls12ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, Tls12Output out)
                 throws TlsException {
-            // RFC 5246 §7.4.9: Finished comes after the CCS; a NewSessionTicket was not asked for (no session_ticket
-            // offered).
+            if (message instanceof Tls12NewSessionTicket nst && negotiated.ticketPromised() && ticket == null) {
+                // RFC 5077 §3.3: the NewSessionTicket is part of the transcript of the server's Finished.
+                transcript.add(encoded, offset, length);
+                return new ExpectChangeCipherSpec(negotiated, transcript, chain, signature, group, master, serverKey,
+                        serverIv, localCertificates, localScheme, nst);
+            }
+            // RFC 5246 §7.4.9: Finished comes after the CCS; a NewSessionTicket comes once, only when promised.
             throw TlsException.unexpected("ChangeCipherSpec", message.type().toString());
         }
 
         @Override
         public Tls12ClientState onChangeCipherSpec(Tls12Output out) throws TlsException {
+            requireTicket(negotiated, ticket);
             out.installReadKeys(negotiated.suite().aead(), serverKey, serverIv);
             return new ExpectFinished(negotiated, transcript, chain, signature, group, master, localCertificates,
-                    localScheme);
+                    localScheme, ticket);
         }
 
         @Override
@@ -379,10 +457,15 @@ public final class Tls12ClientHandshake {
         }
     }
 
-    /** Expects the server's Finished under the new read keys. */
+    /**
+     * Expects the server's Finished under the new read keys.
+     *
+     * @param ticket the NewSessionTicket received, or {@code null}: cached once the Finished verified
+     */
     public record ExpectFinished(Negotiated negotiated, Tls12Transcript transcript, ChainVerified chain,
                                  ServerKeyExchangeVerified signature, NamedGroup group, Tls12MasterSecret master,
-                                 List<X509Certificate> localCertificates, SignatureScheme localScheme)
+                                 List<X509Certificate> localCertificates, SignatureScheme localScheme,
+                                 Tls12NewSessionTicket ticket)
             implements Tls12ClientState {
         @Override
         public Tls12ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, Tls12Output out)
@@ -393,6 +476,7 @@ public final class Tls12ClientHandshake {
             HandshakeSummary summary = new HandshakeSummary(negotiated.suite().suite(), group, signature.scheme(),
                     localScheme, negotiated.alpn(), negotiated.context().peerHost(), chain.chain(), localCertificates,
                     false, false, false);
+            cacheTicket(negotiated, ticket, master, summary, out);
             out.exporter(master, negotiated.context().clientRandom(), negotiated.serverRandom());
             Connected connected = new Connected(chain, signature, verified, summary);
             out.handshakeComplete(summary);
@@ -403,6 +487,118 @@ public final class Tls12ClientHandshake {
         public void destroy() {
             master.destroy();
         }
+    }
+
+    /**
+     * Expects the server's ChangeCipherSpec of an abbreviated handshake (RFC 5246 §7.3), after the NewSessionTicket
+     * its ServerHello promised.
+     *
+     * @param negotiated what the hellos fixed
+     * @param transcript the running transcript
+     * @param master the session's master secret, from the ticket
+     * @param keys the key block from the new randoms
+     * @param peerCertificates the server's chain of the original session
+     * @param ticket the NewSessionTicket received, or {@code null}
+     */
+    public record ExpectResumedChangeCipherSpec(Negotiated negotiated, Tls12Transcript transcript,
+                                                Tls12MasterSecret master, Tls12KeyBlock keys,
+                                                List<X509Certificate> peerCertificates, Tls12NewSessionTicket ticket)
+            implements Tls12ClientState {
+        @Override
+        public Tls12ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, Tls12Output out)
+                throws TlsException {
+            if (message instanceof Tls12NewSessionTicket nst && negotiated.ticketPromised() && ticket == null) {
+                transcript.add(encoded, offset, length);
+                return new ExpectResumedChangeCipherSpec(negotiated, transcript, master, keys, peerCertificates, nst);
+            }
+            throw TlsException.unexpected("ChangeCipherSpec", message.type().toString());
+        }
+
+        @Override
+        public Tls12ClientState onChangeCipherSpec(Tls12Output out) throws TlsException {
+            requireTicket(negotiated, ticket);
+            if (out.keyLogEnabled()) {
+                out.keyLog(master.keyLogLine(negotiated.context().clientRandom()));
+            }
+            out.installReadKeys(negotiated.suite().aead(), keys.serverWriteKey(), keys.serverWriteIv());
+            return new ExpectResumedFinished(negotiated, transcript, master, keys.clientWriteKey(),
+                    keys.clientWriteIv(), peerCertificates, ticket);
+        }
+
+        @Override
+        public void destroy() {
+            master.destroy();
+            keys.destroy();
+        }
+    }
+
+    /**
+     * Expects the server's Finished of an abbreviated handshake, which proves it holds the session's master
+     * secret; answers with our ChangeCipherSpec and Finished.
+     *
+     * @param negotiated what the hellos fixed
+     * @param transcript the running transcript
+     * @param master the session's master secret
+     * @param clientKey our write key
+     * @param clientIv our write IV
+     * @param peerCertificates the server's chain of the original session
+     * @param ticket the NewSessionTicket received, or {@code null}
+     */
+    public record ExpectResumedFinished(Negotiated negotiated, Tls12Transcript transcript, Tls12MasterSecret master,
+                                        byte[] clientKey, byte[] clientIv, List<X509Certificate> peerCertificates,
+                                        Tls12NewSessionTicket ticket) implements Tls12ClientState {
+        @Override
+        public Tls12ClientState on(HandshakeMessage message, byte[] encoded, int offset, int length, Tls12Output out)
+                throws TlsException {
+            Finished finished = expect(message, Finished.class, "Finished");
+            // RFC 5246 §7.4.9: decrypt_error for a wrong verify_data; nothing of ours is sent then.
+            FinishedVerified verified = Tls12Proofs.verifyFinished(master, transcript.currentHash(),
+                    finished.verifyData());
+            transcript.add(encoded, offset, length);
+            Tls12CipherSuiteParams suite = negotiated.suite();
+            out.sendChangeCipherSpec();
+            out.installWriteKeys(suite.aead(), clientKey, clientIv);
+            send(new Finished(master.verifyData(true, transcript.currentHash())), transcript, out);
+            // As for TLS 1.3, a resumed session reports the original server chain.
+            HandshakeSummary summary = new HandshakeSummary(suite.suite(), null, null, null, negotiated.alpn(),
+                    negotiated.context().peerHost(), peerCertificates, List.of(), false, true, false);
+            cacheTicket(negotiated, ticket, master, summary, out);
+            out.exporter(master, negotiated.context().clientRandom(), negotiated.serverRandom());
+            Connected connected = new Connected(Tls12Proofs.chainFromTicket(peerCertificates),
+                    Tls12Proofs.serverSignatureFromTicket(), verified, summary);
+            out.handshakeComplete(summary);
+            return connected;
+        }
+
+        @Override
+        public void destroy() {
+            master.destroy();
+            Arrays.fill(clientKey, (byte) 0);
+            Arrays.fill(clientIv, (byte) 0);
+        }
+    }
+
+    /**
+     * RFC 5077 §3.3: a server that sent SessionTicket in ServerHello "MUST send a NewSessionTicket handshake
+     * message"; a ChangeCipherSpec in its place is unexpected_message.
+     */
+    private static void requireTicket(Negotiated negotiated, Tls12NewSessionTicket ticket) throws TlsException {
+        if (negotiated.ticketPromised() && ticket == null) {
+            throw TlsException.unexpected("NewSessionTicket", "ChangeCipherSpec");
+        }
+    }
+
+    /**
+     * Hands a received ticket (RFC 5077 §3.3) to the session cache with the session's master secret, once the
+     * server's Finished verified; an empty ticket is none.
+     */
+    private static void cacheTicket(Negotiated negotiated, Tls12NewSessionTicket ticket, Tls12MasterSecret master,
+                                    HandshakeSummary summary, Tls12Output out) {
+        if (ticket == null || ticket.ticket().length == 0) {
+            return;
+        }
+        out.tls12SessionTicket(ResumptionTicket.tls12(ticket.ticket(), master.secretForTicket(),
+                ticket.ticketLifetimeHint(), summary, negotiated.crypto().clock().millis()));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tls13.tls12;
 import dev.tls13.crypto.AeadAlgorithm;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.HandshakeSummary;
+import dev.tls13.handshake.ResumptionTicket;
 import dev.tls13.keys.Tls12MasterSecret;
 import dev.tls13.wire.AlertDescription;
 
@@ -67,6 +68,16 @@ public interface Tls12Output {
      * @param summary what was negotiated
      */
     void handshakeComplete(HandshakeSummary summary);
+
+    /**
+     * A TLS 1.2 session ticket the client received (RFC 5077 §3.3), for the session cache. Takes ownership; an
+     * output without a cache destroys it.
+     *
+     * @param ticket the ticket with its session
+     */
+    default void tls12SessionTicket(ResumptionTicket ticket) {
+        ticket.destroy();
+    }
 
     /** @return whether key-log lines are wanted */
     boolean keyLogEnabled();

@@ -114,6 +114,31 @@ final class Tls12Proofs {
     }
 
     /**
+     * A peer chain of a resumed session: on a server the client chain sealed in one of our tickets, which only our
+     * ticket keys can have sealed (RFC 5077 §4); on a client the server chain kept with the ticket in our session
+     * cache. Either was validated by the handshake that established the session.
+     */
+    static ChainVerified chainFromTicket(List<X509Certificate> chain) {
+        return new ChainVerified(chain);
+    }
+
+    /**
+     * The client's CertificateVerify of the handshake that issued one of our session tickets; the resumed
+     * handshake has none, so no scheme.
+     */
+    static ClientSignatureVerified signatureFromTicket() {
+        return new ClientSignatureVerified(null);
+    }
+
+    /**
+     * The server's ServerKeyExchange signature of the handshake that established a session we resume; the
+     * abbreviated handshake has none (RFC 5246 §7.3), its Finished proves the server holds the master secret.
+     */
+    static ServerKeyExchangeVerified serverSignatureFromTicket() {
+        return new ServerKeyExchangeVerified(null);
+    }
+
+    /**
      * Verifies the client's Finished in constant time (RFC 5246 §7.4.9).
      *
      * @throws TlsException BAD_FINISHED (decrypt_error)

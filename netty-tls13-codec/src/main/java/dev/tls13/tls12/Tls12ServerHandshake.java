@@ -14,6 +14,8 @@ import dev.tls13.handshake.HandshakeSummary;
 import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.ServerConfig;
 import dev.tls13.handshake.SignatureSchemes;
+import dev.tls13.handshake.Tls12SessionTickets;
+import dev.tls13.handshake.Tls12TicketState;
 import dev.tls13.keys.Tls12KeyBlock;
 import dev.tls13.keys.Tls12MasterSecret;
 import dev.tls13.record.Tls12CipherSuiteParams;
@@ -41,6 +43,7 @@ import dev.tls13.wire.Tls12Certificate;
 import dev.tls13.wire.Tls12CertificateRequest;
 import dev.tls13.wire.Tls12Extensions;
 import dev.tls13.wire.Tls12HandshakeCodec;
+import dev.tls13.wire.Tls12NewSessionTicket;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -58,7 +61,11 @@ import java.util.Optional;
  * afterClientHello ─ sends ServerHello Certificate ServerKeyExchange [CertificateRequest] ServerHelloDone ─►
  *   [ExpectClientCertificate ─►] ExpectClientKeyExchange [─► ExpectClientCertificateVerify] ─►
  *   ExpectChangeCipherSpec ─(client CCS: read keys)─► ExpectFinished
- *   ─ sends CCS (write keys) Finished ─► Connected
+ *   ─ sends [NewSessionTicket] CCS (write keys) Finished ─► Connected
+ *
+ * afterClientHello with a usable session ticket (RFC 5077 §3.1, the abbreviated handshake of RFC 5246 §7.3)
+ *   ─ sends ServerHello NewSessionTicket CCS (write keys) Finished ─►
+ *   ExpectResumedChangeCipherSpec ─(client CCS: read keys)─► ExpectResumedFinished ─► Connected
  * </pre>
  * A ChangeCipherSpec is a real state change ({@link Tls12ServerState#onChangeCipherSpec}): only
  * ExpectChangeCipherSpec accepts one, so read keys never switch before the ClientKeyExchange (and the client's
@@ -78,7 +85,8 @@ public final class Tls12ServerHandshake {
 
     /** One state of the TLS 1.2 server. */
     public sealed interface Tls12ServerState permits ExpectClientCertificate, ExpectClientKeyExchange,
-            ExpectClientCertificateVerify, ExpectChangeCipherSpec, ExpectFinished, Connected {
+            ExpectClientCertificateVerify, ExpectChangeCipherSpec, ExpectFinished, ExpectResumedChangeCipherSpec,
+            ExpectResumedFinished, Connected {
 
         /**
          * Handles one handshake message decoded by {@link Tls12HandshakeCodec}.
@@ -130,10 +138,11 @@ public final class Tls12ServerHandshake {
      * @param serverRandom ServerHello.random
      * @param alpn the ALPN protocol, or {@code null}
      * @param serverName the SNI host name received, or {@code null}
+     * @param issueTicket whether we promised a NewSessionTicket in ServerHello (RFC 5077 §3.2)
      */
     record Negotiated(ServerConfig config, Tls12CipherSuiteParams suite, NamedGroup group, CertifiedKey certificate,
                       SignatureScheme scheme, byte[] clientRandom, byte[] serverRandom, String alpn,
-                      String serverName) {
+                      String serverName, boolean issueTicket) {
         CryptoProvider crypto() {
             return config.crypto();
         }
@@ -198,6 +207,12 @@ public final class Tls12ServerHandshake {
         Credential credential = selectCredential(config, hello, serverName.orElse(null));
         Optional<String> alpn = Negotiation.selectApplicationProtocol(config.applicationProtocols(), extensions,
                 config.failOnAlpnMismatch());
+        // RFC 5077 §3.2: a client that supports tickets sends SessionTicket, empty or with a ticket; we answer
+        // with tickets when they are enabled, as for TLS 1.3.
+        Optional<Extension> sessionTicket = Tls12SessionTickets.enabled(config)
+                ? extensions.get(ExtensionType.SESSION_TICKET) : Optional.empty();
+        Tls12TicketState session = sessionTicket.isEmpty() ? null
+                : resumable(config, hello, Tls12Extensions.sessionTicket(sessionTicket.get()), serverName.orElse(null));
 
         CryptoProvider crypto = config.crypto();
         byte[] serverRandom = new byte[32];
@@ -217,11 +232,23 @@ public final class Tls12ServerHandshake {
             // RFC 8422 §5.2: the server's ec_point_formats answers the client's.
             reply.add(Tls12Extensions.ecPointFormatsUncompressed());
         }
-        if (serverName.isPresent() && config.certificates().acknowledges(serverName.get())) {
-            // RFC 6066 §3: a server that used the name acknowledges with an empty server_name.
+        if (session == null && serverName.isPresent() && config.certificates().acknowledges(serverName.get())) {
+            // RFC 6066 §3: a server that used the name acknowledges with an empty server_name; "when resuming a
+            // session, the server MUST NOT include a server_name extension in the server hello".
             reply.add(Extension.ServerName.acknowledgement());
         }
+        if (sessionTicket.isPresent()) {
+            // RFC 5077 §3.2: the empty SessionTicket promises a NewSessionTicket, also on a resumption (a ticket
+            // is used once: the client gets a fresh one).
+            reply.add(Tls12Extensions.emptySessionTicket());
+        }
+        // RFC 7301 §3.1: ALPN is negotiated anew on a resumption; "the previous contents of this extension are
+        // irrelevant".
         alpn.ifPresent(p -> reply.add(Extension.Alpn.of(p)));
+        if (session != null) {
+            return resume(config, hello, session, credential, serverRandom, reply, alpn.orElse(null),
+                    serverName.orElse(null), encoded, offset, length, out);
+        }
         Tls12CipherSuiteParams suite = credential.suite();
         // RFC 5246 §7.4.1.3: an empty session_id: the session cannot be resumed (docs/architecture.md §16).
         ServerHello serverHello = new ServerHello(ProtocolVersion.TLS_1_2, serverRandom, new byte[0], suite.suite(),
@@ -239,7 +266,8 @@ public final class Tls12ServerHandshake {
         send(new Tls12Certificate(chain), transcript, out);
 
         Negotiated n = new Negotiated(config, suite, group, credential.key(), credential.scheme(),
-                hello.random().clone(), serverRandom, alpn.orElse(null), serverName.orElse(null));
+                hello.random().clone(), serverRandom, alpn.orElse(null), serverName.orElse(null),
+                sessionTicket.isPresent());
         KeyExchange ours = crypto.generateKeyExchange(Tls12ClientHandshake.keyExchange(group));
         try {
             // RFC 8422 §5.4: the signature covers client_random ‖ server_random ‖ ServerECDHParams.
@@ -270,6 +298,113 @@ public final class Tls12ServerHandshake {
                 ours.destroy();
             }
         }
+    }
+
+    /**
+     * The session of a ClientHello's ticket when it can be resumed, else {@code null} and a full handshake: RFC
+     * 5077 §3.1 falls back to a full handshake for a ticket the server cannot or will not use, never an alert.
+     * Usable: it opens (our key, not tampered, a TLS 1.2 ticket, not expired), the client offers its suite again
+     * and we still enable it (RFC 5246 §7.4.1.2: the resumed session keeps its suite), it was made with the
+     * extended master secret (RFC 7627 §5.3: "If the original session did not use the extended_master_secret
+     * extension but the new ClientHello contains the extension, then the server MUST NOT perform the abbreviated
+     * handshake"; a ClientHello without the extension was refused above whatever its ticket, which covers the
+     * case where §5.3 requires aborting), the SNI is the same (RFC 6066 §3), and when client authentication is
+     * required, the original client authenticated.
+     */
+    private static Tls12TicketState resumable(ServerConfig config, ClientHello hello, byte[] ticket,
+                                              String serverName) {
+        if (ticket.length == 0) {
+            return null;
+        }
+        Tls12TicketState session = Tls12SessionTickets.open(config, ticket);
+        if (session == null) {
+            return null;
+        }
+        boolean usable = hello.cipherSuites().contains(session.suite())
+                && config.tls12CipherSuites().contains(session.suite())
+                && Tls12CipherSuiteParams.find(session.suite()).isPresent()
+                && session.extendedMasterSecret()
+                && Objects.equals(serverName, session.serverName())
+                && (config.clientAuth() != ClientAuth.REQUIRE || !session.peerCertificates().isEmpty());
+        if (!usable) {
+            session.destroy();
+            return null;
+        }
+        return session;
+    }
+
+    /**
+     * The abbreviated handshake (RFC 5246 §7.3, RFC 5077 §3.1 figure 2): ServerHello echoing the client's
+     * session_id (RFC 5077 §3.4), a new NewSessionTicket, ChangeCipherSpec and Finished under the ticket's master
+     * secret and keys from the new randoms.
+     */
+    private static Tls12ServerState resume(ServerConfig config, ClientHello hello, Tls12TicketState session,
+                                           Credential credential, byte[] serverRandom, List<Extension> reply,
+                                           String alpn, String serverName, byte[] encoded, int offset, int length,
+                                           Tls12Output out) {
+        CryptoProvider crypto = config.crypto();
+        Tls12MasterSecret master = null;
+        Tls12KeyBlock keys = null;
+        try {
+            Tls12CipherSuiteParams suite = Tls12CipherSuiteParams.find(session.suite()).orElseThrow();
+            master = Tls12MasterSecret.resumed(crypto, suite.prfHash(), session.masterSecret());
+            ServerHello serverHello = new ServerHello(ProtocolVersion.TLS_1_2, serverRandom,
+                    hello.legacySessionId().clone(), suite.suite(), new Extensions(reply));
+            Tls12Transcript transcript = new Tls12Transcript(crypto, suite.prfHash());
+            transcript.add(encoded, offset, length);
+            transcript.dropMessages();
+            byte[] serverHelloBytes = HandshakeCodec.encode(serverHello);
+            transcript.add(serverHelloBytes);
+            out.sendHandshake(serverHelloBytes);
+            Negotiated n = new Negotiated(config, suite, null, credential.key(), null, hello.random().clone(),
+                    serverRandom, alpn, serverName, true);
+            if (out.keyLogEnabled()) {
+                out.keyLog(master.keyLogLine(n.clientRandom()));
+            }
+            keys = master.keyBlock(n.clientRandom(), serverRandom, suite.aead().keyLength(), suite.fixedIvLength());
+            sendTicket(n, master, session.peerCertificates(), transcript, out);
+            out.sendChangeCipherSpec();
+            out.installWriteKeys(suite.aead(), keys.serverWriteKey(), keys.serverWriteIv());
+            send(new Finished(master.verifyData(false, transcript.currentHash())), transcript, out);
+            ClientVerified client = session.peerCertificates().isEmpty() ? null
+                    : new ClientVerified(Tls12Proofs.chainFromTicket(session.peerCertificates()),
+                    Tls12Proofs.signatureFromTicket());
+            Tls12ServerState next = new ExpectResumedChangeCipherSpec(n, transcript, master, keys.clientWriteKey(),
+                    keys.clientWriteIv(), client);
+            master = null;
+            keys = null;
+            return next;
+        } finally {
+            session.destroy();
+            if (master != null) {
+                master.destroy();
+            }
+            if (keys != null) {
+                keys.destroy();
+            }
+        }
+    }
+
+    /**
+     * Sends a NewSessionTicket sealing this session (RFC 5077 §3.3), just before our ChangeCipherSpec; it is part
+     * of the transcript of our Finished. A chain too large for a ticket gets the zero-length ticket RFC 5077 §3.3
+     * prescribes after a SessionTicket in ServerHello.
+     */
+    private static void sendTicket(Negotiated n, Tls12MasterSecret master, List<X509Certificate> peerCertificates,
+                                   Tls12Transcript transcript, Tls12Output out) {
+        ServerConfig config = n.config();
+        long lifetime = Tls12SessionTickets.lifetimeSeconds(config);
+        byte[] secret = master.secretForTicket();
+        byte[] ticket;
+        try {
+            Tls12TicketState state = new Tls12TicketState(n.suite().suite(), config.crypto().clock().millis(),
+                    lifetime, true, secret, n.alpn(), n.serverName(), peerCertificates);
+            ticket = Tls12SessionTickets.seal(config, state);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        send(new Tls12NewSessionTicket(ticket == null ? 0 : lifetime, ticket == null ? new byte[0] : ticket),
+                transcript, out);
     }
 
     /**
@@ -602,6 +737,9 @@ public final class Tls12ServerHandshake {
                     finished.verifyData());
             transcript.add(encoded, offset, length);
             Tls12CipherSuiteParams suite = negotiated.suite();
+            if (negotiated.issueTicket()) {
+                sendTicket(negotiated, master, client == null ? List.of() : client.chain().chain(), transcript, out);
+            }
             out.sendChangeCipherSpec();
             out.installWriteKeys(suite.aead(), serverKey, serverIv);
             send(new Finished(master.verifyData(false, transcript.currentHash())), transcript, out);
@@ -620,6 +758,73 @@ public final class Tls12ServerHandshake {
             master.destroy();
             Arrays.fill(serverKey, (byte) 0);
             Arrays.fill(serverIv, (byte) 0);
+        }
+    }
+
+    /**
+     * Expects the client's ChangeCipherSpec after our Finished of an abbreviated handshake (RFC 5246 §7.3).
+     *
+     * @param negotiated what the hellos fixed
+     * @param transcript the running transcript, through our Finished
+     * @param master the ticket's master secret
+     * @param clientKey the client's write key
+     * @param clientIv the client's write IV
+     * @param client the original client's authentication, or {@code null}
+     */
+    public record ExpectResumedChangeCipherSpec(Negotiated negotiated, Tls12Transcript transcript,
+                                                Tls12MasterSecret master, byte[] clientKey, byte[] clientIv,
+                                                ClientVerified client) implements Tls12ServerState {
+        @Override
+        public Tls12ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, Tls12Output out)
+                throws TlsException {
+            // RFC 5246 §7.4.9: the client's Finished comes after its ChangeCipherSpec.
+            throw TlsException.unexpected("ChangeCipherSpec", message.type().toString());
+        }
+
+        @Override
+        public Tls12ServerState onChangeCipherSpec(Tls12Output out) throws TlsException {
+            out.installReadKeys(negotiated.suite().aead(), clientKey, clientIv);
+            return new ExpectResumedFinished(negotiated, transcript, master, client);
+        }
+
+        @Override
+        public void destroy() {
+            master.destroy();
+            Arrays.fill(clientKey, (byte) 0);
+            Arrays.fill(clientIv, (byte) 0);
+        }
+    }
+
+    /**
+     * Expects the client's Finished of an abbreviated handshake, over everything through our Finished.
+     *
+     * @param negotiated what the hellos fixed
+     * @param transcript the running transcript
+     * @param master the ticket's master secret
+     * @param client the original client's authentication, or {@code null}
+     */
+    public record ExpectResumedFinished(Negotiated negotiated, Tls12Transcript transcript, Tls12MasterSecret master,
+                                        ClientVerified client) implements Tls12ServerState {
+        @Override
+        public Tls12ServerState on(HandshakeMessage message, byte[] encoded, int offset, int length, Tls12Output out)
+                throws TlsException {
+            Finished finished = expect(message, Finished.class, "Finished");
+            FinishedVerified verified = Tls12Proofs.verifyClientFinished(master, transcript.currentHash(),
+                    finished.verifyData());
+            transcript.add(encoded, offset, length);
+            // As for TLS 1.3, a resumed session keeps the original client's chain.
+            HandshakeSummary summary = new HandshakeSummary(negotiated.suite().suite(), null, null, null,
+                    negotiated.alpn(), negotiated.serverName(), client == null ? List.of() : client.chain().chain(),
+                    negotiated.certificate().chain(), false, true, false);
+            Connected connected = new Connected(verified, negotiated.config().clientAuth(), client, summary, 0);
+            out.exporter(master, negotiated.clientRandom(), negotiated.serverRandom());
+            out.handshakeComplete(summary);
+            return connected;
+        }
+
+        @Override
+        public void destroy() {
+            master.destroy();
         }
     }
 

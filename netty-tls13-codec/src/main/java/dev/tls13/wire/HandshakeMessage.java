@@ -8,7 +8,8 @@ package dev.tls13.wire;
  */
 public sealed interface HandshakeMessage permits ClientHello, ServerHello, EncryptedExtensions, CertificateRequest,
         Certificate, CertificateVerify, Finished, NewSessionTicket, EndOfEarlyData, KeyUpdate, MessageHash,
-        HelloRequest, ServerKeyExchange, ServerHelloDone, ClientKeyExchange, Tls12Certificate, Tls12CertificateRequest {
+        HelloRequest, ServerKeyExchange, ServerHelloDone, ClientKeyExchange, Tls12Certificate, Tls12CertificateRequest,
+        Tls12NewSessionTicket {
 
     /**
      * The msg_type this message is sent with.

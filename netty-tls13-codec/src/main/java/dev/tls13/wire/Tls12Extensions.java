@@ -25,6 +25,8 @@ public final class Tls12Extensions {
             new Extension.UnknownExtension(ExtensionType.RENEGOTIATION_INFO, new byte[] {0});
     private static final Extension EC_POINT_FORMATS_UNCOMPRESSED =
             new Extension.UnknownExtension(ExtensionType.EC_POINT_FORMATS, new byte[] {1, UNCOMPRESSED});
+    private static final Extension EMPTY_SESSION_TICKET =
+            new Extension.UnknownExtension(ExtensionType.SESSION_TICKET, new byte[0]);
 
     private Tls12Extensions() {
     }
@@ -42,6 +44,34 @@ public final class Tls12Extensions {
     /** @return ec_point_formats listing uncompressed only (RFC 8422 §5.1.2) */
     public static Extension ecPointFormatsUncompressed() {
         return EC_POINT_FORMATS_UNCOMPRESSED;
+    }
+
+    /**
+     * @return SessionTicket with an empty body: a client asking for a ticket, or a server that will send one (RFC
+     *         5077 §3.2)
+     */
+    public static Extension emptySessionTicket() {
+        return EMPTY_SESSION_TICKET;
+    }
+
+    /**
+     * A client's SessionTicket carrying a ticket (RFC 5077 §3.2: the extension_data is the ticket itself).
+     *
+     * @param ticket the ticket; copied
+     * @return the extension
+     */
+    public static Extension sessionTicketExtension(byte[] ticket) {
+        return new Extension.UnknownExtension(ExtensionType.SESSION_TICKET, ticket.clone());
+    }
+
+    /**
+     * The ticket of a received SessionTicket (RFC 5077 §3.2).
+     *
+     * @param e the extension, of type session_ticket
+     * @return the ticket, empty when the extension is empty; the extension's own array
+     */
+    public static byte[] sessionTicket(Extension e) {
+        return data(e, ExtensionType.SESSION_TICKET);
     }
 
     /**

@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * Decodes and encodes the TLS 1.2 handshake messages whose format differs from TLS 1.3's or that TLS 1.3
- * does not have (RFC 5246 §7.4, RFC 8422 §5): HelloRequest, Certificate, ServerKeyExchange (ECDHE),
- * CertificateRequest, ServerHelloDone, CertificateVerify (the TLS 1.3 shape), ClientKeyExchange (ECDHE) and
- * Finished (12 bytes); a ClientHello (a renegotiation attempt) is decoded by {@link HandshakeCodec}. Strict like
- * {@link HandshakeCodec}: every length is checked against its RFC bounds and what remains before use, anything
- * left over is an error, and a malformed message is decode_error.
+ * does not have (RFC 5246 §7.4, RFC 8422 §5, RFC 5077 §3.3): HelloRequest, NewSessionTicket, Certificate,
+ * ServerKeyExchange (ECDHE), CertificateRequest, ServerHelloDone, CertificateVerify (the TLS 1.3 shape),
+ * ClientKeyExchange (ECDHE) and Finished (12 bytes); a ClientHello (a renegotiation attempt) is decoded by
+ * {@link HandshakeCodec}. Strict like {@link HandshakeCodec}: every length is checked against its RFC bounds and
+ * what remains before use, anything left over is an error, and a malformed message is decode_error.
  */
 public final class Tls12HandshakeCodec {
 
@@ -55,6 +55,10 @@ public final class Tls12HandshakeCodec {
         switch (type) {
             case 0x00:
                 m = new HelloRequest();
+                break;
+            case 0x04:
+                // RFC 5077 §3.3: ticket_lifetime_hint, then opaque ticket<0..2^16-1>.
+                m = new Tls12NewSessionTicket(Codec.u32(in), Codec.opaque(in, 2, 0, 0xFFFF, "ticket"));
                 break;
             case 0x0B:
                 m = certificate(in);
@@ -157,6 +161,9 @@ public final class Tls12HandshakeCodec {
     private static void encodeBody(HandshakeMessage m, ByteBuf out) {
         if (m instanceof HelloRequest || m instanceof ServerHelloDone) {
             return;
+        } else if (m instanceof Tls12NewSessionTicket nst) {
+            Codec.writeU32(out, nst.ticketLifetimeHint());
+            Codec.writeOpaque(out, 2, 0, 0xFFFF, nst.ticket(), "ticket");
         } else if (m instanceof Tls12Certificate c) {
             int mark = Codec.beginVector(out, 3);
             for (byte[] cert : c.certificates()) {

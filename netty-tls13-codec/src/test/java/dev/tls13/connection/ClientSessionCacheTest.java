@@ -43,6 +43,28 @@ class ClientSessionCacheTest {
     }
 
     @Test
+    void tls12AndTls13TicketsShareTheServersEntryAndAreTakenByKind() {
+        ClientSessionCache cache = new ClientSessionCache(100, 0);
+        ResumptionTicket tls13 = ticket(3600, 1_000);
+        HandshakeSummary tls12Session = new HandshakeSummary(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                NamedGroup.X25519, null, null, null, "example.com", List.of(), List.of(), false, false, false);
+        ResumptionTicket tls12 = ResumptionTicket.tls12(new byte[100], new byte[48], 0, tls12Session, 2_000);
+        // RFC 5077 §3.3: a lifetime_hint of 0 is unspecified, not "discard": the 7-day cap applies.
+        assertEquals(ResumptionTicket.MAX_LIFETIME_SECONDS, tls12.lifetimeSeconds());
+        cache.put("example.com", 443, tls13);
+        cache.put("example.com", 443, tls12);
+        assertEquals(2, cache.size());
+        assertSame(tls13, cache.take("example.com", 443, 3_000), "a TLS 1.3 offer skips the newer TLS 1.2 ticket");
+        assertSame(tls12, cache.take("example.com", 443, 3_000, true));
+        assertNull(cache.take("example.com", 443, 3_000, true));
+        assertEquals(0, cache.size());
+        tls12.destroy();
+        assertTrue(tls12.isDestroyed());
+        assertThrows(IllegalStateException.class, tls12::tls12MasterSecret, "zeroed and unusable once destroyed");
+        assertThrows(IllegalStateException.class, tls13::tls12Ticket, "not a TLS 1.2 ticket");
+    }
+
+    @Test
     void eachTicketIsHandedOutOnceNewestFirstAndOnlyForItsServer() {
         ClientSessionCache cache = new ClientSessionCache(100, 0);
         ResumptionTicket older = ticket(3600, 1_000);

@@ -76,7 +76,7 @@ class ExternalPskPeersTest {
      * every interface, so it runs nowhere else, docs/interop.md); a Unix socket is a file, reachable from outside.
      * It starts gnutls-serv itself and stops it on SIGTERM or when its stdin closes, so nothing outlives the test.
      */
-    private static final String BRIDGE = String.join("\n",
+    static final String BRIDGE = String.join("\n",
             "import os, signal, socket, subprocess, sys, threading, time",
             "path, port, command = sys.argv[1], int(sys.argv[2]), sys.argv[3:]",
             "server = subprocess.Popen(command, stdin=subprocess.DEVNULL)",

@@ -161,7 +161,7 @@ class ClientEarlyDataTest {
         // also offers TLS 1.2 sends none; the continuation is never reached here.
         ClientConfig enabled = earlyDataClient();
         ClientConfig withTls12 = enabled.toBuilder().tls12((config, host, hello, encodedHello, serverHello,
-                encodedServerHello) -> {
+                encodedServerHello, tls12Offer) -> {
             throw new AssertionError("no ServerHello in this test");
         }).build();
         assertOffersNone(withTls12, ticket(enabled, 16384));

@@ -71,7 +71,7 @@ class Tls12ClientHandshakeTest {
             SignatureScheme.RSA_PKCS1_SHA256, SignatureScheme.RSA_PKCS1_SHA384, SignatureScheme.RSA_PKCS1_SHA512));
 
     /** Records the effects in order. */
-    static final class Recording implements Tls12Output {
+    static class Recording implements Tls12Output {
         final List<Object> effects = new ArrayList<>();
         final List<byte[]> sent = new ArrayList<>();
         HandshakeSummary summary;

@@ -50,6 +50,16 @@ class Tls12HandshakeCodecTest {
     }
 
     @Test
+    void newSessionTicket() throws TlsException {
+        // RFC 5077 §3.3: ticket_lifetime_hint u32, ticket<0..2^16-1>; an empty ticket means none after all.
+        roundTrip(new Tls12NewSessionTicket(3600, Hex.decode("aabbcc")), "04000009" + "00000e10" + "0003aabbcc");
+        roundTrip(new Tls12NewSessionTicket(0, new byte[0]), "04000006" + "00000000" + "0000");
+        Tls12NewSessionTicket back = (Tls12NewSessionTicket) decode(Hex.decode("04000009" + "00000e10" + "0003aabbcc"));
+        assertEquals(3600, back.ticketLifetimeHint());
+        assertEquals("aabbcc", Hex.encode(back.ticket()));
+    }
+
+    @Test
     void explicitCurvesAreIllegalParameter() {
         // RFC 8422 §5.4: explicit_prime (1) and explicit_char2 (2) are deprecated; we offered named curves only.
         assertEquals(AlertDescription.ILLEGAL_PARAMETER, alert("0c00000d" + "01001d020102" + "0403" + "0003aabbcc"));
@@ -73,6 +83,9 @@ class Tls12HandshakeCodecTest {
         "0d00000a01400002040300020000", // an empty DistinguishedName
         "0b000003000001", // certificate_list length beyond the body
         "0b00000600000300000000", // trailing garbage in the handshake
+        "040000050000000100", // NewSessionTicket without its ticket length
+        "0400000800000e1000030102", // NewSessionTicket ticket shorter than its length
+        "04000008000000010001aabb", // NewSessionTicket with a byte after its ticket
     })
     void malformedMessagesAreDecodeErrors(String hex) {
         assertEquals(AlertDescription.DECODE_ERROR, alert(hex));
