@@ -44,10 +44,10 @@ final class Resumption {
      * @param early the Early Secret of the PSK; owned, destroyed by the key schedule or {@link #destroy()}
      * @param binder the proof that the binder verified, with the session's client chain
      * @param ticket what the ticket says about 0-RTT (RFC 8446 §4.2.10); no early data for an external PSK
-     * @param external whether it is an external PSK (RFC 8446 §4.2.11) rather than a ticket's
+     * @param externalIdentity the identity of an external PSK (RFC 8446 §4.2.11), or {@code null} for a ticket's
      */
     record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder, EarlyDataTerms ticket,
-                    boolean external) {
+                    byte[] externalIdentity) {
         Accepted {
             Objects.requireNonNull(early, "early");
             Objects.requireNonNull(binder, "binder");
@@ -185,7 +185,8 @@ final class Resumption {
         EarlySecret early = EarlySecret.withPsk(config.crypto(), transcript.hash(), key);
         try {
             BinderVerified binder = Proofs.verifyBinder(early, type, truncatedHash, psk.binders().get(index), chain);
-            return new Accepted(index, dhe, early, binder, terms, type == PskType.EXTERNAL);
+            return new Accepted(index, dhe, early, binder, terms,
+                    type == PskType.EXTERNAL ? psk.identities().get(index).identity() : null);
         } catch (TlsException | RuntimeException e) {
             early.destroy();
             throw e;

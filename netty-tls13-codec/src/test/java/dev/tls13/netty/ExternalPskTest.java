@@ -1,6 +1,7 @@
 package dev.tls13.netty;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -102,6 +103,13 @@ class ExternalPskTest {
         assertNotNull(client.namedGroup(), "psk_dhe_ke: an (EC)DHE exchange too");
         assertEquals(client.namedGroup(), server.namedGroup());
         assertEquals("TLS_AES_128_GCM_SHA256", client.cipherSuite());
+        // Both ends name the PSK that authenticated the session.
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), client.externalPskIdentity());
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), server.externalPskIdentity());
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, client.authentication());
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, server.authentication());
+        client.externalPskIdentity()[0] = 'X';
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), client.externalPskIdentity(), "a copy each time");
     }
 
     @Test
@@ -147,6 +155,9 @@ class ExternalPskTest {
                 ChannelPair.serverContext().externalPsks(Tls13ExternalPsk.of("other", key(3)), psk()).build());
         assertTrue(pair.clientHandler.session().peerCertificates().isEmpty(), "the PSK, not the certificate");
         assertTrue(pair.serverHandler.session().localCertificates().isEmpty());
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), pair.serverHandler.session().externalPskIdentity(),
+                "the server names which of its PSKs the client used");
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, pair.serverHandler.session().authentication());
     }
 
     @Test
@@ -156,6 +167,10 @@ class ExternalPskTest {
                 ChannelPair.serverContext().externalPsks(psk()).build());
         assertFalse(pair.clientHandler.session().peerCertificates().isEmpty(), "a certificate handshake");
         assertFalse(pair.clientHandler.session().resumed());
+        assertNull(pair.clientHandler.session().externalPskIdentity(), "the offered PSK was not used");
+        assertNull(pair.serverHandler.session().externalPskIdentity());
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, pair.clientHandler.session().authentication());
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, pair.serverHandler.session().authentication());
     }
 
     @Test
