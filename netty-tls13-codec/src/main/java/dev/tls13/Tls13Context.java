@@ -9,6 +9,7 @@ import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ExternalPsk;
+import dev.tls13.handshake.ExternalPskLookup;
 import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.AntiReplay;
 import dev.tls13.handshake.ServerConfig;
@@ -81,9 +82,11 @@ public final class Tls13Context {
         if (server) {
             List<ExternalPsk> psks = copies(b.externalPsks);
             // docs/architecture.md §15: a server with external PSKs may have no certificate at all.
-            if (b.keys.isEmpty() && (psks.isEmpty() || !b.keysByServerName.isEmpty())) {
+            if (b.keys.isEmpty() && ((psks.isEmpty() && b.externalPskLookup == null)
+                    || !b.keysByServerName.isEmpty())) {
                 throw new IllegalArgumentException("a server needs a certificate chain and its private key:"
                         + " use forServer(...) or keyManager(...), or external PSKs only: forPskServer(...)"
+                        + " or externalPskLookup(...)"
                         + (b.keysByServerName.isEmpty() ? "" : " (the default for clients whose server name"
                         + " matches no keyManagerForServerName pattern)"));
             }
@@ -105,6 +108,7 @@ public final class Tls13Context {
                                     keys(b.sessionTicketKeys)))
                     .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).sessionTicketStore(b.sessionTicketStore)
                     .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks)
+                    .externalPskLookup(externalPskLookup(b.externalPskLookup))
                     .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null).build();
             clientConfig = null;
         } else {
@@ -216,7 +220,8 @@ public final class Tls13Context {
      * Starts a server configuration without a certificate that authenticates with external PSKs only (RFC 8446
      * §4.2.11; like {@code openssl s_server -nocert -psk}): a client that offers none of them gets handshake_failure.
      *
-     * @param psks the PSKs accepted, at least one, with distinct identities
+     * @param psks the PSKs accepted, with distinct identities: at least one, unless the builder is given an
+     *        {@link Tls13ContextBuilder#externalPskLookup}
      * @return a new builder
      */
     public static Tls13ContextBuilder forPskServer(Tls13ExternalPsk... psks) {
@@ -260,6 +265,20 @@ public final class Tls13Context {
         }
         return spi != null ? spi::firstUse
                 : AntiReplay.inMemory(DEFAULT_ANTI_REPLAY_ENTRIES, b.cryptoProvider.clock());
+    }
+
+    /**
+     * The handshake's view of the application's PSK lookup: its PSK objects are used as they are (each handshake
+     * copies the key and zeroes its copy), so a key the application destroys is not used afterwards.
+     */
+    private static ExternalPskLookup externalPskLookup(Tls13ExternalPskLookup spi) {
+        if (spi == null) {
+            return null;
+        }
+        return identity -> {
+            Tls13ExternalPsk found = spi.find(identity);
+            return found == null ? null : found.handshakePsk();
+        };
     }
 
     /** The context's own copy of an external PSK (RFC 8446 §4.2.11). */

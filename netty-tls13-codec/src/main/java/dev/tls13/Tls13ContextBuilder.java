@@ -110,6 +110,7 @@ public final class Tls13ContextBuilder {
     Tls13AntiReplay antiReplay;
     Tls13ExternalPsk externalPsk;
     List<Tls13ExternalPsk> externalPsks = List.of();
+    Tls13ExternalPskLookup externalPskLookup;
     int sessionTicketStore;
 
     Tls13ContextBuilder(boolean server) {
@@ -1056,6 +1057,24 @@ public final class Tls13ContextBuilder {
             Objects.requireNonNull(p, "psks");
         }
         externalPsks = List.of(psks);
+        return this;
+    }
+
+    /**
+     * A server's lookup of external PSKs in the application's own store (RFC 8446 §4.2.11), beside or instead of
+     * {@link #externalPsks}: asked for each offered identity (at most 8 per ClientHello) that is neither one of those
+     * nor a session ticket of this server, which are tried first (see {@link Tls13ExternalPskLookup} for the order,
+     * the suite and the threading). A PSK it returns is used as a configured one would be: binder checked in constant
+     * time, no 0-RTT, not with {@code clientAuth(REQUIRE)}, named by {@code SessionInfo.externalPskIdentity()}. An
+     * identity it does not know ({@code null}) is ignored; an exception fails the handshake with internal_error. With
+     * a lookup a server needs no certificate ({@code Tls13Context.forPskServer().externalPskLookup(...)}). Ignored
+     * by a client.
+     *
+     * @param lookup the lookup, or {@code null} for none (the default)
+     * @return this builder
+     */
+    public Tls13ContextBuilder externalPskLookup(Tls13ExternalPskLookup lookup) {
+        this.externalPskLookup = lookup;
         return this;
     }
 
