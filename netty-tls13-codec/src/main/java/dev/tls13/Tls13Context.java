@@ -10,6 +10,8 @@ import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ExternalPsk;
 import dev.tls13.handshake.ExternalPskLookup;
+import dev.tls13.handshake.SessionTicketStore;
+import dev.tls13.handshake.TicketStore;
 import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.AntiReplay;
 import dev.tls13.handshake.ServerConfig;
@@ -107,6 +109,7 @@ public final class Tls13Context {
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
                                     keys(b.sessionTicketKeys)))
                     .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).sessionTicketStore(b.sessionTicketStore)
+                    .sessionTicketStore(ticketStore(b.sharedSessionTicketStore))
                     .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks)
                     .externalPskLookup(externalPskLookup(b.externalPskLookup))
                     .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null).build();
@@ -258,7 +261,7 @@ public final class Tls13Context {
      */
     private static AntiReplay antiReplay(Tls13ContextBuilder b) {
         Tls13AntiReplay spi = b.antiReplay;
-        if (spi == null && b.sessionTicketStore > 0) {
+        if (spi == null && (b.sessionTicketStore > 0 || b.sharedSessionTicketStore != null)) {
             // Single-use tickets are the anti-replay defence themselves (RFC 8446 §8.1): a replayed ClientHello's
             // ticket was taken from the store by the first one, so it is not even resumed.
             return (key, expiresAtMillis) -> true;
@@ -279,6 +282,51 @@ public final class Tls13Context {
             Tls13ExternalPsk found = spi.find(identity);
             return found == null ? null : found.handshakePsk();
         };
+    }
+
+    /** The handshake's view of the application's single-use ticket store (RFC 8446 §8.1), or {@code null}. */
+    private static TicketStore ticketStore(Tls13SessionTicketStore spi) {
+        if (spi == null) {
+            return null;
+        }
+        if (spi instanceof InMemoryTicketStore memory) {
+            return memory.store;
+        }
+        return new TicketStore() {
+            @Override
+            public void put(byte[] id, byte[] sealedState, long expiresAtMillis) throws Exception {
+                spi.put(id, sealedState, expiresAtMillis);
+            }
+
+            @Override
+            public byte[] take(byte[] id) throws Exception {
+                return spi.take(id);
+            }
+        };
+    }
+
+    /** {@link Tls13SessionTicketStore#inMemory}: the bounded store of {@code sessionTicketStore(n)}, shareable. */
+    static final class InMemoryTicketStore implements Tls13SessionTicketStore {
+        private final SessionTicketStore store;
+
+        InMemoryTicketStore(int maxEntries) {
+            this.store = new SessionTicketStore(maxEntries);
+        }
+
+        @Override
+        public void put(byte[] id, byte[] sealedState, long expiresAtMillis) {
+            store.put(id, sealedState, expiresAtMillis);
+        }
+
+        @Override
+        public byte[] take(byte[] id) {
+            return store.take(id);
+        }
+
+        /** @return how many tickets it holds */
+        int size() {
+            return store.size();
+        }
     }
 
     /** The context's own copy of an external PSK (RFC 8446 §4.2.11). */

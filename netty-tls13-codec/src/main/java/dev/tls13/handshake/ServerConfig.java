@@ -76,7 +76,7 @@ public final class ServerConfig {
         SessionTicketKeys keys = b.sessionTicketKeys != null ? b.sessionTicketKeys
                 : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
         // A copy keeps its store as well, so a ticket is used once whichever copy sees it.
-        SessionTicketStore store = b.sessionTicketStore != null ? b.sessionTicketStore
+        TicketStore store = b.sessionTicketStore != null ? b.sessionTicketStore
                 : b.sessionTicketStoreEntries > 0 ? new SessionTicketStore(b.sessionTicketStoreEntries) : null;
         sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys, store);
         pskKe = b.pskKe;
@@ -323,7 +323,7 @@ public final class ServerConfig {
         private List<ExternalPsk> externalPsks = List.of();
         private ExternalPskLookup externalPskLookup;
         private int sessionTicketStoreEntries;
-        private SessionTicketStore sessionTicketStore;
+        private TicketStore sessionTicketStore;
         private boolean tls13 = true;
         private Tls12ServerContinuation tls12;
         private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
@@ -544,8 +544,15 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Shares a store with the configuration this builder copies ({@link ServerConfig#toBuilder()}). */
-        Builder sessionTicketStore(SessionTicketStore store) {
+        /**
+         * Makes the session tickets stateful and single-use with this store (RFC 8446 §8.1): a fleet's shared store,
+         * or the store of the configuration this builder copies ({@link ServerConfig#toBuilder()}), so a ticket is
+         * used once whichever configuration sees it.
+         *
+         * @param store the store, or {@code null} for the {@link #sessionTicketStore(int)} setting
+         * @return this builder
+         */
+        public Builder sessionTicketStore(TicketStore store) {
             this.sessionTicketStore = store;
             return this;
         }
