@@ -9,6 +9,9 @@ import dev.tls13.handshake.CertificateSelector;
 import dev.tls13.handshake.ClientAuth;
 import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ExternalPsk;
+import dev.tls13.handshake.ExternalPskLookup;
+import dev.tls13.handshake.SessionTicketStore;
+import dev.tls13.handshake.TicketStore;
 import dev.tls13.handshake.Negotiation;
 import dev.tls13.handshake.AntiReplay;
 import dev.tls13.handshake.ServerConfig;
@@ -81,9 +84,11 @@ public final class Tls13Context {
         if (server) {
             List<ExternalPsk> psks = copies(b.externalPsks);
             // docs/architecture.md §15: a server with external PSKs may have no certificate at all.
-            if (b.keys.isEmpty() && (psks.isEmpty() || !b.keysByServerName.isEmpty())) {
+            if (b.keys.isEmpty() && ((psks.isEmpty() && b.externalPskLookup == null)
+                    || !b.keysByServerName.isEmpty())) {
                 throw new IllegalArgumentException("a server needs a certificate chain and its private key:"
                         + " use forServer(...) or keyManager(...), or external PSKs only: forPskServer(...)"
+                        + " or externalPskLookup(...)"
                         + (b.keysByServerName.isEmpty() ? "" : " (the default for clients whose server name"
                         + " matches no keyManagerForServerName pattern)"));
             }
@@ -104,7 +109,9 @@ public final class Tls13Context {
                             : SessionTicketKeys.supplied(b.cryptoProvider, names(b.sessionTicketKeys),
                                     keys(b.sessionTicketKeys)))
                     .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).sessionTicketStore(b.sessionTicketStore)
+                    .sessionTicketStore(ticketStore(b.sharedSessionTicketStore))
                     .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks)
+                    .externalPskLookup(externalPskLookup(b.externalPskLookup))
                     .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null).build();
             clientConfig = null;
         } else {
@@ -216,7 +223,8 @@ public final class Tls13Context {
      * Starts a server configuration without a certificate that authenticates with external PSKs only (RFC 8446
      * §4.2.11; like {@code openssl s_server -nocert -psk}): a client that offers none of them gets handshake_failure.
      *
-     * @param psks the PSKs accepted, at least one, with distinct identities
+     * @param psks the PSKs accepted, with distinct identities: at least one, unless the builder is given an
+     *        {@link Tls13ContextBuilder#externalPskLookup}
      * @return a new builder
      */
     public static Tls13ContextBuilder forPskServer(Tls13ExternalPsk... psks) {
@@ -253,13 +261,72 @@ public final class Tls13Context {
      */
     private static AntiReplay antiReplay(Tls13ContextBuilder b) {
         Tls13AntiReplay spi = b.antiReplay;
-        if (spi == null && b.sessionTicketStore > 0) {
+        if (spi == null && (b.sessionTicketStore > 0 || b.sharedSessionTicketStore != null)) {
             // Single-use tickets are the anti-replay defence themselves (RFC 8446 §8.1): a replayed ClientHello's
             // ticket was taken from the store by the first one, so it is not even resumed.
             return (key, expiresAtMillis) -> true;
         }
         return spi != null ? spi::firstUse
                 : AntiReplay.inMemory(DEFAULT_ANTI_REPLAY_ENTRIES, b.cryptoProvider.clock());
+    }
+
+    /**
+     * The handshake's view of the application's PSK lookup: its PSK objects are used as they are (each handshake
+     * copies the key and zeroes its copy), so a key the application destroys is not used afterwards.
+     */
+    private static ExternalPskLookup externalPskLookup(Tls13ExternalPskLookup spi) {
+        if (spi == null) {
+            return null;
+        }
+        return identity -> {
+            Tls13ExternalPsk found = spi.find(identity);
+            return found == null ? null : found.handshakePsk();
+        };
+    }
+
+    /** The handshake's view of the application's single-use ticket store (RFC 8446 §8.1), or {@code null}. */
+    private static TicketStore ticketStore(Tls13SessionTicketStore spi) {
+        if (spi == null) {
+            return null;
+        }
+        if (spi instanceof InMemoryTicketStore memory) {
+            return memory.store;
+        }
+        return new TicketStore() {
+            @Override
+            public void put(byte[] id, byte[] sealedState, long expiresAtMillis) throws Exception {
+                spi.put(id, sealedState, expiresAtMillis);
+            }
+
+            @Override
+            public byte[] take(byte[] id) throws Exception {
+                return spi.take(id);
+            }
+        };
+    }
+
+    /** {@link Tls13SessionTicketStore#inMemory}: the bounded store of {@code sessionTicketStore(n)}, shareable. */
+    static final class InMemoryTicketStore implements Tls13SessionTicketStore {
+        private final SessionTicketStore store;
+
+        InMemoryTicketStore(int maxEntries) {
+            this.store = new SessionTicketStore(maxEntries);
+        }
+
+        @Override
+        public void put(byte[] id, byte[] sealedState, long expiresAtMillis) {
+            store.put(id, sealedState, expiresAtMillis);
+        }
+
+        @Override
+        public byte[] take(byte[] id) {
+            return store.take(id);
+        }
+
+        /** @return how many tickets it holds */
+        int size() {
+            return store.size();
+        }
     }
 
     /** The context's own copy of an external PSK (RFC 8446 §4.2.11). */

@@ -110,7 +110,9 @@ public final class Tls13ContextBuilder {
     Tls13AntiReplay antiReplay;
     Tls13ExternalPsk externalPsk;
     List<Tls13ExternalPsk> externalPsks = List.of();
+    Tls13ExternalPskLookup externalPskLookup;
     int sessionTicketStore;
+    Tls13SessionTicketStore sharedSessionTicketStore;
 
     Tls13ContextBuilder(boolean server) {
         this.server = server;
@@ -1005,8 +1007,9 @@ public final class Tls13ContextBuilder {
      * for the sealed session state, which the server keeps in a bounded in-memory store and removes when the ticket
      * is presented, so a ticket resumes at most one handshake and a replayed or reused ticket gets a full handshake.
      * When full, the oldest ticket is evicted. Each entry costs about 300 bytes of heap without a client certificate
-     * chain (measured: 286 bytes; the chain's DER more with one). The store is per context: a fleet whose servers resume each other's
-     * sessions keeps stateless tickets. It also keeps 0-RTT data from being replayed, so with a store and no
+     * chain (measured: 286 bytes; the chain's DER more with one). The store is per context: a fleet whose servers
+     * resume each other's sessions shares a store through {@link #sessionTicketStore(Tls13SessionTicketStore)}, or
+     * keeps stateless tickets. It also keeps 0-RTT data from being replayed, so with a store and no
      * {@link #antiReplay} the in-memory ClientHello filter is not used. Default 0: stateless tickets. Ignored by a
      * client.
      *
@@ -1019,6 +1022,25 @@ public final class Tls13ContextBuilder {
             throw new IllegalArgumentException("sessionTicketStore must not be negative: " + maxEntries);
         }
         sessionTicketStore = maxEntries;
+        sharedSessionTicketStore = null;
+        return this;
+    }
+
+    /**
+     * Makes a server's session tickets stateful and single-use (RFC 8446 §8.1) with a store of the application's,
+     * which a fleet of servers shares so that a ticket resumes at most one handshake across the fleet (with shared
+     * {@link #sessionTicketKeys}, since the stored state is sealed under them). {@link Tls13SessionTicketStore} says
+     * what such a store must guarantee (an atomic take, a bounded size, expiry) and what its failures mean (a full
+     * handshake; a ticket not sent). Like {@link #sessionTicketStore(int)}, which this replaces, the store is the 0-RTT
+     * anti-replay defence: without an {@link #antiReplay} the in-memory ClientHello filter is not used. Ignored by a
+     * client.
+     *
+     * @param store the store, or {@code null} for stateless tickets
+     * @return this builder
+     */
+    public Tls13ContextBuilder sessionTicketStore(Tls13SessionTicketStore store) {
+        sharedSessionTicketStore = store;
+        sessionTicketStore = 0;
         return this;
     }
 
@@ -1056,6 +1078,24 @@ public final class Tls13ContextBuilder {
             Objects.requireNonNull(p, "psks");
         }
         externalPsks = List.of(psks);
+        return this;
+    }
+
+    /**
+     * A server's lookup of external PSKs in the application's own store (RFC 8446 §4.2.11), beside or instead of
+     * {@link #externalPsks}: asked for each offered identity (at most 8 per ClientHello) that is neither one of those
+     * nor a session ticket of this server, which are tried first (see {@link Tls13ExternalPskLookup} for the order,
+     * the suite and the threading). A PSK it returns is used as a configured one would be: binder checked in constant
+     * time, no 0-RTT, not with {@code clientAuth(REQUIRE)}, named by {@code SessionInfo.externalPskIdentity()}. An
+     * identity it does not know ({@code null}) is ignored; an exception fails the handshake with internal_error. With
+     * a lookup a server needs no certificate ({@code Tls13Context.forPskServer().externalPskLookup(...)}). Ignored
+     * by a client.
+     *
+     * @param lookup the lookup, or {@code null} for none (the default)
+     * @return this builder
+     */
+    public Tls13ContextBuilder externalPskLookup(Tls13ExternalPskLookup lookup) {
+        this.externalPskLookup = lookup;
         return this;
     }
 

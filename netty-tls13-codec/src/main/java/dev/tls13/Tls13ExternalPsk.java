@@ -10,7 +10,8 @@ import javax.security.auth.Destroyable;
  * A pre-shared key provisioned outside TLS (RFC 8446 §2.2, §4.2.11; docs/architecture.md §15): an identity both
  * sides know it by, the key, and the hash it is used with. A client offers one
  * ({@link Tls13ContextBuilder#externalPsk}), a server accepts the ones it knows
- * ({@link Tls13ContextBuilder#externalPsks}); the same shape as {@code openssl s_client/s_server -psk HEX
+ * ({@link Tls13ContextBuilder#externalPsks}, or {@link Tls13ContextBuilder#externalPskLookup} for the application's
+ * own store); the same shape as {@code openssl s_client/s_server -psk HEX
  * -psk_identity ID} and GnuTLS's {@code --pskusername/--pskkey}.
  *
  * <p>The key must be secret and high-entropy (RFC 8446 §2.2): a password is not a PSK, since an attacker who

@@ -2,6 +2,7 @@ package dev.tls13.connection;
 
 import dev.tls13.handshake.HandshakeSummary;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +23,22 @@ public final class SessionInfo {
     /** The protocol name of TLS 1.2, as {@code SSLSession.getProtocol()} spells it. */
     public static final String TLS12 = "TLSv1.2";
 
+    /** What authenticated a session's handshake (RFC 8446 §2: a certificate, or a PSK of one of two kinds). */
+    public enum Authentication {
+        /** A full handshake: the server proved its certificate (CertificateVerify, RFC 8446 §4.4.3). */
+        CERTIFICATE,
+        /**
+         * A resumption (RFC 8446 §2.2): a PSK from a session ticket of an earlier, certificate-authenticated session;
+         * {@link #peerCertificates()} are that session's.
+         */
+        RESUMPTION,
+        /**
+         * An external PSK provisioned outside TLS (RFC 8446 §4.2.11), named by {@link #externalPskIdentity()}: no
+         * certificates were involved, each side proved the key by its Finished.
+         */
+        EXTERNAL_PSK
+    }
+
     private final String protocol;
     private final String cipherSuite;
     private final String namedGroup;
@@ -34,6 +51,7 @@ public final class SessionInfo {
     private final boolean helloRetryRequest;
     private final boolean resumed;
     private final boolean earlyDataAccepted;
+    private final byte[] externalPskIdentity;
 
     private SessionInfo(Builder b) {
         protocol = b.protocol;
@@ -48,6 +66,10 @@ public final class SessionInfo {
         helloRetryRequest = b.helloRetryRequest;
         resumed = b.resumed;
         earlyDataAccepted = b.earlyDataAccepted;
+        externalPskIdentity = b.externalPskIdentity == null ? null : b.externalPskIdentity.clone();
+        if (externalPskIdentity != null && resumed) {
+            throw new IllegalArgumentException("an external PSK's handshake is not a resumption");
+        }
     }
 
     /**
@@ -84,6 +106,7 @@ public final class SessionInfo {
                 .helloRetryRequest(summary.helloRetryRequest())
                 .resumed(summary.resumed())
                 .earlyDataAccepted(summary.earlyDataAccepted())
+                .externalPskIdentity(summary.externalPskIdentity())
                 .build();
     }
 
@@ -169,6 +192,30 @@ public final class SessionInfo {
         return earlyDataAccepted;
     }
 
+    /**
+     * The identity of the external PSK (RFC 8446 §4.2.11) that authenticated this session, on both sides: the one
+     * the client offered and the server accepted ({@code Tls13ExternalPsk}), e.g. to tell which device or tenant
+     * connected. The identity is not secret (it travels in clear in the ClientHello); the key is never exposed.
+     *
+     * @return a copy of the identity's bytes (UTF-8 for a string identity), or {@code null} when no external PSK
+     *         authenticated the session ({@link #authentication()} is not {@link Authentication#EXTERNAL_PSK})
+     */
+    public byte[] externalPskIdentity() {
+        return externalPskIdentity == null ? null : externalPskIdentity.clone();
+    }
+
+    /**
+     * What authenticated the handshake: {@link Authentication#EXTERNAL_PSK} when {@link #externalPskIdentity()} is
+     * set, {@link Authentication#RESUMPTION} when {@link #resumed()}, else {@link Authentication#CERTIFICATE} (TLS 1.2
+     * sessions included).
+     *
+     * @return how the session was authenticated
+     */
+    public Authentication authentication() {
+        return externalPskIdentity != null ? Authentication.EXTERNAL_PSK
+                : resumed ? Authentication.RESUMPTION : Authentication.CERTIFICATE;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -187,14 +234,15 @@ public final class SessionInfo {
                 && peerCertificates.equals(other.peerCertificates)
                 && localCertificates.equals(other.localCertificates)
                 && helloRetryRequest == other.helloRetryRequest && resumed == other.resumed
-                && earlyDataAccepted == other.earlyDataAccepted;
+                && earlyDataAccepted == other.earlyDataAccepted
+                && Arrays.equals(externalPskIdentity, other.externalPskIdentity);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(protocol, cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme,
+        return 31 * Objects.hash(protocol, cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme,
                 applicationProtocol, serverName, peerCertificates, localCertificates, helloRetryRequest, resumed,
-                earlyDataAccepted);
+                earlyDataAccepted) + Arrays.hashCode(externalPskIdentity);
     }
 
     @Override
@@ -204,7 +252,7 @@ public final class SessionInfo {
                 + ", applicationProtocol=" + applicationProtocol + ", serverName=" + serverName
                 + ", peerCertificates=" + peerCertificates.size() + ", localCertificates=" + localCertificates.size()
                 + ", helloRetryRequest=" + helloRetryRequest + ", resumed=" + resumed
-                + ", earlyDataAccepted=" + earlyDataAccepted + "]";
+                + ", earlyDataAccepted=" + earlyDataAccepted + ", authentication=" + authentication() + "]";
     }
 
     /** Collects the facts of a {@link SessionInfo}. Mutable, not thread-safe. */
@@ -221,6 +269,7 @@ public final class SessionInfo {
         private boolean resumed;
         private String protocol = PROTOCOL;
         private boolean earlyDataAccepted;
+        private byte[] externalPskIdentity;
 
         private Builder(String cipherSuite, String namedGroup) {
             this.cipherSuite = cipherSuite;
@@ -327,11 +376,16 @@ public final class SessionInfo {
         }
 
         /**
-         * Builds the description.
+         * Sets the identity of the external PSK that authenticated the handshake (RFC 8446 §4.2.11).
          *
-         * @return the session info
-         * @throws NullPointerException when the cipher suite or the group is missing
+         * @param externalPskIdentity the identity, copied when built; {@code null} for none
+         * @return this builder
          */
+        public Builder externalPskIdentity(byte[] externalPskIdentity) {
+            this.externalPskIdentity = externalPskIdentity;
+            return this;
+        }
+
         /**
          * Sets the protocol; {@value SessionInfo#PROTOCOL} unless set.
          *
@@ -346,6 +400,13 @@ public final class SessionInfo {
             return this;
         }
 
+        /**
+         * Builds the description.
+         *
+         * @return the session info
+         * @throws NullPointerException when the cipher suite is missing
+         * @throws IllegalArgumentException when both an external PSK identity and resumed are set
+         */
         public SessionInfo build() {
             return new SessionInfo(this);
         }

@@ -943,7 +943,8 @@ public final class ClientHandshake {
             // An external PSK's handshake is not a resumption: it reports resumed false and no peer certificates.
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), null, null,
                     alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(),
-                    ticket.pskType() == PskType.RESUMPTION, earlyDataAccepted);
+                    ticket.pskType() == PskType.RESUMPTION, earlyDataAccepted,
+                    ticket.pskType() == PskType.EXTERNAL ? ticket.ticket() : null);
             ConnectedByPsk connected = new ConnectedByPsk(flight.traffic(), session, verified);
             out.handshakeComplete(session);
             return connected;

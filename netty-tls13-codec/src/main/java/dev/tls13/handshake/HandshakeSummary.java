@@ -25,18 +25,45 @@ import java.util.Objects;
  * @param helloRetryRequest whether a HelloRetryRequest was part of the handshake
  * @param resumed whether the handshake resumed an earlier session with a PSK
  * @param earlyDataAccepted whether the server accepted the client's 0-RTT data (RFC 8446 §4.2.10)
+ * @param externalPskIdentity the identity of the external PSK that authenticated the handshake (RFC 8446 §4.2.11),
+ *        or {@code null} when none did (a certificate or a resumption ticket did); owned by the summary, not to be
+ *        modified
  */
 public record HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, SignatureScheme peerSignatureScheme,
                                SignatureScheme localSignatureScheme, String applicationProtocol, String serverName,
                                List<X509Certificate> peerCertificates, List<X509Certificate> localCertificates,
                                boolean helloRetryRequest, boolean resumed,
-                               boolean earlyDataAccepted) {
+                               boolean earlyDataAccepted, byte[] externalPskIdentity) {
 
-    /** Checks the required components and copies the lists. */
+    /** Checks the required components and copies the lists and the identity. */
     public HandshakeSummary {
         Objects.requireNonNull(cipherSuite, "cipherSuite");
         peerCertificates = List.copyOf(peerCertificates);
         localCertificates = List.copyOf(localCertificates);
+        externalPskIdentity = externalPskIdentity == null ? null : externalPskIdentity.clone();
+    }
+
+    /**
+     * A summary of a handshake that no external PSK authenticated.
+     *
+     * @param cipherSuite the negotiated cipher suite
+     * @param namedGroup the (EC)DHE group, or {@code null} for a psk_ke resumption
+     * @param peerSignatureScheme the scheme of the peer's CertificateVerify, or {@code null}
+     * @param localSignatureScheme the scheme of our CertificateVerify, or {@code null}
+     * @param applicationProtocol the ALPN protocol, or {@code null}
+     * @param serverName the SNI host name the client sent, or {@code null}
+     * @param peerCertificates the peer's certificate chain, leaf first
+     * @param localCertificates the chain we sent, leaf first
+     * @param helloRetryRequest whether a HelloRetryRequest was part of the handshake
+     * @param resumed whether the handshake resumed an earlier session with a ticket
+     * @param earlyDataAccepted whether the server accepted the client's 0-RTT data
+     */
+    public HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, SignatureScheme peerSignatureScheme,
+                            SignatureScheme localSignatureScheme, String applicationProtocol, String serverName,
+                            List<X509Certificate> peerCertificates, List<X509Certificate> localCertificates,
+                            boolean helloRetryRequest, boolean resumed, boolean earlyDataAccepted) {
+        this(cipherSuite, namedGroup, peerSignatureScheme, localSignatureScheme, applicationProtocol, serverName,
+                peerCertificates, localCertificates, helloRetryRequest, resumed, earlyDataAccepted, null);
     }
 
     /**
@@ -49,6 +76,6 @@ public record HandshakeSummary(CipherSuite cipherSuite, NamedGroup namedGroup, S
     HandshakeSummary withPeerAuthentication(SignatureScheme scheme, List<X509Certificate> chain) {
         return new HandshakeSummary(cipherSuite, namedGroup, scheme, localSignatureScheme, applicationProtocol,
                 serverName, chain, localCertificates, helloRetryRequest, resumed,
-                earlyDataAccepted);
+                earlyDataAccepted, externalPskIdentity);
     }
 }

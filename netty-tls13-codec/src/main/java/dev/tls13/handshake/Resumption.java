@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * The server's choice of a PSK from a ClientHello (RFC 8446 §4.2.9, §4.2.11, §4.6.1; docs/architecture.md §15):
  * the first offered identity that is a configured external PSK of the suite's hash, or a ticket that our keys open
- * and that is usable for this handshake, then its binder. An unusable ticket (unknown key, tampered, expired,
+ * and that is usable for this handshake, or else a PSK of the suite's hash that the application's lookup finds, then
+ * its binder. An unusable ticket (unknown key, tampered, expired,
  * another hash, another server name, no client identity where one is required) or an unknown identity only means a
  * full handshake; a binder that does not verify aborts.
  */
@@ -44,10 +45,10 @@ final class Resumption {
      * @param early the Early Secret of the PSK; owned, destroyed by the key schedule or {@link #destroy()}
      * @param binder the proof that the binder verified, with the session's client chain
      * @param ticket what the ticket says about 0-RTT (RFC 8446 §4.2.10); no early data for an external PSK
-     * @param external whether it is an external PSK (RFC 8446 §4.2.11) rather than a ticket's
+     * @param externalIdentity the identity of an external PSK (RFC 8446 §4.2.11), or {@code null} for a ticket's
      */
     record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder, EarlyDataTerms ticket,
-                    boolean external) {
+                    byte[] externalIdentity) {
         Accepted {
             Objects.requireNonNull(early, "early");
             Objects.requireNonNull(binder, "binder");
@@ -146,6 +147,14 @@ final class Resumption {
             }
             SessionTickets.State state = tickets.open(config.crypto(), identity.identity());
             if (state == null) {
+                // Tickets first, then the application's lookup (RFC 8446 §4.2.11 lets the server pick any offered
+                // PSK): our own tickets are recognised locally by one decryption and never handed to the
+                // application, and a lookup that may go to a remote store runs only for identities we cannot place.
+                Optional<Accepted> looked = lookedUp(config, psk, i, dhe, params, transcript, encoded, offset,
+                        length);
+                if (looked.isPresent()) {
+                    return looked;
+                }
                 continue;
             }
             try {
@@ -167,6 +176,54 @@ final class Resumption {
     }
 
     /**
+     * Asks the application's lookup for identity {@code index} and, when it finds a usable PSK, checks its binder.
+     *
+     * @return the accepted PSK, owned by the caller, or empty when there is no lookup, it knows no such PSK, or the
+     *         PSK is unusable here (another hash than the suite's, a server requiring client certificates, destroyed)
+     * @throws TlsException INTERNAL (internal_error) when the lookup throws or answers with another identity's PSK;
+     *         BAD_BINDER (decrypt_error) when the binder does not verify
+     */
+    private static Optional<Accepted> lookedUp(ServerConfig config, Extension.PreSharedKeyClientHello psk, int index,
+                                               boolean dhe, CipherSuiteParams params, Transcript transcript,
+                                               byte[] encoded, int offset, int length) throws TlsException {
+        ExternalPskLookup lookup = config.externalPskLookup();
+        // An external PSK carries no client certificate: a server that requires one would not take it anyway.
+        if (lookup == null || config.clientAuth() == ClientAuth.REQUIRE) {
+            return Optional.empty();
+        }
+        byte[] offered = psk.identities().get(index).identity();
+        ExternalPsk external;
+        try {
+            external = lookup.find(offered.clone());
+        } catch (Exception e) {
+            throw TlsException.internal("the external PSK lookup failed", e);
+        }
+        if (external == null) {
+            return Optional.empty();
+        }
+        if (!Arrays.equals(external.identity(), offered)) {
+            throw TlsException.internal("the external PSK lookup answered with another identity's PSK", null);
+        }
+        // RFC 8446 §4.2.11: only with a suite of the PSK's hash; the suite was chosen before the lookup ran.
+        if (external.hash() != params.hash() || external.isDestroyed()) {
+            return Optional.empty();
+        }
+        byte[] key;
+        try {
+            key = external.key();
+        } catch (IllegalStateException destroyedMeanwhile) {
+            return Optional.empty();
+        }
+        try {
+            EarlyDataTerms none = new EarlyDataTerms(0, params.suite(), null, replayKey(offered), 0);
+            return Optional.of(verify(config, psk, index, dhe, PskType.EXTERNAL, key, List.of(), none, transcript,
+                    encoded, offset, length));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /**
      * Feeds the ClientHello to the transcript and checks the selected PSK's binder: an HMAC over the transcript up
      * to and excluding the binders list (RFC 8446 §4.2.11.2; after a HelloRetryRequest, message_hash and the
      * HelloRetryRequest come first).
@@ -185,7 +242,8 @@ final class Resumption {
         EarlySecret early = EarlySecret.withPsk(config.crypto(), transcript.hash(), key);
         try {
             BinderVerified binder = Proofs.verifyBinder(early, type, truncatedHash, psk.binders().get(index), chain);
-            return new Accepted(index, dhe, early, binder, terms, type == PskType.EXTERNAL);
+            return new Accepted(index, dhe, early, binder, terms,
+                    type == PskType.EXTERNAL ? psk.identities().get(index).identity() : null);
         } catch (TlsException | RuntimeException e) {
             early.destroy();
             throw e;

@@ -37,6 +37,8 @@ public final class ServerConfig {
     private final AntiReplay antiReplay;
     /** External PSKs by identity (RFC 8446 §4.2.11); empty for none. */
     private final Map<ByteBuffer, ExternalPsk> externalPsks;
+    /** The application's lookup of further external PSKs; {@code null} for none. */
+    private final ExternalPskLookup externalPskLookup;
     private final boolean tls13;
     private final Tls12ServerContinuation tls12;
     private final List<CipherSuite> tls12CipherSuites;
@@ -50,8 +52,10 @@ public final class ServerConfig {
             }
         }
         externalPsks = Collections.unmodifiableMap(psks);
+        externalPskLookup = b.externalPskLookup;
         // docs/architecture.md §15: a server with external PSKs may have no certificate (a PSK-only server).
-        certificates = externalPsks.isEmpty() ? Objects.requireNonNull(b.certificates, "certificates")
+        certificates = externalPsks.isEmpty() && externalPskLookup == null
+                ? Objects.requireNonNull(b.certificates, "certificates")
                 : b.certificates;
         clientAuth = Objects.requireNonNull(b.clientAuth, "clientAuth");
         cipherSuites = List.copyOf(b.cipherSuites);
@@ -72,7 +76,7 @@ public final class ServerConfig {
         SessionTicketKeys keys = b.sessionTicketKeys != null ? b.sessionTicketKeys
                 : SessionTicketKeys.rotating(crypto, SessionTicketKeys.DEFAULT_ROTATION, b.sessionTicketLifetime);
         // A copy keeps its store as well, so a ticket is used once whichever copy sees it.
-        SessionTicketStore store = b.sessionTicketStore != null ? b.sessionTicketStore
+        TicketStore store = b.sessionTicketStore != null ? b.sessionTicketStore
                 : b.sessionTicketStoreEntries > 0 ? new SessionTicketStore(b.sessionTicketStoreEntries) : null;
         sessionTickets = new SessionTickets(b.sessionTicketCount, b.sessionTicketLifetime, keys, store);
         pskKe = b.pskKe;
@@ -122,7 +126,8 @@ public final class ServerConfig {
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
                 .sessionTicketKeys(sessionTickets.keys()).sessionTicketStore(sessionTickets.store()).pskKe(pskKe)
                 .maxEarlyData(maxEarlyData).antiReplay(antiReplay)
-                .externalPsks(List.copyOf(externalPsks.values())).tls13(tls13).tls12(tls12)
+                .externalPsks(List.copyOf(externalPsks.values())).externalPskLookup(externalPskLookup)
+                .tls13(tls13).tls12(tls12)
                 .tls12CipherSuites(tls12CipherSuites);
     }
 
@@ -244,7 +249,12 @@ public final class ServerConfig {
         return externalPsks.isEmpty() ? null : externalPsks.get(ByteBuffer.wrap(identity));
     }
 
-    /** @return whether any external PSK is configured */
+    /** @return the application's lookup of external PSKs, or {@code null} for none */
+    ExternalPskLookup externalPskLookup() {
+        return externalPskLookup;
+    }
+
+    /** @return whether any external PSK is configured in the fixed list */
     public boolean hasExternalPsks() {
         return !externalPsks.isEmpty();
     }
@@ -311,8 +321,9 @@ public final class ServerConfig {
         private long maxEarlyData;
         private AntiReplay antiReplay;
         private List<ExternalPsk> externalPsks = List.of();
+        private ExternalPskLookup externalPskLookup;
         private int sessionTicketStoreEntries;
-        private SessionTicketStore sessionTicketStore;
+        private TicketStore sessionTicketStore;
         private boolean tls13 = true;
         private Tls12ServerContinuation tls12;
         private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
@@ -533,8 +544,15 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Shares a store with the configuration this builder copies ({@link ServerConfig#toBuilder()}). */
-        Builder sessionTicketStore(SessionTicketStore store) {
+        /**
+         * Makes the session tickets stateful and single-use with this store (RFC 8446 §8.1): a fleet's shared store,
+         * or the store of the configuration this builder copies ({@link ServerConfig#toBuilder()}), so a ticket is
+         * used once whichever configuration sees it.
+         *
+         * @param store the store, or {@code null} for the {@link #sessionTicketStore(int)} setting
+         * @return this builder
+         */
+        public Builder sessionTicketStore(TicketStore store) {
             this.sessionTicketStore = store;
             return this;
         }
@@ -559,6 +577,19 @@ public final class ServerConfig {
          */
         public Builder externalPsks(List<ExternalPsk> psks) {
             this.externalPsks = List.copyOf(psks);
+            return this;
+        }
+
+        /**
+         * Sets the application's lookup of external PSKs (RFC 8446 §4.2.11), asked for offered identities that are
+         * neither in {@link #externalPsks} nor a ticket our keys open. With one, the certificate selector may be
+         * {@code null} as with {@link #externalPsks}.
+         *
+         * @param lookup the lookup, or {@code null} for none (the default)
+         * @return this builder
+         */
+        public Builder externalPskLookup(ExternalPskLookup lookup) {
+            this.externalPskLookup = lookup;
             return this;
         }
 

@@ -380,7 +380,8 @@ public final class ServerHandshake {
 
         HandshakeSummary session = new HandshakeSummary(params.suite(), dhe ? choice.group() : null, null, scheme,
                 choice.applicationProtocol().orElse(null), choice.serverName().orElse(null), List.of(), chain, retried,
-                psk.isPresent() && !psk.get().external(), earlyData);
+                psk.isPresent() && psk.get().externalIdentity() == null, earlyData,
+                psk.map(Resumption.Accepted::externalIdentity).orElse(null));
         boolean tickets = config.sessionTickets().count() > 0 && SessionTickets.wanted(config, hello.extensions());
         Sent sent = new Sent(config, transcript, params, hello.random(), secrets, application, session, tickets);
         if (earlyData) {

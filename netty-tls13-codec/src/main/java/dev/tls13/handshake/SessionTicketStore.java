@@ -17,8 +17,11 @@ import java.util.Map;
  * ticket issued and once per identity tried. Each entry holds the 16-byte id and the sealed state (113 bytes for a
  * SHA-256 session with SNI "localhost" and no ALPN or client chain): measured 286 bytes per entry with the map's
  * overhead ({@link #ESTIMATED_BYTES_PER_ENTRY}).
+ *
+ * <p>The default {@link TicketStore}: a fleet plugs in a shared one instead (the public
+ * {@code Tls13SessionTicketStore}), whose contract this store meets within one process.
  */
-final class SessionTicketStore {
+public final class SessionTicketStore implements TicketStore {
 
     /** The length of a ticket id: 128 random bits, unguessable. */
     static final int ID_LENGTH = 16;
@@ -38,7 +41,7 @@ final class SessionTicketStore {
      * @param maxEntries the most tickets held at once, at least 1
      * @throws IllegalArgumentException when below 1
      */
-    SessionTicketStore(int maxEntries) {
+    public SessionTicketStore(int maxEntries) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("a session ticket store needs at least 1 entry: " + maxEntries);
         }
@@ -57,8 +60,10 @@ final class SessionTicketStore {
      *
      * @param id the ticket id, {@link #ID_LENGTH} random bytes
      * @param sealed the sealed state
+     * @param expiresAtMillis ignored: expired entries are evicted in turn, and fail the lifetime check if taken
      */
-    synchronized void put(byte[] id, byte[] sealed) {
+    @Override
+    public synchronized void put(byte[] id, byte[] sealed, long expiresAtMillis) {
         entries.put(ByteBuffer.wrap(id), sealed);
     }
 
@@ -68,7 +73,8 @@ final class SessionTicketStore {
      * @param id a PskIdentity's identity; borrowed
      * @return the sealed state, owned by the caller, or {@code null} when unknown, used already or evicted
      */
-    synchronized byte[] take(byte[] id) {
+    @Override
+    public synchronized byte[] take(byte[] id) {
         if (id.length != ID_LENGTH) {
             return null;
         }
@@ -76,12 +82,12 @@ final class SessionTicketStore {
     }
 
     /** @return the most tickets held at once */
-    int maxEntries() {
+    public int maxEntries() {
         return maxEntries;
     }
 
     /** @return how many tickets it holds now */
-    synchronized int size() {
+    public synchronized int size() {
         return entries.size();
     }
 }

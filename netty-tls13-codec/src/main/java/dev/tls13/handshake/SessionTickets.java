@@ -95,13 +95,13 @@ final class SessionTickets {
     private final int count;
     private final long lifetimeSeconds;
     private final SessionTicketKeys keys;
-    private final SessionTicketStore store;
+    private final TicketStore store;
 
     SessionTickets(int count, Duration lifetime, SessionTicketKeys keys) {
         this(count, lifetime, keys, null);
     }
 
-    SessionTickets(int count, Duration lifetime, SessionTicketKeys keys, SessionTicketStore store) {
+    SessionTickets(int count, Duration lifetime, SessionTicketKeys keys, TicketStore store) {
         check(count, lifetime);
         this.count = count;
         this.lifetimeSeconds = lifetime.toSeconds();
@@ -135,7 +135,7 @@ final class SessionTickets {
     }
 
     /** @return the single-use ticket store, or {@code null} for stateless tickets */
-    SessionTicketStore store() {
+    TicketStore store() {
         return store;
     }
 
@@ -177,7 +177,13 @@ final class SessionTickets {
                 // RFC 8446 §8.1: a single-use ticket; the client holds only an id for the state we keep.
                 byte[] id = new byte[SessionTicketStore.ID_LENGTH];
                 crypto.nextBytes(id);
-                store.put(id.clone(), ticket);
+                try {
+                    store.put(id.clone(), ticket, issued + lifetimeSeconds * 1000);
+                } catch (Exception e) {
+                    // A shared store out of reach (Tls13SessionTicketStore): this ticket is not sent, the connection
+                    // goes on; the client resumes with another ticket or makes a full handshake.
+                    continue;
+                }
                 ticket = id;
             }
             // RFC 8446 §4.6.1: early_data in a NewSessionTicket carries max_early_data_size; without it the client
@@ -221,8 +227,18 @@ final class SessionTickets {
      */
     private byte[] unseal(CryptoProvider crypto, byte[] ticket, boolean tls12) {
         if (store != null) {
-            // A single-use ticket: taken out of the store by this first attempt, whatever its outcome.
-            ticket = store.take(ticket);
+            // A single-use ticket: taken out of the store by this first attempt, whatever its outcome. Only an id's
+            // length is asked for, so a shared store never sees arbitrary peer bytes of other lengths.
+            if (ticket.length != SessionTicketStore.ID_LENGTH) {
+                return null;
+            }
+            try {
+                ticket = store.take(ticket.clone());
+            } catch (Exception e) {
+                // A store that cannot answer cannot vouch that this is the ticket's first use: a full handshake
+                // (RFC 8446 §4.2.11: the server may decline any PSK; §8.1: no resumption, so no 0-RTT replay).
+                return null;
+            }
             if (ticket == null) {
                 return null;
             }

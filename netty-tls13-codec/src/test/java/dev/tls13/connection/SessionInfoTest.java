@@ -1,5 +1,6 @@
 package dev.tls13.connection;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -71,5 +72,26 @@ class SessionInfoTest {
         assertEquals(1, session.localCertificates().size());
         assertNotEquals(session, SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519").build());
         assertThrows(UnsupportedOperationException.class, () -> session.localCertificates().clear());
+    }
+
+    @Test
+    void namesTheExternalPskAndHowTheSessionWasAuthenticated() {
+        byte[] identity = {1, 2, 3};
+        SessionInfo session = SessionInfo.of(new HandshakeSummary(CipherSuite.TLS_AES_128_GCM_SHA256,
+                NamedGroup.X25519, null, null, null, null, List.of(), List.of(), false, false, false, identity));
+        identity[0] = 9;
+        assertArrayEquals(new byte[] {1, 2, 3}, session.externalPskIdentity(), "copied in");
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, session.authentication());
+        assertEquals(SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519")
+                .externalPskIdentity(new byte[] {1, 2, 3}).build(), session);
+        assertNotEquals(SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519")
+                .externalPskIdentity(new byte[] {1, 2, 4}).build(), session);
+        assertEquals(SessionInfo.Authentication.RESUMPTION,
+                SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519").resumed(true).build().authentication());
+        SessionInfo full = SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519").build();
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, full.authentication());
+        assertNull(full.externalPskIdentity());
+        assertThrows(IllegalArgumentException.class, () -> SessionInfo.builder("TLS_AES_128_GCM_SHA256", "x25519")
+                .resumed(true).externalPskIdentity(new byte[] {1}).build());
     }
 }

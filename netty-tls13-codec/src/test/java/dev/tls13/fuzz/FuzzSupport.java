@@ -1,5 +1,7 @@
 package dev.tls13.fuzz;
 
+import dev.tls13.connection.ClientSessionCache;
+import dev.tls13.connection.Limits;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.crypto.Aead;
@@ -16,6 +18,7 @@ import dev.tls13.handshake.ClientConfig;
 import dev.tls13.handshake.ConfigDefaults;
 import dev.tls13.handshake.ExternalPsk;
 import dev.tls13.handshake.ServerConfig;
+import dev.tls13.handshake.SessionTicketKeys;
 import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.TestPki;
@@ -61,6 +64,15 @@ final class FuzzSupport {
     /** The external PSK of client mode bit 2 and server mode bit 4 (RFC 8446 §4.2.11). */
     private static final byte[] PSK_IDENTITY = "fuzz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] PSK_KEY = new byte[32];
+    /**
+     * The ticket key of server mode bit 5: fixed, so a ticket recorded in a seed opens on every run (with the
+     * {@link NullAead} its state is plaintext behind a zero tag, so the fuzzer can also mutate the sealed state).
+     */
+    private static final byte[] TICKET_KEY_NAME =
+            "fuzz ticket key!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] TICKET_KEY = new byte[32];
+    /** The max_early_data_size of server mode bit 5's tickets. */
+    static final int MAX_EARLY_DATA = 1024;
 
     static {
         try {
@@ -99,13 +111,18 @@ final class FuzzSupport {
      *        external PSK (a certificate handshake when the server does not take it)
      */
     static ClientConfig clientConfig(int mode) {
+        return clientConfig(mode, false);
+    }
+
+    /** {@link #clientConfig(int)}, offering 0-RTT data with a ticket that allows it when {@code earlyData}. */
+    static ClientConfig clientConfig(int mode, boolean earlyData) {
         List<NamedGroup> groups = (mode & 2) != 0 ? ConfigDefaults.NAMED_GROUPS
                 : List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
         return ClientConfig.builder(crypto(), AcceptAll.INSTANCE).cipherSuites(SUITES)
                 .namedGroups(groups).signatureSchemesCert(List.of())
                 .applicationProtocols(List.of("h2", "http/1.1")).endpointIdentificationAlgorithm(null)
                 .middleboxCompatibility((mode & 1) != 0).clientCredentials(List.of(CertifiedKey.of(KEY, CERTIFICATE)))
-                .externalPsk((mode & 4) != 0 ? externalPsk() : null, false)
+                .externalPsk((mode & 4) != 0 ? externalPsk() : null, false).earlyData(earlyData)
                 .build();
     }
 
@@ -114,18 +131,27 @@ final class FuzzSupport {
      *
      * @param mode bit 0: request a client certificate (optional); bit 1: prefer P-256 (HelloRetryRequest
      *        for our client); bit 2: HelloRetryRequest cookie; bit 3: the default groups (a hybrid preferred),
-     *        instead of bit 1's choice; bit 4: accept the external PSK of client mode bit 2
+     *        instead of bit 1's choice; bit 4: accept the external PSK of client mode bit 2; bit 5: a fixed ticket
+     *        key and 0-RTT on (max_early_data_size {@value #MAX_EARLY_DATA}, an anti-replay check that takes every
+     *        ClientHello: each run is a fresh server), so recorded tickets resume and their early data is accepted
      */
     static ServerConfig serverConfig(int mode) {
         List<NamedGroup> groups = (mode & 8) != 0 ? ConfigDefaults.NAMED_GROUPS
                 : (mode & 2) != 0 ? List.of(NamedGroup.SECP256R1, NamedGroup.X25519)
                 : List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
-        return ServerConfig.builder(crypto(), new CertificateSelector(List.of(CertifiedKey.of(KEY, CERTIFICATE))))
+        CryptoProvider crypto = crypto();
+        ServerConfig.Builder builder = ServerConfig.builder(crypto,
+                        new CertificateSelector(List.of(CertifiedKey.of(KEY, CERTIFICATE))))
                 .cipherSuites(SUITES).namedGroups(groups).applicationProtocols(List.of("http/1.1"))
                 .failOnAlpnMismatch(false).helloRetryRequestCookie((mode & 4) != 0)
                 .clientAuth((mode & 1) != 0 ? ClientAuth.OPTIONAL : ClientAuth.NONE)
                 .clientTrustManager(AcceptAll.INSTANCE).certificateAuthorities(false)
-                .externalPsks((mode & 16) != 0 ? List.of(externalPsk()) : List.of()).build();
+                .externalPsks((mode & 16) != 0 ? List.of(externalPsk()) : List.of());
+        if ((mode & 32) != 0) {
+            builder.sessionTicketKeys(SessionTicketKeys.supplied(crypto, List.of(TICKET_KEY_NAME), List.of(TICKET_KEY)))
+                    .maxEarlyData(MAX_EARLY_DATA).antiReplay((key, expiresAtMillis) -> true);
+        }
+        return builder.build();
     }
 
     private static ExternalPsk externalPsk() {
@@ -135,6 +161,19 @@ final class FuzzSupport {
     /** @return a started client connection (its ClientHello is queued) */
     static TlsConnection startClient(int mode, Sink sink) throws TlsException {
         TlsConnection c = TlsConnection.client(clientConfig(mode), "server", null, ALLOC, sink);
+        c.start();
+        return c;
+    }
+
+    /**
+     * A started client that offers a ticket from {@code sessions} (if it holds one) and keeps the tickets it gets.
+     *
+     * @param earlyData whether it offers 0-RTT data with the ticket
+     */
+    static TlsConnection startResumingClient(int mode, boolean earlyData, ClientSessionCache sessions, Sink sink)
+            throws TlsException {
+        TlsConnection c = TlsConnection.client(clientConfig(mode, earlyData), "server", null, ALLOC, sink,
+                Limits.DEFAULT, sessions, "server", 443);
         c.start();
         return c;
     }
@@ -178,10 +217,19 @@ final class FuzzSupport {
         boolean complete;
         boolean closeNotify;
         long applicationBytes;
+        long earlyBytes;
+        SessionInfo session;
 
         @Override
         public void handshakeComplete(SessionInfo session) {
             complete = true;
+            this.session = session;
+        }
+
+        @Override
+        public void earlyData(ByteBuf data) {
+            earlyBytes += data.readableBytes();
+            data.release();
         }
 
         @Override

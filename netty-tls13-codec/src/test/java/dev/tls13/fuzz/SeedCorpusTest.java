@@ -1,13 +1,16 @@
 package dev.tls13.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
 import dev.tls13.testing.Hex;
 import dev.tls13.testing.Rfc8448.Step;
 import dev.tls13.testing.Rfc8448.Trace;
+import io.netty.buffer.ByteBuf;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,6 +64,36 @@ class SeedCorpusTest {
                         "client mode " + c + ", server mode " + s + ": handshake, data and close_notify both ways");
             }
         }
+    }
+
+    /** The resumption seeds: server mode, and 1 when the client sends 0-RTT data. */
+    private static final int[][] RESUMED = {{32, 0}, {32, 1}, {34, 1}};
+
+    @Test
+    void resumptionSeedsResumeAndCarryAcceptedEarlyData() throws Exception {
+        for (int[] resumed : RESUMED) {
+            StateMachineTarget.Conversation c = StateMachineTarget.converseResumed(0, resumed[0], resumed[1] != 0);
+            String what = "server mode " + resumed[0] + (resumed[1] != 0 ? " with early data" : "");
+            assertTrue(c.completed(), what);
+            assertTrue(c.serverSession().resumed(), what + ": the ticket opened and its binder verified");
+            boolean accepted = resumed[1] != 0 && !c.serverSession().helloRetryRequest();
+            assertEquals(accepted, c.serverSession().earlyDataAccepted(), what);
+            assertEquals(accepted ? 18 : 0, c.earlyBytes(), what + ": the request as 0-RTT data");
+        }
+        // Replaying the seed to a fresh server resumes too: the fuzzer starts from an accepted ticket.
+        StateMachineTarget.Conversation c = StateMachineTarget.converseResumed(0, 32, true);
+        FuzzSupport.Sink sink = new FuzzSupport.Sink();
+        TlsConnection server = FuzzSupport.startServer(32, sink);
+        ByteBuf in = FuzzSupport.ALLOC.buffer().writeBytes(c.clientSent());
+        try {
+            server.receive(in);
+        } finally {
+            in.release();
+            server.release();
+        }
+        assertTrue(sink.complete && sink.session.resumed() && sink.session.earlyDataAccepted(),
+                "the recorded client bytes alone resume a fresh server with 0-RTT");
+        assertEquals(18, sink.earlyBytes);
     }
 
     /** Every seed, by resource path relative to this package. */
@@ -125,6 +158,17 @@ class SeedCorpusTest {
             String name = "conversation-client" + pair[0] + "-server" + pair[1];
             seeds.put("ClientFuzzTestInputs/fuzz/" + name, prefix(pair[0], conversation.serverSent()));
             seeds.put("ServerFuzzTestInputs/fuzz/" + name, prefix(pair[1], conversation.clientSent()));
+        }
+        // Resumption (server mode 32: a fixed ticket key, 0-RTT on): a ClientHello with a real ticket of that key
+        // and a correct binder, so the server reaches ticket opening, the state's checks, binder verification and a
+        // resumed handshake; the same with 0-RTT data (early keys, acceptance, EndOfEarlyData); and against server
+        // mode 34, which sends a HelloRetryRequest: the early data is skipped, the ticket offered again with a binder
+        // over message_hash and the HelloRetryRequest.
+        for (int[] resumed : RESUMED) {
+            boolean early = resumed[1] != 0;
+            StateMachineTarget.Conversation conversation = StateMachineTarget.converseResumed(0, resumed[0], early);
+            seeds.put("ServerFuzzTestInputs/fuzz/resumed" + (early ? "-early-data" : "") + "-client0-server"
+                    + resumed[0], prefix(resumed[0], conversation.clientSent()));
         }
         return seeds;
     }

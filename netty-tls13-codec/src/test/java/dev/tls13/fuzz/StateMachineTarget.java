@@ -1,5 +1,7 @@
 package dev.tls13.fuzz;
 
+import dev.tls13.connection.ClientSessionCache;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
 import io.netty.buffer.ByteBuf;
@@ -16,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 final class StateMachineTarget {
 
     static final int CLIENT_MODES = 8;
-    static final int SERVER_MODES = 32;
+    static final int SERVER_MODES = 64;
     private static final byte[] REQUEST = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESPONSE = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -65,8 +67,14 @@ final class StateMachineTarget {
         }
     }
 
-    /** A recorded conversation between our client and server: what each side sent, in order. */
-    record Conversation(byte[] clientSent, byte[] serverSent, boolean completed) {
+    /**
+     * A recorded conversation between our client and server: what each side sent, in order.
+     *
+     * @param serverSession what the server's handshake negotiated, {@code null} when it did not complete
+     * @param earlyBytes the 0-RTT bytes the server accepted
+     */
+    record Conversation(byte[] clientSent, byte[] serverSent, boolean completed, SessionInfo serverSession,
+                        long earlyBytes) {
     }
 
     /**
@@ -75,9 +83,46 @@ final class StateMachineTarget {
      */
     static Conversation converse(int clientMode, int serverMode) throws TlsException {
         FuzzSupport.Sink cs = new FuzzSupport.Sink();
+        return converse(FuzzSupport.startClient(clientMode, cs), cs, serverMode);
+    }
+
+    /**
+     * A first conversation that leaves the server's tickets in a client session cache, then the recorded one, in
+     * which the client offers a ticket (a ClientHello with pre_shared_key, the ticket sealed under the fixed key of
+     * server mode bit 5, and its binder) and, with {@code earlyData}, sends {@link #REQUEST} as 0-RTT data.
+     */
+    static Conversation converseResumed(int clientMode, int serverMode, boolean earlyData) throws TlsException {
+        ClientSessionCache sessions = new ClientSessionCache(4, 0);
+        FuzzSupport.Sink first = new FuzzSupport.Sink();
+        if (!converse(FuzzSupport.startResumingClient(clientMode, false, sessions, first), first, serverMode)
+                .completed() || sessions.size() == 0) {
+            throw new IllegalStateException("no ticket from server mode " + serverMode);
+        }
+        FuzzSupport.Sink cs = new FuzzSupport.Sink();
+        TlsConnection c = FuzzSupport.startResumingClient(clientMode, earlyData, sessions, cs);
+        if (earlyData) {
+            ByteBuf data = FuzzSupport.ALLOC.buffer().writeBytes(REQUEST);
+            try {
+                c.writeEarlyData(data, 16384);
+            } catch (TlsException | RuntimeException e) {
+                c.release();
+                throw e;
+            } finally {
+                data.release();
+            }
+        }
+        return converse(c, cs, serverMode);
+    }
+
+    private static Conversation converse(TlsConnection c, FuzzSupport.Sink cs, int serverMode) throws TlsException {
         FuzzSupport.Sink ss = new FuzzSupport.Sink();
-        TlsConnection c = FuzzSupport.startClient(clientMode, cs);
-        TlsConnection s = FuzzSupport.startServer(serverMode, ss);
+        TlsConnection s;
+        try {
+            s = FuzzSupport.startServer(serverMode, ss);
+        } catch (TlsException | RuntimeException e) {
+            c.release();
+            throw e;
+        }
         ByteArrayOutputStream toServer = new ByteArrayOutputStream();
         ByteArrayOutputStream toClient = new ByteArrayOutputStream();
         try {
@@ -98,7 +143,7 @@ final class StateMachineTarget {
                 }
             }
             return new Conversation(toServer.toByteArray(), toClient.toByteArray(),
-                    cs.complete && ss.complete && cs.closeNotify && ss.closeNotify);
+                    cs.complete && ss.complete && cs.closeNotify && ss.closeNotify, ss.session, ss.earlyBytes);
         } finally {
             c.release();
             s.release();

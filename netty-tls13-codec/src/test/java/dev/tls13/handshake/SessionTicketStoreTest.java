@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.error.TlsException;
 import dev.tls13.wire.Extension;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +34,7 @@ class SessionTicketStoreTest {
         for (RawClient.Ticket t : first.tickets) {
             assertEquals(SessionTicketStore.ID_LENGTH, t.message().ticket().length, "an id, not the sealed state");
         }
-        assertEquals(2, config.sessionTickets().store().size());
+        assertEquals(2, ((SessionTicketStore) config.sessionTickets().store()).size());
         RawClient.Offer offer = first.tickets.get(0).offer(config.crypto().clock().millis());
 
         RawClient resumed = new RawClient(config);
@@ -40,7 +43,7 @@ class SessionTicketStoreTest {
         assertTrue(resumed.server.isConnected());
         assertTrue(resumed.pskAccepted, "the first use resumes");
         assertTrue(resumed.session.resumed());
-        assertEquals(3, config.sessionTickets().store().size(), "one taken, two new ones");
+        assertEquals(3, ((SessionTicketStore) config.sessionTickets().store()).size(), "one taken, two new ones");
 
         // A client that breaks RFC 8446 Appendix C.4, or an attacker replaying: the ticket is gone.
         RawClient again = new RawClient(config);
@@ -72,14 +75,14 @@ class SessionTicketStoreTest {
                 .build();
         RawClient first = new RawClient(config).handshake();
         assertEquals(3, first.tickets.size());
-        assertEquals(2, config.sessionTickets().store().size(), "bounded");
+        assertEquals(2, ((SessionTicketStore) config.sessionTickets().store()).size(), "bounded");
         SessionTickets tickets = config.sessionTickets();
         assertNull(tickets.open(config.crypto(), first.tickets.get(0).message().ticket()), "evicted");
         SessionTickets.State state = tickets.open(config.crypto(), first.tickets.get(2).message().ticket());
         assertNotNull(state);
         state.destroy();
         assertNull(tickets.open(config.crypto(), first.tickets.get(2).message().ticket()), "taken once");
-        assertEquals(1, tickets.store().size());
+        assertEquals(1, ((SessionTicketStore) tickets.store()).size());
     }
 
     @Test
@@ -101,7 +104,7 @@ class SessionTicketStoreTest {
         SessionTickets tickets = config.sessionTickets();
         assertNull(tickets.open(config.crypto(), new byte[SessionTicketStore.ID_LENGTH]));
         assertNull(tickets.open(config.crypto(), new byte[200]), "a stateless ticket's length");
-        assertEquals(2, tickets.store().size(), "nothing taken");
+        assertEquals(2, ((SessionTicketStore) tickets.store()).size(), "nothing taken");
     }
 
     @Test
@@ -125,6 +128,64 @@ class SessionTicketStoreTest {
         assertTrue(replay.server.isConnected());
         assertFalse(replay.pskAccepted, "the ticket was taken by the first use");
         assertFalse(replay.earlyDataAccepted);
+    }
+
+    @Test
+    void aReplayToAnotherServerSharingTheStoreIsNotResumed() throws TlsException {
+        // A fleet: two configurations with one key ring and one atomic store (RFC 8446 §8.1 across servers).
+        Map<ByteBuffer, byte[]> shared = new ConcurrentHashMap<>();
+        TicketStore store = new TicketStore() {
+            @Override
+            public void put(byte[] id, byte[] sealedState, long expiresAtMillis) {
+                shared.put(ByteBuffer.wrap(id), sealedState);
+            }
+
+            @Override
+            public byte[] take(byte[] id) {
+                return shared.remove(ByteBuffer.wrap(id));
+            }
+        };
+        ServerConfig a = HandshakeHarness.server(s -> {
+            s.maxEarlyData = 1000;
+            s.antiReplay = (key, expires) -> true;
+        }).toBuilder().sessionTicketStore(store).build();
+        ServerConfig b = a.toBuilder().build();
+        assertTrue(b.singleUseTickets());
+        RawClient full = new RawClient(a).handshake();
+        assertEquals(2, shared.size());
+        RawClient.Offer offer = full.tickets.get(0).offer(a.crypto().clock().millis());
+        RawClient first = new RawClient(b);
+        first.offers.add(offer);
+        first.extra.add(new Extension.EarlyData());
+        first.handshake();
+        assertTrue(first.earlyDataAccepted, "server B accepts server A's ticket with 0-RTT");
+        RawClient replay = new RawClient(a);
+        replay.offers.add(offer);
+        replay.extra.add(new Extension.EarlyData());
+        replay.handshake();
+        assertTrue(replay.server.isConnected());
+        assertFalse(replay.pskAccepted, "server A finds the ticket taken by server B");
+        assertFalse(replay.earlyDataAccepted);
+    }
+
+    @Test
+    void aStoreThatThrowsOnTakeMeansAFullHandshake() throws TlsException {
+        ServerConfig config = HandshakeHarness.server().toBuilder().sessionTicketStore(new TicketStore() {
+            @Override
+            public void put(byte[] id, byte[] sealedState, long expiresAtMillis) {
+            }
+
+            @Override
+            public byte[] take(byte[] id) throws Exception {
+                throw new java.io.IOException("unreachable");
+            }
+        }).build();
+        RawClient full = new RawClient(config).handshake();
+        RawClient again = new RawClient(config);
+        again.offers.add(full.tickets.get(0).offer(config.crypto().clock().millis()));
+        again.handshake();
+        assertTrue(again.server.isConnected());
+        assertFalse(again.pskAccepted);
     }
 
     @Test

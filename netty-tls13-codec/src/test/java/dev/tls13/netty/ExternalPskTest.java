@@ -1,6 +1,7 @@
 package dev.tls13.netty;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ExternalPsk;
+import dev.tls13.Tls13ExternalPskLookup;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.error.PeerIncompatible;
 import dev.tls13.error.PeerMisbehaved;
@@ -18,7 +20,12 @@ import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.AlertDescription;
 import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +109,13 @@ class ExternalPskTest {
         assertNotNull(client.namedGroup(), "psk_dhe_ke: an (EC)DHE exchange too");
         assertEquals(client.namedGroup(), server.namedGroup());
         assertEquals("TLS_AES_128_GCM_SHA256", client.cipherSuite());
+        // Both ends name the PSK that authenticated the session.
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), client.externalPskIdentity());
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), server.externalPskIdentity());
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, client.authentication());
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, server.authentication());
+        client.externalPskIdentity()[0] = 'X';
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), client.externalPskIdentity(), "a copy each time");
     }
 
     @Test
@@ -147,6 +161,9 @@ class ExternalPskTest {
                 ChannelPair.serverContext().externalPsks(Tls13ExternalPsk.of("other", key(3)), psk()).build());
         assertTrue(pair.clientHandler.session().peerCertificates().isEmpty(), "the PSK, not the certificate");
         assertTrue(pair.serverHandler.session().localCertificates().isEmpty());
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), pair.serverHandler.session().externalPskIdentity(),
+                "the server names which of its PSKs the client used");
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, pair.serverHandler.session().authentication());
     }
 
     @Test
@@ -156,6 +173,10 @@ class ExternalPskTest {
                 ChannelPair.serverContext().externalPsks(psk()).build());
         assertFalse(pair.clientHandler.session().peerCertificates().isEmpty(), "a certificate handshake");
         assertFalse(pair.clientHandler.session().resumed());
+        assertNull(pair.clientHandler.session().externalPskIdentity(), "the offered PSK was not used");
+        assertNull(pair.serverHandler.session().externalPskIdentity());
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, pair.clientHandler.session().authentication());
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, pair.serverHandler.session().authentication());
     }
 
     @Test
@@ -236,6 +257,118 @@ class ExternalPskTest {
         Arrays.fill(copied, (byte) 0);
         assertFalse(p.toString().contains(IDENTITY), "toString shows no identity or key: " + p);
         connect(Tls13Context.forClient().externalPsk(p).build(), Tls13Context.forPskServer(psk()).build());
+    }
+
+    /** A lookup over a map of PSKs by identity that records what it was asked. */
+    private static final class MapLookup implements Tls13ExternalPskLookup {
+        final Map<String, Tls13ExternalPsk> psks = new HashMap<>();
+        final List<String> asked = new ArrayList<>();
+
+        MapLookup with(String identity, Tls13ExternalPsk psk) {
+            psks.put(identity, psk);
+            return this;
+        }
+
+        @Override
+        public Tls13ExternalPsk find(byte[] identity) {
+            String name = new String(identity, US_ASCII);
+            asked.add(name);
+            return psks.get(name);
+        }
+    }
+
+    @Test
+    void aLookupFindsThePskOfAPskOnlyServer() {
+        MapLookup lookup = new MapLookup().with(IDENTITY, psk());
+        connect(Tls13Context.forClient().externalPsk(psk()).build(),
+                Tls13Context.forPskServer().externalPskLookup(lookup).build());
+        assertEquals(List.of(IDENTITY), lookup.asked, "asked once, for the offered identity");
+        assertArrayEquals(IDENTITY.getBytes(US_ASCII), pair.serverHandler.session().externalPskIdentity());
+        assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, pair.clientHandler.session().authentication());
+        assertTrue(pair.clientHandler.session().peerCertificates().isEmpty());
+    }
+
+    @Test
+    void theFixedListIsTriedBeforeTheLookup() {
+        MapLookup lookup = new MapLookup().with(IDENTITY, Tls13ExternalPsk.of(IDENTITY, key(7)));
+        connect(Tls13Context.forClient().externalPsk(psk()).build(),
+                Tls13Context.forPskServer(psk()).externalPskLookup(lookup).build());
+        assertTrue(lookup.asked.isEmpty(), "a configured PSK needs no lookup: " + lookup.asked);
+    }
+
+    @Test
+    void theLookupIsNeverAskedAboutOurOwnTickets() {
+        MapLookup lookup = new MapLookup();
+        Tls13Context client = ChannelPair.clientContext().build();
+        Tls13Context server = ChannelPair.serverContext().externalPskLookup(lookup).build();
+        for (int i = 0; i < 2; i++) {
+            ChannelPair p = new ChannelPair().start(client, server);
+            try {
+                p.shuttle();
+                assertTrue(p.serverHandler.handshakeFuture().isSuccess(), () -> "" + p.serverHandler.handshakeFuture()
+                        .cause());
+                assertEquals(i == 1, p.serverHandler.session().resumed(), "the second connection resumes");
+                assertEquals(i == 1 ? SessionInfo.Authentication.RESUMPTION : SessionInfo.Authentication.CERTIFICATE,
+                        p.serverHandler.session().authentication());
+            } finally {
+                p.finish();
+            }
+        }
+        assertTrue(lookup.asked.isEmpty(), "a ticket that our keys open is not the application's: " + lookup.asked);
+    }
+
+    @Test
+    void anIdentityTheLookupDoesNotKnowGetsACertificateHandshake() {
+        MapLookup lookup = new MapLookup();
+        connect(ChannelPair.clientContext().externalPsk(Tls13ExternalPsk.of("unknown", KEY)).build(),
+                ChannelPair.serverContext().externalPskLookup(lookup).build());
+        assertEquals(List.of("unknown"), lookup.asked);
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, pair.serverHandler.session().authentication());
+        assertNull(pair.serverHandler.session().externalPskIdentity());
+    }
+
+    @Test
+    void anIdentityTheLookupDoesNotKnowIsHandshakeFailureOnAPskOnlyServer() {
+        MapLookup lookup = new MapLookup().with(IDENTITY, psk());
+        TlsFailure failure = fail(Tls13Context.forClient().externalPsk(Tls13ExternalPsk.of("unknown", KEY)).build(),
+                Tls13Context.forPskServer().externalPskLookup(lookup).build(), true);
+        assertEquals(new TlsFailure.Incompatible(PeerIncompatible.NO_PSK_IN_COMMON, ""), withoutDetail(failure));
+        assertEquals(AlertDescription.HANDSHAKE_FAILURE, failure.alert());
+        assertEquals(List.of("unknown"), lookup.asked);
+    }
+
+    @Test
+    void aWrongKeyFromTheLookupIsDecryptErrorFromTheBinder() {
+        MapLookup lookup = new MapLookup().with(IDENTITY, Tls13ExternalPsk.of(IDENTITY, key(8)));
+        TlsFailure failure = fail(Tls13Context.forClient().externalPsk(psk()).build(),
+                Tls13Context.forPskServer().externalPskLookup(lookup).build(), true);
+        assertEquals(new TlsFailure.Misbehaved(PeerMisbehaved.BAD_BINDER, ""), withoutDetail(failure));
+    }
+
+    @Test
+    void aLookupThatThrowsIsInternalError() {
+        IOException storeDown = new IOException("store unreachable");
+        TlsFailure failure = fail(Tls13Context.forClient().externalPsk(psk()).build(),
+                Tls13Context.forPskServer().externalPskLookup(identity -> {
+                    throw storeDown;
+                }).build(), true);
+        assertInstanceOf(TlsFailure.Internal.class, failure);
+        assertEquals(AlertDescription.INTERNAL_ERROR, failure.alert());
+        assertEquals(storeDown, pair.serverHandler.handshakeFuture().cause().getCause(), "the lookup's exception");
+    }
+
+    @Test
+    void aLookupAnsweringWithAnotherIdentitysPskIsInternalError() {
+        MapLookup lookup = new MapLookup().with(IDENTITY, Tls13ExternalPsk.of("other", KEY));
+        TlsFailure failure = fail(Tls13Context.forClient().externalPsk(psk()).build(),
+                Tls13Context.forPskServer().externalPskLookup(lookup).build(), true);
+        assertEquals(AlertDescription.INTERNAL_ERROR, failure.alert());
+    }
+
+    @Test
+    void aPskOnlyServerNeedsAPskOrALookup() {
+        assertThrows(IllegalArgumentException.class, () -> Tls13Context.forPskServer().build());
+        assertNotNull(Tls13Context.forPskServer().externalPskLookup(identity -> null).build());
     }
 
     /** The failure with an empty detail, to compare reasons. */

@@ -102,6 +102,10 @@ class ResumptionLoopbackTest {
         Outcome resumed = connect(client, server);
         assertTrue(resumed.client().resumed());
         assertTrue(resumed.server().resumed());
+        assertEquals(SessionInfo.Authentication.CERTIFICATE, full.client().authentication());
+        assertEquals(SessionInfo.Authentication.RESUMPTION, resumed.client().authentication());
+        assertEquals(SessionInfo.Authentication.RESUMPTION, resumed.server().authentication());
+        assertNull(resumed.server().externalPskIdentity(), "a ticket is no external PSK");
         assertEquals(full.client().namedGroup(), resumed.client().namedGroup(), "psk_dhe_ke: a fresh share");
         assertEquals(full.client().peerCertificates(), resumed.client().peerCertificates(),
                 "the original server chain");

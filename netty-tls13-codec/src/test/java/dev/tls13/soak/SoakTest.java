@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.error.TlsException;
+import dev.tls13.netty.Tls13EarlyData;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
@@ -63,6 +65,10 @@ import org.junit.jupiter.api.Test;
  * (docs/architecture.md §15): the clients share one context, two thirds of them connect as the same peer
  * (localhost:443) and so resume with a ticket an earlier connection received, the others as a peer of their
  * own (a full handshake); both kinds must occur, and aborted resumed handshakes go through the same checks.
+ * 0-RTT is mixed in too (RFC 8446 §2.3): the server accepts early data ({@code maxEarlyData}), and a third of the
+ * clients use a second context with {@code earlyData(true)}, writing a request as soon as the channel is active; when
+ * they resume with a ticket of that context it goes out as early data, which the server echoes from its
+ * {@code Tls13EarlyData} messages. Some early data must be accepted.
  *
  * <p>System properties for a long soak by hand: {@code tls13.soak.connections} (per transport,
  * default 1000), {@code tls13.soak.concurrency} (200), {@code tls13.soak.maxBytes} (262144),
@@ -82,6 +88,8 @@ class SoakTest {
     private static final long SEED = Long.getLong("tls13.soak.seed", 1);
     private static final int ABORT_PERCENT = Integer.getInteger("tls13.soak.abortPercent", 60);
     private static final long HEAP_TOLERANCE = 64L << 20;
+    /** The request a 0-RTT client writes before its handshake completes. */
+    private static final int EARLY_BYTES = 512;
 
     /** How a client ends. */
     enum Kind {
@@ -116,8 +124,12 @@ class SoakTest {
 
         Issued leaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("localhost").build();
         Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),
-                leaf.chain().toArray(new X509Certificate[0])).handshakeTimeout(30, TimeUnit.SECONDS).build();
+                leaf.chain().toArray(new X509Certificate[0])).handshakeTimeout(30, TimeUnit.SECONDS)
+                .maxEarlyData(16 * 1024).build();
         Tls13Context clientContext = Tls13Context.forClient().trustManager(TestPki.ca(KeyType.EC_P256).certificate())
+                .handshakeTimeout(30, TimeUnit.SECONDS).build();
+        Tls13Context earlyClientContext = Tls13Context.forClient()
+                .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).earlyData(true)
                 .handshakeTimeout(30, TimeUnit.SECONDS).build();
 
         EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -131,6 +143,8 @@ class SoakTest {
         LongAdder bytesEchoed = new LongAdder();
         LongAdder resumed = new LongAdder();
         LongAdder full = new LongAdder();
+        LongAdder earlyAccepted = new LongAdder();
+        LongAdder earlyEchoed = new LongAdder();
         Semaphore slots = new Semaphore(CONCURRENCY);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
         int started = 0;
@@ -144,13 +158,15 @@ class SoakTest {
                             accepted.incrementAndGet();
                             children.add(ch);
                             ch.closeFuture().addListener(f -> serverClosed.incrementAndGet());
-                            ch.pipeline().addLast(serverContext.newHandler(ch.alloc()), new ServerEcho(serverFailures));
+                            ch.pipeline().addLast(serverContext.newHandler(ch.alloc()), new ServerEcho(serverFailures,
+                                    earlyEchoed));
                         }
                     }).bind("127.0.0.1", 0).sync().channel();
 
             Random random = new Random(SEED);
             // A generator of its own, so the kinds and sizes are those of earlier runs with the same seed.
             Random peers = new Random(SEED + 1);
+            Random zeroRtt = new Random(SEED + 2);
             for (; started < CONNECTIONS && System.nanoTime() < deadline; started++) {
                 if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
@@ -162,12 +178,15 @@ class SoakTest {
                 long abortAfter = kind.inHandshake() ? random.nextInt(1500) : random.nextInt(bytes);
                 kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
                 int peerPort = peers.nextInt(3) == 0 ? 10_000 + started : 443;
-                Client client = new Client(kind, bytes, abortAfter, completed, bytesEchoed, resumed, full);
+                boolean early = zeroRtt.nextInt(3) == 0;
+                Tls13Context context = early ? earlyClientContext : clientContext;
+                Client client = new Client(kind, bytes, abortAfter, completed, bytesEchoed, resumed, full,
+                        early ? earlyAccepted : null);
                 new Bootstrap().group(clientGroup).channel(clientType).option(ChannelOption.ALLOCATOR, alloc)
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(client.tap, clientContext.newHandler(ch.alloc(), "localhost",
+                                ch.pipeline().addLast(client.tap, context.newHandler(ch.alloc(), "localhost",
                                         peerPort), client);
                             }
                         }).connect(server.localAddress()).addListener(f -> {
@@ -201,10 +220,11 @@ class SoakTest {
                         + " server, %d completed (%d MiB echoed)%n  clients by kind: %s%n  server-side failures: %s%n"
                         + "  pooled allocations active before/after: %d/%d, pooled direct memory before/after: %d/%d"
                         + " KiB%n  heap used after GC before/after: %d/%d MiB%n"
-                        + "  client handshakes resumed/full: %d/%d%n",
+                        + "  client handshakes resumed/full: %d/%d, 0-RTT accepted: %d (%d KiB echoed)%n",
                 transport, started, CONCURRENCY, SEED, accepted.get(), serverClosed.get(), completed.sum(),
                 bytesEchoed.sum() >> 20, abortCounts, failureCounts, activeBefore, activeAfter,
-                directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20, resumed.sum(), full.sum());
+                directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20, resumed.sum(), full.sum(),
+                earlyAccepted.sum(), earlyEchoed.sum() >> 10);
 
         assertEquals(CONNECTIONS, started, "all connections started within the time bound");
         long stalled = kinds.get(Kind.COMPLETE).sum() - completed.sum();
@@ -212,6 +232,8 @@ class SoakTest {
         assertEquals(0, stalled, "every client that did not abort completed");
         assertTrue(resumed.sum() > 0, "resumed handshakes were mixed in");
         assertTrue(full.sum() > 0, "full handshakes were mixed in");
+        assertTrue(earlyAccepted.sum() > 0, "0-RTT data was accepted");
+        assertTrue(earlyEchoed.sum() > 0, "the server received early data as Tls13EarlyData");
         assertEquals(accepted.get(), serverClosed.get(), "every accepted server channel closed");
         assertTrue(children.isEmpty(), "no server channel left open");
         assertEquals(activeBefore, activeAfter, "every pooled buffer released");
@@ -240,13 +262,23 @@ class SoakTest {
     /** The server's application: echo, and count failures by alert or exception type. */
     private static final class ServerEcho extends ChannelInboundHandlerAdapter {
         private final Map<String, LongAdder> failures;
+        private final LongAdder earlyEchoed;
 
-        ServerEcho(Map<String, LongAdder> failures) {
+        ServerEcho(Map<String, LongAdder> failures, LongAdder earlyEchoed) {
             this.failures = failures;
+            this.earlyEchoed = earlyEchoed;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Tls13EarlyData) {
+                // 0-RTT data: echoed like the rest (the handler holds the write until the handshake completes).
+                Tls13EarlyData early = (Tls13EarlyData) msg;
+                earlyEchoed.add(early.content().readableBytes());
+                ctx.write(early.content().retain());
+                early.release();
+                return;
+            }
             ctx.write(msg);
         }
 
@@ -301,19 +333,39 @@ class SoakTest {
         private final LongAdder bytesEchoed;
         private final LongAdder resumed;
         private final LongAdder full;
+        /** Counts accepted 0-RTT for a client that writes early; {@code null} for one that does not. */
+        private final LongAdder earlyAccepted;
         private final Tap tap = new Tap();
         private long received;
         private boolean handshaken;
 
         Client(Kind kind, int bytes, long abortAfter, LongAdder completed, LongAdder bytesEchoed, LongAdder resumed,
-               LongAdder full) {
+               LongAdder full, LongAdder earlyAccepted) {
             this.kind = kind;
+            this.earlyAccepted = earlyAccepted;
             this.resumed = resumed;
             this.full = full;
             this.bytes = bytes;
             this.abortAfter = abortAfter;
             this.completed = completed;
             this.bytesEchoed = bytesEchoed;
+        }
+
+        /** What the echo returns in all: the early request (accepted, or resent as 1-RTT data) and the transfer. */
+        private long expected() {
+            return bytes + (earlyAccepted != null ? EARLY_BYTES : 0);
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.fireChannelActive();
+            if (earlyAccepted != null) {
+                // Written before the handshake completes: 0-RTT data when the client resumes with a ticket that
+                // allows it, else sent after the handshake.
+                ByteBuf request = ctx.alloc().buffer(EARLY_BYTES);
+                request.writerIndex(EARLY_BYTES);
+                ctx.writeAndFlush(request);
+            }
         }
 
         @Override
@@ -324,8 +376,11 @@ class SoakTest {
                     ctx.fireUserEventTriggered(evt);
                     return;
                 }
-                boolean wasResumed = ctx.pipeline().get(Tls13Handler.class).session().resumed();
-                (wasResumed ? resumed : full).increment();
+                SessionInfo session = ctx.pipeline().get(Tls13Handler.class).session();
+                (session.resumed() ? resumed : full).increment();
+                if (earlyAccepted != null && session.earlyDataAccepted()) {
+                    earlyAccepted.increment();
+                }
                 if (kind.inHandshake()) {
                     // The server's flight was shorter than the abort point: abort right after it.
                     tap.abort();
@@ -345,7 +400,7 @@ class SoakTest {
             ByteBuf buf = (ByteBuf) msg;
             received += buf.readableBytes();
             buf.release();
-            if (received >= bytes && handshaken && kind == Kind.COMPLETE) {
+            if (received >= expected() && handshaken && kind == Kind.COMPLETE) {
                 handshaken = false;
                 completed.increment();
                 bytesEchoed.add(received);
