@@ -54,6 +54,11 @@ final class JcaAead implements Aead {
      */
     private static final boolean GCM_IN_PLACE_FAST = Runtime.version().feature() <= 17;
     private static final String GCM = "AES/GCM/NoPadding";
+    /**
+     * The all-zero key that wipes a shared cipher, one object for every wipe (the JDK copies a key's bytes during
+     * {@code init} and keeps no reference to it); it is never destroyed.
+     */
+    private static final RawSecretKey ZERO_KEY = new RawSecretKey("AES", new byte[16]);
     /** This thread's AES-GCM cipher for sealing, shared by every key. */
     private static final ThreadLocal<Shared> GCM_SEAL = ThreadLocal.withInitial(Shared::new);
     /** This thread's AES-GCM cipher for opening, shared by every key. */
@@ -360,10 +365,11 @@ final class JcaAead implements Aead {
             // carry into the next byte
         }
         try {
-            shared.cipher.init(Cipher.ENCRYPT_MODE, new RawSecretKey("AES", new byte[16]),
-                    new GCMParameterSpec(GCM_TAG_BITS, shared.wipeNonce.clone()));
+            shared.cipher.init(Cipher.ENCRYPT_MODE, ZERO_KEY, shared.spec.of(shared.wipeNonce));
         } catch (GeneralSecurityException e) {
             // Best effort only: the key bytes we own are already zeroed.
+        } finally {
+            shared.spec.of(null);
         }
     }
 
