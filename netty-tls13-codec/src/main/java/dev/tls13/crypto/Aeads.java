@@ -22,6 +22,27 @@ final class Aeads {
     }
 
     /**
+     * An AEAD for a long-lived key used between records of other keys: AES-GCM with ciphers of its own
+     * (see {@link JcaAead}); the other algorithms as {@link #create(AeadAlgorithm, byte[])}.
+     *
+     * @param algorithm the AEAD
+     * @param key the key, {@code algorithm.keyLength()} bytes; copied, the caller may zero it
+     * @param ccm makes the AES-CCM implementation
+     * @return a new AEAD for that key
+     * @throws IllegalArgumentException if the key length does not fit the algorithm
+     */
+    static Aead createDedicated(AeadAlgorithm algorithm, byte[] key, BiFunction<AeadAlgorithm, byte[], Aead> ccm) {
+        if (algorithm == AeadAlgorithm.AES_128_GCM || algorithm == AeadAlgorithm.AES_256_GCM) {
+            if (key.length != algorithm.keyLength()) {
+                throw new IllegalArgumentException(algorithm + " needs a " + algorithm.keyLength()
+                        + "-byte key, got " + key.length);
+            }
+            return new JcaAead(algorithm, key, true);
+        }
+        return create(algorithm, key, ccm);
+    }
+
+    /**
      * @param algorithm the AEAD
      * @param key the key, {@code algorithm.keyLength()} bytes; copied, the caller may zero it
      * @param ccm makes the AES-CCM implementation (BouncyCastle's, or a JCA provider's in the JCA-only mode)

@@ -44,6 +44,19 @@ public interface CryptoProvider {
     Aead aead(AeadAlgorithm algorithm, byte[] key);
 
     /**
+     * Creates an AEAD for a long-lived key that one thread uses for many messages between records of other keys,
+     * such as a session ticket key (docs/architecture.md §15). Where {@link #aead} shares per-thread ciphers among
+     * all keys, this one may keep its own, so that using it does not re-key the record ciphers and back.
+     *
+     * @param algorithm the AEAD
+     * @param key the key, {@code algorithm.keyLength()} bytes; copied, the caller may zero it
+     * @return the AEAD; {@link #aead} unless overridden
+     */
+    default Aead dedicatedAead(AeadAlgorithm algorithm, byte[] key) {
+        return aead(algorithm, key);
+    }
+
+    /**
      * Generates an ephemeral key pair: the client's side of a key exchange, whose public value goes into the
      * ClientHello's key_share (RFC 8446 §4.2.8).
      *

@@ -22,6 +22,11 @@ import javax.crypto.spec.IvParameterSpec;
  * In-place calls are allowed; in-place GCM decryption goes through a per-thread array because the JDK
  * decrypts more slowly when input and output share an array
  * (see {@link #open(byte[], byte[], byte[], int, int, byte[], int)}).
+ *
+ * <p>A dedicated AES-GCM AEAD ({@link Aeads#createDedicated}) keeps ciphers of its own instead, for a long-lived
+ * key that one thread uses between records of other keys (session tickets, docs/architecture.md §15): through the
+ * shared ciphers every such use re-expanded the ticket key and then the next record's key, and each
+ * {@link #destroy()} re-keyed the cipher with zeros, about 1.5 KB of garbage apiece on JDK 17 (JFR).
  */
 final class JcaAead implements Aead {
 
@@ -49,6 +54,11 @@ final class JcaAead implements Aead {
      */
     private static final boolean GCM_IN_PLACE_FAST = Runtime.version().feature() <= 17;
     private static final String GCM = "AES/GCM/NoPadding";
+    /**
+     * The all-zero key that wipes a shared cipher, one object for every wipe (the JDK copies a key's bytes during
+     * {@code init} and keeps no reference to it); it is never destroyed.
+     */
+    private static final RawSecretKey ZERO_KEY = new RawSecretKey("AES", new byte[16]);
     /** This thread's AES-GCM cipher for sealing, shared by every key. */
     private static final ThreadLocal<Shared> GCM_SEAL = ThreadLocal.withInitial(Shared::new);
     /** This thread's AES-GCM cipher for opening, shared by every key. */
@@ -108,6 +118,8 @@ final class JcaAead implements Aead {
 
     private final AeadAlgorithm algorithm;
     private final boolean gcm;
+    /** Whether AES-GCM uses ciphers of this AEAD's own rather than the thread's, see the class comment. */
+    private final boolean dedicated;
     private final RawSecretKey key;
     private final Cipher cipher;
     private final IvNonce chachaSpec;
@@ -125,8 +137,13 @@ final class JcaAead implements Aead {
     private Shared openShared;
 
     JcaAead(AeadAlgorithm algorithm, byte[] key) {
+        this(algorithm, key, false);
+    }
+
+    JcaAead(AeadAlgorithm algorithm, byte[] key, boolean dedicated) {
         this.algorithm = algorithm;
         this.gcm = algorithm != AeadAlgorithm.CHACHA20_POLY1305;
+        this.dedicated = dedicated && gcm;
         this.key = new RawSecretKey(gcm ? "AES" : "ChaCha20", key);
         this.cipher = gcm ? null : newCipher("ChaCha20-Poly1305");
         this.chachaSpec = gcm ? null : new IvNonce();
@@ -262,8 +279,20 @@ final class JcaAead implements Aead {
         return cipher;
     }
 
-    /** This thread's shared AES-GCM cipher for {@code mode}, see {@link #sharedThread}. */
+    /** This thread's shared AES-GCM cipher for {@code mode}, see {@link #sharedThread}; or our own, dedicated. */
     private Shared shared(int mode) {
+        if (dedicated) {
+            if (mode == Cipher.ENCRYPT_MODE) {
+                if (sealShared == null) {
+                    sealShared = new Shared();
+                }
+                return sealShared;
+            }
+            if (openShared == null) {
+                openShared = new Shared();
+            }
+            return openShared;
+        }
         Thread current = Thread.currentThread();
         if (current != sharedThread) {
             sharedThread = current;
@@ -297,13 +326,22 @@ final class JcaAead implements Aead {
         }
         destroyed = true;
         key.destroy();
+        Shared ownSeal = sealShared;
+        Shared ownOpen = openShared;
         sharedThread = null;
         sealShared = null;
         openShared = null;
         // A cipher keeps its own expanded key; re-keying it with zeros overwrites that state. A shared
         // GCM cipher is re-keyed when this thread's last use of it was this key (connections are destroyed
         // on their event loop); otherwise another key has already replaced ours in it.
-        if (gcm) {
+        if (dedicated) {
+            if (ownSeal != null) {
+                wipeIfOwned(ownSeal);
+            }
+            if (ownOpen != null) {
+                wipeIfOwned(ownOpen);
+            }
+        } else if (gcm) {
             wipeIfOwned(GCM_SEAL.get());
             wipeIfOwned(GCM_OPEN.get());
         } else {
@@ -327,10 +365,11 @@ final class JcaAead implements Aead {
             // carry into the next byte
         }
         try {
-            shared.cipher.init(Cipher.ENCRYPT_MODE, new RawSecretKey("AES", new byte[16]),
-                    new GCMParameterSpec(GCM_TAG_BITS, shared.wipeNonce.clone()));
+            shared.cipher.init(Cipher.ENCRYPT_MODE, ZERO_KEY, shared.spec.of(shared.wipeNonce));
         } catch (GeneralSecurityException e) {
             // Best effort only: the key bytes we own are already zeroed.
+        } finally {
+            shared.spec.of(null);
         }
     }
 

@@ -37,6 +37,11 @@ public final class JcaCryptoProvider implements CryptoProvider {
     }
 
     @Override
+    public Aead dedicatedAead(AeadAlgorithm algorithm, byte[] key) {
+        return Aeads.createDedicated(algorithm, key, BcCcmAead::new);
+    }
+
+    @Override
     public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
         return KeyExchanges.generate(algorithm, random);
     }

@@ -57,6 +57,11 @@ public final class JcaOnlyCryptoProvider implements CryptoProvider {
     }
 
     @Override
+    public Aead dedicatedAead(AeadAlgorithm algorithm, byte[] key) {
+        return Aeads.createDedicated(algorithm, key, JcaCcmAead::new);
+    }
+
+    @Override
     public KeyExchange generateKeyExchange(KeyExchangeAlgorithm algorithm) {
         switch (algorithm) {
             case X25519:

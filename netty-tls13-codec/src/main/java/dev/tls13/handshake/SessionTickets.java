@@ -46,8 +46,12 @@ import java.util.Objects;
  * <p>With a {@link SessionTicketStore} the tickets are stateful and single-use instead: the sealed state stays in
  * the store and the client gets a random id for it, which opens it once.
  *
- * <p>Immutable and thread-safe: each seal or open creates its own {@link Aead}, which is not thread-safe, and
- * destroys it; the store has its own lock.
+ * <p>Immutable and thread-safe; the store has its own lock. An {@link Aead} is not thread-safe, so each thread seals
+ * with an AEAD of its own for the current key and opens with another for the last key it opened with
+ * ({@link #SEALING}, {@link #OPENING}), kept across handshakes: creating, keying and wiping an AEAD per ticket was
+ * about a third of the garbage of issuing two tickets (JFR, docs/architecture.md §15). Such an AEAD is destroyed
+ * when its thread moves to another key; it holds a copy of a ticket key no longer than the thread lives, as the
+ * ring's own snapshots may (see {@link SessionTicketKeys}).
  */
 final class SessionTickets {
 
@@ -90,6 +94,15 @@ final class SessionTickets {
         void destroy() {
             Arrays.fill(psk, (byte) 0);
         }
+    }
+
+    /** This thread's AEAD for sealing tickets, with the key and provider it was made for. */
+    private static final ThreadLocal<TicketAead> SEALING = new ThreadLocal<>();
+    /** This thread's AEAD for opening tickets, apart from {@link #SEALING}: after a rotation the keys differ. */
+    private static final ThreadLocal<TicketAead> OPENING = new ThreadLocal<>();
+
+    /** A thread's ticket AEAD: made by {@code crypto} for {@code key}. */
+    private record TicketAead(CryptoProvider crypto, SessionTicketKeys.Key key, Aead aead) {
     }
 
     private final int count;
@@ -254,9 +267,9 @@ final class SessionTickets {
         byte[] nonce = Arrays.copyOfRange(ticket, NAME_LENGTH, NAME_LENGTH + NONCE_LENGTH);
         int sealed = ticket.length - NAME_LENGTH - NONCE_LENGTH;
         byte[] state = new byte[sealed - TAG_LENGTH];
-        Aead aead = crypto.aead(AeadAlgorithm.AES_256_GCM, key.key());
         try {
-            aead.open(nonce, tls12 ? tls12Aad(key) : key.name(), ticket, NAME_LENGTH + NONCE_LENGTH, sealed, state, 0);
+            aead(OPENING, crypto, key).open(nonce, tls12 ? tls12Aad(key) : key.name(), ticket,
+                    NAME_LENGTH + NONCE_LENGTH, sealed, state, 0);
             byte[] opened = state;
             state = null;
             return opened;
@@ -264,7 +277,6 @@ final class SessionTickets {
             // A ticket that does not authenticate is just not used.
             return null;
         } finally {
-            aead.destroy();
             if (state != null) {
                 Arrays.fill(state, (byte) 0);
             }
@@ -289,7 +301,7 @@ final class SessionTickets {
      *
      * @param crypto the provider
      * @param session the session; its master secret is borrowed
-     * @return the ticket, or {@code null} when the client's chain is too large for a ticket
+     * @return the ticket, or {@code null} when the client's chain is too large for a ticket or the store failed
      */
     byte[] sealTls12(CryptoProvider crypto, Tls12TicketState session) {
         byte[][] chain = encodedChain(session.peerCertificates());
@@ -325,7 +337,12 @@ final class SessionTickets {
         if (store != null) {
             byte[] id = new byte[SessionTicketStore.ID_LENGTH];
             crypto.nextBytes(id);
-            store.put(id.clone(), ticket);
+            try {
+                store.put(id.clone(), ticket, session.issuedMillis() + session.lifetimeSeconds() * 1000);
+            } catch (Exception e) {
+                // A shared store out of reach (Tls13SessionTicketStore): no ticket this time, as for TLS 1.3.
+                return null;
+            }
             return id;
         }
         return ticket;
@@ -469,15 +486,31 @@ final class SessionTickets {
         byte[] nonce = new byte[NONCE_LENGTH];
         crypto.nextBytes(nonce);
         System.arraycopy(nonce, 0, ticket, NAME_LENGTH, NONCE_LENGTH);
-        Aead aead = crypto.aead(AeadAlgorithm.AES_256_GCM, key.key());
         try {
-            aead.seal(nonce, aad, state, 0, state.length, ticket, NAME_LENGTH + NONCE_LENGTH);
+            aead(SEALING, crypto, key).seal(nonce, aad, state, 0, state.length, ticket, NAME_LENGTH + NONCE_LENGTH);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing a session ticket failed", e);
-        } finally {
-            aead.destroy();
         }
         return ticket;
+    }
+
+    /**
+     * This thread's AEAD of {@code slot} for {@code key}: the one kept when it was made by {@code crypto} for this
+     * key, else a new one (a dedicated one, see {@link CryptoProvider#dedicatedAead}), which replaces the old one
+     * after destroying it.
+     */
+    private static Aead aead(ThreadLocal<TicketAead> slot, CryptoProvider crypto, SessionTicketKeys.Key key) {
+        TicketAead kept = slot.get();
+        if (kept != null && kept.key() == key && kept.crypto() == crypto) {
+            return kept.aead();
+        }
+        slot.remove();
+        if (kept != null) {
+            kept.aead().destroy();
+        }
+        Aead aead = crypto.dedicatedAead(AeadAlgorithm.AES_256_GCM, key.key());
+        slot.set(new TicketAead(crypto, key, aead));
+        return aead;
     }
 
     /** The DER encodings of {@code chain}, or {@code null} when they exceed {@link #MAX_PEER_CHAIN_BYTES}. */

@@ -31,7 +31,7 @@ public final class Tls12SessionTickets {
      *
      * @param config the server configuration
      * @param session the session; borrowed
-     * @return the ticket, or {@code null} when the client's chain is too large for one
+     * @return the ticket, or {@code null} when the client's chain is too large for one or the store failed
      */
     public static byte[] seal(ServerConfig config, Tls12TicketState session) {
         return config.sessionTickets().sealTls12(config.crypto(), session);

@@ -4,6 +4,7 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.crypto.Hkdf;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The primitives one connection's key schedule shares from stage to stage: HKDF and the negotiated
@@ -15,7 +16,12 @@ final class KeyDerivation {
     private final CryptoProvider provider;
     private final HashAlgorithm hash;
     private final Hkdf hkdf;
-    private byte[] emptyHash;
+    /**
+     * Hash("") per hash algorithm, a constant: computed once, when the class initialises (which publishes it
+     * safely), rather than once per connection (a digest instance and its state, about 0.4 KB per handshake, JFR).
+     * Shared, so never handed out for writing: {@link HkdfLabel#expand} only reads its context.
+     */
+    private static final byte[][] EMPTY_HASHES = emptyHashes();
 
     KeyDerivation(CryptoProvider provider, HashAlgorithm hash) {
         this.provider = provider;
@@ -71,9 +77,19 @@ final class KeyDerivation {
     }
 
     private byte[] emptyHash() {
-        if (emptyHash == null) {
-            emptyHash = digest(HkdfLabel.empty());
+        return EMPTY_HASHES[hash.ordinal()];
+    }
+
+    private static byte[][] emptyHashes() {
+        HashAlgorithm[] all = HashAlgorithm.values();
+        byte[][] hashes = new byte[all.length][];
+        for (HashAlgorithm h : all) {
+            try {
+                hashes[h.ordinal()] = MessageDigest.getInstance(h.jcaName()).digest();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no JCA provider offers " + h.jcaName(), e);
+            }
         }
-        return emptyHash;
+        return hashes;
     }
 }

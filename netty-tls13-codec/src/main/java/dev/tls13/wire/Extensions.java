@@ -72,7 +72,10 @@ public final class Extensions implements Iterable<Extension> {
      * @return the extension, or empty
      */
     public <T extends Extension> Optional<T> find(Class<T> kind) {
-        for (Extension e : list) {
+        // Indexed loops here and below: a handshake looks up extensions about a hundred times, and each iterator
+        // was garbage (JFR, issue 14).
+        for (int i = 0; i < list.size(); i++) {
+            Extension e = list.get(i);
             if (kind.isInstance(e)) {
                 return Optional.of(kind.cast(e));
             }
@@ -87,12 +90,8 @@ public final class Extensions implements Iterable<Extension> {
      * @return the extension, or empty
      */
     public Optional<Extension> get(ExtensionType type) {
-        for (Extension e : list) {
-            if (e.type().equals(type)) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
+        int i = indexOf(type);
+        return i < 0 ? Optional.empty() : Optional.of(list.get(i));
     }
 
     /**
@@ -102,7 +101,16 @@ public final class Extensions implements Iterable<Extension> {
      * @return {@code true} when present
      */
     public boolean contains(ExtensionType type) {
-        return get(type).isPresent();
+        return indexOf(type) >= 0;
+    }
+
+    private int indexOf(ExtensionType type) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).type().equals(type)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
