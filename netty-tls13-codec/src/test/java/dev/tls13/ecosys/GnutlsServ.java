@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * which is a file and so reachable from outside; our client connects to it with Netty's
  * {@code NioDomainSocketChannel}. The relay starts gnutls-serv (its output line-buffered through {@code stdbuf}, so
  * each connection's report can be awaited) and stops it on SIGTERM or when its stdin closes, so nothing outlives
- * the test. A missing binary fails under {@code CI=true} ({@link ExternalProcess#require}).
+ * the test; when gnutls-serv exits before it listens (a file it cannot read) the relay exits too. A missing binary
+ * fails under {@code CI=true} ({@link ExternalProcess#require}).
  */
 final class GnutlsServ {
 
@@ -32,6 +33,9 @@ final class GnutlsServ {
             "signal.signal(signal.SIGTERM, stop)",
             "threading.Thread(target=lambda: (sys.stdin.read(), stop()), daemon=True).start()",
             "for attempt in range(200):",
+            "    if server.poll() is not None:",
+            "        print('EXITED', server.returncode, flush=True)",
+            "        os._exit(1)",
             "    try:",
             "        socket.create_connection(('127.0.0.1', port), timeout=1).close()",
             "        break",
@@ -85,6 +89,7 @@ final class GnutlsServ {
                 PORT, stdbuf.toString(), "-oL", gnutlsServ.toString(), "-p", PORT));
         command.addAll(List.of(options));
         ExternalProcess p = ExternalProcess.start(dir, command.toArray(new String[0]));
+        // "contains": gnutls-serv reports the relay's readiness probe on the same output, and lines can interleave.
         if (p.awaitLine(l -> l.contains("READY"), 20, TimeUnit.SECONDS).isEmpty()) {
             String output = p.output();
             p.close();
