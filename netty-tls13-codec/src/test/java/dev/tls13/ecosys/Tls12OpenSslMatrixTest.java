@@ -46,6 +46,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,7 +59,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * TLS 1.2 suite of our defaults with every certificate type it can use (ECDHE_ECDSA with ECDSA P-256, P-384 and
  * P-521 keys; ECDHE_RSA with an rsaEncryption and an id-RSASSA-PSS key), {@code openssl s_client -tls1_2 -cipher}
  * against our server and our client against {@code openssl s_server -tls1_2 -cipher -www}; every ECDHE curve
- * ({@code -curves}) both ways; our client with a certificate against {@code s_server -Verify 1}. Our ends enable
+ * ({@code -curves}) both ways; our client with a certificate against {@code s_server -Verify 1}; and the regression
+ * for an ECDSA certificate on a curve the client does not list (RFC 8422 §5.1). Our ends enable
  * TLS 1.2 with {@code protocols("TLSv1.3", "TLSv1.2")}; each row checks the protocol and suite on both sides, and
  * that an HTTP exchange went through. A missing binary fails in CI (ExternalProcess.require).
  */
@@ -150,27 +152,30 @@ class Tls12OpenSslMatrixTest {
         Channel listening = SERVERS.get(type);
         if (listening == null) {
             Issued leaf = leaf(type);
-            Tls13Context context = Tls13Context.forServer(leaf.privateKey(),
-                    leaf.chain().toArray(new X509Certificate[0])).protocols("TLSv1.3", "TLSv1.2").build();
-            listening = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            Tls13Handler handler = context.newHandler(ch.alloc());
-                            ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    ((ByteBuf) msg).release();
-                                    ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE))
-                                            .addListener(ChannelFutureListener.CLOSE);
-                                }
-                            });
-                            HANDLERS.add(handler);
-                        }
-                    }).bind("127.0.0.1", 0).sync().channel();
+            listening = listen(Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]))
+                    .protocols("TLSv1.3", "TLSv1.2").build());
             SERVERS.put(type, listening);
         }
         return ((InetSocketAddress) listening.localAddress()).getPort();
+    }
+
+    private static Channel listen(Tls13Context context) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Tls13Handler handler = context.newHandler(ch.alloc());
+                        ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ((ByteBuf) msg).release();
+                                ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE))
+                                        .addListener(ChannelFutureListener.CLOSE);
+                            }
+                        });
+                        HANDLERS.add(handler);
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
     }
 
     /** Our side of the next accepted connection, once its handshake succeeded. */
@@ -184,9 +189,13 @@ class Tls12OpenSslMatrixTest {
 
     /** Runs {@code openssl s_client -tls1_2} with a request against our server and returns all it printed. */
     private static String sClient(KeyType type, String... options) throws Exception {
+        return sClient(ourServer(type), caPem(type), options);
+    }
+
+    private static String sClient(int port, Path ca, String... options) throws Exception {
         Path openssl = ExternalProcess.require("openssl", "openssl");
         List<String> command = new ArrayList<>(List.of(openssl.toString(), "s_client", "-connect",
-                "127.0.0.1:" + ourServer(type), "-servername", "localhost", "-CAfile", caPem(type).toString(),
+                "127.0.0.1:" + port, "-servername", "localhost", "-CAfile", ca.toString(),
                 "-verify_return_error", "-verify_hostname", "localhost", "-ign_eof", "-tls1_2"));
         command.addAll(List.of(options));
         try (ExternalProcess p = ExternalProcess.start(dir, command.toArray(new String[0]))) {
@@ -233,6 +242,35 @@ class Tls12OpenSslMatrixTest {
         SessionInfo session = ours();
         assertEquals("TLSv1.2", session.protocol());
         assertEquals(group, session.namedGroup());
+    }
+
+    @Test
+    void opensslClientWithoutTheEcdsaCertificatesCurveGetsTheRsaCertificate() throws Exception {
+        // Regression: our server used its ECDSA P-384 certificate for a client whose supported_groups lacks
+        // secp384r1, and s_client aborted with illegal_parameter ("wrong curve"); RFC 8422 §5.1, §5.3.
+        Issued ec = leaf(KeyType.EC_P384);
+        Issued rsa = leaf(KeyType.RSA_2048);
+        Channel listening = listen(Tls13Context.forServer(ec.privateKey(), ec.chain().toArray(new X509Certificate[0]))
+                .keyManager(rsa.privateKey(), rsa.chain().toArray(new X509Certificate[0]))
+                .protocols("TLSv1.3", "TLSv1.2").build());
+        try {
+            Path cas = dir.resolve("ca-p384-rsa.pem");
+            Files.writeString(cas, TestPki.pem(List.of(TestPki.ca(KeyType.EC_P384).certificate(),
+                    TestPki.ca(KeyType.RSA_2048).certificate())), StandardCharsets.US_ASCII);
+            String output = sClient(((InetSocketAddress) listening.localAddress()).getPort(), cas, "-curves",
+                    "X25519");
+            assertTrue(output.contains("Protocol  : TLSv1.2"), output);
+            assertTrue(output.contains("Cipher    : ECDHE-RSA-"), output);
+            SessionInfo session = ours();
+            assertTrue(session.cipherSuite().startsWith("TLS_ECDHE_RSA_"), session.cipherSuite());
+            assertEquals(rsa.certificate(), session.localCertificates().get(0));
+            // Listing the curve makes the ECDSA certificate, our first choice, usable again.
+            output = sClient(((InetSocketAddress) listening.localAddress()).getPort(), cas, "-curves", "X25519:P-384");
+            assertTrue(output.contains("Cipher    : ECDHE-ECDSA-"), output);
+            assertEquals(ec.certificate(), ours().localCertificates().get(0));
+        } finally {
+            listening.close().sync();
+        }
     }
 
     private static int bits(KeyType type) {
