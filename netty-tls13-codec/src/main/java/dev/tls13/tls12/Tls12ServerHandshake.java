@@ -435,6 +435,8 @@ public final class Tls12ServerHandshake {
         // RFC 5246 §7.4.1.4.1: without signature_algorithms the client accepts SHA-1 only, which we never sign.
         List<SignatureScheme> offered = hello.extensions().find(Extension.SignatureAlgorithms.class)
                 .map(Extension.SignatureAlgorithms::schemes).orElse(List.of());
+        List<NamedGroup> curves = hello.extensions().find(Extension.SupportedGroups.class)
+                .map(Extension.SupportedGroups::groups).orElse(List.of());
         List<CertifiedKey> keyed = config.certificates().keyedFor(serverName);
         List<CertifiedKey> defaults = config.certificates().certifiedKeys();
         boolean suiteShared = false;
@@ -447,7 +449,7 @@ public final class Tls12ServerHandshake {
             suiteShared = true;
             for (List<CertifiedKey> candidates : keyed == null ? List.of(defaults) : List.of(keyed, defaults)) {
                 for (CertifiedKey key : candidates) {
-                    SignatureScheme scheme = scheme(config, key, suite, offered);
+                    SignatureScheme scheme = scheme(config, key, suite, offered, curves);
                     if (scheme != null) {
                         return new Credential(suite, key, scheme);
                     }
@@ -466,11 +468,19 @@ public final class Tls12ServerHandshake {
     /**
      * The scheme our key signs a ServerKeyExchange with for the suite, in the client's order: first one that TLS
      * 1.3 allows too (ECDSA, EdDSA, RSA-PSS), else RSASSA-PKCS1-v1_5, which TLS 1.2 still allows (RFC 8446
-     * §4.2.3), for an RSA key; {@code null} when none fits.
+     * §4.2.3), for an RSA key; {@code null} when none fits. An ECDSA key qualifies only when the client lists its
+     * curve in supported_groups ({@code curves}): RFC 8422 §5.1 forbids negotiating an ECC suite the server cannot
+     * complete within the client's curves, and the certificate's key must be on one of them (§5.3); OpenSSL aborts
+     * with illegal_parameter otherwise. Our ECDSA schemes are bound to the key's curve
+     * ({@link CertifiedKey#schemes()}), so the scheme names the curve.
      */
     private static SignatureScheme scheme(ServerConfig config, CertifiedKey key, Tls12CipherSuiteParams suite,
-                                          List<SignatureScheme> offered) {
+                                          List<SignatureScheme> offered, List<NamedGroup> curves) {
         for (SignatureScheme s : offered) {
+            NamedGroup curve = ecdsaCurve(s);
+            if (curve != null && !curves.contains(curve)) {
+                continue;
+            }
             if (Tls12Proofs.isEcdsaOrEddsa(s) == suite.ecdsa() && SignatureSchemes.allowedInCertificateVerify(s)
                     && config.signatureSchemes().contains(s) && key.schemes().contains(s)) {
                 return s;
@@ -482,6 +492,20 @@ public final class Tls12ServerHandshake {
                     return s;
                 }
             }
+        }
+        return null;
+    }
+
+    /** The curve of an ECDSA scheme of TLS 1.3's curve-bound kind, or {@code null} for any other scheme. */
+    private static NamedGroup ecdsaCurve(SignatureScheme scheme) {
+        if (scheme.equals(SignatureScheme.ECDSA_SECP256R1_SHA256)) {
+            return NamedGroup.SECP256R1;
+        }
+        if (scheme.equals(SignatureScheme.ECDSA_SECP384R1_SHA384)) {
+            return NamedGroup.SECP384R1;
+        }
+        if (scheme.equals(SignatureScheme.ECDSA_SECP521R1_SHA512)) {
+            return NamedGroup.SECP521R1;
         }
         return null;
     }

@@ -540,6 +540,33 @@ class Tls12ServerConnectionTest {
     }
 
     @Test
+    void anEcdsaCertificateOnACurveTheClientDoesNotListIsNotUsed() throws Exception {
+        // RFC 8422 §5.1, §5.3: the certificate's curve must be one of the client's supported_groups, even when
+        // signature_algorithms names it (OpenSSL's s_client -curves X25519 aborted with illegal_parameter).
+        UnaryOperator<List<Extension>> p384Scheme = e -> {
+            e.set(1, new Extension.SignatureAlgorithms(List.of(SignatureScheme.ECDSA_SECP384R1_SHA384,
+                    SignatureScheme.RSA_PSS_RSAE_SHA256)));
+            return e;
+        };
+        assertEquals(AlertDescription.HANDSHAKE_FAILURE, refused(server(false, leaf(KeyType.EC_P384)).build(),
+                clientHelloRecord(0x0303, TLS12_SUITES, p384Scheme)));
+        // With an RSA certificate too, the RSA suite is chosen instead.
+        End server = serverReceiving(server(false, leaf(KeyType.EC_P384), leaf(KeyType.RSA_2048)).build(),
+                clientHelloRecord(0x0303, TLS12_SUITES, p384Scheme));
+        byte[] flight = serverFlight(server);
+        // The ServerHello's cipher_suite: after the record and handshake headers, version, random, empty session_id.
+        assertEquals(CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256.code(),
+                ((flight[44] & 0xff) << 8) | (flight[45] & 0xff));
+        // Listing the curve makes the ECDSA certificate usable again.
+        End listed = serverReceiving(server(false, leaf(KeyType.EC_P384)).build(),
+                clientHelloRecord(0x0303, TLS12_SUITES, e -> {
+                    e.set(0, new Extension.SupportedGroups(List.of(NamedGroup.X25519, NamedGroup.SECP384R1)));
+                    return p384Scheme.apply(e);
+                }));
+        assertEquals(0x16, serverFlight(listed)[0]);
+    }
+
+    @Test
     void changeCipherSpecBeforeTheClientKeyExchangeIsUnexpectedMessage() {
         // The early-CCS attack class: a CCS right after the ClientHello, when no keys exist.
         assertEquals(AlertDescription.UNEXPECTED_MESSAGE, refused(server(false, leaf(KeyType.EC_P256)).build(),

@@ -71,50 +71,6 @@ class ExternalPskPeersTest {
     private static final String REQUEST = "GET / HTTP/1.0\r\n\r\n";
     private static final String GNUTLS_TLS13 = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
 
-    /**
-     * Relays connections from a Unix socket to gnutls-serv's TCP port inside its private network namespace (it binds
-     * every interface, so it runs nowhere else, docs/interop.md); a Unix socket is a file, reachable from outside.
-     * It starts gnutls-serv itself and stops it on SIGTERM or when its stdin closes, so nothing outlives the test.
-     */
-    static final String BRIDGE = String.join("\n",
-            "import os, signal, socket, subprocess, sys, threading, time",
-            "path, port, command = sys.argv[1], int(sys.argv[2]), sys.argv[3:]",
-            "server = subprocess.Popen(command, stdin=subprocess.DEVNULL)",
-            "def stop(*args):",
-            "    server.kill()",
-            "    os._exit(0)",
-            "signal.signal(signal.SIGTERM, stop)",
-            "threading.Thread(target=lambda: (sys.stdin.read(), stop()), daemon=True).start()",
-            "for attempt in range(200):",
-            "    try:",
-            "        socket.create_connection(('127.0.0.1', port), timeout=1).close()",
-            "        break",
-            "    except OSError:",
-            "        time.sleep(0.1)",
-            "listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-            "listener.bind(path)",
-            "listener.listen(4)",
-            "print('READY', flush=True)",
-            "def pump(a, b):",
-            "    try:",
-            "        while True:",
-            "            data = a.recv(65536)",
-            "            if not data:",
-            "                break",
-            "            b.sendall(data)",
-            "    except OSError:",
-            "        pass",
-            "    try:",
-            "        b.shutdown(socket.SHUT_WR)",
-            "    except OSError:",
-            "        pass",
-            "while True:",
-            "    client, _ = listener.accept()",
-            "    upstream = socket.create_connection(('127.0.0.1', port))",
-            "    threading.Thread(target=pump, args=(client, upstream), daemon=True).start()",
-            "    threading.Thread(target=pump, args=(upstream, client), daemon=True).start()",
-            "");
-
     private static EventLoopGroup group;
 
     @TempDir
@@ -234,19 +190,11 @@ class ExternalPskPeersTest {
 
     @Test
     void ourClientWithGnutlsServ() throws Exception {
-        Path unshare = ExternalProcess.require("unshare", "util-linux");
-        Path gnutlsServ = ExternalProcess.require("gnutls-serv", "gnutls-bin");
-        Path python = ExternalProcess.require("python3", "python3");
         Path passwd = dir.resolve("psk.passwd");
         Files.writeString(passwd, IDENTITY + ":" + HEX + "\n", StandardCharsets.US_ASCII);
-        Path bridge = dir.resolve("bridge.py");
-        Files.writeString(bridge, BRIDGE, StandardCharsets.US_ASCII);
         Path socket = dir.resolve("gnutls-serv.sock");
-        try (ExternalProcess p = ExternalProcess.start(dir, unshare.toString(), "-n", "bash", "-c",
-                "ip link set lo up && exec \"$@\"", "bash", python.toString(), bridge.toString(), socket.toString(),
-                "4433", gnutlsServ.toString(), "-p", "4433", "--echo", "--pskpasswd", passwd.toString(),
+        try (ExternalProcess p = GnutlsServ.start(dir, socket, "--echo", "--pskpasswd", passwd.toString(),
                 "--priority", GNUTLS_TLS13 + ":+ECDHE-PSK:+PSK")) {
-            assertTrue(p.awaitLine(l -> l.contains("READY"), 20, TimeUnit.SECONDS).isPresent(), p::output);
             try {
                 Exchange e = connect(Tls13Context.forClient().externalPsk(psk()).build(),
                         UnixDomainSocketAddress.of(socket), NioDomainSocketChannel.class, "echo me\n",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.Tls13ContextBuilder;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
@@ -23,6 +24,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -39,8 +41,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Our client with TLS 1.2 enabled against Netty's own SslHandler servers restricted to TLSv1.2: the JDK's
- * engine and BoringSSL (netty-tcnative), RSA and ECDSA certificates, data both ways; and the same servers with
- * TLS 1.3 enabled still negotiate TLS 1.3.
+ * engine and BoringSSL (netty-tcnative), RSA and ECDSA P-256 certificates (the JDK also ECDSA P-384, P-521 and an
+ * RSA-PSS key), data both ways; both with {@code ClientAuth.REQUIRE} and our client's ECDSA or RSA certificate; and
+ * the same servers with TLS 1.3 enabled still negotiate TLS 1.3.
  */
 class Tls12ClientNettyPeersTest {
 
@@ -59,13 +62,36 @@ class Tls12ClientNettyPeersTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
         "JDK, EC_P256, TLSv1.2", "JDK, RSA_2048, TLSv1.2", "OPENSSL, EC_P256, TLSv1.2", "OPENSSL, RSA_2048, TLSv1.2",
+        "JDK, EC_P384, TLSv1.2", "JDK, EC_P521, TLSv1.2", "JDK, RSASSA_PSS_2048, TLSv1.2",
         "JDK, EC_P256, TLSv1.3", "OPENSSL, RSA_2048, TLSv1.3"})
     void ourClientAgainstSslHandler(SslProvider provider, KeyType keyType, String protocol) throws Exception {
+        exchange(provider, keyType, protocol, null);
+    }
+
+    @ParameterizedTest(name = "{0} requires a certificate, ours is {1}")
+    @CsvSource({"JDK, EC_P256", "JDK, RSA_2048", "OPENSSL, EC_P256", "OPENSSL, RSA_2048"})
+    void ourClientWithACertificateAgainstSslHandler(SslProvider provider, KeyType clientType) throws Exception {
+        Issued client = TestPki.leaf(clientType).issuer(TestPki.ca(clientType)).commonName("client").build();
+        SslHandler theirs = exchange(provider, KeyType.EC_P256, "TLSv1.2", client);
+        assertEquals(client.certificate(), theirs.engine().getSession().getPeerCertificates()[0]);
+    }
+
+    /**
+     * Runs one connection of our client (with {@code client}'s certificate unless null) to an SslHandler server of
+     * {@code provider} with a {@code keyType} certificate and {@code protocol} enabled (TLSv1.2 alone, or both); with
+     * a {@code client} the server requires a client certificate. Checks the protocol and suite on both ends, the
+     * certificate our client saw, and an echo.
+     */
+    private static SslHandler exchange(SslProvider provider, KeyType keyType, String protocol, Issued client)
+            throws Exception {
         Issued leaf = TestPki.leaf(keyType).issuer(TestPki.ca(keyType)).dns("localhost").build();
-        SslContext serverContext = SslContextBuilder.forServer(leaf.privateKey(),
+        SslContextBuilder serverBuilder = SslContextBuilder.forServer(leaf.privateKey(),
                 leaf.chain().toArray(new X509Certificate[0])).sslProvider(provider)
-                .protocols("TLSv1.2".equals(protocol) ? new String[] {"TLSv1.2"} : new String[] {"TLSv1.3", "TLSv1.2"})
-                .build();
+                .protocols("TLSv1.2".equals(protocol) ? new String[] {"TLSv1.2"} : new String[] {"TLSv1.3", "TLSv1.2"});
+        if (client != null) {
+            serverBuilder.clientAuth(ClientAuth.REQUIRE).trustManager(client.chain().get(1));
+        }
+        SslContext serverContext = serverBuilder.build();
         CompletableFuture<SslHandler> serverHandler = new CompletableFuture<>();
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -82,11 +108,15 @@ class Tls12ClientNettyPeersTest {
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        Tls13Context context = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
-                .trustManager(TestPki.ca(keyType).certificate()).build();
+        Tls13ContextBuilder builder = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
+                .trustManager(TestPki.ca(keyType).certificate());
+        if (client != null) {
+            builder.keyManager(client.privateKey(), client.chain().toArray(new X509Certificate[0]));
+        }
+        Tls13Context context = builder.build();
         Tls13Handler ours = context.newHandler(ByteBufAllocator.DEFAULT, "localhost", port);
         CompletableFuture<String> echoed = new CompletableFuture<>();
-        Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -102,14 +132,16 @@ class Tls12ClientNettyPeersTest {
             assertTrue(ours.handshakeFuture().await(20, TimeUnit.SECONDS));
             assertTrue(ours.handshakeFuture().isSuccess(), () -> String.valueOf(ours.handshakeFuture().cause()));
             assertEquals(protocol, ours.session().protocol());
+            assertEquals(leaf.certificate(), ours.session().peerCertificates().get(0));
             SslHandler theirs = serverHandler.get(20, TimeUnit.SECONDS);
             assertTrue(theirs.handshakeFuture().await(20, TimeUnit.SECONDS));
             assertEquals(protocol, theirs.engine().getSession().getProtocol());
             assertEquals(ours.session().cipherSuite(), theirs.engine().getSession().getCipherSuite());
-            client.writeAndFlush(Unpooled.copiedBuffer("ping over " + protocol, StandardCharsets.UTF_8)).sync();
+            channel.writeAndFlush(Unpooled.copiedBuffer("ping over " + protocol, StandardCharsets.UTF_8)).sync();
             assertEquals("ping over " + protocol, echoed.get(20, TimeUnit.SECONDS));
+            return theirs;
         } finally {
-            client.close().sync();
+            channel.close().sync();
             server.close().sync();
         }
     }

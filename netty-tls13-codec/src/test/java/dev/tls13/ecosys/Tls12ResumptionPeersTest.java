@@ -300,11 +300,6 @@ class Tls12ResumptionPeersTest {
 
     @Test
     void ourClientResumesWithGnutlsServ() throws Exception {
-        Path unshare = ExternalProcess.require("unshare", "util-linux");
-        Path gnutlsServ = ExternalProcess.require("gnutls-serv", "gnutls-bin");
-        Path python = ExternalProcess.require("python3", "python3");
-        Path bridge = dir.resolve("bridge.py");
-        Files.writeString(bridge, ExternalPskPeersTest.BRIDGE, StandardCharsets.US_ASCII);
         Path socket = dir.resolve("gnutls-serv-tls12.sock");
         // GnuTLS does not parse the JDK's PKCS#8 EC key (no public key inside): OpenSSL rewrites it as SEC1.
         Path openssl = ExternalProcess.require("openssl", "openssl");
@@ -312,12 +307,9 @@ class Tls12ResumptionPeersTest {
         Process convert = new ProcessBuilder(openssl.toString(), "ec", "-in", dir.resolve("key.pem").toString(),
                 "-out", sec1.toString()).redirectErrorStream(true).start();
         assertTrue(convert.waitFor(20, TimeUnit.SECONDS) && convert.exitValue() == 0, "openssl ec");
-        try (ExternalProcess p = ExternalProcess.start(dir, unshare.toString(), "-n", "bash", "-c",
-                "ip link set lo up && exec \"$@\"", "bash", python.toString(), bridge.toString(), socket.toString(),
-                "4433", gnutlsServ.toString(), "-p", "4433", "--echo", "--x509certfile",
+        try (ExternalProcess p = GnutlsServ.start(dir, socket, "--echo", "--x509certfile",
                 dir.resolve("cert.pem").toString(), "--x509keyfile", sec1.toString(),
                 "--priority", GNUTLS_TLS12, "--disable-client-cert")) {
-            assertTrue(p.awaitLine(l -> l.contains("READY"), 20, TimeUnit.SECONDS).isPresent(), p::output);
             try {
                 Tls13Context tls = ourClient();
                 UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);

@@ -34,6 +34,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +47,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,9 +65,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Real TLS 1.2 clients against our server with TLS 1.3 and TLS 1.2 enabled and an RSA and an ECDSA P-256 chain
  * (docs/interop.md): {@code openssl s_client -tls1_2 -cipher ...} for every suite (which picks the certificate),
  * {@code gnutls-cli --priority NORMAL:-VERS-TLS1.3}, {@code curl --tls-max 1.2}, Netty's SslHandler with the JDK
- * engine and with BoringSSL restricted to TLSv1.2, mutual authentication with {@code s_client -cert}; and
- * TLS 1.3-capable clients still get TLS 1.3. Each checks our side's session too. A missing binary fails in CI
- * (ExternalProcess.require).
+ * engine and with BoringSSL restricted to TLSv1.2, the JDK's HttpClient restricted to TLSv1.2 with SSLParameters,
+ * mutual authentication with {@code s_client -cert} and {@code gnutls-cli --x509certfile}; and TLS 1.3-capable
+ * clients (s_client, gnutls-cli, HttpClient, SslHandler) still get TLS 1.3. Each checks our side's session too. A
+ * missing binary fails in CI (ExternalProcess.require).
  */
 class Tls12ServerPeersTest {
 
@@ -223,6 +233,72 @@ class Tls12ServerPeersTest {
         SessionInfo session = ours();
         assertEquals("TLSv1.2", session.protocol());
         assertTrue(session.cipherSuite().startsWith("TLS_ECDHE_" + authentication + "_"), session.cipherSuite());
+    }
+
+    @Test
+    void gnutlsTls12ClientWithACertificate() throws Exception {
+        Path gnutls = ExternalProcess.require("gnutls-cli", "gnutls-bin");
+        try (ExternalProcess p = ExternalProcess.start(dir, gnutls.toString(), "localhost", "-p",
+                Integer.toString(port(mutualServer)), "--x509cafile", caFile.toString(), "--priority",
+                "NORMAL:-VERS-TLS1.3", "--x509certfile", dir.resolve("client.pem").toString(), "--x509keyfile",
+                dir.resolve("client.key").toString())) {
+            p.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            p.awaitLine(l -> false, 20, TimeUnit.SECONDS);
+            assertTrue(p.output().contains("- Description: (TLS1.2-"), p::output);
+            assertTrue(p.output().contains("\nok\n"), p::output);
+        }
+        SessionInfo session = ours();
+        assertEquals("TLSv1.2", session.protocol());
+        assertEquals(clientLeaf.certificate(), session.peerCertificates().get(0));
+        assertNotNull(session.peerSignatureScheme());
+    }
+
+    @Test
+    void gnutlsWithDefaultPrioritiesStillGetsTls13() throws Exception {
+        Path gnutls = ExternalProcess.require("gnutls-cli", "gnutls-bin");
+        try (ExternalProcess p = ExternalProcess.start(dir, gnutls.toString(), "localhost", "-p",
+                Integer.toString(port(server)), "--x509cafile", caFile.toString())) {
+            p.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            p.awaitLine(l -> false, 20, TimeUnit.SECONDS);
+            assertTrue(p.output().contains("- Description: (TLS1.3-"), p::output);
+            assertTrue(p.output().contains("\nok\n"), p::output);
+        }
+        assertEquals("TLSv1.3", ours().protocol());
+    }
+
+    /**
+     * The JDK's HttpClient over HTTP/1.1: restricted to TLSv1.2 and one suite with {@link SSLParameters}, or with its
+     * defaults (TLS 1.3 and 1.2 enabled), where it still gets TLS 1.3.
+     */
+    @ParameterizedTest(name = "HttpClient {0} {1}")
+    @CsvSource({
+        "TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLSv1.2, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLSv1.3, ''"})
+    void jdkHttpClient(String protocol, String suite) throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, new TrustManager[] {TestPki.trustManager(TestPki.ca(KeyType.EC_P256).certificate(),
+                TestPki.ca(KeyType.RSA_2048).certificate())}, null);
+        SSLParameters parameters = ssl.getDefaultSSLParameters();
+        if ("TLSv1.2".equals(protocol)) {
+            parameters.setProtocols(new String[] {"TLSv1.2"});
+            parameters.setCipherSuites(new String[] {suite});
+        }
+        HttpClient client = HttpClient.newBuilder().sslContext(ssl).sslParameters(parameters)
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + port(server) + "/")).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("ok\n", response.body());
+        SSLSession theirs = response.sslSession().orElseThrow();
+        assertEquals(protocol, theirs.getProtocol());
+        SessionInfo session = ours();
+        assertEquals(protocol, session.protocol());
+        assertEquals(theirs.getCipherSuite(), session.cipherSuite());
+        if ("TLSv1.2".equals(protocol)) {
+            assertEquals(suite, session.cipherSuite());
+        }
     }
 
     @Test

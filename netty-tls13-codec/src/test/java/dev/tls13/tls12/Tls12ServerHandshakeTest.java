@@ -78,7 +78,9 @@ class Tls12ServerHandshakeTest {
             random[0] = 7;
             ClientHello hello = new ClientHello(0x0303, random, new byte[0],
                     List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), Extensions.of(
-                            new Extension.SupportedGroups(List.of(group)),
+                            // The certificate's curve too (RFC 8422 §5.1, §5.3); the server still prefers x25519.
+                            new Extension.SupportedGroups(group.equals(NamedGroup.SECP256R1) ? List.of(group)
+                                    : List.of(group, NamedGroup.SECP256R1)),
                             new Extension.SignatureAlgorithms(List.of(SignatureScheme.ECDSA_SECP256R1_SHA256)),
                             Tls12Extensions.extendedMasterSecret(), Tls12Extensions.emptyRenegotiationInfo()));
             byte[] encoded = HandshakeCodec.encode(hello);
