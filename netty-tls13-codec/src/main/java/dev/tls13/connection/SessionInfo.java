@@ -29,12 +29,13 @@ public final class SessionInfo {
         CERTIFICATE,
         /**
          * A resumption (RFC 8446 §2.2): a PSK from a session ticket of an earlier, certificate-authenticated session;
-         * {@link #peerCertificates()} are that session's.
+         * {@link SessionInfo#peerCertificates()} are that session's.
          */
         RESUMPTION,
         /**
-         * An external PSK provisioned outside TLS (RFC 8446 §4.2.11), named by {@link #externalPskIdentity()}: no
-         * certificates were involved, each side proved the key by its Finished.
+         * An external PSK provisioned outside TLS (RFC 8446 §4.2.11), named by
+         * {@link SessionInfo#externalPskIdentity()}: no certificates were involved, each side proved the key by its
+         * Finished.
          */
         EXTERNAL_PSK
     }

@@ -1,5 +1,6 @@
 package dev.tls13.ecosys;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,6 +45,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -173,6 +175,8 @@ class ExternalPskPeersTest {
             assertTrue(e.session().peerCertificates().isEmpty(), "authenticated by the PSK alone");
             assertNotNull(e.session().namedGroup(), "psk_dhe_ke");
             assertFalse(e.session().resumed());
+            assertArrayEquals(IDENTITY.getBytes(StandardCharsets.US_ASCII), e.session().externalPskIdentity());
+            assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, e.session().authentication());
         }
     }
 
@@ -270,11 +274,36 @@ class ExternalPskPeersTest {
             Tls13Handler ours = accepted(handlers);
             assertTrue(ours.handshakeFuture().isSuccess(), () -> String.valueOf(ours.handshakeFuture().cause()));
             assertTrue(ours.session().localCertificates().isEmpty(), "no certificate: a PSK-only server");
+            assertArrayEquals(IDENTITY.getBytes(StandardCharsets.US_ASCII), ours.session().externalPskIdentity(),
+                    "the session names the PSK s_client used");
+            assertEquals(SessionInfo.Authentication.EXTERNAL_PSK, ours.session().authentication());
             if (pskKe) {
                 assertNull(ours.session().namedGroup(), "psk_ke: no (EC)DHE");
             } else {
                 assertNotNull(ours.session().namedGroup());
             }
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void opensslClientWithOurServerFindingThePskThroughALookup() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        BlockingQueue<Tls13Handler> handlers = new LinkedBlockingQueue<>();
+        Channel server = ourServer(Tls13Context.forPskServer().externalPskLookup(identity -> {
+            String name = new String(identity, StandardCharsets.UTF_8);
+            asked.add(name);
+            return name.equals(IDENTITY) ? psk() : null;
+        }).build(), handlers);
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try {
+            String output = sClient(port, l -> l.startsWith("Verify return code"), "-psk", HEX);
+            assertTrue(output.contains("Reused, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"), output);
+            Tls13Handler ours = accepted(handlers);
+            assertTrue(ours.handshakeFuture().isSuccess(), () -> String.valueOf(ours.handshakeFuture().cause()));
+            assertEquals(List.of(IDENTITY), asked, "asked once, for s_client's identity");
+            assertArrayEquals(IDENTITY.getBytes(StandardCharsets.US_ASCII), ours.session().externalPskIdentity());
         } finally {
             server.close().sync();
         }
