@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param signatureSchemes the schemes offered in signature_algorithms, rsa_pkcs1_* included
  * @param applicationProtocols the ALPN protocols offered, empty for none
  * @param clientRandom ClientHello.random
+ * @param serverNameSent whether the ClientHello carried server_name, which the ServerHello may then acknowledge
  */
 public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
                                  List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
-                                 List<String> applicationProtocols, byte[] clientRandom) {
+                                 List<String> applicationProtocols, byte[] clientRandom, boolean serverNameSent) {
 
     /** Checks for {@code null} and copies the lists. */
     public Tls12ClientContext {
@@ -32,5 +33,12 @@ public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls1
         if (clientRandom.length != 32) {
             throw new IllegalArgumentException("client random must be 32 bytes");
         }
+    }
+
+    /** A context whose ClientHello carried server_name exactly when {@code peerHost} is set. */
+    public Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
+                              List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
+                              List<String> applicationProtocols, byte[] clientRandom) {
+        this(config, peerHost, suites, groups, signatureSchemes, applicationProtocols, clientRandom, peerHost != null);
     }
 }

@@ -8,6 +8,7 @@ import dev.tls13.record.Tls12CipherSuiteParams;
 import dev.tls13.tls12.Tls12ClientHandshake.Tls12ClientState;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
+import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.HandshakeMessage;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.ServerHello;
@@ -67,7 +68,7 @@ public final class Tls12ClientDriver implements Tls12Driving {
             }
         });
         Tls12ClientContext context = new Tls12ClientContext(config, peerHost, suites, groups, schemes, protocols,
-                clientHello.random());
+                clientHello.random(), clientHello.extensions().contains(ExtensionType.SERVER_NAME));
         return new Tls12ClientDriver(Tls12ClientHandshake.afterServerHello(context, serverHello, encodedClientHello,
                 encodedServerHello));
     }
