@@ -9,6 +9,7 @@ import dev.tls13.Tls13Context;
 import dev.tls13.connection.SessionInfo;
 import dev.tls13.error.TlsException;
 import dev.tls13.wire.AlertDescription;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +52,25 @@ class ProtocolDefaultsLoopbackTest {
         assertProtocol(SessionInfo.TLS12, ChannelPair.clientContext().protocols("TLSv1.2")
                 .endpointIdentificationAlgorithm(null).serverName(ChannelPair.HOST).build(),
                 ChannelPair.serverContext().build());
+    }
+
+    @Test
+    void aTls12CloseNotifyIsDecryptedBeforeTheAlertIsChecked() {
+        // RFC 5246 §6.2.3: after the handshake a TLS 1.2 alert record is ciphertext under the outer type alert (26
+        // bytes with AES-GCM); only its plaintext must be two bytes.
+        Tls13Context client = ChannelPair.clientContext().protocols("TLSv1.2").build();
+        ChannelPair pair = new ChannelPair().start(client, ChannelPair.serverContext().build());
+        try {
+            pair.shuttle();
+            assertEquals(SessionInfo.TLS12, pair.clientHandler.session().protocol());
+            pair.serverHandler.closeOutbound();
+            pair.shuttle();
+            assertTrue(pair.clientApp.exceptions.isEmpty(), pair.clientApp.exceptions::toString);
+            assertTrue(pair.clientApp.userEvents.stream().anyMatch(e -> e instanceof SslCloseCompletionEvent
+                    && ((SslCloseCompletionEvent) e).isSuccess()), pair.clientApp.userEvents::toString);
+        } finally {
+            pair.finish();
+        }
     }
 
     @Test
