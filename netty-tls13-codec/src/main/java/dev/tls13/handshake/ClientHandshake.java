@@ -461,7 +461,8 @@ public final class ClientHandshake {
                 // RFC 8446 §4.2.1: no supported_versions, so the server chose TLS 1.2, which we offered.
                 if (hs.earlyData()) {
                     // RFC 8446 §4.2.10: "A client that attempts to send 0-RTT data MUST fail a connection if it
-                    // receives a ServerHello with TLS 1.2 or older", with protocol_version (§D.3).
+                    // receives a ServerHello with TLS 1.2 or older"; protocol_version is §6.2's alert for a
+                    // version the client will not continue with.
                     throw TlsException.incompatible(PeerIncompatible.NO_TLS13,
                             "the server answered TLS 1.2 to a ClientHello with 0-RTT early data");
                 }
