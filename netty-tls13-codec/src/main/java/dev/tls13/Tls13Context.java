@@ -122,7 +122,7 @@ public final class Tls13Context {
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
                     .pskKeyExchangeModes(b.pskKeyExchangeModes)
-                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null).earlyData(b.earlyData)
+                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null).tls13(b.tls13).earlyData(b.earlyData)
                     // Without trust of the application's own, a declined PSK fails rather than trusting the system
                     // store nobody asked for (Tls13ContextBuilder.externalPsk).
                     .externalPsk(b.externalPsk == null ? null : copy(b.externalPsk), b.trustManager == null);

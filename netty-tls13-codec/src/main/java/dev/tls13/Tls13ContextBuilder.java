@@ -83,7 +83,7 @@ public final class Tls13ContextBuilder {
     int keyShares;
     List<SignatureScheme> signatureSchemes = SignatureSchemes.DEFAULT;
     boolean middleboxCompatibility = true;
-    boolean tls12;
+    boolean tls12 = true;
     boolean tls13 = true;
     boolean helloRetryRequestCookie;
     long handshakeTimeoutMillis = 10_000;
@@ -558,17 +558,20 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The protocol versions to offer, in {@code SslContextBuilder}'s vocabulary: {@code "TLSv1.3"} (the
-     * default) and {@code "TLSv1.2"}. A client with both offers TLS 1.2 too and completes whichever the server
-     * picks (docs/architecture.md §16: ECDHE with AEAD suites only, the extended master secret required); a
-     * client offers TLS 1.3 always. A server with both answers a client that offers TLS 1.3 with TLS 1.3 and one
-     * that offers only TLS 1.2 with TLS 1.2 (its ServerHello.random then carries the RFC 8446 §4.1.3 downgrade
-     * sentinel); a server with {@code "TLSv1.2"} alone speaks TLS 1.2 to every client. The server default stays
-     * TLS 1.3 only.
+     * The protocol versions to offer, in {@code SslContextBuilder}'s vocabulary: {@code "TLSv1.3"} and
+     * {@code "TLSv1.2"}; both by default, on a client and on a server, as Netty's default. A client with both offers
+     * TLS 1.2 too and completes whichever the server picks (docs/architecture.md §16: ECDHE with AEAD suites only,
+     * the extended master secret required); a client with {@code "TLSv1.2"} alone sends a TLS 1.2 ClientHello
+     * (legacy_version 0x0303, the TLS 1.2 suites, no supported_versions, key shares or PSK, so no resumption with
+     * TLS 1.3 tickets, no 0-RTT and no external PSK). A server with both answers a client that offers TLS 1.3 with
+     * TLS 1.3 and one that offers only TLS 1.2 with TLS 1.2 (its ServerHello.random then carries the RFC 8446 §4.1.3
+     * downgrade sentinel); a server with {@code "TLSv1.2"} alone speaks TLS 1.2 to every client, and one with
+     * {@code "TLSv1.3"} alone refuses a TLS 1.2 client with protocol_version. {@code SessionInfo.protocol()} says
+     * which version a connection negotiated.
      *
-     * @param protocols the versions; a client's must include TLSv1.3
+     * @param protocols the versions
      * @return this builder
-     * @throws IllegalArgumentException for an unknown name, an empty list, or a client list without TLSv1.3
+     * @throws IllegalArgumentException for an unknown name or an empty list
      */
     public Tls13ContextBuilder protocols(String... protocols) {
         boolean v13 = false;
@@ -580,9 +583,6 @@ public final class Tls13ContextBuilder {
                 default -> throw new IllegalArgumentException("unsupported protocol '" + p
                         + "' (supported: TLSv1.3, TLSv1.2)");
             }
-        }
-        if (!v13 && !server) {
-            throw new IllegalArgumentException("TLSv1.3 must be enabled: a TLS 1.2-only client is not supported");
         }
         if (!v13 && !v12) {
             throw new IllegalArgumentException("no protocol enabled");
@@ -870,8 +870,11 @@ public final class Tls13ContextBuilder {
      * any later write: this is safe because a server that rejects early data skips those records without reading
      * them (RFC 8446 §4.2.10), so nothing arrives twice. The only exception is a connection that selects another
      * ALPN protocol than the ticket's, for which the data was not written: §4.2.10 forbids the resend, and those
-     * writes fail with an {@code SSLException}. Not offered when TLS 1.2 is offered too ({@link #protocols}): a
-     * client that sent 0-RTT data must fail on a TLS 1.2 answer (RFC 8446 Appendix D.3).
+     * writes fail with an {@code SSLException}. Offered also when TLS 1.2 is offered too ({@link #protocols}, the
+     * default): a TLS 1.3 ticket from the server is the knowledge that it speaks TLS 1.3 that RFC 8446 Appendix D.3
+     * asks for, and should the server answer TLS 1.2 all the same, the connection fails with protocol_version (RFC
+     * 8446 §4.2.10: "A client that attempts to send 0-RTT data MUST fail a connection if it receives a ServerHello
+     * with TLS 1.2 or older") and the early writes fail. Never offered by a TLS 1.2-only client.
      *
      * <p>Accepted 0-RTT data is not forward secret and can be replayed by an attacker (RFC 8446 §8, Appendix E.5):
      * a server's anti-replay defence limits but cannot exclude it, so enable this only when everything written

@@ -49,8 +49,9 @@ final class HttpsClient {
     static final int TIMEOUT_SECONDS = 10;
 
     static final Options OPTIONS = new Options("client", "HOST:PORT [options]",
-            "Connects over TLS 1.3, prints the negotiated parameters and the server's certificate chain,\n"
-            + "sends GET / HTTP/1.1 and prints the response. Exit status 0 when a 2xx response arrives,\n"
+            "Connects over TLS 1.3 or TLS 1.2, prints the negotiated protocol and parameters and the server's\n"
+            + "certificate chain, sends GET / HTTP/1.1 and prints the response. Exit status 0 when a 2xx\n"
+            + "response arrives, "
             + "1 on any failure (the TLS failure and its alert are printed), 2 on a wrong command line.\n"
             + "By default the server must have a chain the system trust store accepts, for the host name.",
             List.of(
@@ -70,6 +71,8 @@ final class HttpsClient {
                             + " X25519MLKEM768:x25519 (default: the hybrids X25519MLKEM768, SecP256r1MLKEM768,"
                             + " SecP384r1MLKEM1024, then x25519, secp256r1, secp384r1, secp521r1, x448, with shares"
                             + " for X25519MLKEM768 and x25519; OpenSSL names X25519, P-256, P-384, P-521 work too)"),
+                    new Options.Spec("tls1_3", null, "offer TLS 1.3 only (default: TLS 1.3 and TLS 1.2)"),
+                    new Options.Spec("tls1_2", null, "offer TLS 1.2 only (with --tls1_3: both)"),
                     new Options.Spec("keylog", "FILE", HttpsServer.KEYLOG_HELP)));
 
     /**
@@ -162,7 +165,8 @@ final class HttpsClient {
                     ? new Tls.PemChain(null, new File(options.get("cert")), new File(options.get("key"))) : null;
             Tls.ClientSettings tls = new Tls.ClientSettings(trust, trustPem, List.of(), options.list("alpn"),
                     options.get("servername"), Names.cipherSuites(options.list("ciphersuites")),
-                    Names.groups(options.list("groups")), clientChain, Tls.KeyLog.option(options.get("keylog")));
+                    Names.groups(options.list("groups")), clientChain, Tls.KeyLog.option(options.get("keylog")),
+                    Tls.protocols(options));
             return new Config(host, port, null, tls);
         } catch (Options.UsageException e) {
             throw Main.usageError(OPTIONS, e, err);

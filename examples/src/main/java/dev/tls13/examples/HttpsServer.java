@@ -62,8 +62,9 @@ final class HttpsServer implements AutoCloseable {
             + " (default: $SSLKEYLOGFILE if set); for debugging only: the file decrypts the traffic";
 
     static final Options OPTIONS = new Options("server", "[options]",
-            "HTTPS/1.1 server on the TLS 1.3 handler. Every request gets a text/plain page describing the\n"
-            + "negotiated parameters. Logs one line per connection; runs until stopped (Ctrl-C).\n"
+            "HTTPS/1.1 server on the TLS 1.3 handler, which speaks TLS 1.2 too unless --tls1_3 is given.\n"
+            + "Every request gets a text/plain page describing the negotiated protocol and parameters.\n"
+            + "Logs one line per connection; runs until stopped (Ctrl-C).\n"
             + "Without --cert/--key it generates a self-signed ECDSA P-256 certificate for localhost and\n"
             + "127.0.0.1, prints its SHA-256 fingerprint and saves it to a temporary PEM file for clients.",
             List.of(
@@ -87,9 +88,13 @@ final class HttpsServer implements AutoCloseable {
                             + " X25519MLKEM768:x25519 (default: the hybrids X25519MLKEM768, SecP256r1MLKEM768,"
                             + " SecP384r1MLKEM1024, then x25519, secp256r1, secp384r1, secp521r1, x448; OpenSSL names"
                             + " X25519, P-256, P-384, P-521 work too)"),
+                    new Options.Spec("tls1_3", null, "accept TLS 1.3 only (default: TLS 1.3 and TLS 1.2; TLS 1.3"
+                            + " only with --engine jdk|openssl)"),
+                    new Options.Spec("tls1_2", null, "accept TLS 1.2 only (with --tls1_3: both)"),
                     new Options.Spec("keylog", "FILE", KEYLOG_HELP),
                     new Options.Spec("engine", "ours|jdk|openssl", "the TLS handler: ours (default), or Netty's"
-                            + " SslHandler on the JDK's engine or on BoringSSL, TLS 1.3 only, for comparisons"),
+                            + " SslHandler on the JDK's engine or on BoringSSL, TLS 1.3 unless --tls1_2, for"
+                            + " comparisons"),
                     new Options.Spec("body-size", "BYTES", "answer every request with this many bytes instead of"
                             + " the page (for load tests)"),
                     new Options.Spec("transport", "nio|epoll", "the Netty transport (default nio)"),
@@ -128,11 +133,21 @@ final class HttpsServer implements AutoCloseable {
      * @param trustPem the CA certificates for client certificates, or {@code null}
      * @param keyLog where the TLS secrets go
      * @param serving the engine, response and transport
+     * @param protocols {@code TLSv1.3} and/or {@code TLSv1.2}, empty for the defaults ({@link Tls.ServerSettings})
      */
     record Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                   List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
                   List<Tls.PemChain> moreChains, List<Tls.PemChain> byServerName, String clientAuth, File trustPem,
-                  Tls.KeyLog keyLog, Serving serving) {
+                  Tls.KeyLog keyLog, Serving serving, List<String> protocols) {
+        /** A server with the default protocols. */
+        Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
+               List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
+               List<Tls.PemChain> moreChains, List<Tls.PemChain> byServerName, String clientAuth, File trustPem,
+               Tls.KeyLog keyLog, Serving serving) {
+            this(host, port, certChainPem, keyPem, selfSigned, selfSignedPem, applicationProtocols, cipherSuites,
+                    groups, moreChains, byServerName, clientAuth, trustPem, keyLog, serving, List.of());
+        }
+
         /** A server with one chain, no SNI chains, no client authentication and no key log. */
         Config(String host, int port, File certChainPem, File keyPem, SelfSigned selfSigned, Path selfSignedPem,
                List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
@@ -211,7 +226,7 @@ final class HttpsServer implements AutoCloseable {
             }
             Config config = new Config(options.get("host", "127.0.0.1"), port, cert, key, null, null, alpn,
                     Names.cipherSuites(options.list("ciphersuites")), Names.groups(options.list("groups")),
-                    moreChains, byServerName, clientAuth, trust, keyLog, serving);
+                    moreChains, byServerName, clientAuth, trust, keyLog, serving, Tls.protocols(options));
             if (cert == null) {
                 SelfSigned selfSigned = SelfSigned.generate();
                 Path file = Files.createTempFile("netty-tls13-server-", ".pem");
@@ -221,7 +236,8 @@ final class HttpsServer implements AutoCloseable {
                 out.println("  SHA-256 fingerprint: " + selfSigned.fingerprint());
                 out.println("  saved to " + file + " for clients to trust");
                 config = new Config(config.host(), port, null, null, selfSigned, file, alpn, config.cipherSuites(),
-                        config.groups(), moreChains, byServerName, clientAuth, trust, keyLog, serving);
+                        config.groups(), moreChains, byServerName, clientAuth, trust, keyLog, serving,
+                        config.protocols());
             }
             return config;
         } catch (Options.UsageException e) {
@@ -278,7 +294,8 @@ final class HttpsServer implements AutoCloseable {
                 config.selfSigned() == null ? null : config.selfSigned().key(),
                 config.selfSigned() == null ? List.of() : List.of(config.selfSigned().certificate()),
                 config.applicationProtocols(), config.cipherSuites(), config.groups(), config.moreChains(),
-                config.byServerName(), config.clientAuth(), config.trustPem(), config.keyLog()), serving.engine());
+                config.byServerName(), config.clientAuth(), config.trustPem(), config.keyLog(), config.protocols()),
+                serving.engine());
         Responder responder = new Responder(serving.bodySize() < 0 ? null
                 : Unpooled.directBuffer(serving.bodySize()).writeBytes(new byte[serving.bodySize()]));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(serving.threads(),

@@ -104,8 +104,8 @@ public final class Main {
         out.println();
         out.println("commands:");
         out.println("  demo [--keylog F]    server and client in one process on loopback: one TLS 1.3 request");
-        out.println("  server [options]     HTTPS server that describes each connection's TLS 1.3 parameters");
-        out.println("  client HOST:PORT     connect, print the TLS 1.3 parameters and chain, GET / and print it");
+        out.println("  server [options]     HTTPS server that describes each connection's TLS parameters");
+        out.println("  client HOST:PORT     connect, print the TLS protocol, parameters and chain, GET / and print it");
         out.println("  replay               decode, decrypt and verify the RFC 8448 section 3 handshake records");
         out.println();
         out.println("'<command> --help' lists the options of a command. server, client and demo append the TLS");

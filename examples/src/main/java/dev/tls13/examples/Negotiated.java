@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What one side of a connection learned from its handshake, in the words the examples print.
  *
- * @param protocol always {@code TLSv1.3}
+ * @param protocol {@code TLSv1.3} or {@code TLSv1.2}
  * @param cipherSuite the cipher suite, as OpenSSL and IANA spell it
  * @param group the key exchange group (RFC 8446 §4.2.7 name)
  * @param signatureScheme the scheme of the server's CertificateVerify (RFC 8446 §4.2.3 name), or {@code null}

@@ -117,11 +117,22 @@ final class Tls {
      * @param clientAuth {@code none}, {@code optional} or {@code require}
      * @param trustPem the CA certificates that validate client certificates, or {@code null} for the system's
      * @param keyLog where the secrets go, {@link KeyLog#NONE} for nowhere
+     * @param protocols {@code TLSv1.3} and/or {@code TLSv1.2} ({@link #protocols}), empty for the defaults: both on
+     *        our handler, TLS 1.3 on Netty's engines
      */
     record ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
                           List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
                           List<PemChain> moreChains, List<PemChain> byServerName, String clientAuth,
-                          File trustPem, KeyLog keyLog) {
+                          File trustPem, KeyLog keyLog, List<String> protocols) {
+        /** Settings with the default protocols. */
+        ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
+                       List<String> applicationProtocols, List<String> cipherSuites, List<String> groups,
+                       List<PemChain> moreChains, List<PemChain> byServerName, String clientAuth,
+                       File trustPem, KeyLog keyLog) {
+            this(certChainPem, keyPem, key, chain, applicationProtocols, cipherSuites, groups, moreChains,
+                    byServerName, clientAuth, trustPem, keyLog, List.of());
+        }
+
         /** Settings with one chain, no chains by server name, no client authentication and no key log. */
         ServerSettings(File certChainPem, File keyPem, PrivateKey key, List<X509Certificate> chain,
                        List<String> applicationProtocols, List<String> cipherSuites, List<String> groups) {
@@ -152,10 +163,20 @@ final class Tls {
      * @param groups the groups, empty for the defaults
      * @param clientChain the client certificate chain and key to present when asked, or {@code null}
      * @param keyLog where the secrets go, {@link KeyLog#NONE} for nowhere
+     * @param protocols {@code TLSv1.3} and/or {@code TLSv1.2} ({@link #protocols}), empty for the default (both)
      */
     record ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
                           List<String> applicationProtocols, String serverName,
-                          List<String> cipherSuites, List<String> groups, PemChain clientChain, KeyLog keyLog) {
+                          List<String> cipherSuites, List<String> groups, PemChain clientChain, KeyLog keyLog,
+                          List<String> protocols) {
+        /** Settings with the default protocols. */
+        ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
+                       List<String> applicationProtocols, String serverName,
+                       List<String> cipherSuites, List<String> groups, PemChain clientChain, KeyLog keyLog) {
+            this(trust, trustPem, trusted, applicationProtocols, serverName, cipherSuites, groups, clientChain, keyLog,
+                    List.of());
+        }
+
         /** Settings without a client certificate and without a key log. */
         ClientSettings(Trust trust, File trustPem, List<X509Certificate> trusted,
                        List<String> applicationProtocols, String serverName,
@@ -202,6 +223,9 @@ final class Tls {
             builder.trustManager(settings.trustPem());
         }
         builder.clientAuth(clientAuth(settings.clientAuth()));
+        if (!settings.protocols().isEmpty()) {
+            builder.protocols(settings.protocols().toArray(new String[0]));
+        }
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
                 settings.groups(), settings.keyLog()).build();
         return context::newHandler;
@@ -209,8 +233,8 @@ final class Tls {
 
     /**
      * A server on the given engine. Netty's engines get what the load benchmark needs and nothing more: TLS 1.3
-     * only, one chain, ALPN, the suites and groups; the options only our handler has (more chains, chains by
-     * server name, client authentication, key log) are refused.
+     * unless the protocols say otherwise, one chain, ALPN, the suites and groups; the options only our handler
+     * has (more chains, chains by server name, client authentication, key log) are refused.
      *
      * @throws SSLException when Netty cannot build the context
      * @throws IllegalArgumentException when {@code settings} asks for what only our handler supports
@@ -228,7 +252,7 @@ final class Tls {
                 ? SslContextBuilder.forServer(settings.certChainPem(), settings.keyPem())
                 : SslContextBuilder.forServer(settings.key(), settings.chain().toArray(new X509Certificate[0]));
         builder.sslProvider(engine == Engine.JDK ? SslProvider.JDK : SslProvider.OPENSSL)
-                .protocols("TLSv1.3");
+                .protocols(settings.protocols().isEmpty() ? List.of("TLSv1.3") : settings.protocols());
         if (!settings.cipherSuites().isEmpty()) {
             builder.ciphers(settings.cipherSuites());
         }
@@ -271,9 +295,29 @@ final class Tls {
                 // The builder's default: the system trust store, host name verification ("HTTPS").
                 break;
         }
+        if (!settings.protocols().isEmpty()) {
+            builder.protocols(settings.protocols().toArray(new String[0]));
+        }
         Tls13Context context = common(builder, settings.applicationProtocols(), settings.cipherSuites(),
                 settings.groups(), settings.keyLog()).build();
         return context::newHandler;
+    }
+
+    /**
+     * The protocols of the {@code --tls1_3} and {@code --tls1_2} flags, as OpenSSL's {@code -tls1_3} and
+     * {@code -tls1_2}: each restricts to its version, both together allow both.
+     *
+     * @return {@code TLSv1.3} and/or {@code TLSv1.2}, empty without either flag (the defaults)
+     */
+    static List<String> protocols(Options.Parsed options) {
+        List<String> protocols = new ArrayList<>(2);
+        if (options.has("tls1_3")) {
+            protocols.add("TLSv1.3");
+        }
+        if (options.has("tls1_2")) {
+            protocols.add("TLSv1.2");
+        }
+        return List.copyOf(protocols);
     }
 
     /** {@code none}, {@code optional} or {@code require}, as OpenSSL's -verify / -Verify levels. */

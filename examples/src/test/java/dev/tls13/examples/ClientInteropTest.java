@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The {@code client} command against {@code openssl s_server -tls1_3 -www}, run as a process. */
+/**
+ * The {@code client} command against {@code openssl s_server -tls1_3 -www}, run as a process, and against
+ * {@code -tls1_2} (issue #16).
+ */
 class ClientInteropTest {
 
     private static final SelfSigned CERTIFICATE = SelfSigned.generate();
@@ -31,10 +34,15 @@ class ClientInteropTest {
         CERTIFICATE.writeKey(keyFile);
     }
 
-    /** Starts {@code openssl s_server -www} on a free loopback port with the extra arguments. */
+    /** Starts {@code openssl s_server -tls1_3 -www} on a free loopback port with the extra arguments. */
     private static External.Peer opensslServer(int port, String... extra) throws Exception {
+        return opensslServer("-tls1_3", port, extra);
+    }
+
+    /** Starts {@code openssl s_server -www} restricted to {@code version} ({@code -tls1_3}, {@code -tls1_2}). */
+    private static External.Peer opensslServer(String version, int port, String... extra) throws Exception {
         External.require("openssl");
-        List<String> command = new ArrayList<>(List.of("openssl", "s_server", "-tls1_3", "-www",
+        List<String> command = new ArrayList<>(List.of("openssl", "s_server", version, "-www",
                 "-accept", "127.0.0.1:" + port, "-key", keyFile.toString(), "-cert", certificateFile.toString()));
         command.addAll(List.of(extra));
         return External.start(command, "ACCEPT");
@@ -61,6 +69,50 @@ class ClientInteropTest {
             assertTrue(run.out().contains("   key: EC P-256"), run.out());
             assertTrue(run.out().contains("HTTP/1.0 200 ok"), run.out());
             assertTrue(run.out().contains("New, TLSv1.3, Cipher is TLS_"), run.out());
+        }
+    }
+
+    /** Issue #16: the client speaks TLS 1.2 by default and with {@code --tls1_2}, and prints the protocol. */
+    @ParameterizedTest(name = "--tls1_2: {0}")
+    @ValueSource(booleans = {true, false})
+    void clientGetsThePageFromOpensslServerRestrictedToTls12(boolean restricted) throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer("-tls1_2", port)) {
+            List<String> args = new ArrayList<>(List.of("client", "localhost:" + port,
+                    "--trust", certificateFile.toString()));
+            if (restricted) {
+                args.add("--tls1_2");
+            }
+            CommandLineTest.Run run = CommandLineTest.Run.of(args.toArray(new String[0]));
+            assertEquals(0, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.out().contains("Protocol:           TLSv1.2"), run.out());
+            assertTrue(run.out().contains("Cipher suite:       TLS_ECDHE_ECDSA_WITH_"), run.out());
+            assertTrue(run.out().contains("New, TLSv1.2, Cipher is ECDHE-ECDSA-"), run.out());
+        }
+    }
+
+    @Test
+    void clientRestrictedToTls13RefusesOpensslServerRestrictedToTls12() throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer("-tls1_2", port)) {
+            CommandLineTest.Run run = CommandLineTest.Run.of("client", "localhost:" + port,
+                    "--trust", certificateFile.toString(), "--tls1_3");
+            assertEquals(1, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.err().contains("protocol_version"), run.err());
+        }
+    }
+
+    @Test
+    void clientRestrictedToTls12GetsTls12FromOpensslServerThatPrefersTls13() throws Exception {
+        int port = External.freePort();
+        try (External.Peer server = opensslServer("-no_ssl3", port)) {
+            CommandLineTest.Run run = CommandLineTest.Run.of("client", "localhost:" + port,
+                    "--trust", certificateFile.toString(), "--tls1_2");
+            assertEquals(0, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.out().contains("Protocol:           TLSv1.2"), run.out());
+            run = CommandLineTest.Run.of("client", "localhost:" + port, "--trust", certificateFile.toString());
+            assertEquals(0, run.status(), run.out() + run.err() + server.output());
+            assertTrue(run.out().contains("Protocol:           TLSv1.3"), "a TLS 1.3 server still gets TLS 1.3");
         }
     }
 

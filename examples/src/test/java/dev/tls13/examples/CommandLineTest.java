@@ -27,7 +27,7 @@ class CommandLineTest {
         Run run = Run.of("server", "--help");
         assertEquals(0, run.status(), run.err());
         for (String option : new String[] {"--host ADDRESS", "--port PORT", "--cert FILE", "--key FILE", "--alpn LIST",
-            "--ciphersuites LIST", "--groups LIST", "--keylog FILE", "--help"}) {
+            "--ciphersuites LIST", "--groups LIST", "--keylog FILE", "--tls1_3", "--tls1_2", "--help"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
     }
@@ -38,7 +38,7 @@ class CommandLineTest {
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("client HOST:PORT"), run.out());
         for (String option : new String[] {"--insecure", "--trust FILE", "--alpn LIST", "--servername NAME",
-            "--ciphersuites LIST", "--groups LIST", "--keylog FILE", "--help"}) {
+            "--ciphersuites LIST", "--groups LIST", "--keylog FILE", "--tls1_3", "--tls1_2", "--help"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
     }
@@ -77,6 +77,21 @@ class CommandLineTest {
         assertTrue(Run.of("server", "--port", "70000").err().contains("between 0 and 65535"));
         assertTrue(Run.of("server", "--cert", "c.pem").err().contains("--cert and --key go together"));
         assertTrue(Run.of("client", "h:1", "--insecure", "--trust", "x.pem").err().contains("exclude each other"));
+    }
+
+    @Test
+    void protocolFlagsRestrictAsOpensslsDoAndBothTogetherAllowBoth() throws Exception {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(List.of(), HttpsClient.parse(new String[] {"h:1"}, sink, sink).tls().protocols());
+        assertEquals(List.of("TLSv1.2"),
+                HttpsClient.parse(new String[] {"h:1", "--tls1_2"}, sink, sink).tls().protocols());
+        assertEquals(List.of("TLSv1.3"),
+                HttpsClient.parse(new String[] {"h:1", "--tls1_3"}, sink, sink).tls().protocols());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"),
+                HttpsClient.parse(new String[] {"h:1", "--tls1_2", "--tls1_3"}, sink, sink).tls().protocols());
+        assertEquals(List.of("TLSv1.3"), HttpsServer.parse(new String[] {"--port", "0", "--tls1_3", "--cert", "c.pem",
+            "--key", "k.pem"}, sink, sink).protocols());
+        assertEquals(2, Run.of("client", "h:1", "--tls1_2=yes").status());
     }
 
     @Test

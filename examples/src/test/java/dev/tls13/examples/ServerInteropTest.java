@@ -142,6 +142,45 @@ class ServerInteropTest {
         awaitLogLine("handshake failed: No cipher suite in common");
     }
 
+    /** Issue #16: the server speaks TLS 1.2 by default; the page and the log name the protocol. */
+    @Test
+    void opensslClientRestrictedToTls12GetsThePageOverTls12() throws Exception {
+        External.require("openssl");
+        External.Output client = External.run(List.of("openssl", "s_client", "-tls1_2",
+                "-connect", "127.0.0.1:" + server.port(), "-CAfile", certificateFile.toString(),
+                "-verify_return_error", "-ign_eof"),
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertEquals(0, client.exitCode(), client.all());
+        assertTrue(client.stdout().contains("New, TLSv1.2, Cipher is ECDHE-ECDSA-"), client.all());
+        assertTrue(client.stdout().contains("Protocol:           TLSv1.2\n"), client.all());
+        awaitLogLine("TLSv1.2 TLS_ECDHE_ECDSA_WITH_");
+    }
+
+    @Test
+    void serverRestrictedToTls13RefusesATls12ClientWithProtocolVersion() throws Exception {
+        External.require("openssl");
+        HttpsServer.Config config = HttpsServer.parse(new String[] {"--port", "0", "--tls1_3"}, System.out,
+                System.err);
+        try (HttpsServer tls13 = HttpsServer.start(config, LOG::add)) {
+            External.Output client = External.run(List.of("openssl", "s_client", "-tls1_2",
+                    "-connect", "127.0.0.1:" + tls13.port()), "");
+            assertTrue(client.exitCode() != 0, client.all());
+            assertTrue(client.stderr().contains("alert protocol version"), client.all());
+            awaitLogLine("handshake failed");
+        }
+    }
+
+    @Test
+    void ourClientCommandRestrictedToTls12GetsThePageOverTls12AndTls13ByDefault() throws Exception {
+        CommandLineTest.Run run = CommandLineTest.Run.of("client", "localhost:" + server.port(),
+                "--trust", certificateFile.toString(), "--tls1_2");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("Protocol:           TLSv1.2"), run.out());
+        run = CommandLineTest.Run.of("client", "localhost:" + server.port(), "--trust", certificateFile.toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("Protocol:           TLSv1.3"), run.out());
+    }
+
     @Test
     void serverPreferringAGroupWithoutKeyShareAsksForItWithHelloRetryRequest() throws Exception {
         External.require("openssl");

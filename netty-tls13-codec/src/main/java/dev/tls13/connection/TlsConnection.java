@@ -1398,6 +1398,8 @@ public final class TlsConnection {
                 Aligned aligned = joiner.aligned();
                 ReadProtection old = read;
                 read = ReadProtection.installTls12(aligned, crypto.aead(aead, key), iv);
+                // An encrypted TLS 1.2 alert (close_notify) is longer than two bytes until decrypted.
+                deframer.tls12Protected();
                 int explicitNonce = aead == AeadAlgorithm.CHACHA20_POLY1305 ? 0 : 8;
                 readTagLength = explicitNonce + aead.tagLength() - 1;
                 old.destroy();

@@ -33,6 +33,7 @@ public final class ClientConfig {
     private final List<CertifiedKey> clientCredentials;
     private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
+    private final boolean tls13;
     private final ExternalPsk externalPsk;
     private final boolean externalPskRequired;
     private final boolean earlyData;
@@ -66,6 +67,13 @@ public final class ClientConfig {
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
         tls12 = b.tls12;
+        tls13 = b.tls13;
+        if (!tls13 && tls12 == null) {
+            throw new IllegalArgumentException("neither TLS 1.3 nor TLS 1.2 is enabled");
+        }
+        if (!tls13 && b.externalPsk != null) {
+            throw new IllegalArgumentException("an external PSK needs TLS 1.3 (RFC 8446 §4.2.11)");
+        }
         pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
         earlyData = b.earlyData;
         if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
@@ -109,7 +117,7 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).earlyData(earlyData)
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).tls13(tls13).earlyData(earlyData)
                 .externalPsk(externalPsk, externalPskRequired);
     }
 
@@ -179,6 +187,14 @@ public final class ClientConfig {
     }
 
     /**
+     * @return whether TLS 1.3 is offered; {@code false} for a TLS 1.2-only client, whose ClientHello carries none
+     *         of TLS 1.3's extensions (no supported_versions, key_share, psk_key_exchange_modes or PSK)
+     */
+    public boolean tls13() {
+        return tls13;
+    }
+
+    /**
      * The PskKeyExchangeMode values sent in psk_key_exchange_modes (RFC 8446 §4.2.9), always sent so that
      * servers issue tickets (JDK and BoringSSL servers issue none otherwise).
      *
@@ -238,6 +254,7 @@ public final class ClientConfig {
         private List<CertifiedKey> clientCredentials = List.of();
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
+        private boolean tls13 = true;
         private ExternalPsk externalPsk;
         private boolean externalPskRequired;
         private boolean earlyData;
@@ -404,6 +421,18 @@ public final class ClientConfig {
          */
         public Builder tls12(Tls12Continuation continuation) {
             this.tls12 = continuation;
+            return this;
+        }
+
+        /**
+         * Sets whether TLS 1.3 is offered (default {@code true}); turning it off needs {@link #tls12} and makes a
+         * TLS 1.2-only client (docs/architecture.md §16).
+         *
+         * @param enabled whether to offer TLS 1.3
+         * @return this builder
+         */
+        public Builder tls13(boolean enabled) {
+            this.tls13 = enabled;
             return this;
         }
 

@@ -141,7 +141,8 @@ public final class ClientHandshake {
             }
             ticket = config.externalPsk().offer();
         }
-        ResumptionTicket offer = usable(config, serverName, ticket) ? ticket : null;
+        // A TLS 1.2-only client offers no TLS 1.3 ticket (RFC 8446 §4.6.1: a ticket resumes its own version only).
+        ResumptionTicket offer = config.tls13() && usable(config, serverName, ticket) ? ticket : null;
         if (ticket != null && offer == null) {
             ticket.destroy();
         }
@@ -196,9 +197,12 @@ public final class ClientHandshake {
         if (sessionId.length > 0) {
             crypto.nextBytes(sessionId);
         }
+        boolean tls13 = config.tls13();
         List<KeyExchange> shares = new ArrayList<>(config.keyShareGroups().size());
-        for (NamedGroup group : config.keyShareGroups()) {
-            shares.add(crypto.generateKeyExchange(Negotiation.requireKeyExchange(group)));
+        if (tls13) {
+            for (NamedGroup group : config.keyShareGroups()) {
+                shares.add(crypto.generateKeyExchange(Negotiation.requireKeyExchange(group)));
+            }
         }
         List<Extension> extensions = new ArrayList<>();
         if (serverName != null && !Negotiation.isIpLiteral(serverName)) {
@@ -224,7 +228,8 @@ public final class ClientHandshake {
         if (!protocols.isEmpty()) {
             extensions.add(Extension.Alpn.of(protocols.toArray(new String[0])));
         }
-        List<CipherSuite> suites = config.cipherSuites();
+        // A TLS 1.2-only client (docs/architecture.md §16) lists the TLS 1.2 suites alone.
+        List<CipherSuite> suites = tls13 ? config.cipherSuites() : List.of();
         if (tls12) {
             // docs/architecture.md §16: the TLS 1.2 profile's extensions (RFC 8422 §5.1.2, RFC 7627 §5.1,
             // RFC 5746 §3.4), and its suites after the TLS 1.3 ones.
@@ -239,12 +244,14 @@ public final class ClientHandshake {
                 suites.add(p.suite());
             }
         }
-        extensions.add(new Extension.SupportedVersionsClientHello(tls12
-                ? List.of(ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2) : List.of(ProtocolVersion.TLS_1_3)));
-        extensions.add(new Extension.KeyShareClientHello(entries(shares)));
-        // RFC 8446 §4.2.9: sent always, not only with a PSK: a server issues tickets only to a client that
-        // names the modes it could resume with (JDK and BoringSSL servers send none otherwise).
-        extensions.add(new Extension.PskKeyExchangeModes(config.pskKeyExchangeModes()));
+        if (tls13) {
+            extensions.add(new Extension.SupportedVersionsClientHello(tls12
+                    ? List.of(ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2) : List.of(ProtocolVersion.TLS_1_3)));
+            extensions.add(new Extension.KeyShareClientHello(entries(shares)));
+            // RFC 8446 §4.2.9: sent always, not only with a PSK: a server issues tickets only to a client that
+            // names the modes it could resume with (JDK and BoringSSL servers send none otherwise).
+            extensions.add(new Extension.PskKeyExchangeModes(config.pskKeyExchangeModes()));
+        }
         if (earlyData) {
             // RFC 8446 §4.2.10: early_data, before pre_shared_key, which must stay last (§4.2.11).
             extensions.add(new Extension.EarlyData());
@@ -276,9 +283,10 @@ public final class ClientHandshake {
      * identity") is one we offer, and its ALPN protocol, if any, is one we offer.
      */
     private static boolean offersEarlyData(ClientConfig config, ResumptionTicket ticket) {
-        // RFC 8446 Appendix D.3: a client that sent 0-RTT data MUST fail on a TLS 1.2 ServerHello; so 0-RTT is
-        // offered only when TLS 1.3 alone is, and a TLS 1.2 session never follows early data.
-        return config.earlyData() && config.tls12() == null && ticket.maxEarlyData() > 0
+        // RFC 8446 Appendix D.3: 0-RTT "SHOULD NOT" be sent "absent some knowledge that the server supports TLS
+        // 1.3"; a TLS 1.3 ticket of this server is that knowledge, so it is offered with TLS 1.2 offered too, and a
+        // TLS 1.2 answer then fails the connection (§4.2.10, ExpectServerHello).
+        return config.earlyData() && ticket.maxEarlyData() > 0
                 && config.cipherSuites().contains(ticket.cipherSuite()) && (ticket.applicationProtocol() == null
                         || config.applicationProtocols().contains(ticket.applicationProtocol()));
     }
@@ -513,16 +521,30 @@ public final class ClientHandshake {
                                  HandshakeOutput out) throws TlsException {
             ServerHello sh = Messages.expect(message, ServerHello.class);
             Tls12Continuation tls12 = hs.config().tls12();
-            if (tls12Offer != null && (tls12 == null || sh.isHelloRetryRequest()
-                    || sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS))) {
+            boolean tls13 = hs.config().tls13();
+            if (!tls13 && sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS)) {
+                // RFC 8446 §4.2: "Implementations MUST NOT send extension responses if the remote endpoint did not
+                // send the corresponding extension requests"; a TLS 1.2-only ClientHello has no supported_versions.
+                throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION,
+                        "supported_versions in the ServerHello to a TLS 1.2-only ClientHello");
+            }
+            boolean tls12Chosen = tls12 != null && (!tls13 || !sh.isHelloRetryRequest()
+                    && !sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS));
+            if (tls12Offer != null && !tls12Chosen) {
                 // TLS 1.3 was selected: the TLS 1.2 ticket is not used, and not offered again (RFC 5077 §3.4 and
                 // RFC 8446 Appendix C.4 alike: a ticket used twice links the connections).
                 tls12Offer.destroy();
             }
-            if (tls12 != null && !sh.isHelloRetryRequest()
-                    && !sh.extensions().contains(ExtensionType.SUPPORTED_VERSIONS)) {
+            if (tls12Chosen) {
                 // RFC 8446 §4.2.1: no supported_versions, so the server chose TLS 1.2, which we offered.
-                Negotiation.checkTls12ServerHello(sh.legacyVersion(), sh.random());
+                if (hs.earlyData()) {
+                    // RFC 8446 §4.2.10: "A client that attempts to send 0-RTT data MUST fail a connection if it
+                    // receives a ServerHello with TLS 1.2 or older"; protocol_version is §6.2's alert for a
+                    // version the client will not continue with.
+                    throw TlsException.incompatible(PeerIncompatible.NO_TLS13,
+                            "the server answered TLS 1.2 to a ClientHello with 0-RTT early data");
+                }
+                Negotiation.checkTls12ServerHello(sh.legacyVersion(), sh.random(), tls13);
                 for (KeyExchange share : shares) {
                     share.destroy();
                 }

@@ -350,18 +350,21 @@ public final class Negotiation {
      *         WRONG_LEGACY_VERSION for any other legacy_version than 0x0303
      */
     /**
-     * Checks a ServerHello without supported_versions when we offered TLS 1.2 too: the RFC 8446 §4.1.3
-     * downgrade sentinels are refused (we offered TLS 1.3, illegal_parameter), and server_version must be
+     * Checks a ServerHello without supported_versions when we offered TLS 1.2: the RFC 8446 §4.1.3
+     * downgrade sentinels are refused when we offered TLS 1.3 too (illegal_parameter), and server_version must be
      * TLS 1.2, the oldest we offer (protocol_version otherwise, RFC 5246 §E.1).
      *
      * @param legacyVersion ServerHello.server_version
      * @param random ServerHello.random
+     * @param tls13Offered whether our ClientHello offered TLS 1.3 too
      * @throws TlsException illegal_parameter or protocol_version
      */
-    static void checkTls12ServerHello(int legacyVersion, byte[] random) throws TlsException {
+    static void checkTls12ServerHello(int legacyVersion, byte[] random, boolean tls13Offered) throws TlsException {
         requireNewerThanSsl3(legacyVersion);
+        // RFC 8446 §4.1.3: a TLS 1.3 server answering TLS 1.2 sets DOWNGRD\x01, which only a client that offered
+        // TLS 1.3 must refuse; DOWNGRD\x00 marks TLS 1.1 or below, which a TLS 1.2 ServerHello never is.
         if (random.length == 32 && Arrays.equals(random, 24, 31, DOWNGRADE_PREFIX, 0, 7)
-                && (random[31] == 0 || random[31] == 1)) {
+                && (random[31] == 0 || random[31] == 1 && tls13Offered)) {
             throw TlsException.misbehaved(PeerMisbehaved.DOWNGRADE_DETECTED);
         }
         if (legacyVersion != LEGACY_VERSION) {

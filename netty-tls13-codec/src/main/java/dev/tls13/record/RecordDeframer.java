@@ -23,9 +23,19 @@ import io.netty.buffer.ByteBuf;
 public final class RecordDeframer {
 
     private boolean first = true;
+    private boolean tls12Protected;
 
     /** Creates a deframer whose first record gets the "is this TLS at all" checks. */
     public RecordDeframer() {
+    }
+
+    /**
+     * From now on every record is TLS 1.2 ciphertext under its real outer type (RFC 5246 §6.2.3): an encrypted
+     * alert or handshake record is checked after decryption ({@code Tls12ReadProtection}), not here, and may be
+     * as long as an application_data record.
+     */
+    public void tls12Protected() {
+        tls12Protected = true;
     }
 
     /**
@@ -51,7 +61,8 @@ public final class RecordDeframer {
             throw TlsException.invalid(InvalidMessage.UNKNOWN_CONTENT_TYPE, ContentType.of(type).toString());
         }
         int length = cumulation.getUnsignedShort(start + 3);
-        int max = type == Records.APPLICATION_DATA ? Records.MAX_CIPHERTEXT_LENGTH : Records.MAX_PLAINTEXT_LENGTH;
+        boolean ciphertext = type == Records.APPLICATION_DATA || tls12Protected;
+        int max = ciphertext ? Records.MAX_CIPHERTEXT_LENGTH : Records.MAX_PLAINTEXT_LENGTH;
         if (length > max) {
             throw TlsException.invalid(InvalidMessage.RECORD_OVERFLOW,
                     ContentType.of(type) + " record of " + length + " bytes, limit " + max);
@@ -59,7 +70,7 @@ public final class RecordDeframer {
         if (readable - Records.HEADER_LENGTH < length) {
             return null;
         }
-        if (type != Records.APPLICATION_DATA) {
+        if (!ciphertext) {
             Records.checkContent(type, cumulation, start + Records.HEADER_LENGTH, length);
         }
         first = false;

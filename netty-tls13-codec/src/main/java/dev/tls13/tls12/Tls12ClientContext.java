@@ -21,11 +21,12 @@ import java.util.Objects;
  * @param sessionId ClientHello.session_id, empty for none
  * @param ticketRequested whether the ClientHello sent SessionTicket (RFC 5077 §3.2)
  * @param offeredTicket the TLS 1.2 session ticket offered in SessionTicket, or {@code null}; owned by the handshake
+ * @param serverNameSent whether the ClientHello carried server_name, which the ServerHello may then acknowledge
  */
 public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
                                  List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
                                  List<String> applicationProtocols, byte[] clientRandom, byte[] sessionId,
-                                 boolean ticketRequested, ResumptionTicket offeredTicket) {
+                                 boolean ticketRequested, ResumptionTicket offeredTicket, boolean serverNameSent) {
 
     /** Checks for {@code null} and copies the lists. */
     public Tls12ClientContext {
@@ -41,7 +42,8 @@ public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls1
     }
 
     /**
-     * A context of a ClientHello without session_id and without SessionTicket.
+     * A context of a ClientHello without session_id and without SessionTicket that carried server_name exactly
+     * when {@code peerHost} is set.
      *
      * @param config the client configuration
      * @param peerHost the host to verify the certificate for, or {@code null}
@@ -55,6 +57,6 @@ public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls1
                               List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
                               List<String> applicationProtocols, byte[] clientRandom) {
         this(config, peerHost, suites, groups, signatureSchemes, applicationProtocols, clientRandom, new byte[0],
-                false, null);
+                false, null, peerHost != null);
     }
 }

@@ -72,7 +72,8 @@ public final class Tls12ClientDriver implements Tls12Driving {
         });
         Tls12ClientContext context = new Tls12ClientContext(config, peerHost, suites, groups, schemes, protocols,
                 clientHello.random(), clientHello.legacySessionId(),
-                clientHello.extensions().contains(ExtensionType.SESSION_TICKET), tls12Offer);
+                clientHello.extensions().contains(ExtensionType.SESSION_TICKET), tls12Offer,
+                clientHello.extensions().contains(ExtensionType.SERVER_NAME));
         return new Tls12ClientDriver(Tls12ClientHandshake.afterServerHello(context, serverHello, encodedClientHello,
                 encodedServerHello));
     }

@@ -189,8 +189,8 @@ public final class Tls12ClientHandshake {
                     throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty SessionTicket");
                 }
                 ticketPromised = true;
-            } else if (type.equals(ExtensionType.SERVER_NAME) && context.peerHost() != null) {
-                // RFC 6066 §3: an empty server_name acknowledges ours.
+            } else if (type.equals(ExtensionType.SERVER_NAME) && context.serverNameSent()) {
+                // RFC 6066 §3: an empty server_name acknowledges ours (sent also without host name verification).
                 continue;
             } else {
                 // RFC 5246 §7.4.1.4: an extension we did not offer is unsupported_extension.

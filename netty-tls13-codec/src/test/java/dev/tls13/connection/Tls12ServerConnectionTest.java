@@ -294,7 +294,7 @@ class Tls12ServerConnectionTest {
     }
 
     @Test
-    void theBuilderEnablesTheTls12ServerAndKeepsTls13ByDefault() throws TlsException {
+    void theBuilderEnablesTheTls12ServerAndBothProtocolsByDefault() throws TlsException {
         Issued leaf = leaf(KeyType.EC_P256);
         Tls13Context client = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
                 .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
@@ -310,7 +310,18 @@ class Tls12ServerConnectionTest {
             assertEquals(protocols.length == 1 ? protocols[0] : "TLSv1.3", s.connection.session().protocol());
             assertEquals(s.connection.session().protocol(), c.connection.session().protocol());
         }
-        assertThrows(IllegalArgumentException.class, () -> Tls13Context.forClient().protocols("TLSv1.2"));
+        // Issue #16: both protocols by default, so a TLS 1.2-only client gets TLS 1.2 from a default server.
+        Tls13Context tls12Client = Tls13Context.forClient().protocols("TLSv1.2")
+                .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
+        Tls13Context defaultServer = Tls13Context.forServer(leaf.privateKey(),
+                leaf.chain().toArray(new X509Certificate[0])).build();
+        End c = new End();
+        End s = new End();
+        c.connection = tls12Client.newConnection(UnpooledByteBufAllocator.DEFAULT, "example.com", c);
+        s.connection = defaultServer.newConnection(UnpooledByteBufAllocator.DEFAULT, null, s);
+        handshake(c, s);
+        assertEquals("TLSv1.2", s.connection.session().protocol());
+        assertEquals("TLSv1.2", c.connection.session().protocol());
         assertThrows(IllegalArgumentException.class, () -> Tls13Context.forServer(leaf.privateKey(),
                 leaf.chain().toArray(new X509Certificate[0])).protocols());
     }

@@ -7,6 +7,7 @@ import static dev.tls13.handshake.HandshakeHarness.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.crypto.HashAlgorithm;
@@ -25,12 +26,16 @@ import dev.tls13.keys.TrafficSecret;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
 import dev.tls13.testing.Hex;
+import dev.tls13.wire.AlertDescription;
 import dev.tls13.wire.ClientHello;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.ExtensionType;
 import dev.tls13.wire.Extensions;
+import dev.tls13.wire.HandshakeCodec;
 import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.NewSessionTicket;
+import dev.tls13.wire.ProtocolVersion;
+import dev.tls13.wire.ServerHello;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -156,15 +161,31 @@ class ClientEarlyDataTest {
     }
 
     @Test
-    void noEarlyDataWhenTls12IsOfferedToo() throws Exception {
-        // RFC 8446 Appendix D.3: a client that sent 0-RTT data must fail on a TLS 1.2 ServerHello, so a client that
-        // also offers TLS 1.2 sends none; the continuation is never reached here.
+    void earlyDataAlsoWhenTls12IsOfferedTooAndATls12ServerHelloIsThenProtocolVersion() throws Exception {
+        // RFC 8446 Appendix D.3: the TLS 1.3 ticket is the knowledge that the server speaks TLS 1.3, so 0-RTT goes
+        // out with TLS 1.2 offered too; a TLS 1.2 ServerHello then fails the connection (§4.2.10) before the TLS 1.2
+        // client is reached.
         ClientConfig enabled = earlyDataClient();
         ClientConfig withTls12 = enabled.toBuilder().tls12((config, host, hello, encodedHello, serverHello,
                 encodedServerHello, tls12Offer) -> {
-            throw new AssertionError("no ServerHello in this test");
+            throw new AssertionError("the TLS 1.2 client must not follow early data");
         }).build();
-        assertOffersNone(withTls12, ticket(enabled, 16384));
+        Recorder out = new Recorder();
+        HandshakeState state = ClientHandshake.start(withTls12, HOST, HOST, ticket(enabled, 16384), out);
+        ClientHello hello = (ClientHello) HandshakeHarness.decode(out.sent().get(0));
+        assertTrue(hello.extensions().contains(ExtensionType.EARLY_DATA));
+        assertEquals(List.of(ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2), hello.extensions()
+                .find(Extension.SupportedVersionsClientHello.class).orElseThrow().versions());
+        assertEquals(1, out.count(EarlyKeys.class));
+        byte[] random = new byte[32];
+        random[0] = 1;
+        dev.tls13.wire.CipherSuite tls12Suite = hello.cipherSuites().get(hello.cipherSuites().size() - 1);
+        byte[] sh = HandshakeCodec.encode(new ServerHello(ProtocolVersion.TLS_1_2, random, hello.legacySessionId(),
+                tls12Suite, new Extensions(List.of())));
+        TlsException e = assertThrows(TlsException.class,
+                () -> state.on(HandshakeHarness.decode(sh), sh, new Recorder()));
+        assertEquals(AlertDescription.PROTOCOL_VERSION, e.failure().alert());
+        state.destroy();
     }
 
     @Test

@@ -212,8 +212,10 @@ final class Duel implements AutoCloseable {
 
     static dev.tls13.Tls13ContextBuilder serverContext(Profile profile) {
         Issued leaf = serverLeaf();
+        // TLS 1.3 only: these duels lie to the TLS 1.3 state machines, and a ClientHello offering only TLS 1.2 must
+        // stay protocol_version (RFC 8446 §4.2.1) rather than reach the TLS 1.2 server, on by default since issue #16.
         dev.tls13.Tls13ContextBuilder b = Tls13Context.forServer(leaf.privateKey(),
-                leaf.chain().toArray(new X509Certificate[0])).cipherSuites(SUITE);
+                leaf.chain().toArray(new X509Certificate[0])).cipherSuites(SUITE).protocols("TLSv1.3");
         if (profile == Profile.CLIENT_AUTH) {
             b.clientAuth(ClientAuth.REQUIRE).trustManager(TestPki.ca(KeyType.EC_P256).certificate());
         }

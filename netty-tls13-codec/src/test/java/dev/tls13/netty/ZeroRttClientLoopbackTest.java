@@ -4,15 +4,19 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13SessionTicketKey;
 import dev.tls13.connection.SessionInfo;
+import dev.tls13.error.TlsException;
 import dev.tls13.testing.TestPki.Issued;
+import dev.tls13.wire.AlertDescription;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -259,7 +263,8 @@ class ZeroRttClientLoopbackTest {
     }
 
     @Test
-    void aClientOfferingTls12TooSendsNoEarlyDataAndATls12ServerGetsTheWritesAfterItsHandshake() throws Exception {
+    void aClientOfferingTls12TooSendsEarlyDataAndFailsWithProtocolVersionWhenTheServerAnswersTls12()
+            throws Exception {
         Tls13Context client = ChannelPair.clientContext().protocols("TLSv1.3", "TLSv1.2").earlyData(true).build();
         Tls13Context server = ChannelPair.serverContext().maxEarlyData(1024).build();
         prime(client, server);
@@ -276,22 +281,55 @@ class ZeroRttClientLoopbackTest {
             Tls13Handler handler = client.newHandler(clientChannel.alloc(), ChannelPair.HOST, 443);
             clientChannel.pipeline().addLast(wire, handler);
             ChannelFuture a = write(clientChannel, "held");
-            assertEquals(1, wire.operations.stream().filter(o -> o.startsWith("write")).count(),
-                    "RFC 8446 Appendix D.3: no 0-RTT records when TLS 1.2 is offered too");
-            boolean moved;
-            do {
-                moved = ChannelPair.move(clientChannel, serverChannel) | ChannelPair.move(serverChannel, clientChannel);
-            } while (moved);
-            assertTrue(handler.handshakeFuture().isSuccess(), () -> String.valueOf(handler.handshakeFuture().cause()));
-            assertEquals("TLSv1.2", handler.session().protocol());
-            assertFalse(handler.session().earlyDataAccepted());
-            assertTrue(a.isSuccess());
-            assertEquals("held", serverApp.received.toString(US_ASCII));
-            assertEquals(0, serverApp.receivedEarly.readableBytes());
+            // RFC 8446 Appendix D.3: the TLS 1.3 ticket says the server speaks TLS 1.3, so 0-RTT goes out although
+            // TLS 1.2 is offered too: the ClientHello, the compatibility change_cipher_spec and the early record.
+            assertTrue(wire.operations.stream().filter(o -> o.startsWith("write")).count() >= 2,
+                    wire.operations::toString);
+            // The client's pipeline rethrows its failure on the ServerHello (EmbeddedChannel.checkException).
+            assertThrows(DecoderException.class, () -> {
+                boolean moved;
+                do {
+                    moved = ChannelPair.move(clientChannel, serverChannel)
+                            | ChannelPair.move(serverChannel, clientChannel);
+                } while (moved);
+            });
+            // RFC 8446 §4.2.10: "A client that attempts to send 0-RTT data MUST fail a connection if it receives a
+            // ServerHello with TLS 1.2 or older", with protocol_version.
+            assertTrue(handler.handshakeFuture().isDone());
+            TlsException failure = assertInstanceOf(TlsException.class, handler.handshakeFuture().cause());
+            assertEquals(AlertDescription.PROTOCOL_VERSION, failure.failure().alert());
+            assertTrue(a.isDone());
+            assertFalse(a.isSuccess(), "the early write fails with the connection");
+            assertFalse(clientChannel.isOpen());
+            assertEquals(0, serverApp.received.readableBytes());
         } finally {
             serverApp.release();
             clientChannel.finishAndReleaseAll();
             serverChannel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aTls12OnlyClientSendsNoEarlyDataAndATls13ServerAnswersTls12() {
+        Tls13Context client = ChannelPair.clientContext().earlyData(true).build();
+        Tls13Context server = ChannelPair.serverContext().maxEarlyData(1024).build();
+        prime(client, server);
+        Tls13Context tls12Client = ChannelPair.clientContext().protocols("TLSv1.2").earlyData(true)
+                .sessionCache(client.sessionCache()).build();
+        ChannelPair pair = new ChannelPair().start(tls12Client, server);
+        try {
+            ChannelFuture a = write(pair.client, "held");
+            assertEquals(1, writes(pair), "a TLS 1.2 ClientHello alone: no TLS 1.3 ticket, no 0-RTT");
+            pair.shuttle();
+            assertHandshakes(pair);
+            assertEquals(SessionInfo.TLS12, pair.clientHandler.session().protocol());
+            assertEquals(SessionInfo.TLS12, pair.serverHandler.session().protocol());
+            assertFalse(pair.clientHandler.session().resumed());
+            assertTrue(a.isSuccess());
+            assertEquals("held", pair.serverApp.received.toString(US_ASCII));
+            assertEquals(0, pair.serverApp.receivedEarly.readableBytes());
+        } finally {
+            pair.finish();
         }
     }
 }

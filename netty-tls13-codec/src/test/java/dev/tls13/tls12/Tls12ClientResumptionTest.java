@@ -95,7 +95,7 @@ class Tls12ClientResumptionTest {
             ClientConfig config = ClientConfig.builder(CRYPTO, TestPki.trustManager(CA.certificate())).build();
             return new Tls12ClientContext(config, "example.com", List.of(SUITE), List.of(NamedGroup.X25519),
                     List.of(SignatureScheme.ECDSA_SECP256R1_SHA256), List.of(), clientRandom, sessionId, true,
-                    offered);
+                    offered, true);
         }
 
         ServerHello serverHello(byte[] echo, CipherSuite suite, boolean ticket) {

@@ -22,14 +22,18 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The {@code SSLContext} implementation of {@link Tls13Provider}: creates {@link Tls13SslEngine}s that
- * speak TLS 1.3 only, with the key and trust managers given to {@code init}. Engines only: the socket
- * factories are not supported.
+ * speak TLS 1.3 and TLS 1.2 (both enabled by default), with the key and trust managers given to {@code init}.
+ * Engines only: the socket factories are not supported.
  */
 public final class Tls13SslContextSpi extends SSLContextSpi {
 
     /** The groups of a provider created without a list: the codec's supported groups, its default order. */
     static final List<String> DEFAULT_GROUPS = Tls13ContextBuilder.supportedNamedGroups();
     static final String PROTOCOL = "TLSv1.3";
+    /** TLS 1.2 (docs/architecture.md §16), enabled by default beside TLS 1.3 as in the codec. */
+    static final String TLS12 = "TLSv1.2";
+    /** The protocols an engine supports and enables by default, in the JDK's order. */
+    static final List<String> PROTOCOLS = List.of(PROTOCOL, TLS12);
     /** Every TLS 1.3 suite the codec implements (RFC 8446 §B.4), by IANA name. */
     static final List<String> SUPPORTED_SUITES = Tls13ContextBuilder.supportedCipherSuites();
     /** The suites enabled by default (the codec's: the CCM suites are opt-in). */
@@ -158,13 +162,13 @@ public final class Tls13SslContextSpi extends SSLContextSpi {
     /** Overridden because the inherited one would create a socket (Netty's {@code JdkSslContext} calls it). */
     @Override
     protected SSLParameters engineGetDefaultSSLParameters() {
-        return new SSLParameters(names(DEFAULT_SUITES), new String[] {PROTOCOL});
+        return new SSLParameters(names(DEFAULT_SUITES), PROTOCOLS.toArray(new String[0]));
     }
 
     /** Overridden because the inherited one would create a socket. */
     @Override
     protected SSLParameters engineGetSupportedSSLParameters() {
-        return new SSLParameters(names(SUPPORTED_SUITES), new String[] {PROTOCOL});
+        return new SSLParameters(names(SUPPORTED_SUITES), PROTOCOLS.toArray(new String[0]));
     }
 
     static String[] names(List<String> suites) {

@@ -40,7 +40,10 @@ import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * An {@link SSLEngine} that speaks TLS 1.3 through the netty-tls13 sans-IO core ({@link TlsConnection}).
+ * An {@link SSLEngine} that speaks TLS 1.3 and TLS 1.2 (both enabled by default, {@link #setEnabledProtocols})
+ * through the netty-tls13 sans-IO core ({@link TlsConnection}); a TLS 1.2 session says {@code "TLSv1.2"} in
+ * {@code SSLSession.getProtocol()} and names its TLS 1.2 suite in {@code getCipherSuite()}. The TLS 1.2 suites are
+ * the codec's (docs/architecture.md §16) whatever {@link #setEnabledCipherSuites} says, which picks TLS 1.3 suites.
  *
  * <p>It follows what Netty's {@code SslHandler} and {@code JdkSslContext} rely on: {@code unwrap}
  * consumes exactly one whole record per call ({@code BUFFER_UNDERFLOW} with nothing consumed when less
@@ -83,7 +86,7 @@ public final class Tls13SslEngine extends SSLEngine {
     private boolean clientMode;
     private boolean clientModeFixed;
     private String[] enabledSuites = Tls13SslContextSpi.names(Tls13SslContextSpi.DEFAULT_SUITES);
-    private String[] enabledProtocols = {Tls13SslContextSpi.PROTOCOL};
+    private String[] enabledProtocols = Tls13SslContextSpi.PROTOCOLS.toArray(new String[0]);
     private boolean needClientAuth;
     private boolean wantClientAuth;
     private boolean enableSessionCreation = true;
@@ -111,8 +114,8 @@ public final class Tls13SslEngine extends SSLEngine {
     @Override
     public synchronized void beginHandshake() throws SSLException {
         if (connection != null && connection.isHandshakeComplete()) {
-            // RFC 8446 §4: TLS 1.3 has no renegotiation.
-            throw new SSLException("TLS 1.3 does not renegotiate");
+            // RFC 8446 §4: TLS 1.3 has no renegotiation; our TLS 1.2 refuses it too (docs/architecture.md §16).
+            throw new SSLException("renegotiation is not supported");
         }
         start();
     }
@@ -122,7 +125,7 @@ public final class Tls13SslEngine extends SSLEngine {
             return;
         }
         if (enabledSuites.length == 0 || enabledProtocols.length == 0) {
-            throw new SSLHandshakeException("no TLS 1.3 cipher suite or protocol enabled");
+            throw new SSLHandshakeException("no TLS 1.3 cipher suite or no protocol enabled");
         }
         started = true;
         clientModeFixed = true;
@@ -156,6 +159,7 @@ public final class Tls13SslEngine extends SSLEngine {
      */
     private Tls13Context clientContext() throws SSLException {
         Tls13ContextBuilder builder = Tls13Context.forClient()
+                .protocols(enabledProtocols)
                 .cipherSuites(enabledSuites)
                 .namedGroups(context.namedGroups().toArray(new String[0]))
                 .applicationProtocols(applicationProtocols)
@@ -220,7 +224,8 @@ public final class Tls13SslEngine extends SSLEngine {
         Tls13ContextBuilder builder = serverKeys();
         Tls13SessionContext serverSessions = context.sessionContext(false);
         ClientAuth auth = needClientAuth ? ClientAuth.REQUIRE : wantClientAuth ? ClientAuth.OPTIONAL : ClientAuth.NONE;
-        builder.cipherSuites(enabledSuites)
+        builder.protocols(enabledProtocols)
+                .cipherSuites(enabledSuites)
                 .namedGroups(context.namedGroups().toArray(new String[0]))
                 .applicationProtocols(protocols)
                 .clientAuth(auth)
@@ -622,7 +627,7 @@ public final class Tls13SslEngine extends SSLEngine {
 
     @Override
     public String[] getSupportedProtocols() {
-        return new String[] {Tls13SslContextSpi.PROTOCOL};
+        return Tls13SslContextSpi.PROTOCOLS.toArray(new String[0]);
     }
 
     @Override
@@ -631,25 +636,36 @@ public final class Tls13SslEngine extends SSLEngine {
     }
 
     /**
-     * Enables TLS 1.3 when it is listed; other known protocol names are ignored (this engine speaks
-     * nothing else), unknown ones rejected.
+     * Enables TLS 1.3 and TLS 1.2 as listed (both by default); older known protocol names are ignored (this
+     * engine speaks none of them), unknown ones rejected.
      */
     @Override
     public synchronized void setEnabledProtocols(String[] protocols) {
         Objects.requireNonNull(protocols, "protocols");
         boolean tls13 = false;
+        boolean tls12 = false;
         for (String protocol : protocols) {
             switch (Objects.requireNonNull(protocol, "protocol")) {
                 case "TLSv1.3":
                     tls13 = true;
                     break;
-                case "SSLv2Hello": case "SSLv3": case "TLSv1": case "TLSv1.1": case "TLSv1.2":
+                case "TLSv1.2":
+                    tls12 = true;
+                    break;
+                case "SSLv2Hello": case "SSLv3": case "TLSv1": case "TLSv1.1":
                     break;
                 default:
                     throw new IllegalArgumentException("unsupported protocol: " + protocol);
             }
         }
-        enabledProtocols = tls13 ? new String[] {Tls13SslContextSpi.PROTOCOL} : new String[0];
+        List<String> enabled = new ArrayList<>(2);
+        if (tls13) {
+            enabled.add(Tls13SslContextSpi.PROTOCOL);
+        }
+        if (tls12) {
+            enabled.add(Tls13SslContextSpi.TLS12);
+        }
+        enabledProtocols = enabled.toArray(new String[0]);
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Random;
@@ -26,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Netty's {@code SslHandler} over our engine against {@code SslHandler} over the JDK's and BoringSSL's
  * engines, over loopback TCP: TLS 1.3 handshake, ALPN h2 on both ends, mutual authentication, and a 1 MiB
- * echo, in both directions.
+ * echo, in both directions; and TLS 1.2 from our server to clients restricted to it.
  */
 class SslHandlerInteropTest {
 
@@ -81,6 +83,35 @@ class SslHandlerInteropTest {
                 Contexts.ALPN, ClientAuth.NONE, new String[] {"TLSv1.3"}, false);
         SslContext jdkServer = Contexts.server(Impl.JDK, leaf, null, null, true, true);
         check(loopback.run(jdkServer, client, payload), false, leaf);
+    }
+
+    /**
+     * TLS 1.2 through {@code SslHandler} (issue #16): our engine's SslContext, with its default protocols (TLSv1.3
+     * and TLSv1.2), against Netty clients restricted to TLSv1.2; both ends report TLSv1.2 and the TLS 1.2 suite.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void ourServerSpeaksTls12ThroughSslHandlerToClientsRestrictedToIt(SslProvider provider) throws Exception {
+        TestPki.Issued leaf = Contexts.serverLeaf(TestPki.KeyType.EC_P256);
+        SSLContext ourServer = SSLContext.getInstance("TLS", new Tls13Provider());
+        ourServer.init(keyManagers(leaf), trustManagers(), null);
+        SslContext server = new JdkSslContext(ourServer, false, null, IdentityCipherSuiteFilter.INSTANCE,
+                Contexts.ALPN, ClientAuth.REQUIRE, null, false);
+        SslContext client = SslContextBuilder.forClient().sslProvider(provider).protocols("TLSv1.2")
+                .trustManager(Contexts.ANCHOR)
+                .keyManager(Contexts.CLIENT.privateKey(), Contexts.CLIENT.chain().toArray(new X509Certificate[0]))
+                .applicationProtocolConfig(Contexts.ALPN).build();
+        Loopback.Outcome outcome = loopback.run(server, client, payload);
+        assertTrue(outcome.server().ours());
+        assertEquals("TLSv1.2", outcome.server().protocol());
+        assertEquals("TLSv1.2", outcome.client().protocol());
+        assertEquals(outcome.client().cipherSuite(), outcome.server().cipherSuite());
+        assertTrue(outcome.server().cipherSuite().startsWith("TLS_ECDHE_ECDSA_WITH_"), outcome.server().cipherSuite());
+        assertEquals("h2", outcome.server().applicationProtocol());
+        assertEquals("h2", outcome.client().applicationProtocol());
+        assertEquals(Contexts.CLIENT.certificate().getSubjectX500Principal().getName(),
+                outcome.server().peerSubject(), "the server saw the client's certificate");
+        assertArrayEquals(payload, outcome.echoed());
     }
 
     private void check(Loopback.Outcome outcome, boolean ourServer, TestPki.Issued leaf) {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tls13.testing.TestPki;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -219,7 +220,91 @@ class Tls13SslEngineTest {
         assertTrue(session.getApplicationBufferSize() >= 16384);
         assertTrue(session.getPacketBufferSize() >= 16384 + 256 + 5);
         assertEquals("SSL_NULL_WITH_NULL_NULL", session.getCipherSuite());
-        assertArrayEquals(new String[] {"TLSv1.3"}, engine.getSupportedProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, engine.getSupportedProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, engine.getEnabledProtocols());
+    }
+
+    /** Exchanges one message each way over a pair whose handshake completed. */
+    private static void exchange(Pair pair) throws SSLException {
+        ByteBuffer wire = ByteBuffer.allocate(1 << 16);
+        pair.client.wrap(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)), wire);
+        wire.flip();
+        ByteBuffer plain = ByteBuffer.allocate(1 << 15);
+        pair.server.unwrap(wire, plain);
+        plain.flip();
+        assertEquals("ping", StandardCharsets.US_ASCII.decode(plain).toString());
+        wire.clear();
+        pair.server.wrap(ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII)), wire);
+        wire.flip();
+        plain.clear();
+        pair.client.unwrap(wire, plain);
+        plain.flip();
+        assertEquals("pong", StandardCharsets.US_ASCII.decode(plain).toString());
+    }
+
+    private static void assertTls12(Pair pair) {
+        SSLSession client = pair.client.getSession();
+        SSLSession server = pair.server.getSession();
+        assertEquals("TLSv1.2", client.getProtocol());
+        assertEquals("TLSv1.2", server.getProtocol());
+        assertEquals(client.getCipherSuite(), server.getCipherSuite());
+        assertTrue(server.getCipherSuite().startsWith("TLS_ECDHE_ECDSA_WITH_"), server.getCipherSuite());
+        assertEquals(LEAF.certificate(), server.getLocalCertificates()[0]);
+    }
+
+    @Test
+    void ourServerSpeaksTls12ToAJdkClientRestrictedToIt() throws Exception {
+        Pair pair = ourServerJdkClient(ours(keyManagers(LEAF)).createSSLEngine());
+        pair.client.setEnabledProtocols(new String[] {"TLSv1.2"});
+        pair.handshake();
+        assertEquals(1, pair.serverFinished);
+        assertTls12(pair);
+        exchange(pair);
+    }
+
+    @Test
+    void ourServerRestrictedToTls13RefusesAJdkTls12Client() throws Exception {
+        SSLEngine server = ours(keyManagers(LEAF)).createSSLEngine();
+        server.setEnabledProtocols(new String[] {"TLSv1.3"});
+        Pair pair = ourServerJdkClient(server);
+        pair.client.setEnabledProtocols(new String[] {"TLSv1.2"});
+        assertThrows(SSLException.class, pair::handshake);
+        // The alert our engine wraps after the failure, as the JDK's client reads it.
+        ByteBuffer alert = ByteBuffer.allocate(1 << 10);
+        pair.server.wrap(ByteBuffer.allocate(0), alert);
+        alert.flip();
+        SSLException received = assertThrows(SSLException.class,
+                () -> pair.client.unwrap(alert, ByteBuffer.allocate(1 << 15)));
+        assertTrue(String.valueOf(received.getMessage()).contains("protocol_version"), received::toString);
+    }
+
+    @Test
+    void ourClientSpeaksTls12ToAJdkServerRestrictedToIt() throws Exception {
+        SSLEngine server = jdk(keyManagers(LEAF)).createSSLEngine();
+        server.setUseClientMode(false);
+        server.setEnabledProtocols(new String[] {"TLSv1.2"});
+        SSLEngine client = ours(null).createSSLEngine("localhost", 443);
+        client.setUseClientMode(true);
+        Pair pair = new Pair(client, server);
+        pair.handshake();
+        assertEquals(1, pair.clientFinished);
+        assertTls12(pair);
+        exchange(pair);
+    }
+
+    @Test
+    void ourTls12OnlyClientAgainstOurServerAndTheJdksServer() throws Exception {
+        for (SSLContext serverContext : List.of(ours(keyManagers(LEAF)), jdk(keyManagers(LEAF)))) {
+            SSLEngine server = serverContext.createSSLEngine();
+            server.setUseClientMode(false);
+            SSLEngine client = ours(null).createSSLEngine("localhost", 443);
+            client.setUseClientMode(true);
+            client.setEnabledProtocols(new String[] {"TLSv1.2"});
+            Pair pair = new Pair(client, server);
+            pair.handshake();
+            assertTls12(pair);
+            exchange(pair);
+        }
     }
 
     @Test
@@ -404,9 +489,10 @@ class Tls13SslEngineTest {
     }
 
     @Test
-    void sslParametersRoundTripAndOnlyTls13IsEnabled() throws Exception {
+    void sslParametersRoundTripAndTls13AndTls12AreEnabled() throws Exception {
         SSLContext context = ours(null);
-        assertArrayEquals(new String[] {"TLSv1.3"}, context.getDefaultSSLParameters().getProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, context.getDefaultSSLParameters().getProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, context.getSupportedSSLParameters().getProtocols());
         assertTrue(List.of(context.getSupportedSSLParameters().getCipherSuites()).contains("TLS_AES_128_CCM_SHA256"));
         SSLEngine engine = context.createSSLEngine();
         SSLParameters parameters = new SSLParameters(new String[] {"TLS_AES_256_GCM_SHA384", "TLS_RSA_WITH_NULL"},
@@ -418,12 +504,14 @@ class Tls13SslEngineTest {
         engine.setSSLParameters(parameters);
         SSLParameters back = engine.getSSLParameters();
         assertArrayEquals(new String[] {"TLS_AES_256_GCM_SHA384"}, back.getCipherSuites());
-        assertArrayEquals(new String[] {"TLSv1.3"}, back.getProtocols());
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, back.getProtocols());
         assertTrue(back.getNeedClientAuth());
         assertEquals(List.of(new SNIHostName("a.example")), back.getServerNames());
         assertEquals("HTTPS", back.getEndpointIdentificationAlgorithm());
         assertArrayEquals(new String[] {"h2"}, back.getApplicationProtocols());
-        engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+        engine.setEnabledProtocols(new String[] {"TLSv1.2", "TLSv1.1"});
+        assertArrayEquals(new String[] {"TLSv1.2"}, engine.getEnabledProtocols());
+        engine.setEnabledProtocols(new String[] {"TLSv1.1"});
         assertEquals(0, engine.getEnabledProtocols().length);
         assertThrows(IllegalArgumentException.class, () -> engine.setEnabledProtocols(new String[] {"TLSv9"}));
         engine.setWantClientAuth(true);
