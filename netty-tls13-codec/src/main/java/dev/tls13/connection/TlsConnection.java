@@ -1393,6 +1393,7 @@ public final class TlsConnection {
                 Aligned aligned = joiner.aligned();
                 ReadProtection old = read;
                 read = ReadProtection.installTls12(aligned, crypto.aead(aead, key), iv);
+                deframer.tls12Protected();
                 int explicitNonce = aead == AeadAlgorithm.CHACHA20_POLY1305 ? 0 : 8;
                 readTagLength = explicitNonce + aead.tagLength() - 1;
                 old.destroy();

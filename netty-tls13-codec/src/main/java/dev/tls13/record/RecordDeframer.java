@@ -16,16 +16,28 @@ import io.netty.buffer.ByteBuf;
  * every other type, always plaintext, at most 2^14 (RFC 8446 §5.1). {@link ReadProtection#plaintext()}
  * applies the 2^14 limit to application_data records that arrive before read keys. The content rules
  * of plaintext records (no empty handshake fragment, one two-byte alert per record, change_cipher_spec
- * is the byte 1) are checked here too.
+ * is the byte 1) are checked here too. TLS 1.2 protects every record after ChangeCipherSpec under its real
+ * outer type (RFC 5246 §6.2.3): once {@link #tls12Protected()} says so, every type has the ciphertext limit and
+ * the content rules wait for {@link ReadProtection}, which checks them on the opened content.
  *
  * <p>Not thread-safe; one per connection.
  */
 public final class RecordDeframer {
 
     private boolean first = true;
+    private boolean tls12Protected;
 
     /** Creates a deframer whose first record gets the "is this TLS at all" checks. */
     public RecordDeframer() {
+    }
+
+    /**
+     * From now on every record is TLS 1.2 ciphertext, whatever its outer type (RFC 5246 §6.2.3): an encrypted
+     * alert or Finished is longer than its content and must not meet the plaintext content rules before it is
+     * opened.
+     */
+    public void tls12Protected() {
+        tls12Protected = true;
     }
 
     /**
@@ -51,7 +63,8 @@ public final class RecordDeframer {
             throw TlsException.invalid(InvalidMessage.UNKNOWN_CONTENT_TYPE, ContentType.of(type).toString());
         }
         int length = cumulation.getUnsignedShort(start + 3);
-        int max = type == Records.APPLICATION_DATA ? Records.MAX_CIPHERTEXT_LENGTH : Records.MAX_PLAINTEXT_LENGTH;
+        int max = type == Records.APPLICATION_DATA || tls12Protected ? Records.MAX_CIPHERTEXT_LENGTH
+                : Records.MAX_PLAINTEXT_LENGTH;
         if (length > max) {
             throw TlsException.invalid(InvalidMessage.RECORD_OVERFLOW,
                     ContentType.of(type) + " record of " + length + " bytes, limit " + max);
@@ -59,7 +72,7 @@ public final class RecordDeframer {
         if (readable - Records.HEADER_LENGTH < length) {
             return null;
         }
-        if (type != Records.APPLICATION_DATA) {
+        if (type != Records.APPLICATION_DATA && !tls12Protected) {
             Records.checkContent(type, cumulation, start + Records.HEADER_LENGTH, length);
         }
         first = false;
