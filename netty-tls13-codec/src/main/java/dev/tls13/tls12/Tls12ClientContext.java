@@ -17,10 +17,21 @@ import java.util.Objects;
  * @param signatureSchemes the schemes offered in signature_algorithms, rsa_pkcs1_* included
  * @param applicationProtocols the ALPN protocols offered, empty for none
  * @param clientRandom ClientHello.random
+ * @param serverNameOffered whether the ClientHello carried server_name, which the ServerHello may then acknowledge
  */
 public record Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
                                  List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
-                                 List<String> applicationProtocols, byte[] clientRandom) {
+                                 List<String> applicationProtocols, byte[] clientRandom, boolean serverNameOffered) {
+
+    /**
+     * A context whose ClientHello sent server_name exactly when a peer host is given (the usual case: the host
+     * the certificate must name is the SNI name).
+     */
+    public Tls12ClientContext(ClientConfig config, String peerHost, List<Tls12CipherSuiteParams> suites,
+                              List<NamedGroup> groups, List<SignatureScheme> signatureSchemes,
+                              List<String> applicationProtocols, byte[] clientRandom) {
+        this(config, peerHost, suites, groups, signatureSchemes, applicationProtocols, clientRandom, peerHost != null);
+    }
 
     /** Checks for {@code null} and copies the lists. */
     public Tls12ClientContext {

@@ -66,8 +66,11 @@ public final class Tls12ClientDriver implements Tls12Driving {
                 protocols.add(new String(p, StandardCharsets.US_ASCII));
             }
         });
+        // The SNI name and the certificate's host are separate arguments of the connection: whether a server_name
+        // acknowledgement is allowed depends on what the ClientHello sent, not on the peer host.
+        boolean serverNameOffered = clientHello.extensions().find(Extension.ServerName.class).isPresent();
         Tls12ClientContext context = new Tls12ClientContext(config, peerHost, suites, groups, schemes, protocols,
-                clientHello.random());
+                clientHello.random(), serverNameOffered);
         return new Tls12ClientDriver(Tls12ClientHandshake.afterServerHello(context, serverHello, encodedClientHello,
                 encodedServerHello));
     }

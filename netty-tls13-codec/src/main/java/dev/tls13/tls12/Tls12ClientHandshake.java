@@ -161,9 +161,11 @@ public final class Tls12ClientHandshake {
                     throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "ALPN " + a);
                 }
                 alpn = chosen;
-            } else if (type.equals(ExtensionType.SERVER_NAME) && context.peerHost() != null) {
-                // RFC 6066 §3: an empty server_name acknowledges ours.
-                continue;
+            } else if (type.equals(ExtensionType.SERVER_NAME) && context.serverNameOffered()) {
+                // RFC 6066 §3: the server's server_name acknowledges ours and "SHALL be empty".
+                if (!(e instanceof Extension.ServerName sni) || !sni.names().isEmpty()) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty server_name reply");
+                }
             } else {
                 // RFC 5246 §7.4.1.4: an extension we did not offer is unsupported_extension.
                 throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, "TLS 1.2 ServerHello " + type);
