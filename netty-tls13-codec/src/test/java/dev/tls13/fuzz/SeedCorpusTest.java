@@ -1,9 +1,11 @@
 package dev.tls13.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.error.TlsException;
 import dev.tls13.testing.Hex;
 import dev.tls13.testing.Rfc8448.Step;
@@ -59,6 +61,19 @@ class SeedCorpusTest {
             for (int s = 0; s < StateMachineTarget.SERVER_MODES; s++) {
                 assertTrue(StateMachineTarget.converse(c, s).completed(),
                         "client mode " + c + ", server mode " + s + ": handshake, data and close_notify both ways");
+            }
+        }
+    }
+
+    @Test
+    void recordedTls12ConversationsComplete() throws Exception {
+        for (int c = 0; c < StateMachineTarget.CLIENT_MODES; c++) {
+            for (int s = 0; s < StateMachineTarget.TLS12_SERVER_MODES; s += 9) {
+                StateMachineTarget.Conversation conversation = StateMachineTarget.converse(c, s, true);
+                assertTrue(conversation.completed(), "TLS 1.2 client mode " + c + ", server mode " + s
+                        + ": handshake, data and close_notify both ways");
+                assertEquals((s & 32) != 0 ? SessionInfo.PROTOCOL : SessionInfo.TLS12, conversation.protocol(),
+                        "TLS 1.2 client mode " + c + ", server mode " + s);
             }
         }
     }
@@ -125,6 +140,17 @@ class SeedCorpusTest {
             String name = "conversation-client" + pair[0] + "-server" + pair[1];
             seeds.put("ClientFuzzTestInputs/fuzz/" + name, prefix(pair[0], conversation.serverSent()));
             seeds.put("ServerFuzzTestInputs/fuzz/" + name, prefix(pair[1], conversation.clientSent()));
+        }
+        // TLS 1.2 (docs/architecture.md §16), our client against a TLS 1.2-only server: plain, with a client
+        // certificate (CertificateRequest, Certificate, CertificateVerify), P-256 preferred, the client offering an
+        // external PSK (ignored by TLS 1.2); and one server with TLS 1.3 too, so the server target starts from a
+        // ClientHello that the dispatch sends either way.
+        int[][] tls12Pairs = {{0, 0}, {0, 1}, {0, 2}, {2, 0}, {4, 0}, {0, 32}};
+        for (int[] pair : tls12Pairs) {
+            StateMachineTarget.Conversation conversation = StateMachineTarget.converse(pair[0], pair[1], true);
+            String name = "conversation-client" + pair[0] + "-server" + pair[1];
+            seeds.put("Tls12ClientFuzzTestInputs/fuzz/" + name, prefix(pair[0], conversation.serverSent()));
+            seeds.put("Tls12ServerFuzzTestInputs/fuzz/" + name, prefix(pair[1], conversation.clientSent()));
         }
         return seeds;
     }
