@@ -33,6 +33,7 @@ public final class ClientConfig {
     private final List<CertifiedKey> clientCredentials;
     private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
+    private final List<CipherSuite> tls12CipherSuites;
     private final ExternalPsk externalPsk;
     private final boolean externalPskRequired;
     private final boolean earlyData;
@@ -66,6 +67,10 @@ public final class ClientConfig {
         endpointIdentificationAlgorithm = b.endpointIdentificationAlgorithm;
         middleboxCompatibility = b.middleboxCompatibility;
         tls12 = b.tls12;
+        tls12CipherSuites = List.copyOf(b.tls12CipherSuites);
+        if (tls12 != null && tls12CipherSuites.isEmpty()) {
+            throw new IllegalArgumentException("TLS 1.2 enabled without a TLS 1.2 cipher suite");
+        }
         pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
         earlyData = b.earlyData;
         if (pskKeyExchangeModes.isEmpty() || pskKeyExchangeModes.stream().distinct().count()
@@ -109,7 +114,7 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).earlyData(earlyData)
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).tls12CipherSuites(tls12CipherSuites).earlyData(earlyData)
                 .externalPsk(externalPsk, externalPskRequired);
     }
 
@@ -179,6 +184,16 @@ public final class ClientConfig {
     }
 
     /**
+     * The TLS 1.2 suites offered after the TLS 1.3 ones when TLS 1.2 is enabled, in preference order (default
+     * {@link ConfigDefaults#TLS12_CIPHER_SUITES}; the CCM suites are opt-in).
+     *
+     * @return the suites
+     */
+    public List<CipherSuite> tls12CipherSuites() {
+        return tls12CipherSuites;
+    }
+
+    /**
      * The PskKeyExchangeMode values sent in psk_key_exchange_modes (RFC 8446 §4.2.9), always sent so that
      * servers issue tickets (JDK and BoringSSL servers issue none otherwise).
      *
@@ -238,6 +253,7 @@ public final class ClientConfig {
         private List<CertifiedKey> clientCredentials = List.of();
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
+        private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
         private ExternalPsk externalPsk;
         private boolean externalPskRequired;
         private boolean earlyData;
@@ -404,6 +420,17 @@ public final class ClientConfig {
          */
         public Builder tls12(Tls12Continuation continuation) {
             this.tls12 = continuation;
+            return this;
+        }
+
+        /**
+         * Sets the TLS 1.2 suites offered when TLS 1.2 is enabled, in preference order (docs/architecture.md §16).
+         *
+         * @param suites suites of the TLS 1.2 profile ({@code Tls12CipherSuiteParams}); not empty with TLS 1.2
+         * @return this builder
+         */
+        public Builder tls12CipherSuites(List<CipherSuite> suites) {
+            this.tls12CipherSuites = suites;
             return this;
         }
 

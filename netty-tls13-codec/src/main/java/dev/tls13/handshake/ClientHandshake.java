@@ -176,8 +176,10 @@ public final class ClientHandshake {
             extensions.add(Tls12Extensions.extendedMasterSecret());
             extensions.add(Tls12Extensions.emptyRenegotiationInfo());
             suites = new ArrayList<>(suites);
-            for (Tls12CipherSuiteParams p : Tls12CipherSuiteParams.DEFAULTS) {
-                suites.add(p.suite());
+            for (CipherSuite suite : config.tls12CipherSuites()) {
+                if (Tls12CipherSuiteParams.find(suite).isPresent()) {
+                    suites.add(suite);
+                }
             }
         }
         extensions.add(new Extension.SupportedVersionsClientHello(tls12

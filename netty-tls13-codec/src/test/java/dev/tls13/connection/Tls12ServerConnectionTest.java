@@ -166,6 +166,14 @@ class Tls12ServerConnectionTest {
         return new End[] {client, server};
     }
 
+    private End[] connect(Tls13Context clientContext, Tls13Context serverContext) {
+        End client = new End();
+        End server = new End();
+        client.connection = clientContext.newConnection(UnpooledByteBufAllocator.DEFAULT, "example.com", client);
+        server.connection = serverContext.newConnection(UnpooledByteBufAllocator.DEFAULT, null, server);
+        return new End[] {client, server};
+    }
+
     private static void exchangeData(End client, End server) throws TlsException {
         byte[] hello = "hello over TLS 1.2".getBytes(StandardCharsets.US_ASCII);
         client.connection.writeApplicationData(Unpooled.wrappedBuffer(hello), 16384);
@@ -298,6 +306,33 @@ class Tls12ServerConnectionTest {
         handshake(pair[0], pair[1]);
         assertTrue(pair[1].connection.session().peerCertificates().isEmpty());
         exchangeData(pair[0], pair[1]);
+    }
+
+    @Test
+    void ccmSuitesByNameOnBothEndsAndOnlyWhenNamed() throws TlsException {
+        Issued leaf = leaf(KeyType.EC_P256);
+        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8")) {
+            // RFC 7251: opt-in on both ends, like CCM in TLS 1.3; the builder takes the IANA names.
+            Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),
+                    leaf.chain().toArray(new X509Certificate[0])).protocols("TLSv1.2")
+                    .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8").build();
+            Tls13Context clientContext = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
+                    .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).cipherSuites(suite).build();
+            End[] pair = connect(clientContext, serverContext);
+            handshake(pair[0], pair[1]);
+            assertEquals(suite, pair[0].connection.session().cipherSuite());
+            assertEquals(suite, pair[1].connection.session().cipherSuite());
+            exchangeData(pair[0], pair[1]);
+            closeBothWays(pair[0], pair[1]);
+        }
+        // A client that names no CCM suite does not offer one: nothing in common with a CCM-only server.
+        Tls13Context ccmOnly = Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]))
+                .protocols("TLSv1.2").cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CCM").build();
+        Tls13Context defaults = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
+                .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
+        End[] pair = connect(defaults, ccmOnly);
+        TlsException e = assertThrows(TlsException.class, () -> handshake(pair[0], pair[1]));
+        assertEquals(AlertDescription.HANDSHAKE_FAILURE, e.failure().alert());
     }
 
     @Test
