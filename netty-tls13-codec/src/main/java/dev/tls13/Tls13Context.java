@@ -106,7 +106,8 @@ public final class Tls13Context {
                     .pskKe(serverAcceptsPskKe(b.pskKeyExchangeModes)).sessionTicketStore(b.sessionTicketStore)
                     .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks)
                     .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null)
-                    .tls12CipherSuites(b.tls12CipherSuites).build();
+                    .tls12CipherSuites(b.tls12CipherSuites)
+                    .extendedMasterSecretRequired(b.extendedMasterSecretRequired).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
@@ -117,7 +118,7 @@ public final class Tls13Context {
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
                     .pskKeyExchangeModes(b.pskKeyExchangeModes)
                     .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null).tls12CipherSuites(b.tls12CipherSuites)
-                    .earlyData(b.earlyData)
+                    .extendedMasterSecretRequired(b.extendedMasterSecretRequired).earlyData(b.earlyData)
                     // Without trust of the application's own, a declined PSK fails rather than trusting the system
                     // store nobody asked for (Tls13ContextBuilder.externalPsk).
                     .externalPsk(b.externalPsk == null ? null : copy(b.externalPsk), b.trustManager == null);

@@ -80,6 +80,7 @@ public final class Tls13ContextBuilder {
     boolean failOnApplicationProtocolMismatch = true;
     List<CipherSuite> cipherSuites = DEFAULT_CIPHER_SUITES;
     List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
+    boolean extendedMasterSecretRequired = true;
     List<NamedGroup> namedGroups = DEFAULT_GROUPS;
     /** 0: the default, key shares for X25519MLKEM768 and x25519 (ConfigDefaults.keyShareGroups). */
     int keyShares;
@@ -609,6 +610,21 @@ public final class Tls13ContextBuilder {
         }
         tls13 = v13;
         tls12 = v12;
+        return this;
+    }
+
+    /**
+     * Whether a TLS 1.2 peer must use the extended master secret (RFC 7627), default {@code true}. Both sides
+     * always offer or accept it; a peer without it fails the handshake with handshake_failure (RFC 7627 §5.2).
+     * With {@code false}, for old peers, such a peer connects with the RFC 5246 §8.1 master secret, which is not
+     * bound to the handshake: that session's {@code exportKeyingMaterial} throws {@link IllegalStateException}
+     * (RFC 7627 §5.4: it "MUST disable [RFC5705]"). Only used with {@link #protocols(String...)} including TLSv1.2.
+     *
+     * @param required {@code false} to let peers without the extended master secret connect
+     * @return this builder
+     */
+    public Tls13ContextBuilder extendedMasterSecretRequired(boolean required) {
+        extendedMasterSecretRequired = required;
         return this;
     }
 

@@ -34,6 +34,7 @@ public final class ClientConfig {
     private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
     private final List<CipherSuite> tls12CipherSuites;
+    private final boolean extendedMasterSecretRequired;
     private final ExternalPsk externalPsk;
     private final boolean externalPskRequired;
     private final boolean earlyData;
@@ -68,6 +69,7 @@ public final class ClientConfig {
         middleboxCompatibility = b.middleboxCompatibility;
         tls12 = b.tls12;
         tls12CipherSuites = List.copyOf(b.tls12CipherSuites);
+        extendedMasterSecretRequired = b.extendedMasterSecretRequired;
         if (tls12 != null && tls12CipherSuites.isEmpty()) {
             throw new IllegalArgumentException("TLS 1.2 enabled without a TLS 1.2 cipher suite");
         }
@@ -114,7 +116,8 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).tls12CipherSuites(tls12CipherSuites).earlyData(earlyData)
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).tls12CipherSuites(tls12CipherSuites)
+                .extendedMasterSecretRequired(extendedMasterSecretRequired).earlyData(earlyData)
                 .externalPsk(externalPsk, externalPskRequired);
     }
 
@@ -194,6 +197,17 @@ public final class ClientConfig {
     }
 
     /**
+     * Whether a TLS 1.2 peer must use the extended master secret (RFC 7627), default {@code true}: without it the
+     * handshake fails with handshake_failure (RFC 7627 §5.2); when {@code false}, such a peer gets the RFC 5246
+     * §8.1 master secret and the session exports no keying material (RFC 7627 §5.4).
+     *
+     * @return whether the extended master secret is required
+     */
+    public boolean extendedMasterSecretRequired() {
+        return extendedMasterSecretRequired;
+    }
+
+    /**
      * The PskKeyExchangeMode values sent in psk_key_exchange_modes (RFC 8446 §4.2.9), always sent so that
      * servers issue tickets (JDK and BoringSSL servers issue none otherwise).
      *
@@ -254,6 +268,7 @@ public final class ClientConfig {
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
         private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
+        private boolean extendedMasterSecretRequired = true;
         private ExternalPsk externalPsk;
         private boolean externalPskRequired;
         private boolean earlyData;
@@ -431,6 +446,18 @@ public final class ClientConfig {
          */
         public Builder tls12CipherSuites(List<CipherSuite> suites) {
             this.tls12CipherSuites = suites;
+            return this;
+        }
+
+        /**
+         * Sets whether a TLS 1.2 peer must use the extended master secret (RFC 7627 §5.2; default {@code true}).
+         * It is offered (client) or accepted (server) either way.
+         *
+         * @param required {@code false} to let a peer without it connect with the RFC 5246 §8.1 master secret
+         * @return this builder
+         */
+        public Builder extendedMasterSecretRequired(boolean required) {
+            this.extendedMasterSecretRequired = required;
             return this;
         }
 

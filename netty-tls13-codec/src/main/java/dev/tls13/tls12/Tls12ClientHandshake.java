@@ -114,8 +114,8 @@ public final class Tls12ClientHandshake {
      * @param encodedServerHello the encoded ServerHello, header included
      * @return the first TLS 1.2 state
      * @throws TlsException illegal_parameter for a suite we did not offer, unsupported_extension for an
-     *         extension we did not offer, handshake_failure without extended_master_secret or with a non-empty
-     *         renegotiation_info
+     *         extension we did not offer, handshake_failure without extended_master_secret (when required) or
+     *         with a non-empty renegotiation_info
      */
     public static Tls12ClientState afterServerHello(Tls12ClientContext context, ServerHello serverHello,
                                                     byte[] clientHello, byte[] encodedServerHello)
@@ -171,19 +171,21 @@ public final class Tls12ClientHandshake {
                 throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, "TLS 1.2 ServerHello " + type);
             }
         }
-        if (!extendedMasterSecret) {
-            // RFC 7627 §5.2: a client that requires the extended master secret aborts with handshake_failure.
+        if (!extendedMasterSecret && context.config().extendedMasterSecretRequired()) {
+            // RFC 7627 §5.2: a client that requires the extended master secret aborts with handshake_failure (the
+            // default; docs/architecture.md §16).
             throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENDED_MASTER_SECRET);
         }
         Tls12Transcript transcript = new Tls12Transcript(context.config().crypto(), suite.prfHash());
         transcript.add(clientHello);
         transcript.add(encodedServerHello);
-        Negotiated n = new Negotiated(context, suite, serverHello.random().clone(), alpn);
+        Negotiated n = new Negotiated(context, suite, serverHello.random().clone(), alpn, extendedMasterSecret);
         return new ExpectCertificate(n, transcript);
     }
 
     /** What the hellos fixed. */
-    record Negotiated(Tls12ClientContext context, Tls12CipherSuiteParams suite, byte[] serverRandom, String alpn) {
+    record Negotiated(Tls12ClientContext context, Tls12CipherSuiteParams suite, byte[] serverRandom, String alpn,
+                      boolean extendedMasterSecret) {
         CryptoProvider crypto() {
             return context.config().crypto();
         }
@@ -313,9 +315,13 @@ public final class Tls12ClientHandshake {
                 send(new Tls12Certificate(chainBytes), transcript, out);
             }
             send(new ClientKeyExchange(clientPublic), transcript, out);
-            // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange.
-            master = Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(), preMasterSecret,
-                    transcript.currentHash());
+            // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange; RFC 5246 §8.1 for a
+            // server without the extension, which the configuration let through.
+            master = negotiated.extendedMasterSecret()
+                    ? Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(), preMasterSecret,
+                            transcript.currentHash())
+                    : Tls12MasterSecret.legacy(negotiated.crypto(), negotiated.suite().prfHash(), preMasterSecret,
+                            negotiated.context().clientRandom(), negotiated.serverRandom());
             Arrays.fill(preMasterSecret, (byte) 0);
             if (credential != null) {
                 // RFC 5246 §7.4.8: the signature covers handshake_messages themselves, hashed by the scheme.

@@ -133,7 +133,7 @@ public final class Tls12ServerHandshake {
      */
     record Negotiated(ServerConfig config, Tls12CipherSuiteParams suite, NamedGroup group, CertifiedKey certificate,
                       SignatureScheme scheme, byte[] clientRandom, byte[] serverRandom, String alpn,
-                      String serverName) {
+                      String serverName, boolean extendedMasterSecret) {
         CryptoProvider crypto() {
             return config.crypto();
         }
@@ -169,12 +169,14 @@ public final class Tls12ServerHandshake {
         }
         Extensions extensions = hello.extensions();
         Optional<Extension> ems = extensions.get(ExtensionType.EXTENDED_MASTER_SECRET);
-        if (ems.isEmpty()) {
-            // RFC 7627 §5.2: a server that does not interoperate with legacy clients aborts with handshake_failure;
-            // we have no non-EMS derivation at all (docs/architecture.md §16).
+        if (ems.isEmpty() && config.extendedMasterSecretRequired()) {
+            // RFC 7627 §5.2: a server that does not interoperate with legacy clients aborts with handshake_failure
+            // (the default; docs/architecture.md §16).
             throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENDED_MASTER_SECRET, "ClientHello");
         }
-        Tls12Extensions.checkExtendedMasterSecret(ems.get());
+        if (ems.isPresent()) {
+            Tls12Extensions.checkExtendedMasterSecret(ems.get());
+        }
         Optional<Extension> renegotiationInfo = extensions.get(ExtensionType.RENEGOTIATION_INFO);
         if (renegotiationInfo.isPresent() && Tls12Extensions.renegotiatedConnection(renegotiationInfo.get()).length
                 != 0) {
@@ -211,8 +213,11 @@ public final class Tls12ServerHandshake {
         if (secureRenegotiation) {
             reply.add(Tls12Extensions.emptyRenegotiationInfo());
         }
-        // RFC 7627 §5.2: a server that received extended_master_secret "MUST include the extension".
-        reply.add(Tls12Extensions.extendedMasterSecret());
+        if (ems.isPresent()) {
+            // RFC 7627 §5.2: a server that received extended_master_secret "MUST include the extension"; without
+            // it (allowed by the configuration) the RFC 5246 §8.1 master secret follows.
+            reply.add(Tls12Extensions.extendedMasterSecret());
+        }
         if (pointFormats.isPresent()) {
             // RFC 8422 §5.2: the server's ec_point_formats answers the client's.
             reply.add(Tls12Extensions.ecPointFormatsUncompressed());
@@ -239,7 +244,7 @@ public final class Tls12ServerHandshake {
         send(new Tls12Certificate(chain), transcript, out);
 
         Negotiated n = new Negotiated(config, suite, group, credential.key(), credential.scheme(),
-                hello.random().clone(), serverRandom, alpn.orElse(null), serverName.orElse(null));
+                hello.random().clone(), serverRandom, alpn.orElse(null), serverName.orElse(null), ems.isPresent());
         KeyExchange ours = crypto.generateKeyExchange(Tls12ClientHandshake.keyExchange(group));
         try {
             // RFC 8422 §5.4: the signature covers client_random ‖ server_random ‖ ServerECDHParams.
@@ -470,9 +475,13 @@ public final class Tls12ServerHandshake {
             Tls12MasterSecret master = null;
             try {
                 transcript.add(encoded, offset, length);
-                // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange.
-                master = Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(),
-                        preMasterSecret, transcript.currentHash());
+                // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange; RFC 5246 §8.1
+                // for a client without the extension, which the configuration let through.
+                master = negotiated.extendedMasterSecret()
+                        ? Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(),
+                                preMasterSecret, transcript.currentHash())
+                        : Tls12MasterSecret.legacy(negotiated.crypto(), negotiated.suite().prfHash(),
+                                preMasterSecret, negotiated.clientRandom(), negotiated.serverRandom());
                 Arrays.fill(preMasterSecret, (byte) 0);
                 if (out.keyLogEnabled()) {
                     out.keyLog(master.keyLogLine(negotiated.clientRandom()));

@@ -535,12 +535,24 @@ class Tls12ServerConnectionTest {
 
     @Test
     void missingExtendedMasterSecretIsHandshakeFailure() {
-        // RFC 7627 §5.2: EMS is required (there is no switch for legacy clients, docs/architecture.md §16).
+        // RFC 7627 §5.2: EMS is required by default (docs/architecture.md §16).
         assertEquals(AlertDescription.HANDSHAKE_FAILURE, refused(server(false, leaf(KeyType.EC_P256)).build(),
                 clientHelloRecord(0x0303, TLS12_SUITES, e -> {
                     e.remove(Tls12Extensions.extendedMasterSecret());
                     return e;
                 })));
+    }
+
+    @Test
+    void aServerThatDoesNotRequireEmsAnswersAClientWithoutItWithoutIt() throws TlsException {
+        End server = serverReceiving(server(false, leaf(KeyType.EC_P256)).extendedMasterSecretRequired(false).build(),
+                clientHelloRecord(0x0303, TLS12_SUITES, e -> {
+                    e.remove(Tls12Extensions.extendedMasterSecret());
+                    return e;
+                }));
+        String hex = Hex.encode(serverFlight(server));
+        // ServerHello extensions: renegotiation_info (empty), ec_point_formats; no extended_master_secret.
+        assertTrue(hex.contains("ff01000100000b00020100"), hex);
     }
 
     @Test

@@ -464,6 +464,18 @@ class Tls12ClientHandshakeTest {
     }
 
     @Test
+    void aClientThatDoesNotRequireEmsContinuesWithoutIt() throws Exception {
+        Server server = server(Tls12CipherSuiteParams.ECDHE_ECDSA_AES_128_GCM_SHA256);
+        ServerHello sh = server.serverHello(Tls12Extensions.emptyRenegotiationInfo());
+        Tls12ClientContext lenient = new Tls12ClientContext(server.config.toBuilder()
+                .extendedMasterSecretRequired(false).build(), "example.com", Tls12CipherSuiteParams.ALL,
+                List.of(NamedGroup.X25519), OFFERED_SCHEMES, List.of(), server.clientRandom);
+        // RFC 7627 §5.2 is the default (serverHelloRefusals); allowed, the handshake goes on to the Certificate.
+        assertInstanceOf(Tls12ClientHandshake.ExpectCertificate.class,
+                Tls12ClientHandshake.afterServerHello(lenient, sh, CLIENT_HELLO, server.encode(sh)));
+    }
+
+    @Test
     void suiteWeDidNotOfferIsIllegalParameter() {
         Server server = server(Tls12CipherSuiteParams.ECDHE_ECDSA_AES_128_GCM_SHA256);
         for (CipherSuite suite : List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM, CipherSuite.of(0xC023),
