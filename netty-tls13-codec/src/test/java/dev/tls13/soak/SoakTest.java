@@ -34,7 +34,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.lang.management.ManagementFactory;
@@ -63,6 +67,9 @@ import org.junit.jupiter.api.Test;
  * (docs/architecture.md §15): the clients share one context, two thirds of them connect as the same peer
  * (localhost:443) and so resume with a ticket an earlier connection received, the others as a peer of their
  * own (a full handshake); both kinds must occur, and aborted resumed handshakes go through the same checks.
+ * TLS 1.2 is mixed in too (docs/architecture.md §16): the server enables both versions, and a quarter of the
+ * clients are the JDK's engine (Netty's {@code SslHandler}) limited to TLS 1.2, with the same kinds of abort; the
+ * server must have completed handshakes of both versions.
  *
  * <p>System properties for a long soak by hand: {@code tls13.soak.connections} (per transport,
  * default 1000), {@code tls13.soak.concurrency} (200), {@code tls13.soak.maxBytes} (262144),
@@ -116,9 +123,13 @@ class SoakTest {
 
         Issued leaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("localhost").build();
         Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),
-                leaf.chain().toArray(new X509Certificate[0])).handshakeTimeout(30, TimeUnit.SECONDS).build();
+                leaf.chain().toArray(new X509Certificate[0])).protocols("TLSv1.3", "TLSv1.2")
+                .handshakeTimeout(30, TimeUnit.SECONDS).build();
         Tls13Context clientContext = Tls13Context.forClient().trustManager(TestPki.ca(KeyType.EC_P256).certificate())
                 .handshakeTimeout(30, TimeUnit.SECONDS).build();
+        // Our client always offers TLS 1.3; a TLS 1.2-only client is the JDK's.
+        SslContext tls12ClientContext = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.2").trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
 
         EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -126,6 +137,7 @@ class SoakTest {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger serverClosed = new AtomicInteger();
         Map<String, LongAdder> serverFailures = new ConcurrentHashMap<>();
+        Map<String, LongAdder> serverProtocols = new ConcurrentHashMap<>();
         Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
         LongAdder completed = new LongAdder();
         LongAdder bytesEchoed = new LongAdder();
@@ -144,13 +156,15 @@ class SoakTest {
                             accepted.incrementAndGet();
                             children.add(ch);
                             ch.closeFuture().addListener(f -> serverClosed.incrementAndGet());
-                            ch.pipeline().addLast(serverContext.newHandler(ch.alloc()), new ServerEcho(serverFailures));
+                            ch.pipeline().addLast(serverContext.newHandler(ch.alloc()), new ServerEcho(serverFailures,
+                                    serverProtocols));
                         }
                     }).bind("127.0.0.1", 0).sync().channel();
 
             Random random = new Random(SEED);
             // A generator of its own, so the kinds and sizes are those of earlier runs with the same seed.
             Random peers = new Random(SEED + 1);
+            Random versions = new Random(SEED + 2);
             for (; started < CONNECTIONS && System.nanoTime() < deadline; started++) {
                 if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
@@ -162,13 +176,20 @@ class SoakTest {
                 long abortAfter = kind.inHandshake() ? random.nextInt(1500) : random.nextInt(bytes);
                 kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
                 int peerPort = peers.nextInt(3) == 0 ? 10_000 + started : 443;
+                boolean tls12 = versions.nextInt(4) == 0;
                 Client client = new Client(kind, bytes, abortAfter, completed, bytesEchoed, resumed, full);
                 new Bootstrap().group(clientGroup).channel(clientType).option(ChannelOption.ALLOCATOR, alloc)
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(client.tap, clientContext.newHandler(ch.alloc(), "localhost",
-                                        peerPort), client);
+                                if (tls12) {
+                                    SslHandler jdk = tls12ClientContext.newHandler(ch.alloc(), "localhost", peerPort);
+                                    jdk.setHandshakeTimeout(30, TimeUnit.SECONDS);
+                                    ch.pipeline().addLast(client.tap, jdk, client);
+                                } else {
+                                    ch.pipeline().addLast(client.tap, clientContext.newHandler(ch.alloc(),
+                                            "localhost", peerPort), client);
+                                }
                             }
                         }).connect(server.localAddress()).addListener(f -> {
                             if (!f.isSuccess()) {
@@ -197,14 +218,17 @@ class SoakTest {
         kinds.forEach((k, v) -> abortCounts.put(k.name(), v.sum()));
         Map<String, Long> failureCounts = new TreeMap<>();
         serverFailures.forEach((k, v) -> failureCounts.put(k, v.sum()));
+        Map<String, Long> protocolCounts = new TreeMap<>();
+        serverProtocols.forEach((k, v) -> protocolCounts.put(k, v.sum()));
         System.out.printf("soak over %s: %d connections (concurrency %d, seed %d), %d accepted, %d closed by the"
                         + " server, %d completed (%d MiB echoed)%n  clients by kind: %s%n  server-side failures: %s%n"
                         + "  pooled allocations active before/after: %d/%d, pooled direct memory before/after: %d/%d"
                         + " KiB%n  heap used after GC before/after: %d/%d MiB%n"
-                        + "  client handshakes resumed/full: %d/%d%n",
+                        + "  client handshakes resumed/full: %d/%d%n  server handshakes by protocol: %s%n",
                 transport, started, CONCURRENCY, SEED, accepted.get(), serverClosed.get(), completed.sum(),
                 bytesEchoed.sum() >> 20, abortCounts, failureCounts, activeBefore, activeAfter,
-                directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20, resumed.sum(), full.sum());
+                directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20, resumed.sum(), full.sum(),
+                protocolCounts);
 
         assertEquals(CONNECTIONS, started, "all connections started within the time bound");
         long stalled = kinds.get(Kind.COMPLETE).sum() - completed.sum();
@@ -212,6 +236,8 @@ class SoakTest {
         assertEquals(0, stalled, "every client that did not abort completed");
         assertTrue(resumed.sum() > 0, "resumed handshakes were mixed in");
         assertTrue(full.sum() > 0, "full handshakes were mixed in");
+        assertTrue(protocolCounts.getOrDefault("TLSv1.3", 0L) > 0, "TLS 1.3 handshakes completed: " + protocolCounts);
+        assertTrue(protocolCounts.getOrDefault("TLSv1.2", 0L) > 0, "TLS 1.2 handshakes completed: " + protocolCounts);
         assertEquals(accepted.get(), serverClosed.get(), "every accepted server channel closed");
         assertTrue(children.isEmpty(), "no server channel left open");
         assertEquals(activeBefore, activeAfter, "every pooled buffer released");
@@ -237,12 +263,14 @@ class SoakTest {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    /** The server's application: echo, and count failures by alert or exception type. */
+    /** The server's application: echo, count failures by alert or exception type and handshakes by protocol. */
     private static final class ServerEcho extends ChannelInboundHandlerAdapter {
         private final Map<String, LongAdder> failures;
+        private final Map<String, LongAdder> protocols;
 
-        ServerEcho(Map<String, LongAdder> failures) {
+        ServerEcho(Map<String, LongAdder> failures, Map<String, LongAdder> protocols) {
             this.failures = failures;
+            this.protocols = protocols;
         }
 
         @Override
@@ -259,6 +287,9 @@ class SoakTest {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
                 count("handshake " + describe(((SslHandshakeCompletionEvent) evt).cause()));
+            } else if (evt instanceof SslHandshakeCompletionEvent) {
+                protocols.computeIfAbsent(ctx.pipeline().get(Tls13Handler.class).session().protocol(),
+                        k -> new LongAdder()).increment();
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -324,7 +355,9 @@ class SoakTest {
                     ctx.fireUserEventTriggered(evt);
                     return;
                 }
-                boolean wasResumed = ctx.pipeline().get(Tls13Handler.class).session().resumed();
+                Tls13Handler ours = ctx.pipeline().get(Tls13Handler.class);
+                // The JDK's TLS 1.2 clients never resume: our server sends no session_id or ticket in TLS 1.2.
+                boolean wasResumed = ours != null && ours.session().resumed();
                 (wasResumed ? resumed : full).increment();
                 if (kind.inHandshake()) {
                     // The server's flight was shorter than the abort point: abort right after it.
