@@ -133,10 +133,12 @@ final class FuzzSupport {
     /**
      * The client of the TLS 1.2 target: {@link #clientConfig} with TLS 1.2 offered too (docs/architecture.md §16).
      *
-     * @param mode as for {@link #clientConfig}
+     * @param mode bits 0 to 2 as for {@link #clientConfig}; bit 3: a server without the extended master secret is
+     *        allowed (RFC 5246 §8.1 master secret)
      */
     static ClientConfig tls12ClientConfig(int mode) {
-        return clientConfig(mode).toBuilder().tls12(Tls12ClientDriver::afterServerHello).build();
+        return clientConfig(mode).toBuilder().tls12(Tls12ClientDriver::afterServerHello)
+                .extendedMasterSecretRequired((mode & 8) == 0).build();
     }
 
     /**
@@ -144,11 +146,12 @@ final class FuzzSupport {
      * offers TLS 1.3, gets TLS 1.2 only from a server without TLS 1.3, so that is the usual one.
      *
      * @param mode bits 0 to 4 as for {@link #serverConfig}; bit 5: TLS 1.3 enabled too (a fuzzed ClientHello without
-     *        TLS 1.3 in supported_versions gets TLS 1.2 and the downgrade sentinel)
+     *        TLS 1.3 in supported_versions gets TLS 1.2 and the downgrade sentinel); bit 6: a client without the
+     *        extended master secret is allowed
      */
     static ServerConfig tls12ServerConfig(int mode) {
         return serverConfig(mode).toBuilder().tls13((mode & 32) != 0).tls12(Tls12ServerDriver::afterClientHello)
-                .build();
+                .extendedMasterSecretRequired((mode & 64) == 0).build();
     }
 
     private static ExternalPsk externalPsk() {

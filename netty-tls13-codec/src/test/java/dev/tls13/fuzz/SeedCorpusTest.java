@@ -67,8 +67,8 @@ class SeedCorpusTest {
 
     @Test
     void recordedTls12ConversationsComplete() throws Exception {
-        for (int c = 0; c < StateMachineTarget.CLIENT_MODES; c++) {
-            for (int s = 0; s < StateMachineTarget.TLS12_SERVER_MODES; s += 9) {
+        for (int c = 0; c < StateMachineTarget.TLS12_CLIENT_MODES; c += 3) {
+            for (int s = 0; s < StateMachineTarget.TLS12_SERVER_MODES; s += 17) {
                 StateMachineTarget.Conversation conversation = StateMachineTarget.converse(c, s, true);
                 assertTrue(conversation.completed(), "TLS 1.2 client mode " + c + ", server mode " + s
                         + ": handshake, data and close_notify both ways");

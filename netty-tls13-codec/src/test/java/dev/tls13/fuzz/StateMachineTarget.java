@@ -20,8 +20,10 @@ final class StateMachineTarget {
 
     static final int CLIENT_MODES = 8;
     static final int SERVER_MODES = 32;
-    /** The TLS 1.2 server's modes: bit 5 enables TLS 1.3 beside TLS 1.2. */
-    static final int TLS12_SERVER_MODES = 64;
+    /** The TLS 1.2 client's modes: bit 3 allows a server without the extended master secret. */
+    static final int TLS12_CLIENT_MODES = 16;
+    /** The TLS 1.2 server's modes: bit 5 enables TLS 1.3 beside TLS 1.2, bit 6 allows a client without EMS. */
+    static final int TLS12_SERVER_MODES = 128;
     private static final byte[] REQUEST = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESPONSE = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -44,7 +46,8 @@ final class StateMachineTarget {
         if (input.length == 0) {
             return;
         }
-        int mode = (input[0] & 0xFF) % (client ? CLIENT_MODES : tls12 ? TLS12_SERVER_MODES : SERVER_MODES);
+        int mode = (input[0] & 0xFF) % (client ? tls12 ? TLS12_CLIENT_MODES : CLIENT_MODES
+                : tls12 ? TLS12_SERVER_MODES : SERVER_MODES);
         FuzzSupport.Sink sink = new FuzzSupport.Sink();
         TlsConnection c = null;
         ByteBuf in = FuzzSupport.ALLOC.buffer(input.length - 1).writeBytes(input, 1, input.length - 1);
