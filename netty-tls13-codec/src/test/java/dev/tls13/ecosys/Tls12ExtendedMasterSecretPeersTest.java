@@ -54,10 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
  * has no {@code -no_ems} switch, but its configuration does ({@code Options = -ExtendedMasterSecret}, passed in
  * {@code OPENSSL_CONF}). By default our client and server refuse such a peer with handshake_failure (RFC 7627 §5.2);
  * with {@code extendedMasterSecretRequired(false)} they connect with the RFC 5246 §8.1 master secret (data both
- * ways proves it is the same one) and export nothing (RFC 7627 §5.4). Without openssl the test fails in CI
- * (ExternalProcess.require).
+ * ways proves it is the same one) and export nothing (RFC 7627 §5.4). GnuTLS 3.7 without it
+ * ({@code --priority NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH}) against our server likewise. Without openssl or
+ * gnutls-cli the test fails in CI (ExternalProcess.require).
  */
-class Tls12ExtendedMasterSecretOpenSslTest {
+class Tls12ExtendedMasterSecretPeersTest {
 
     private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
             .getBytes(StandardCharsets.US_ASCII);
@@ -153,38 +154,76 @@ class Tls12ExtendedMasterSecretOpenSslTest {
     }
 
     @Test
+    void gnutlsWithoutSessionHashConnectsToOurServerOnlyWhenAllowed() throws Exception {
+        Path gnutls = ExternalProcess.require("gnutls-cli", "gnutls-bin");
+        for (boolean required : new boolean[] {true, false}) {
+            BlockingQueue<String> exports = new LinkedBlockingQueue<>();
+            Channel server = listen(required, new LinkedBlockingQueue<>(), exports);
+            try {
+                int port = ((InetSocketAddress) server.localAddress()).getPort();
+                try (ExternalProcess p = ExternalProcess.start(dir, gnutls.toString(), "localhost", "-p",
+                        Integer.toString(port), "--x509cafile", "ca.pem", "--priority",
+                        "NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH")) {
+                    // gnutls-cli buffers its standard output when it is a pipe: read it once it ended.
+                    p.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                    p.awaitLine(l -> false, 20, TimeUnit.SECONDS);
+                    if (required) {
+                        // RFC 7627 §5.2: handshake_failure (alert 40).
+                        assertTrue(p.output().contains("Received alert [40]"), p::output);
+                        assertTrue(exports.isEmpty());
+                        continue;
+                    }
+                    assertTrue(p.output().contains("- Description: (TLS1.2-"), p::output);
+                    assertTrue(p.output().contains("\nok\n"), p::output);
+                }
+                String export = exports.poll(20, TimeUnit.SECONDS);
+                assertNotNull(export);
+                assertTrue(export.contains("RFC 7627"), export);
+            } finally {
+                server.close().sync();
+            }
+        }
+    }
+
+    /** Our server with both versions, answering a request and reporting what its exporter said meanwhile. */
+    private static Channel listen(boolean required, BlockingQueue<Tls13Handler> handlers,
+                                  BlockingQueue<String> exports) throws InterruptedException {
+        Tls13Context context = Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(
+                new X509Certificate[0])).protocols("TLSv1.3", "TLSv1.2").extendedMasterSecretRequired(required)
+                .build();
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Tls13Handler handler = context.newHandler(ch.alloc());
+                        handlers.add(handler);
+                        ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ((ByteBuf) msg).release();
+                                try {
+                                    exports.add("exported " + handler.exportKeyingMaterial("EXPERIMENTAL-x",
+                                            null, 32).length);
+                                } catch (IllegalStateException e) {
+                                    exports.add(e.getMessage());
+                                }
+                                if (ctx.channel().isActive()) {
+                                    ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE))
+                                            .addListener(ChannelFutureListener.CLOSE);
+                                }
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    @Test
     void ourServerAcceptsAClientWithoutEmsOnlyWhenAllowedAndKeepsEmsForTheOthers() throws Exception {
         for (boolean required : new boolean[] {true, false}) {
             BlockingQueue<Tls13Handler> handlers = new LinkedBlockingQueue<>();
             // What the exporter said on the open connection: the key material's length or the refusal.
             BlockingQueue<String> exports = new LinkedBlockingQueue<>();
-            Tls13Context context = Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(
-                    new X509Certificate[0])).protocols("TLSv1.3", "TLSv1.2").extendedMasterSecretRequired(required)
-                    .build();
-            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            Tls13Handler handler = context.newHandler(ch.alloc());
-                            handlers.add(handler);
-                            ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    ((ByteBuf) msg).release();
-                                    try {
-                                        exports.add("exported " + handler.exportKeyingMaterial("EXPERIMENTAL-x",
-                                                null, 32).length);
-                                    } catch (IllegalStateException e) {
-                                        exports.add(e.getMessage());
-                                    }
-                                    if (ctx.channel().isActive()) {
-                                        ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE))
-                                                .addListener(ChannelFutureListener.CLOSE);
-                                    }
-                                }
-                            });
-                        }
-                    }).bind("127.0.0.1", 0).sync().channel();
+            Channel server = listen(required, handlers, exports);
             try {
                 int port = ((InetSocketAddress) server.localAddress()).getPort();
                 String[] sClient = opensslWithoutEms("s_client", "-connect", "127.0.0.1:" + port, "-servername",
