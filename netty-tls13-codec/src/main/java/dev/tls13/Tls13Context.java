@@ -112,7 +112,9 @@ public final class Tls13Context {
                     .sessionTicketStore(ticketStore(b.sharedSessionTicketStore))
                     .maxEarlyData(b.maxEarlyData).antiReplay(antiReplay(b)).externalPsks(psks)
                     .externalPskLookup(externalPskLookup(b.externalPskLookup))
-                    .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null).build();
+                    .tls13(b.tls13).tls12(b.tls12 ? Tls12ServerDriver::afterClientHello : null)
+                    .tls12CipherSuites(b.tls12CipherSuites)
+                    .extendedMasterSecretRequired(b.extendedMasterSecretRequired).build();
             clientConfig = null;
         } else {
             X509ExtendedTrustManager trust = b.trustManager != null ? b.trustManager : TrustManagers.systemDefault();
@@ -122,7 +124,9 @@ public final class Tls13Context {
                     .endpointIdentificationAlgorithm(b.endpointIdentificationAlgorithm)
                     .middleboxCompatibility(b.middleboxCompatibility).clientCredentials(b.keys)
                     .pskKeyExchangeModes(b.pskKeyExchangeModes)
-                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null).tls13(b.tls13).earlyData(b.earlyData)
+                    .tls12(b.tls12 ? Tls12ClientDriver::afterServerHello : null).tls13(b.tls13)
+                    .tls12CipherSuites(b.tls12CipherSuites)
+                    .extendedMasterSecretRequired(b.extendedMasterSecretRequired).earlyData(b.earlyData)
                     // Without trust of the application's own, a declined PSK fails rather than trusting the system
                     // store nobody asked for (Tls13ContextBuilder.externalPsk).
                     .externalPsk(b.externalPsk == null ? null : copy(b.externalPsk), b.trustManager == null);
@@ -395,6 +399,16 @@ public final class Tls13Context {
     /** @return the enabled cipher suites by IANA name, in preference order */
     public List<String> cipherSuites() {
         List<CipherSuite> suites = server ? serverConfig.cipherSuites() : clientConfig.cipherSuites();
+        return suites.stream().map(CipherSuite::knownName).toList();
+    }
+
+    /**
+     * The TLS 1.2 cipher suites (docs/architecture.md §16), used when TLS 1.2 is enabled.
+     *
+     * @return the names, in preference order
+     */
+    public List<String> tls12CipherSuites() {
+        List<CipherSuite> suites = server ? serverConfig.tls12CipherSuites() : clientConfig.tls12CipherSuites();
         return suites.stream().map(CipherSuite::knownName).toList();
     }
 

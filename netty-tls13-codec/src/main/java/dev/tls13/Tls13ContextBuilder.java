@@ -15,6 +15,7 @@ import dev.tls13.handshake.SignatureSchemes;
 import dev.tls13.handshake.TrustManagers;
 import dev.tls13.record.HandshakeJoiner;
 import dev.tls13.record.Records;
+import dev.tls13.record.Tls12CipherSuiteParams;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.Extension;
 import dev.tls13.wire.NamedGroup;
@@ -78,6 +79,8 @@ public final class Tls13ContextBuilder {
     List<String> applicationProtocols = List.of();
     boolean failOnApplicationProtocolMismatch = true;
     List<CipherSuite> cipherSuites = DEFAULT_CIPHER_SUITES;
+    List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
+    boolean extendedMasterSecretRequired = true;
     List<NamedGroup> namedGroups = DEFAULT_GROUPS;
     /** 0: the default, key shares for X25519MLKEM768 and x25519 (ConfigDefaults.keyShareGroups). */
     int keyShares;
@@ -477,7 +480,12 @@ public final class Tls13ContextBuilder {
 
     /**
      * The cipher suites, by IANA name, in preference order (default TLS_AES_128_GCM_SHA256,
-     * TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256; the CCM suites are opt-in).
+     * TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256; the CCM suites are opt-in). As with
+     * {@code SslContextBuilder.ciphers}, one list may name TLS 1.3 and TLS 1.2 suites
+     * ({@link #supportedTls12CipherSuites()}, e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256): each version uses the
+     * named suites of its own, in the order given, and a version none of whose suites is named keeps its
+     * defaults. TLS_ECDHE_ECDSA_WITH_AES_128_CCM and _CCM_8 (RFC 7251) are offered and accepted only when named,
+     * like CCM in TLS 1.3. The TLS 1.2 suites matter only with {@link #protocols(String...)} including TLSv1.2.
      *
      * @param suites the names
      * @return this builder
@@ -487,17 +495,32 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * The cipher suites, by IANA name, in preference order.
+     * The cipher suites, by IANA name, in preference order; TLS 1.3 and TLS 1.2 names as for
+     * {@link #cipherSuites(String...)}.
      *
      * @param suites the names
      * @return this builder
      */
     public Tls13ContextBuilder cipherSuites(Iterable<String> suites) {
         List<CipherSuite> list = new ArrayList<>();
+        List<CipherSuite> tls12List = new ArrayList<>();
         for (String name : suites) {
-            list.add(cipherSuite(name));
+            Tls12CipherSuiteParams tls12 = tls12CipherSuite(name);
+            if (tls12 != null) {
+                tls12List.add(tls12.suite());
+            } else {
+                list.add(cipherSuite(name));
+            }
         }
-        cipherSuites = nonEmpty(list, "cipher suite");
+        if (list.isEmpty() && tls12List.isEmpty()) {
+            throw new IllegalArgumentException("at least one cipher suite is required");
+        }
+        if (!list.isEmpty()) {
+            cipherSuites = List.copyOf(list);
+        }
+        if (!tls12List.isEmpty()) {
+            tls12CipherSuites = List.copyOf(tls12List);
+        }
         return this;
     }
 
@@ -589,6 +612,21 @@ public final class Tls13ContextBuilder {
         }
         tls13 = v13;
         tls12 = v12;
+        return this;
+    }
+
+    /**
+     * Whether a TLS 1.2 peer must use the extended master secret (RFC 7627), default {@code true}. Both sides
+     * always offer or accept it; a peer without it fails the handshake with handshake_failure (RFC 7627 §5.2).
+     * With {@code false}, for old peers, such a peer connects with the RFC 5246 §8.1 master secret, which is not
+     * bound to the handshake: that session's {@code exportKeyingMaterial} throws {@link IllegalStateException}
+     * (RFC 7627 §5.4: it "MUST disable [RFC5705]"). Only used with {@link #protocols(String...)} including TLSv1.2.
+     *
+     * @param required {@code false} to let peers without the extended master secret connect
+     * @return this builder
+     */
+    public Tls13ContextBuilder extendedMasterSecretRequired(boolean required) {
+        extendedMasterSecretRequired = required;
         return this;
     }
 
@@ -1112,6 +1150,17 @@ public final class Tls13ContextBuilder {
         return new Tls13Context(this);
     }
 
+    /** @return the TLS 1.2 suite of the profile with this IANA name, or {@code null} */
+    private static Tls12CipherSuiteParams tls12CipherSuite(String name) {
+        String wanted = Objects.requireNonNull(name, "cipher suite name").trim();
+        for (Tls12CipherSuiteParams p : Tls12CipherSuiteParams.ALL) {
+            if (p.suite().knownName().equalsIgnoreCase(wanted)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     static CipherSuite cipherSuite(String name) {
         Objects.requireNonNull(name, "cipher suite name");
         String wanted = name.trim();
@@ -1120,8 +1169,9 @@ public final class Tls13ContextBuilder {
                 return suite;
             }
         }
-        throw new IllegalArgumentException("unknown TLS 1.3 cipher suite '" + name + "' (known: "
-                + String.join(", ", ALL_SUITES.stream().map(CipherSuite::knownName).toList()) + ")");
+        throw new IllegalArgumentException("unknown cipher suite '" + name + "' (known: "
+                + String.join(", ", ALL_SUITES.stream().map(CipherSuite::knownName).toList()) + "; TLS 1.2: "
+                + String.join(", ", supportedTls12CipherSuites()) + ")");
     }
 
     static NamedGroup namedGroup(String name) {
@@ -1180,6 +1230,32 @@ public final class Tls13ContextBuilder {
      */
     public static List<String> defaultCipherSuites() {
         return DEFAULT_CIPHER_SUITES.stream().map(CipherSuite::knownName).toList();
+    }
+
+    /**
+     * Every TLS 1.2 cipher suite of the profile (docs/architecture.md §16: ECDHE with AEAD), by IANA name, which
+     * {@link #cipherSuites(String...)} accepts besides the TLS 1.3 ones.
+     *
+     * @return the names, the defaults first, then TLS_ECDHE_ECDSA_WITH_AES_128_CCM and _CCM_8
+     */
+    public static List<String> supportedTls12CipherSuites() {
+        List<String> names = new ArrayList<>(defaultTls12CipherSuites());
+        for (Tls12CipherSuiteParams p : Tls12CipherSuiteParams.ALL) {
+            if (!names.contains(p.suite().knownName())) {
+                names.add(p.suite().knownName());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The TLS 1.2 cipher suites enabled by default when TLS 1.2 is, by IANA name, in preference order (the CCM
+     * suites are opt-in).
+     *
+     * @return the names
+     */
+    public static List<String> defaultTls12CipherSuites() {
+        return ConfigDefaults.TLS12_CIPHER_SUITES.stream().map(CipherSuite::knownName).toList();
     }
 
     /**

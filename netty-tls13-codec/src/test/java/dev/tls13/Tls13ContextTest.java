@@ -127,9 +127,30 @@ class Tls13ContextTest {
     @Test
     void rejectsAnUnknownCipherSuiteNamingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> client().cipherSuites("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
-        assertTrue(e.getMessage().contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+                () -> client().cipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"));
+        assertTrue(e.getMessage().contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"));
         assertTrue(e.getMessage().contains("TLS_AES_128_GCM_SHA256"));
+        assertTrue(e.getMessage().contains("TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"));
+    }
+
+    @Test
+    void tls12SuitesByNameBesideTheTls13OnesWithCcmOnlyWhenNamed() {
+        for (Tls13ContextBuilder b : List.of(client(), server())) {
+            Tls13Context defaults = b.protocols("TLSv1.3", "TLSv1.2").build();
+            assertEquals(Tls13ContextBuilder.defaultTls12CipherSuites(), defaults.tls12CipherSuites());
+            assertTrue(defaults.tls12CipherSuites().stream().noneMatch(n -> n.contains("CCM")));
+            // One list in SslContextBuilder's manner: each version takes its own names, in order.
+            Tls13Context mixed = b.cipherSuites("TLS_AES_256_GCM_SHA384", "tls_ecdhe_ecdsa_with_aes_128_ccm_8",
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_CCM").build();
+            assertEquals(List.of("TLS_AES_256_GCM_SHA384"), mixed.cipherSuites());
+            assertEquals(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"),
+                    mixed.tls12CipherSuites());
+            // Naming only TLS 1.2 suites keeps the TLS 1.3 ones (and the reverse).
+            Tls13Context only12 = b.cipherSuites("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256").build();
+            assertEquals(List.of("TLS_AES_256_GCM_SHA384"), only12.cipherSuites());
+            assertEquals(List.of("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"), only12.tls12CipherSuites());
+        }
+        assertEquals(8, Tls13ContextBuilder.supportedTls12CipherSuites().size());
     }
 
     @Test

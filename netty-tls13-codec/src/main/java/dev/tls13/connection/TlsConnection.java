@@ -1055,7 +1055,8 @@ public final class TlsConnection {
      *        different in TLS 1.2, RFC 5705 §4)
      * @param length the number of bytes
      * @return the keying material, owned by the caller
-     * @throws IllegalStateException before the handshake completed or after release
+     * @throws IllegalStateException before the handshake completed or after release, and for a TLS 1.2 session
+     *         without the extended master secret (RFC 7627 §5.4)
      */
     public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
         if (tls12Exporter != null && !released) {

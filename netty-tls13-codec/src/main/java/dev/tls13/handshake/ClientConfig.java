@@ -34,6 +34,8 @@ public final class ClientConfig {
     private final List<Integer> pskKeyExchangeModes;
     private final Tls12Continuation tls12;
     private final boolean tls13;
+    private final List<CipherSuite> tls12CipherSuites;
+    private final boolean extendedMasterSecretRequired;
     private final ExternalPsk externalPsk;
     private final boolean externalPskRequired;
     private final boolean earlyData;
@@ -73,6 +75,11 @@ public final class ClientConfig {
         }
         if (!tls13 && b.externalPsk != null) {
             throw new IllegalArgumentException("an external PSK needs TLS 1.3 (RFC 8446 §4.2.11)");
+        }
+        tls12CipherSuites = List.copyOf(b.tls12CipherSuites);
+        extendedMasterSecretRequired = b.extendedMasterSecretRequired;
+        if (tls12 != null && tls12CipherSuites.isEmpty()) {
+            throw new IllegalArgumentException("TLS 1.2 enabled without a TLS 1.2 cipher suite");
         }
         pskKeyExchangeModes = List.copyOf(b.pskKeyExchangeModes);
         earlyData = b.earlyData;
@@ -117,7 +124,8 @@ public final class ClientConfig {
                 .signatureSchemesCert(signatureSchemesCert).applicationProtocols(applicationProtocols)
                 .endpointIdentificationAlgorithm(endpointIdentificationAlgorithm)
                 .middleboxCompatibility(middleboxCompatibility).clientCredentials(clientCredentials)
-                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).tls13(tls13).earlyData(earlyData)
+                .pskKeyExchangeModes(pskKeyExchangeModes).tls12(tls12).tls13(tls13).tls12CipherSuites(tls12CipherSuites)
+                .extendedMasterSecretRequired(extendedMasterSecretRequired).earlyData(earlyData)
                 .externalPsk(externalPsk, externalPskRequired);
     }
 
@@ -195,6 +203,27 @@ public final class ClientConfig {
     }
 
     /**
+     * The TLS 1.2 suites offered after the TLS 1.3 ones when TLS 1.2 is enabled, in preference order (default
+     * {@link ConfigDefaults#TLS12_CIPHER_SUITES}; the CCM suites are opt-in).
+     *
+     * @return the suites
+     */
+    public List<CipherSuite> tls12CipherSuites() {
+        return tls12CipherSuites;
+    }
+
+    /**
+     * Whether a TLS 1.2 peer must use the extended master secret (RFC 7627), default {@code true}: without it the
+     * handshake fails with handshake_failure (RFC 7627 §5.2); when {@code false}, such a peer gets the RFC 5246
+     * §8.1 master secret and the session exports no keying material (RFC 7627 §5.4).
+     *
+     * @return whether the extended master secret is required
+     */
+    public boolean extendedMasterSecretRequired() {
+        return extendedMasterSecretRequired;
+    }
+
+    /**
      * The PskKeyExchangeMode values sent in psk_key_exchange_modes (RFC 8446 §4.2.9), always sent so that
      * servers issue tickets (JDK and BoringSSL servers issue none otherwise).
      *
@@ -255,6 +284,8 @@ public final class ClientConfig {
         private List<Integer> pskKeyExchangeModes = List.of(Extension.PskKeyExchangeModes.PSK_DHE_KE);
         private Tls12Continuation tls12;
         private boolean tls13 = true;
+        private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
+        private boolean extendedMasterSecretRequired = true;
         private ExternalPsk externalPsk;
         private boolean externalPskRequired;
         private boolean earlyData;
@@ -433,6 +464,29 @@ public final class ClientConfig {
          */
         public Builder tls13(boolean enabled) {
             this.tls13 = enabled;
+            return this;
+        }
+
+        /**
+         * Sets the TLS 1.2 suites offered when TLS 1.2 is enabled, in preference order (docs/architecture.md §16).
+         *
+         * @param suites suites of the TLS 1.2 profile ({@code Tls12CipherSuiteParams}); not empty with TLS 1.2
+         * @return this builder
+         */
+        public Builder tls12CipherSuites(List<CipherSuite> suites) {
+            this.tls12CipherSuites = suites;
+            return this;
+        }
+
+        /**
+         * Sets whether a TLS 1.2 peer must use the extended master secret (RFC 7627 §5.2; default {@code true}).
+         * It is offered (client) or accepted (server) either way.
+         *
+         * @param required {@code false} to let a peer without it connect with the RFC 5246 §8.1 master secret
+         * @return this builder
+         */
+        public Builder extendedMasterSecretRequired(boolean required) {
+            this.extendedMasterSecretRequired = required;
             return this;
         }
 

@@ -240,8 +240,10 @@ public final class ClientHandshake {
             extensions.add(tls12Offer.map(t -> Tls12Extensions.sessionTicketExtension(t.tls12Ticket()))
                     .orElse(Tls12Extensions.emptySessionTicket()));
             suites = new ArrayList<>(suites);
-            for (Tls12CipherSuiteParams p : Tls12CipherSuiteParams.DEFAULTS) {
-                suites.add(p.suite());
+            for (CipherSuite suite : config.tls12CipherSuites()) {
+                if (Tls12CipherSuiteParams.find(suite).isPresent()) {
+                    suites.add(suite);
+                }
             }
         }
         if (tls13) {

@@ -42,6 +42,7 @@ public final class ServerConfig {
     private final boolean tls13;
     private final Tls12ServerContinuation tls12;
     private final List<CipherSuite> tls12CipherSuites;
+    private final boolean extendedMasterSecretRequired;
 
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
@@ -89,6 +90,7 @@ public final class ServerConfig {
         tls13 = b.tls13;
         tls12 = b.tls12;
         tls12CipherSuites = List.copyOf(b.tls12CipherSuites);
+        extendedMasterSecretRequired = b.extendedMasterSecretRequired;
         if (tls12 != null && tls12CipherSuites.isEmpty()) {
             throw new IllegalArgumentException("TLS 1.2 enabled without a TLS 1.2 cipher suite");
         }
@@ -128,7 +130,7 @@ public final class ServerConfig {
                 .maxEarlyData(maxEarlyData).antiReplay(antiReplay)
                 .externalPsks(List.copyOf(externalPsks.values())).externalPskLookup(externalPskLookup)
                 .tls13(tls13).tls12(tls12)
-                .tls12CipherSuites(tls12CipherSuites);
+                .tls12CipherSuites(tls12CipherSuites).extendedMasterSecretRequired(extendedMasterSecretRequired);
     }
 
     /** @return the crypto provider */
@@ -299,6 +301,17 @@ public final class ServerConfig {
     }
 
     /**
+     * Whether a TLS 1.2 peer must use the extended master secret (RFC 7627), default {@code true}: without it the
+     * handshake fails with handshake_failure (RFC 7627 §5.2); when {@code false}, such a peer gets the RFC 5246
+     * §8.1 master secret and the session exports no keying material (RFC 7627 §5.4).
+     *
+     * @return whether the extended master secret is required
+     */
+    public boolean extendedMasterSecretRequired() {
+        return extendedMasterSecretRequired;
+    }
+
+    /**
      * Collects the settings of a {@link ServerConfig}. Mutable, not thread-safe; {@link #build()} checks
      * and copies, so one builder can build several configurations.
      */
@@ -327,6 +340,7 @@ public final class ServerConfig {
         private boolean tls13 = true;
         private Tls12ServerContinuation tls12;
         private List<CipherSuite> tls12CipherSuites = ConfigDefaults.TLS12_CIPHER_SUITES;
+        private boolean extendedMasterSecretRequired = true;
 
         private Builder(CryptoProvider crypto, CertificateSelector certificates) {
             this.crypto = crypto;
@@ -613,6 +627,18 @@ public final class ServerConfig {
          */
         public Builder tls12CipherSuites(List<CipherSuite> suites) {
             this.tls12CipherSuites = suites;
+            return this;
+        }
+
+        /**
+         * Sets whether a TLS 1.2 peer must use the extended master secret (RFC 7627 §5.2; default {@code true}).
+         * It is offered (client) or accepted (server) either way.
+         *
+         * @param required {@code false} to let a peer without it connect with the RFC 5246 §8.1 master secret
+         * @return this builder
+         */
+        public Builder extendedMasterSecretRequired(boolean required) {
+            this.extendedMasterSecretRequired = required;
             return this;
         }
 

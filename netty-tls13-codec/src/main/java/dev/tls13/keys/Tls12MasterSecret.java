@@ -10,10 +10,10 @@ import javax.security.auth.Destroyable;
 
 /**
  * A TLS 1.2 master secret (RFC 5246 §8.1) and what derives from it: the key block (§6.3), Finished
- * verify_data (§7.4.9), exporters (RFC 5705) and the NSS key log line. Only the extended master secret of
- * RFC 7627 §4 is offered: we never derive a master secret from the randoms alone (RFC 7627 §5.2 makes a
- * handshake without it a failure by default; see the TLS 1.2 client). Not thread-safe; confined to the
- * connection's thread. {@link #toString()} never shows the secret.
+ * verify_data (§7.4.9), exporters (RFC 5705) and the NSS key log line. The extended master secret of RFC 7627 §4
+ * is always offered and required by default; the RFC 5246 §8.1 master secret over the randoms alone exists only for
+ * peers without it when the configuration allows them, and such a secret exports nothing (RFC 7627 §5.4). Not
+ * thread-safe; confined to the connection's thread. {@link #toString()} never shows the secret.
  */
 public final class Tls12MasterSecret implements Destroyable {
 
@@ -26,10 +26,12 @@ public final class Tls12MasterSecret implements Destroyable {
 
     private final Hkdf hkdf;
     private final SecretBytes secret;
+    private final boolean extended;
 
-    private Tls12MasterSecret(Hkdf hkdf, byte[] secret) {
+    private Tls12MasterSecret(Hkdf hkdf, byte[] secret, boolean extended) {
         this.hkdf = hkdf;
         this.secret = new SecretBytes(secret);
+        this.extended = extended;
     }
 
     /**
@@ -48,11 +50,38 @@ public final class Tls12MasterSecret implements Destroyable {
         Hkdf hkdf = provider.hkdf(prfHash);
         HkdfLabel.checkLength(sessionHash, prfHash.length(), "session hash");
         return new Tls12MasterSecret(hkdf,
-                Tls12Prf.prf(hkdf, preMasterSecret, "extended master secret", sessionHash, LENGTH));
+                Tls12Prf.prf(hkdf, preMasterSecret, "extended master secret", sessionHash, LENGTH), true);
     }
 
     /**
-     * A master secret restored from a session ticket (RFC 5077 §4) for an abbreviated handshake.
+     * RFC 5246 §8.1: {@code master_secret = PRF(pre_master_secret, "master secret", ClientHello.random +
+     * ServerHello.random)[0..47]}, for a peer without the extended master secret when the configuration allows
+     * one. Not bound to the handshake (the RFC 7627 §1 key synchronization attack), hence no exporter.
+     *
+     * @param provider the crypto provider
+     * @param prfHash the cipher suite's PRF hash
+     * @param preMasterSecret the (EC)DHE shared secret (borrowed; the caller zeroes it)
+     * @param clientRandom ClientHello.random, 32 bytes
+     * @param serverRandom ServerHello.random, 32 bytes
+     * @return the master secret, owned by the caller
+     */
+    public static Tls12MasterSecret legacy(CryptoProvider provider, HashAlgorithm prfHash, byte[] preMasterSecret,
+                                           byte[] clientRandom, byte[] serverRandom) {
+        Hkdf hkdf = provider.hkdf(prfHash);
+        HkdfLabel.checkLength(clientRandom, RANDOM_LENGTH, "client random");
+        HkdfLabel.checkLength(serverRandom, RANDOM_LENGTH, "server random");
+        return new Tls12MasterSecret(hkdf, Tls12Prf.prf(hkdf, preMasterSecret, "master secret",
+                Tls12Prf.concat(clientRandom, serverRandom), LENGTH), false);
+    }
+
+    /** @return whether this is the extended master secret of RFC 7627 */
+    public boolean isExtended() {
+        return extended;
+    }
+
+    /**
+     * A master secret restored from a session ticket (RFC 5077 §4) for an abbreviated handshake; always an extended
+     * one, since only sessions with the extended master secret are resumed (RFC 7627 §5.3).
      *
      * @param provider the crypto provider
      * @param prfHash the cipher suite's PRF hash
@@ -61,7 +90,7 @@ public final class Tls12MasterSecret implements Destroyable {
      */
     public static Tls12MasterSecret resumed(CryptoProvider provider, HashAlgorithm prfHash, byte[] secret) {
         HkdfLabel.checkLength(secret, LENGTH, "master secret");
-        return new Tls12MasterSecret(provider.hkdf(prfHash), secret.clone());
+        return new Tls12MasterSecret(provider.hkdf(prfHash), secret.clone(), true);
     }
 
     /**
@@ -76,7 +105,7 @@ public final class Tls12MasterSecret implements Destroyable {
     /** For tests: a master secret from its bytes (a key log line). Takes ownership of {@code secret}. */
     static Tls12MasterSecret of(CryptoProvider provider, HashAlgorithm prfHash, byte[] secret) {
         HkdfLabel.checkLength(secret, LENGTH, "master secret");
-        return new Tls12MasterSecret(provider.hkdf(prfHash), secret);
+        return new Tls12MasterSecret(provider.hkdf(prfHash), secret, true);
     }
 
     /** @return the PRF hash */
@@ -153,8 +182,15 @@ public final class Tls12MasterSecret implements Destroyable {
      * @param serverRandom ServerHello.random, 32 bytes
      * @param length the number of bytes
      * @return the keying material, owned by the caller
+     * @throws IllegalStateException for a master secret without the extended master secret
      */
     public byte[] export(String label, byte[] context, byte[] clientRandom, byte[] serverRandom, int length) {
+        if (!extended) {
+            // RFC 7627 §5.4: a session without the extended master secret "MUST NOT export any key material ...
+            // In particular, it MUST disable [RFC5705]".
+            throw new IllegalStateException("no keying material exporter without the extended master secret"
+                    + " (RFC 7627 §5.4)");
+        }
         if (label.isEmpty() || !StandardCharsets.US_ASCII.newEncoder().canEncode(label)) {
             throw new IllegalArgumentException("exporter label must be non-empty ASCII");
         }
@@ -211,7 +247,7 @@ public final class Tls12MasterSecret implements Destroyable {
     /** @return the hash only; never the secret */
     @Override
     public String toString() {
-        return "Tls12MasterSecret[" + hash() + (isDestroyed() ? ", destroyed]" : "]");
+        return "Tls12MasterSecret[" + hash() + (extended ? "" : ", legacy") + (isDestroyed() ? ", destroyed]" : "]");
     }
 
     /** @return the secret array itself, also after destruction; for tests */

@@ -212,7 +212,8 @@ public class Tls13Handler extends ByteToMessageDecoder implements ChannelOutboun
      *        a TLS 1.2 session (RFC 5705 §4) no context differs from an empty one
      * @param length the number of bytes, at most 255 times the hash length
      * @return the keying material, owned by the caller
-     * @throws IllegalStateException before the handshake completed or after the connection was closed
+     * @throws IllegalStateException before the handshake completed or after the connection was closed, and for a
+     *         TLS 1.2 session without the extended master secret (RFC 7627 §5.4)
      * @throws IllegalArgumentException when the label or length is out of range
      */
     public byte[] exportKeyingMaterial(String label, byte[] context, int length) {

@@ -16,7 +16,9 @@ import io.netty.buffer.ByteBuf;
  * every other type, always plaintext, at most 2^14 (RFC 8446 §5.1). {@link ReadProtection#plaintext()}
  * applies the 2^14 limit to application_data records that arrive before read keys. The content rules
  * of plaintext records (no empty handshake fragment, one two-byte alert per record, change_cipher_spec
- * is the byte 1) are checked here too.
+ * is the byte 1) are checked here too. TLS 1.2 protects every record after ChangeCipherSpec under its real
+ * outer type (RFC 5246 §6.2.3): once {@link #tls12Protected()} says so, every type has the ciphertext limit and
+ * the content rules wait for {@link ReadProtection}, which checks them on the opened content.
  *
  * <p>Not thread-safe; one per connection.
  */

@@ -73,6 +73,8 @@ public final class Tls12ClientDriver implements Tls12Driving {
         Tls12ClientContext context = new Tls12ClientContext(config, peerHost, suites, groups, schemes, protocols,
                 clientHello.random(), clientHello.legacySessionId(),
                 clientHello.extensions().contains(ExtensionType.SESSION_TICKET), tls12Offer,
+                // The SNI name and the certificate's host are separate arguments of the connection: whether a
+                // server_name acknowledgement is allowed depends on what the ClientHello sent, not on the peer host.
                 clientHello.extensions().contains(ExtensionType.SERVER_NAME));
         return new Tls12ClientDriver(Tls12ClientHandshake.afterServerHello(context, serverHello, encodedClientHello,
                 encodedServerHello));

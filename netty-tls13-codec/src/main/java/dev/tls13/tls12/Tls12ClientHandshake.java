@@ -121,8 +121,8 @@ public final class Tls12ClientHandshake {
      * @return the first TLS 1.2 state
      * @throws TlsException illegal_parameter for a suite we did not offer (or not the resumed session's), for a
      *         non-empty SessionTicket or for our session_id echoed without a ticket offered, unsupported_extension
-     *         for an extension we did not offer, handshake_failure without extended_master_secret or with a
-     *         non-empty renegotiation_info
+     *         for an extension we did not offer, handshake_failure without extended_master_secret (when required) or
+     *         with a non-empty renegotiation_info
      */
     public static Tls12ClientState afterServerHello(Tls12ClientContext context, ServerHello serverHello,
                                                     byte[] clientHello, byte[] encodedServerHello)
@@ -190,15 +190,19 @@ public final class Tls12ClientHandshake {
                 }
                 ticketPromised = true;
             } else if (type.equals(ExtensionType.SERVER_NAME) && context.serverNameSent()) {
-                // RFC 6066 §3: an empty server_name acknowledges ours (sent also without host name verification).
-                continue;
+                // RFC 6066 §3: the server's server_name acknowledges ours and "SHALL be empty" (ours is sent also
+                // without host name verification).
+                if (!(e instanceof Extension.ServerName sni) || !sni.names().isEmpty()) {
+                    throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, "non-empty server_name reply");
+                }
             } else {
                 // RFC 5246 §7.4.1.4: an extension we did not offer is unsupported_extension.
                 throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, "TLS 1.2 ServerHello " + type);
             }
         }
-        if (!extendedMasterSecret) {
-            // RFC 7627 §5.2: a client that requires the extended master secret aborts with handshake_failure.
+        if (!extendedMasterSecret && context.config().extendedMasterSecretRequired()) {
+            // RFC 7627 §5.2: a client that requires the extended master secret aborts with handshake_failure (the
+            // default; docs/architecture.md §16).
             throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENDED_MASTER_SECRET);
         }
         byte[] sessionId = context.sessionId();
@@ -210,10 +214,16 @@ public final class Tls12ClientHandshake {
         Tls12Transcript transcript = new Tls12Transcript(context.config().crypto(), suite.prfHash());
         transcript.add(clientHello);
         transcript.add(encodedServerHello);
-        Negotiated n = new Negotiated(context, suite, serverHello.random().clone(), alpn, ticketPromised);
+        Negotiated n = new Negotiated(context, suite, serverHello.random().clone(), alpn, ticketPromised,
+                extendedMasterSecret);
         if (!echoed) {
             // RFC 5077 §3.4: no echo, the ticket was not accepted: a full handshake, and the ticket is dropped.
             return new ExpectCertificate(n, transcript);
+        }
+        if (!extendedMasterSecret) {
+            // RFC 7627 §5.3: "If the original session used the extension but the new ServerHello does not contain
+            // the extension, the client MUST abort the handshake" (every ticket we keep is of such a session).
+            throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENDED_MASTER_SECRET);
         }
         if (!suite.suite().equals(offered.cipherSuite())) {
             // RFC 5246 §7.4.1.3: a resumed session keeps the cipher suite it was established with.
@@ -245,9 +255,10 @@ public final class Tls12ClientHandshake {
      * @param serverRandom ServerHello.random
      * @param alpn the ALPN protocol, or {@code null}
      * @param ticketPromised whether ServerHello's SessionTicket promised a NewSessionTicket (RFC 5077 §3.2)
+     * @param extendedMasterSecret whether the session uses the extended master secret (RFC 7627)
      */
     record Negotiated(Tls12ClientContext context, Tls12CipherSuiteParams suite, byte[] serverRandom, String alpn,
-                      boolean ticketPromised) {
+                      boolean ticketPromised, boolean extendedMasterSecret) {
         CryptoProvider crypto() {
             return context.config().crypto();
         }
@@ -377,9 +388,13 @@ public final class Tls12ClientHandshake {
                 send(new Tls12Certificate(chainBytes), transcript, out);
             }
             send(new ClientKeyExchange(clientPublic), transcript, out);
-            // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange.
-            master = Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(), preMasterSecret,
-                    transcript.currentHash());
+            // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange; RFC 5246 §8.1 for a
+            // server without the extension, which the configuration let through.
+            master = negotiated.extendedMasterSecret()
+                    ? Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(), preMasterSecret,
+                            transcript.currentHash())
+                    : Tls12MasterSecret.legacy(negotiated.crypto(), negotiated.suite().prfHash(), preMasterSecret,
+                            negotiated.context().clientRandom(), negotiated.serverRandom());
             Arrays.fill(preMasterSecret, (byte) 0);
             if (credential != null) {
                 // RFC 5246 §7.4.8: the signature covers handshake_messages themselves, hashed by the scheme.
@@ -594,7 +609,10 @@ public final class Tls12ClientHandshake {
      */
     private static void cacheTicket(Negotiated negotiated, Tls12NewSessionTicket ticket, Tls12MasterSecret master,
                                     HandshakeSummary summary, Tls12Output out) {
-        if (ticket == null || ticket.ticket().length == 0) {
+        if (ticket == null || ticket.ticket().length == 0 || !negotiated.extendedMasterSecret()) {
+            // Only sessions with the extended master secret are resumed: RFC 7627 §5.3 lets a client resume a session
+            // without it only if it would accept such a full handshake again, and §5.4 bars exporters on it; keeping
+            // no such ticket means every resumption below checks the extension (RFC 7627 §5.3).
             return;
         }
         out.tls12SessionTicket(ResumptionTicket.tls12(ticket.ticket(), master.secretForTicket(),

@@ -139,10 +139,11 @@ public final class Tls12ServerHandshake {
      * @param alpn the ALPN protocol, or {@code null}
      * @param serverName the SNI host name received, or {@code null}
      * @param issueTicket whether we promised a NewSessionTicket in ServerHello (RFC 5077 §3.2)
+     * @param extendedMasterSecret whether the session uses the extended master secret (RFC 7627)
      */
     record Negotiated(ServerConfig config, Tls12CipherSuiteParams suite, NamedGroup group, CertifiedKey certificate,
                       SignatureScheme scheme, byte[] clientRandom, byte[] serverRandom, String alpn,
-                      String serverName, boolean issueTicket) {
+                      String serverName, boolean issueTicket, boolean extendedMasterSecret) {
         CryptoProvider crypto() {
             return config.crypto();
         }
@@ -178,12 +179,14 @@ public final class Tls12ServerHandshake {
         }
         Extensions extensions = hello.extensions();
         Optional<Extension> ems = extensions.get(ExtensionType.EXTENDED_MASTER_SECRET);
-        if (ems.isEmpty()) {
-            // RFC 7627 §5.2: a server that does not interoperate with legacy clients aborts with handshake_failure;
-            // we have no non-EMS derivation at all (docs/architecture.md §16).
+        if (ems.isEmpty() && config.extendedMasterSecretRequired()) {
+            // RFC 7627 §5.2: a server that does not interoperate with legacy clients aborts with handshake_failure
+            // (the default; docs/architecture.md §16).
             throw TlsException.misbehaved(PeerMisbehaved.MISSING_EXTENDED_MASTER_SECRET, "ClientHello");
         }
-        Tls12Extensions.checkExtendedMasterSecret(ems.get());
+        if (ems.isPresent()) {
+            Tls12Extensions.checkExtendedMasterSecret(ems.get());
+        }
         Optional<Extension> renegotiationInfo = extensions.get(ExtensionType.RENEGOTIATION_INFO);
         if (renegotiationInfo.isPresent() && Tls12Extensions.renegotiatedConnection(renegotiationInfo.get()).length
                 != 0) {
@@ -208,8 +211,11 @@ public final class Tls12ServerHandshake {
         Optional<String> alpn = Negotiation.selectApplicationProtocol(config.applicationProtocols(), extensions,
                 config.failOnAlpnMismatch());
         // RFC 5077 §3.2: a client that supports tickets sends SessionTicket, empty or with a ticket; we answer
-        // with tickets when they are enabled, as for TLS 1.3.
-        Optional<Extension> sessionTicket = Tls12SessionTickets.enabled(config)
+        // with tickets when they are enabled, as for TLS 1.3. Only with the extended master secret: a session
+        // without it is never resumed (RFC 7627 §5.3), so neither issued nor redeemed, and a ClientHello without
+        // it "MUST" not resume an EMS session either (§5.3) — a full handshake, when extendedMasterSecretRequired
+        // is off and the client lacks the extension.
+        Optional<Extension> sessionTicket = Tls12SessionTickets.enabled(config) && ems.isPresent()
                 ? extensions.get(ExtensionType.SESSION_TICKET) : Optional.empty();
         Tls12TicketState session = sessionTicket.isEmpty() ? null
                 : resumable(config, hello, Tls12Extensions.sessionTicket(sessionTicket.get()), serverName.orElse(null));
@@ -226,8 +232,11 @@ public final class Tls12ServerHandshake {
         if (secureRenegotiation) {
             reply.add(Tls12Extensions.emptyRenegotiationInfo());
         }
-        // RFC 7627 §5.2: a server that received extended_master_secret "MUST include the extension".
-        reply.add(Tls12Extensions.extendedMasterSecret());
+        if (ems.isPresent()) {
+            // RFC 7627 §5.2: a server that received extended_master_secret "MUST include the extension"; without
+            // it (allowed by the configuration) the RFC 5246 §8.1 master secret follows.
+            reply.add(Tls12Extensions.extendedMasterSecret());
+        }
         if (pointFormats.isPresent()) {
             // RFC 8422 §5.2: the server's ec_point_formats answers the client's.
             reply.add(Tls12Extensions.ecPointFormatsUncompressed());
@@ -250,7 +259,8 @@ public final class Tls12ServerHandshake {
                     serverName.orElse(null), encoded, offset, length, out);
         }
         Tls12CipherSuiteParams suite = credential.suite();
-        // RFC 5246 §7.4.1.3: an empty session_id: the session cannot be resumed (docs/architecture.md §16).
+        // RFC 5246 §7.4.1.3: an empty session_id, we keep no session cache; a session resumes only with the ticket
+        // sent below when the client asked for one (RFC 5077 §3.4, docs/architecture.md §16).
         ServerHello serverHello = new ServerHello(ProtocolVersion.TLS_1_2, serverRandom, new byte[0], suite.suite(),
                 new Extensions(reply));
         Tls12Transcript transcript = new Tls12Transcript(crypto, suite.prfHash());
@@ -267,7 +277,7 @@ public final class Tls12ServerHandshake {
 
         Negotiated n = new Negotiated(config, suite, group, credential.key(), credential.scheme(),
                 hello.random().clone(), serverRandom, alpn.orElse(null), serverName.orElse(null),
-                sessionTicket.isPresent());
+                sessionTicket.isPresent(), ems.isPresent());
         KeyExchange ours = crypto.generateKeyExchange(Tls12ClientHandshake.keyExchange(group));
         try {
             // RFC 8422 §5.4: the signature covers client_random ‖ server_random ‖ ServerECDHParams.
@@ -307,8 +317,8 @@ public final class Tls12ServerHandshake {
      * and we still enable it (RFC 5246 §7.4.1.2: the resumed session keeps its suite), it was made with the
      * extended master secret (RFC 7627 §5.3: "If the original session did not use the extended_master_secret
      * extension but the new ClientHello contains the extension, then the server MUST NOT perform the abbreviated
-     * handshake"; a ClientHello without the extension was refused above whatever its ticket, which covers the
-     * case where §5.3 requires aborting), the SNI is the same (RFC 6066 §3), and when client authentication is
+     * handshake"; a ClientHello without the extension never gets here, which covers the case where §5.3 requires
+     * aborting the abbreviated handshake), the SNI is the same (RFC 6066 §3), and when client authentication is
      * required, the original client authenticated.
      */
     private static Tls12TicketState resumable(ServerConfig config, ClientHello hello, byte[] ticket,
@@ -357,7 +367,7 @@ public final class Tls12ServerHandshake {
             transcript.add(serverHelloBytes);
             out.sendHandshake(serverHelloBytes);
             Negotiated n = new Negotiated(config, suite, null, credential.key(), null, hello.random().clone(),
-                    serverRandom, alpn, serverName, true);
+                    serverRandom, alpn, serverName, true, true);
             if (out.keyLogEnabled()) {
                 out.keyLog(master.keyLogLine(n.clientRandom()));
             }
@@ -398,7 +408,7 @@ public final class Tls12ServerHandshake {
         byte[] ticket;
         try {
             Tls12TicketState state = new Tls12TicketState(n.suite().suite(), config.crypto().clock().millis(),
-                    lifetime, true, secret, n.alpn(), n.serverName(), peerCertificates);
+                    lifetime, n.extendedMasterSecret(), secret, n.alpn(), n.serverName(), peerCertificates);
             ticket = Tls12SessionTickets.seal(config, state);
         } finally {
             Arrays.fill(secret, (byte) 0);
@@ -629,9 +639,13 @@ public final class Tls12ServerHandshake {
             Tls12MasterSecret master = null;
             try {
                 transcript.add(encoded, offset, length);
-                // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange.
-                master = Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(),
-                        preMasterSecret, transcript.currentHash());
+                // RFC 7627 §4: session_hash is the hash of the handshake through ClientKeyExchange; RFC 5246 §8.1
+                // for a client without the extension, which the configuration let through.
+                master = negotiated.extendedMasterSecret()
+                        ? Tls12MasterSecret.extended(negotiated.crypto(), negotiated.suite().prfHash(),
+                                preMasterSecret, transcript.currentHash())
+                        : Tls12MasterSecret.legacy(negotiated.crypto(), negotiated.suite().prfHash(),
+                                preMasterSecret, negotiated.clientRandom(), negotiated.serverRandom());
                 Arrays.fill(preMasterSecret, (byte) 0);
                 if (out.keyLogEnabled()) {
                     out.keyLog(master.keyLogLine(negotiated.clientRandom()));

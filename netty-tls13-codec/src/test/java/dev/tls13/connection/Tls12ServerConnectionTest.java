@@ -166,6 +166,14 @@ class Tls12ServerConnectionTest {
         return new End[] {client, server};
     }
 
+    private End[] connect(Tls13Context clientContext, Tls13Context serverContext) {
+        End client = new End();
+        End server = new End();
+        client.connection = clientContext.newConnection(UnpooledByteBufAllocator.DEFAULT, "example.com", client);
+        server.connection = serverContext.newConnection(UnpooledByteBufAllocator.DEFAULT, null, server);
+        return new End[] {client, server};
+    }
+
     private static void exchangeData(End client, End server) throws TlsException {
         byte[] hello = "hello over TLS 1.2".getBytes(StandardCharsets.US_ASCII);
         client.connection.writeApplicationData(Unpooled.wrappedBuffer(hello), 16384);
@@ -224,6 +232,23 @@ class Tls12ServerConnectionTest {
         assertEquals(1, server.keyLog.size());
         assertTrue(server.keyLog.get(0).startsWith("CLIENT_RANDOM "), server.keyLog.get(0));
         assertEquals(client.keyLog, server.keyLog);
+        closeBothWays(client, server);
+    }
+
+    /**
+     * close_notify each way: after ChangeCipherSpec an alert is protected under its real outer type (RFC 5246
+     * §6.2.3), 26 bytes for 2 of content with AES-GCM; the record layer once refused it as a malformed alert before
+     * opening it (found with Tls12ClientFuzzTest's seed conversations).
+     */
+    private static void closeBothWays(End client, End server) throws TlsException {
+        client.connection.closeOutbound();
+        pump(client, server);
+        assertTrue(server.connection.isInboundClosed());
+        server.connection.closeOutbound();
+        pump(server, client);
+        assertTrue(client.connection.isInboundClosed());
+        assertNull(client.connection.failure());
+        assertNull(server.connection.failure());
     }
 
     private static int suiteCode(String name) {
@@ -281,6 +306,33 @@ class Tls12ServerConnectionTest {
         handshake(pair[0], pair[1]);
         assertTrue(pair[1].connection.session().peerCertificates().isEmpty());
         exchangeData(pair[0], pair[1]);
+    }
+
+    @Test
+    void ccmSuitesByNameOnBothEndsAndOnlyWhenNamed() throws TlsException {
+        Issued leaf = leaf(KeyType.EC_P256);
+        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8")) {
+            // RFC 7251: opt-in on both ends, like CCM in TLS 1.3; the builder takes the IANA names.
+            Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),
+                    leaf.chain().toArray(new X509Certificate[0])).protocols("TLSv1.2")
+                    .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8").build();
+            Tls13Context clientContext = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
+                    .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).cipherSuites(suite).build();
+            End[] pair = connect(clientContext, serverContext);
+            handshake(pair[0], pair[1]);
+            assertEquals(suite, pair[0].connection.session().cipherSuite());
+            assertEquals(suite, pair[1].connection.session().cipherSuite());
+            exchangeData(pair[0], pair[1]);
+            closeBothWays(pair[0], pair[1]);
+        }
+        // A client that names no CCM suite does not offer one: nothing in common with a CCM-only server.
+        Tls13Context ccmOnly = Tls13Context.forServer(leaf.privateKey(), leaf.chain().toArray(new X509Certificate[0]))
+                .protocols("TLSv1.2").cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CCM").build();
+        Tls13Context defaults = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
+                .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
+        End[] pair = connect(defaults, ccmOnly);
+        TlsException e = assertThrows(TlsException.class, () -> handshake(pair[0], pair[1]));
+        assertEquals(AlertDescription.HANDSHAKE_FAILURE, e.failure().alert());
     }
 
     @Test
@@ -494,12 +546,24 @@ class Tls12ServerConnectionTest {
 
     @Test
     void missingExtendedMasterSecretIsHandshakeFailure() {
-        // RFC 7627 §5.2: EMS is required (there is no switch for legacy clients, docs/architecture.md §16).
+        // RFC 7627 §5.2: EMS is required by default (docs/architecture.md §16).
         assertEquals(AlertDescription.HANDSHAKE_FAILURE, refused(server(false, leaf(KeyType.EC_P256)).build(),
                 clientHelloRecord(0x0303, TLS12_SUITES, e -> {
                     e.remove(Tls12Extensions.extendedMasterSecret());
                     return e;
                 })));
+    }
+
+    @Test
+    void aServerThatDoesNotRequireEmsAnswersAClientWithoutItWithoutIt() throws TlsException {
+        End server = serverReceiving(server(false, leaf(KeyType.EC_P256)).extendedMasterSecretRequired(false).build(),
+                clientHelloRecord(0x0303, TLS12_SUITES, e -> {
+                    e.remove(Tls12Extensions.extendedMasterSecret());
+                    return e;
+                }));
+        String hex = Hex.encode(serverFlight(server));
+        // ServerHello extensions: renegotiation_info (empty), ec_point_formats; no extended_master_secret.
+        assertTrue(hex.contains("ff01000100000b00020100"), hex);
     }
 
     @Test

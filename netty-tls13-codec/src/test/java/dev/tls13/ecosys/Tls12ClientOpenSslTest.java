@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
+import dev.tls13.Tls13ContextBuilder;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +44,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Our client with TLS 1.2 enabled against {@code openssl s_server -tls1_2} (docs/interop.md): every suite of
  * the default TLS 1.2 offer with RSA and ECDSA certificates, data both ways, the session's protocol and
  * suite, the exporter against OpenSSL's; and against a TLS 1.3-capable {@code s_server} the same context
- * still negotiates TLS 1.3. Without openssl the test fails in CI (ExternalProcess.require).
+ * still negotiates TLS 1.3; the opt-in CCM suites (RFC 7251) when our client names them. Without openssl the test fails in CI (ExternalProcess.require).
  */
 class Tls12ClientOpenSslTest {
 
@@ -90,6 +92,22 @@ class Tls12ClientOpenSslTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "ECDHE-ECDSA-AES128-CCM, TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
+        "ECDHE-ECDSA-AES128-CCM8, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"})
+    void ourClientOffersCcmWhenNamed(String opensslSuite, String suite) throws Exception {
+        Issued leaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("localhost").build();
+        Connected c = connect(leaf, KeyType.EC_P256, List.of(suite), "-tls1_2", "-cipher", opensslSuite);
+        try (ExternalProcess server = c.server) {
+            assertEquals("TLSv1.2", c.handler.session().protocol());
+            assertEquals(suite, c.handler.session().cipherSuite());
+            exchange(c);
+        } finally {
+            c.channel.close().sync();
+        }
+    }
+
     @Test
     void aTls13CapableServerStillGetsTls13() throws Exception {
         Issued leaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("localhost").build();
@@ -107,6 +125,12 @@ class Tls12ClientOpenSslTest {
     }
 
     private static Connected connect(Issued leaf, KeyType keyType, String... serverOptions) throws Exception {
+        return connect(leaf, keyType, List.of(), serverOptions);
+    }
+
+    /** As above, with our client's cipher suites by name when {@code suites} is not empty. */
+    private static Connected connect(Issued leaf, KeyType keyType, List<String> suites, String... serverOptions)
+            throws Exception {
         Path openssl = ExternalProcess.require("openssl", "openssl");
         Path cert = dir.resolve("cert-" + keyType + ".pem");
         Path key = dir.resolve("key-" + keyType + ".pem");
@@ -124,8 +148,12 @@ class Tls12ClientOpenSslTest {
         System.arraycopy(serverOptions, 0, all, base.length + 1, serverOptions.length);
         ExternalProcess server = ExternalProcess.start(dir, all);
         assertTrue(server.awaitLine(l -> l.startsWith("ACCEPT"), 20, TimeUnit.SECONDS).isPresent(), server::output);
-        Tls13Context context = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
-                .trustManager(TestPki.ca(keyType).certificate()).build();
+        Tls13ContextBuilder builder = Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
+                .trustManager(TestPki.ca(keyType).certificate());
+        if (!suites.isEmpty()) {
+            builder.cipherSuites(suites);
+        }
+        Tls13Context context = builder.build();
         Tls13Handler handler = context.newHandler(ByteBufAllocator.DEFAULT, "localhost", port);
         CompletableFuture<String> received = new CompletableFuture<>();
         Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)

@@ -81,6 +81,7 @@ class Tls12ServerPeersTest {
     private static Issued clientLeaf;
     private static Channel server;
     private static Channel mutualServer;
+    private static Channel ccmServer;
     private static final BlockingQueue<Tls13Handler> HANDLERS = new LinkedBlockingQueue<>();
 
     @TempDir
@@ -113,6 +114,9 @@ class Tls12ServerPeersTest {
         server = listen(context().build());
         mutualServer = listen(context().clientAuth(ClientAuth.REQUIRE)
                 .trustManager(TestPki.ca(KeyType.RSA_2048).certificate()).build());
+        // RFC 7251 CCM suites are opt-in: named beside the defaults, which naming TLS 1.2 suites only keeps for 1.3.
+        ccmServer = listen(context().cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256").build());
     }
 
     private static Tls13ContextBuilder context() {
@@ -139,7 +143,7 @@ class Tls12ServerPeersTest {
 
     @AfterAll
     static void tearDown() {
-        for (Channel c : new Channel[] {server, mutualServer}) {
+        for (Channel c : new Channel[] {server, mutualServer, ccmServer}) {
             if (c != null) {
                 c.close().syncUninterruptibly();
             }
@@ -197,6 +201,23 @@ class Tls12ServerPeersTest {
         assertEquals("localhost", session.serverName());
         assertEquals(suite.contains("ECDSA") ? ecLeaf.certificate() : rsaLeaf.certificate(),
                 session.localCertificates().get(0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "ECDHE-ECDSA-AES128-CCM, TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
+        "ECDHE-ECDSA-AES128-CCM8, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"})
+    void opensslTls12ClientGetsCcmWhereNamed(String opensslSuite, String suite) throws Exception {
+        String output = sClient(port(ccmServer), "-tls1_2", "-cipher", opensslSuite);
+        assertTrue(output.contains("Cipher    : " + opensslSuite), output);
+        assertEquals(suite, ours().cipherSuite());
+        // The default server does not accept CCM: OpenSSL offering only CCM gets handshake_failure.
+        Path openssl = ExternalProcess.require("openssl", "openssl");
+        try (ExternalProcess p = ExternalProcess.start(dir, openssl.toString(), "s_client", "-connect",
+                "127.0.0.1:" + port(server), "-tls1_2", "-cipher", opensslSuite)) {
+            assertTrue(p.awaitLine(l -> l.contains("handshake failure"), 20, TimeUnit.SECONDS).isPresent(),
+                    p::output);
+        }
     }
 
     @Test

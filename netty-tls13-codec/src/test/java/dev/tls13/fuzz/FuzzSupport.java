@@ -22,6 +22,8 @@ import dev.tls13.handshake.SessionTicketKeys;
 import dev.tls13.testing.ForwardingProvider;
 import dev.tls13.testing.Rfc8448;
 import dev.tls13.testing.TestPki;
+import dev.tls13.tls12.Tls12ClientDriver;
+import dev.tls13.tls12.Tls12ServerDriver;
 import dev.tls13.wire.CipherSuite;
 import dev.tls13.wire.NamedGroup;
 import io.netty.buffer.ByteBuf;
@@ -154,13 +156,42 @@ final class FuzzSupport {
         return builder.build();
     }
 
+    /**
+     * The client of the TLS 1.2 target: {@link #clientConfig} with TLS 1.2 offered too (docs/architecture.md §16).
+     *
+     * @param mode bits 0 to 2 as for {@link #clientConfig}; bit 3: a server without the extended master secret is
+     *        allowed (RFC 5246 §8.1 master secret)
+     */
+    static ClientConfig tls12ClientConfig(int mode) {
+        return clientConfig(mode).toBuilder().tls12(Tls12ClientDriver::afterServerHello)
+                .extendedMasterSecretRequired((mode & 8) == 0).build();
+    }
+
+    /**
+     * The server of the TLS 1.2 target: {@link #serverConfig} with TLS 1.2 enabled; our client, which always
+     * offers TLS 1.3, gets TLS 1.2 only from a server without TLS 1.3, so that is the usual one.
+     *
+     * @param mode bits 0 to 4 as for {@link #serverConfig}; bit 5: TLS 1.3 enabled too (a fuzzed ClientHello without
+     *        TLS 1.3 in supported_versions gets TLS 1.2 and the downgrade sentinel); bit 6: a client without the
+     *        extended master secret is allowed
+     */
+    static ServerConfig tls12ServerConfig(int mode) {
+        return serverConfig(mode).toBuilder().tls13((mode & 32) != 0).tls12(Tls12ServerDriver::afterClientHello)
+                .extendedMasterSecretRequired((mode & 64) == 0).build();
+    }
+
     private static ExternalPsk externalPsk() {
         return new ExternalPsk(PSK_IDENTITY, PSK_KEY, HashAlgorithm.SHA256);
     }
 
     /** @return a started client connection (its ClientHello is queued) */
     static TlsConnection startClient(int mode, Sink sink) throws TlsException {
-        TlsConnection c = TlsConnection.client(clientConfig(mode), "server", null, ALLOC, sink);
+        return startClient(clientConfig(mode), sink);
+    }
+
+    /** @return a started client connection with this configuration (its ClientHello is queued) */
+    static TlsConnection startClient(ClientConfig config, Sink sink) throws TlsException {
+        TlsConnection c = TlsConnection.client(config, "server", null, ALLOC, sink);
         c.start();
         return c;
     }
@@ -180,7 +211,12 @@ final class FuzzSupport {
 
     /** @return a started server connection */
     static TlsConnection startServer(int mode, Sink sink) throws TlsException {
-        TlsConnection c = TlsConnection.server(serverConfig(mode), ALLOC, sink);
+        return startServer(serverConfig(mode), sink);
+    }
+
+    /** @return a started server connection with this configuration */
+    static TlsConnection startServer(ServerConfig config, Sink sink) throws TlsException {
+        TlsConnection c = TlsConnection.server(config, ALLOC, sink);
         c.start();
         return c;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tls13.connection.SessionInfo;
 import dev.tls13.connection.TlsConnection;
 import dev.tls13.error.TlsException;
 import dev.tls13.testing.Hex;
@@ -96,6 +97,19 @@ class SeedCorpusTest {
         assertEquals(18, sink.earlyBytes);
     }
 
+    @Test
+    void recordedTls12ConversationsComplete() throws Exception {
+        for (int c = 0; c < StateMachineTarget.TLS12_CLIENT_MODES; c += 3) {
+            for (int s = 0; s < StateMachineTarget.TLS12_SERVER_MODES; s += 17) {
+                StateMachineTarget.Conversation conversation = StateMachineTarget.converse(c, s, true);
+                assertTrue(conversation.completed(), "TLS 1.2 client mode " + c + ", server mode " + s
+                        + ": handshake, data and close_notify both ways");
+                assertEquals((s & 32) != 0 ? SessionInfo.PROTOCOL : SessionInfo.TLS12, conversation.protocol(),
+                        "TLS 1.2 client mode " + c + ", server mode " + s);
+            }
+        }
+    }
+
     /** Every seed, by resource path relative to this package. */
     static Map<String, byte[]> seeds() throws TlsException, IOException {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
@@ -169,6 +183,17 @@ class SeedCorpusTest {
             StateMachineTarget.Conversation conversation = StateMachineTarget.converseResumed(0, resumed[0], early);
             seeds.put("ServerFuzzTestInputs/fuzz/resumed" + (early ? "-early-data" : "") + "-client0-server"
                     + resumed[0], prefix(resumed[0], conversation.clientSent()));
+        }
+        // TLS 1.2 (docs/architecture.md §16), our client against a TLS 1.2-only server: plain, with a client
+        // certificate (CertificateRequest, Certificate, CertificateVerify), P-256 preferred, the client offering an
+        // external PSK (ignored by TLS 1.2); and one server with TLS 1.3 too, so the server target starts from a
+        // ClientHello that the dispatch sends either way.
+        int[][] tls12Pairs = {{0, 0}, {0, 1}, {0, 2}, {2, 0}, {4, 0}, {0, 32}};
+        for (int[] pair : tls12Pairs) {
+            StateMachineTarget.Conversation conversation = StateMachineTarget.converse(pair[0], pair[1], true);
+            String name = "conversation-client" + pair[0] + "-server" + pair[1];
+            seeds.put("Tls12ClientFuzzTestInputs/fuzz/" + name, prefix(pair[0], conversation.serverSent()));
+            seeds.put("Tls12ServerFuzzTestInputs/fuzz/" + name, prefix(pair[1], conversation.clientSent()));
         }
         return seeds;
     }

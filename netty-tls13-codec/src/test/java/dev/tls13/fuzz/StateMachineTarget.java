@@ -13,12 +13,21 @@ import java.nio.charset.StandardCharsets;
  * Drives a client or server {@link TlsConnection} with raw peer bytes. The input's first byte selects
  * the configuration (see {@link FuzzSupport#clientConfig} and {@link FuzzSupport#serverConfig}); the
  * rest is what the peer sent, fed in one piece. When the handshake completes, the connection also
- * sends application data, a KeyUpdate and close_notify, so those paths run on fuzzed state too.
+ * sends application data, a KeyUpdate (TLS 1.3 only) and close_notify, so those paths run on fuzzed state too.
+ * The TLS 1.2 targets use the same modes on configurations with TLS 1.2 enabled
+ * ({@link FuzzSupport#tls12ClientConfig}, {@link FuzzSupport#tls12ServerConfig}).
  */
 final class StateMachineTarget {
 
     static final int CLIENT_MODES = 8;
     static final int SERVER_MODES = 64;
+    /** The TLS 1.2 client's modes: bit 3 allows a server without the extended master secret. */
+    static final int TLS12_CLIENT_MODES = 16;
+    /**
+     * The TLS 1.2 server's modes: those of {@link #SERVER_MODES}, where bit 5 also enables TLS 1.3 beside TLS 1.2,
+     * and bit 6 allows a client without EMS.
+     */
+    static final int TLS12_SERVER_MODES = 128;
     private static final byte[] REQUEST = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESPONSE = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -30,15 +39,24 @@ final class StateMachineTarget {
      * connection, and everything is released.
      */
     static void run(boolean client, byte[] input) {
+        run(client, false, input);
+    }
+
+    /**
+     * Runs one input against a configuration with TLS 1.2 enabled or not, under the same rules as
+     * {@link #run(boolean, byte[])}.
+     */
+    static void run(boolean client, boolean tls12, byte[] input) {
         if (input.length == 0) {
             return;
         }
-        int mode = (input[0] & 0xFF) % (client ? CLIENT_MODES : SERVER_MODES);
+        int mode = (input[0] & 0xFF) % (client ? tls12 ? TLS12_CLIENT_MODES : CLIENT_MODES
+                : tls12 ? TLS12_SERVER_MODES : SERVER_MODES);
         FuzzSupport.Sink sink = new FuzzSupport.Sink();
         TlsConnection c = null;
         ByteBuf in = FuzzSupport.ALLOC.buffer(input.length - 1).writeBytes(input, 1, input.length - 1);
         try {
-            c = client ? FuzzSupport.startClient(mode, sink) : FuzzSupport.startServer(mode, sink);
+            c = start(client, tls12, mode, sink);
             FuzzSupport.drain(c);
             c.receive(in);
             FuzzSupport.drain(c);
@@ -49,7 +67,9 @@ final class StateMachineTarget {
                 } finally {
                     data.release();
                 }
-                c.updateKeys(true);
+                if (!tls12(c)) {
+                    c.updateKeys(true);
+                }
                 c.closeOutbound();
                 FuzzSupport.drain(c);
             }
@@ -67,14 +87,30 @@ final class StateMachineTarget {
         }
     }
 
+    private static TlsConnection start(boolean client, boolean tls12, int mode, FuzzSupport.Sink sink)
+            throws TlsException {
+        if (client) {
+            return FuzzSupport.startClient(tls12 ? FuzzSupport.tls12ClientConfig(mode) : FuzzSupport.clientConfig(mode),
+                    sink);
+        }
+        return FuzzSupport.startServer(tls12 ? FuzzSupport.tls12ServerConfig(mode) : FuzzSupport.serverConfig(mode),
+                sink);
+    }
+
+    /** @return whether the completed handshake negotiated TLS 1.2, which has no KeyUpdate */
+    private static boolean tls12(TlsConnection c) {
+        return SessionInfo.TLS12.equals(c.session().protocol());
+    }
+
     /**
      * A recorded conversation between our client and server: what each side sent, in order.
      *
      * @param serverSession what the server's handshake negotiated, {@code null} when it did not complete
      * @param earlyBytes the 0-RTT bytes the server accepted
+     * @param protocol the protocol the client's handshake negotiated, {@code null} when it did not complete
      */
     record Conversation(byte[] clientSent, byte[] serverSent, boolean completed, SessionInfo serverSession,
-                        long earlyBytes) {
+                        long earlyBytes, String protocol) {
     }
 
     /**
@@ -82,8 +118,16 @@ final class StateMachineTarget {
      * fuzzing providers: handshake, a request and a response, a KeyUpdate each way and close_notify.
      */
     static Conversation converse(int clientMode, int serverMode) throws TlsException {
+        return converse(clientMode, serverMode, false);
+    }
+
+    /**
+     * As {@link #converse(int, int)}, with TLS 1.2 enabled on both sides when {@code tls12} is set (the
+     * KeyUpdates are left out when TLS 1.2 was negotiated).
+     */
+    static Conversation converse(int clientMode, int serverMode, boolean tls12) throws TlsException {
         FuzzSupport.Sink cs = new FuzzSupport.Sink();
-        return converse(FuzzSupport.startClient(clientMode, cs), cs, serverMode);
+        return converse(start(true, tls12, clientMode, cs), cs, tls12, serverMode);
     }
 
     /**
@@ -94,7 +138,7 @@ final class StateMachineTarget {
     static Conversation converseResumed(int clientMode, int serverMode, boolean earlyData) throws TlsException {
         ClientSessionCache sessions = new ClientSessionCache(4, 0);
         FuzzSupport.Sink first = new FuzzSupport.Sink();
-        if (!converse(FuzzSupport.startResumingClient(clientMode, false, sessions, first), first, serverMode)
+        if (!converse(FuzzSupport.startResumingClient(clientMode, false, sessions, first), first, false, serverMode)
                 .completed() || sessions.size() == 0) {
             throw new IllegalStateException("no ticket from server mode " + serverMode);
         }
@@ -111,14 +155,15 @@ final class StateMachineTarget {
                 data.release();
             }
         }
-        return converse(c, cs, serverMode);
+        return converse(c, cs, false, serverMode);
     }
 
-    private static Conversation converse(TlsConnection c, FuzzSupport.Sink cs, int serverMode) throws TlsException {
+    private static Conversation converse(TlsConnection c, FuzzSupport.Sink cs, boolean tls12, int serverMode)
+            throws TlsException {
         FuzzSupport.Sink ss = new FuzzSupport.Sink();
         TlsConnection s;
         try {
-            s = FuzzSupport.startServer(serverMode, ss);
+            s = start(false, tls12, serverMode, ss);
         } catch (TlsException | RuntimeException e) {
             c.release();
             throw e;
@@ -130,10 +175,15 @@ final class StateMachineTarget {
             for (int round = 0; round < 8; round++) {
                 if (!sentData && c.isHandshakeComplete() && s.isHandshakeComplete()) {
                     sentData = true;
+                    boolean keyUpdate = !tls12(c);
                     write(c, REQUEST);
-                    c.updateKeys(true);
+                    if (keyUpdate) {
+                        c.updateKeys(true);
+                    }
                     write(s, RESPONSE);
-                    s.updateKeys(false);
+                    if (keyUpdate) {
+                        s.updateKeys(false);
+                    }
                 }
                 shuttle(c, s, toServer);
                 shuttle(s, c, toClient);
@@ -143,7 +193,8 @@ final class StateMachineTarget {
                 }
             }
             return new Conversation(toServer.toByteArray(), toClient.toByteArray(),
-                    cs.complete && ss.complete && cs.closeNotify && ss.closeNotify, ss.session, ss.earlyBytes);
+                    cs.complete && ss.complete && cs.closeNotify && ss.closeNotify, ss.session, ss.earlyBytes,
+                    c.isHandshakeComplete() ? c.session().protocol() : null);
         } finally {
             c.release();
             s.release();

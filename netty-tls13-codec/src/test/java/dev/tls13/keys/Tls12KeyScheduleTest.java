@@ -70,6 +70,25 @@ class Tls12KeyScheduleTest {
     }
 
     @Test
+    void legacyMasterSecretIsThePrfOfTheRandomsAndExportsNothing() {
+        byte[] pms = filled(32, 1);
+        byte[] cr = filled(32, 2);
+        byte[] sr = filled(32, 3);
+        Tls12MasterSecret ms = Tls12MasterSecret.legacy(JCA, HashAlgorithm.SHA256, pms, cr, sr);
+        // RFC 5246 §8.1: PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random).
+        assertArrayEquals(Tls12Prf.prf(JCA.hkdf(HashAlgorithm.SHA256), pms, "master secret", Tls12Prf.concat(cr, sr),
+                48), ms.bytes());
+        assertFalse(ms.isExtended());
+        assertTrue(Tls12MasterSecret.extended(JCA, HashAlgorithm.SHA256, pms, filled(32, 4)).isExtended());
+        assertTrue(ms.toString().contains("legacy"), ms.toString());
+        // RFC 7627 §5.4: "it MUST disable [RFC5705]"; the record keys still derive.
+        assertThrows(IllegalStateException.class, () -> ms.export("EXPERIMENTAL-x", null, cr, sr, 32));
+        assertEquals(16, ms.keyBlock(cr, sr, 16, 4).clientWriteKey().length);
+        assertThrows(IllegalArgumentException.class,
+                () -> Tls12MasterSecret.legacy(JCA, HashAlgorithm.SHA256, pms, new byte[31], sr));
+    }
+
+    @Test
     void keyBlockIsCutInRfc5246Order() {
         byte[] ms = filled(48, 9);
         byte[] cr = filled(32, 1);

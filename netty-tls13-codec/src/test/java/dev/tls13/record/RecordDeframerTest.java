@@ -140,6 +140,29 @@ class RecordDeframerTest {
     }
 
     @Test
+    void tls12ProtectedRecordsOfEveryTypeWaitForTheirProtection() throws Exception {
+        // RFC 5246 §6.2.3: after ChangeCipherSpec an alert is 2 bytes of content in an 8-byte explicit nonce and a
+        // 16-byte tag under outer type alert; its content rules apply once opened (Tls12ReadProtection).
+        ByteBuf cumulation = Unpooled.buffer();
+        try {
+            cumulation.writeBytes(Hex.decode("1503030000" + "150303001a")).writeZero(26)
+                    .writeBytes(Hex.decode("1603034100")).writeZero(Records.MAX_CIPHERTEXT_LENGTH)
+                    .writeBytes(Hex.decode("1603034101"));
+            RecordDeframer deframer = new RecordDeframer();
+            deframer.tls12Protected();
+            for (int length : new int[] {0, 26, Records.MAX_CIPHERTEXT_LENGTH}) {
+                ByteBuf r = deframer.next(cumulation);
+                assertEquals(Records.HEADER_LENGTH + length, r.readableBytes());
+                r.release();
+            }
+            TlsException e = assertThrows(TlsException.class, () -> deframer.next(cumulation));
+            assertEquals(InvalidMessage.RECORD_OVERFLOW, ((TlsFailure.Invalid) e.failure()).reason());
+        } finally {
+            cumulation.release();
+        }
+    }
+
+    @Test
     void acceptsAnEmptyApplicationDataRecord() throws Exception {
         assertEquals(1, frame(Hex.decode("1603030001011703030000"), 6).size() - 1);
     }

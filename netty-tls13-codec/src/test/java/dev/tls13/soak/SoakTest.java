@@ -36,7 +36,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.lang.management.ManagementFactory;
@@ -69,6 +73,9 @@ import org.junit.jupiter.api.Test;
  * clients use a second context with {@code earlyData(true)}, writing a request as soon as the channel is active; when
  * they resume with a ticket of that context it goes out as early data, which the server echoes from its
  * {@code Tls13EarlyData} messages. Some early data must be accepted.
+ * TLS 1.2 is mixed in too (docs/architecture.md §16): the server enables both versions, and a quarter of the
+ * clients are the JDK's engine (Netty's {@code SslHandler}) limited to TLS 1.2, with the same kinds of abort; the
+ * server must have completed handshakes of both versions.
  *
  * <p>System properties for a long soak by hand: {@code tls13.soak.connections} (per transport,
  * default 1000), {@code tls13.soak.concurrency} (200), {@code tls13.soak.maxBytes} (262144),
@@ -124,13 +131,16 @@ class SoakTest {
 
         Issued leaf = TestPki.leaf(KeyType.EC_P256).issuer(TestPki.ca(KeyType.EC_P256)).dns("localhost").build();
         Tls13Context serverContext = Tls13Context.forServer(leaf.privateKey(),
-                leaf.chain().toArray(new X509Certificate[0])).handshakeTimeout(30, TimeUnit.SECONDS)
-                .maxEarlyData(16 * 1024).build();
+                leaf.chain().toArray(new X509Certificate[0])).protocols("TLSv1.3", "TLSv1.2")
+                .handshakeTimeout(30, TimeUnit.SECONDS).maxEarlyData(16 * 1024).build();
         Tls13Context clientContext = Tls13Context.forClient().trustManager(TestPki.ca(KeyType.EC_P256).certificate())
                 .handshakeTimeout(30, TimeUnit.SECONDS).build();
         Tls13Context earlyClientContext = Tls13Context.forClient()
                 .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).earlyData(true)
                 .handshakeTimeout(30, TimeUnit.SECONDS).build();
+        // The TLS 1.2 clients are another implementation's: the JDK's engine.
+        SslContext tls12ClientContext = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.2").trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
 
         EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -138,6 +148,7 @@ class SoakTest {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger serverClosed = new AtomicInteger();
         Map<String, LongAdder> serverFailures = new ConcurrentHashMap<>();
+        Map<String, LongAdder> serverProtocols = new ConcurrentHashMap<>();
         Map<Kind, LongAdder> kinds = new ConcurrentHashMap<>();
         LongAdder completed = new LongAdder();
         LongAdder bytesEchoed = new LongAdder();
@@ -159,7 +170,7 @@ class SoakTest {
                             children.add(ch);
                             ch.closeFuture().addListener(f -> serverClosed.incrementAndGet());
                             ch.pipeline().addLast(serverContext.newHandler(ch.alloc()), new ServerEcho(serverFailures,
-                                    earlyEchoed));
+                                    earlyEchoed, serverProtocols));
                         }
                     }).bind("127.0.0.1", 0).sync().channel();
 
@@ -167,6 +178,7 @@ class SoakTest {
             // A generator of its own, so the kinds and sizes are those of earlier runs with the same seed.
             Random peers = new Random(SEED + 1);
             Random zeroRtt = new Random(SEED + 2);
+            Random versions = new Random(SEED + 3);
             for (; started < CONNECTIONS && System.nanoTime() < deadline; started++) {
                 if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
@@ -178,7 +190,8 @@ class SoakTest {
                 long abortAfter = kind.inHandshake() ? random.nextInt(1500) : random.nextInt(bytes);
                 kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
                 int peerPort = peers.nextInt(3) == 0 ? 10_000 + started : 443;
-                boolean early = zeroRtt.nextInt(3) == 0;
+                boolean tls12 = versions.nextInt(4) == 0;
+                boolean early = !tls12 && zeroRtt.nextInt(3) == 0;
                 Tls13Context context = early ? earlyClientContext : clientContext;
                 Client client = new Client(kind, bytes, abortAfter, completed, bytesEchoed, resumed, full,
                         early ? earlyAccepted : null);
@@ -186,8 +199,14 @@ class SoakTest {
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(client.tap, context.newHandler(ch.alloc(), "localhost",
-                                        peerPort), client);
+                                if (tls12) {
+                                    SslHandler jdk = tls12ClientContext.newHandler(ch.alloc(), "localhost", peerPort);
+                                    jdk.setHandshakeTimeout(30, TimeUnit.SECONDS);
+                                    ch.pipeline().addLast(client.tap, jdk, client);
+                                } else {
+                                    ch.pipeline().addLast(client.tap, context.newHandler(ch.alloc(), "localhost",
+                                            peerPort), client);
+                                }
                             }
                         }).connect(server.localAddress()).addListener(f -> {
                             if (!f.isSuccess()) {
@@ -216,15 +235,18 @@ class SoakTest {
         kinds.forEach((k, v) -> abortCounts.put(k.name(), v.sum()));
         Map<String, Long> failureCounts = new TreeMap<>();
         serverFailures.forEach((k, v) -> failureCounts.put(k, v.sum()));
+        Map<String, Long> protocolCounts = new TreeMap<>();
+        serverProtocols.forEach((k, v) -> protocolCounts.put(k, v.sum()));
         System.out.printf("soak over %s: %d connections (concurrency %d, seed %d), %d accepted, %d closed by the"
                         + " server, %d completed (%d MiB echoed)%n  clients by kind: %s%n  server-side failures: %s%n"
                         + "  pooled allocations active before/after: %d/%d, pooled direct memory before/after: %d/%d"
                         + " KiB%n  heap used after GC before/after: %d/%d MiB%n"
-                        + "  client handshakes resumed/full: %d/%d, 0-RTT accepted: %d (%d KiB echoed)%n",
+                        + "  client handshakes resumed/full: %d/%d, 0-RTT accepted: %d (%d KiB echoed)%n"
+                        + "  server handshakes by protocol: %s%n",
                 transport, started, CONCURRENCY, SEED, accepted.get(), serverClosed.get(), completed.sum(),
                 bytesEchoed.sum() >> 20, abortCounts, failureCounts, activeBefore, activeAfter,
                 directBefore >> 10, directAfter >> 10, heapBefore >> 20, heapAfter >> 20, resumed.sum(), full.sum(),
-                earlyAccepted.sum(), earlyEchoed.sum() >> 10);
+                earlyAccepted.sum(), earlyEchoed.sum() >> 10, protocolCounts);
 
         assertEquals(CONNECTIONS, started, "all connections started within the time bound");
         long stalled = kinds.get(Kind.COMPLETE).sum() - completed.sum();
@@ -234,6 +256,8 @@ class SoakTest {
         assertTrue(full.sum() > 0, "full handshakes were mixed in");
         assertTrue(earlyAccepted.sum() > 0, "0-RTT data was accepted");
         assertTrue(earlyEchoed.sum() > 0, "the server received early data as Tls13EarlyData");
+        assertTrue(protocolCounts.getOrDefault("TLSv1.3", 0L) > 0, "TLS 1.3 handshakes completed: " + protocolCounts);
+        assertTrue(protocolCounts.getOrDefault("TLSv1.2", 0L) > 0, "TLS 1.2 handshakes completed: " + protocolCounts);
         assertEquals(accepted.get(), serverClosed.get(), "every accepted server channel closed");
         assertTrue(children.isEmpty(), "no server channel left open");
         assertEquals(activeBefore, activeAfter, "every pooled buffer released");
@@ -259,14 +283,16 @@ class SoakTest {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    /** The server's application: echo, and count failures by alert or exception type. */
+    /** The server's application: echo, count failures by alert or exception type and handshakes by protocol. */
     private static final class ServerEcho extends ChannelInboundHandlerAdapter {
         private final Map<String, LongAdder> failures;
         private final LongAdder earlyEchoed;
+        private final Map<String, LongAdder> protocols;
 
-        ServerEcho(Map<String, LongAdder> failures, LongAdder earlyEchoed) {
+        ServerEcho(Map<String, LongAdder> failures, LongAdder earlyEchoed, Map<String, LongAdder> protocols) {
             this.failures = failures;
             this.earlyEchoed = earlyEchoed;
+            this.protocols = protocols;
         }
 
         @Override
@@ -291,6 +317,9 @@ class SoakTest {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
                 count("handshake " + describe(((SslHandshakeCompletionEvent) evt).cause()));
+            } else if (evt instanceof SslHandshakeCompletionEvent) {
+                protocols.computeIfAbsent(ctx.pipeline().get(Tls13Handler.class).session().protocol(),
+                        k -> new LongAdder()).increment();
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -376,9 +405,12 @@ class SoakTest {
                     ctx.fireUserEventTriggered(evt);
                     return;
                 }
-                SessionInfo session = ctx.pipeline().get(Tls13Handler.class).session();
-                (session.resumed() ? resumed : full).increment();
-                if (earlyAccepted != null && session.earlyDataAccepted()) {
+                Tls13Handler ours = ctx.pipeline().get(Tls13Handler.class);
+                // Only our clients' resumptions are counted; the JDK's TLS 1.2 clients count as full handshakes.
+                SessionInfo session = ours == null ? null : ours.session();
+                boolean wasResumed = session != null && session.resumed();
+                (wasResumed ? resumed : full).increment();
+                if (earlyAccepted != null && session != null && session.earlyDataAccepted()) {
                     earlyAccepted.increment();
                 }
                 if (kind.inHandshake()) {

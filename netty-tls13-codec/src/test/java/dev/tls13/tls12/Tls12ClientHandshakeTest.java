@@ -2,6 +2,7 @@ package dev.tls13.tls12;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -274,7 +275,9 @@ class Tls12ClientHandshakeTest {
     static byte[] encodeServerHello(ServerHello sh) {
         var ext = Unpooled.buffer();
         for (Extension e : sh.extensions()) {
-            byte[] data = ((Extension.UnknownExtension) e).data();
+            // server_name: the empty acknowledgement, or a one-host list as a misbehaving server would send it.
+            byte[] data = e instanceof Extension.ServerName sni ? serverNameBody(sni)
+                    : ((Extension.UnknownExtension) e).data();
             ext.writeShort(e.type().code()).writeShort(data.length).writeBytes(data);
         }
         var body = Unpooled.buffer();
@@ -286,6 +289,17 @@ class Tls12ClientHandshakeTest {
         ext.release();
         body.release();
         all.release();
+        return bytes;
+    }
+
+    private static byte[] serverNameBody(Extension.ServerName sni) {
+        if (sni.names().isEmpty()) {
+            return new byte[0];
+        }
+        byte[] host = sni.names().get(0).name();
+        var b = Unpooled.buffer().writeShort(host.length + 3).writeByte(0).writeShort(host.length).writeBytes(host);
+        byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(b);
+        b.release();
         return bytes;
     }
 
@@ -425,6 +439,41 @@ class Tls12ClientHandshakeTest {
                 new Extension.UnknownExtension(ExtensionType.EC_POINT_FORMATS, Hex.decode("0101"))));
         assertEquals(AlertDescription.DECODE_ERROR, serverHelloAlert(s -> s,
                 new Extension.UnknownExtension(ExtensionType.EXTENDED_MASTER_SECRET, new byte[1])));
+    }
+
+    @Test
+    void serverNameAcknowledgementFollowsWhatTheClientHelloSentNotThePeerHost() throws Exception {
+        // Found by Tls12ClientFuzzTest's seeds: a connection with an SNI name but no peer host (certificate host
+        // unchecked) refused the TLS 1.2 server's empty server_name as unsolicited.
+        Server server = server(Tls12CipherSuiteParams.ECDHE_ECDSA_AES_128_GCM_SHA256);
+        ServerHello sh = server.serverHello(Tls12Extensions.extendedMasterSecret(), Extension.ServerName.acknowledgement());
+        Tls12ClientContext sniWithoutPeerHost = new Tls12ClientContext(server.config, null,
+                Tls12CipherSuiteParams.ALL, List.of(NamedGroup.X25519), OFFERED_SCHEMES, List.of(),
+                server.clientRandom, new byte[0], false, null, true);
+        assertNotNull(Tls12ClientHandshake.afterServerHello(sniWithoutPeerHost, sh, CLIENT_HELLO, server.encode(sh)));
+        // RFC 5246 §7.4.1.4: not offered → unsupported_extension, whatever the peer host.
+        Tls12ClientContext noSni = new Tls12ClientContext(server.config, "example.com", Tls12CipherSuiteParams.ALL,
+                List.of(NamedGroup.X25519), OFFERED_SCHEMES, List.of(), server.clientRandom, new byte[0], false, null,
+                false);
+        assertEquals(AlertDescription.UNSUPPORTED_EXTENSION, alertOf(() -> Tls12ClientHandshake.afterServerHello(
+                noSni, sh, CLIENT_HELLO, server.encode(sh))));
+        // RFC 6066 §3: the acknowledgement "SHALL be empty".
+        ServerHello named = server.serverHello(Tls12Extensions.extendedMasterSecret(),
+                Extension.ServerName.of("example.com"));
+        assertEquals(AlertDescription.ILLEGAL_PARAMETER, alertOf(() -> Tls12ClientHandshake.afterServerHello(
+                sniWithoutPeerHost, named, CLIENT_HELLO, server.encode(named))));
+    }
+
+    @Test
+    void aClientThatDoesNotRequireEmsContinuesWithoutIt() throws Exception {
+        Server server = server(Tls12CipherSuiteParams.ECDHE_ECDSA_AES_128_GCM_SHA256);
+        ServerHello sh = server.serverHello(Tls12Extensions.emptyRenegotiationInfo());
+        Tls12ClientContext lenient = new Tls12ClientContext(server.config.toBuilder()
+                .extendedMasterSecretRequired(false).build(), "example.com", Tls12CipherSuiteParams.ALL,
+                List.of(NamedGroup.X25519), OFFERED_SCHEMES, List.of(), server.clientRandom);
+        // RFC 7627 §5.2 is the default (serverHelloRefusals); allowed, the handshake goes on to the Certificate.
+        assertInstanceOf(Tls12ClientHandshake.ExpectCertificate.class,
+                Tls12ClientHandshake.afterServerHello(lenient, sh, CLIENT_HELLO, server.encode(sh)));
     }
 
     @Test
