@@ -1,5 +1,6 @@
 package dev.tls13.ecosys;
 
+import static dev.tls13.ecosys.OurClientExchange.connect;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ExternalPsk;
 import dev.tls13.connection.SessionInfo;
+import dev.tls13.ecosys.OurClientExchange.Exchange;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.netty.Tls13Handler;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,11 +32,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +42,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -98,63 +95,6 @@ class ExternalPskPeersTest {
         }
     }
 
-    /** What one connection of our client saw: its session and everything the server sent until it closed. */
-    private record Exchange(SessionInfo session, String received) {
-    }
-
-    /**
-     * Connects our client to {@code address}, sends {@code request} once the handshake completed, and reads until
-     * the server closes or {@code enough} matches what was received.
-     */
-    private static Exchange connect(Tls13Context tls, SocketAddress address, Class<? extends Channel> type,
-                                    String request, Predicate<String> enough) throws Exception {
-        CompletableFuture<SessionInfo> session = new CompletableFuture<>();
-        CompletableFuture<String> received = new CompletableFuture<>();
-        StringBuilder text = new StringBuilder();
-        Channel channel = new Bootstrap().group(group).channel(type)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        Tls13Handler tlsHandler = tls.newHandler(ch.alloc(), "localhost", 443);
-                        ch.pipeline().addLast(tlsHandler, new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                if (evt instanceof SslCloseCompletionEvent) {
-                                    ctx.close();
-                                } else if (evt instanceof SslHandshakeCompletionEvent e) {
-                                    if (!e.isSuccess()) {
-                                        session.completeExceptionally(e.cause());
-                                        return;
-                                    }
-                                    session.complete(tlsHandler.session());
-                                    ctx.writeAndFlush(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
-                                }
-                            }
-
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ByteBuf data = (ByteBuf) msg;
-                                text.append(data.toString(StandardCharsets.US_ASCII));
-                                data.release();
-                                if (enough.test(text.toString())) {
-                                    received.complete(text.toString());
-                                }
-                            }
-
-                            @Override
-                            public void channelInactive(ChannelHandlerContext ctx) {
-                                received.complete(text.toString());
-                            }
-                        });
-                    }
-                }).connect(address).sync().channel();
-        try {
-            return new Exchange(session.get(20, TimeUnit.SECONDS), received.get(20, TimeUnit.SECONDS));
-        } finally {
-            channel.close().sync();
-        }
-    }
-
     private static ExternalProcess opensslServer(int port, String... extra) throws Exception {
         Path openssl = ExternalProcess.require("openssl", "openssl");
         List<String> command = new ArrayList<>(List.of(openssl.toString(), "s_server", "-tls1_3", "-www", "-nocert",
@@ -169,7 +109,7 @@ class ExternalPskPeersTest {
     void ourClientWithOpensslServerUsingPskDheKe() throws Exception {
         int port = freePort();
         try (ExternalProcess server = opensslServer(port)) {
-            Exchange e = connect(Tls13Context.forClient().externalPsk(psk()).build(),
+            Exchange e = connect(group, Tls13Context.forClient().externalPsk(psk()).build(),
                     new InetSocketAddress("127.0.0.1", port), NioSocketChannel.class, REQUEST, t -> false);
             assertTrue(e.received().contains("TLSv1.3"), e.received() + server.output());
             assertTrue(e.session().peerCertificates().isEmpty(), "authenticated by the PSK alone");
@@ -185,7 +125,8 @@ class ExternalPskPeersTest {
         int port = freePort();
         // OpenSSL picks psk_dhe_ke whenever offered: offer psk_ke only (docs/interop.md).
         try (ExternalProcess server = opensslServer(port, "-allow_no_dhe_kex")) {
-            Exchange e = connect(Tls13Context.forClient().externalPsk(psk()).pskKeyExchangeModes("psk_ke").build(),
+            Tls13Context pskKe = Tls13Context.forClient().externalPsk(psk()).pskKeyExchangeModes("psk_ke").build();
+            Exchange e = connect(group, pskKe,
                     new InetSocketAddress("127.0.0.1", port), NioSocketChannel.class, REQUEST, t -> false);
             assertTrue(e.received().contains("TLSv1.3"), e.received() + server.output());
             assertNull(e.session().namedGroup(), "psk_ke: no (EC)DHE");
@@ -200,7 +141,7 @@ class ExternalPskPeersTest {
         try (ExternalProcess p = GnutlsServ.start(dir, socket, "--echo", "--pskpasswd", passwd.toString(),
                 "--priority", GNUTLS_TLS13 + ":+ECDHE-PSK:+PSK")) {
             try {
-                Exchange e = connect(Tls13Context.forClient().externalPsk(psk()).build(),
+                Exchange e = connect(group, Tls13Context.forClient().externalPsk(psk()).build(),
                         UnixDomainSocketAddress.of(socket), NioDomainSocketChannel.class, "echo me\n",
                         t -> t.contains("echo me"));
                 assertEquals("echo me\n", e.received(), p::output);

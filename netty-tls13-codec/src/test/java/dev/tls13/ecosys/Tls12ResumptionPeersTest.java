@@ -1,5 +1,6 @@
 package dev.tls13.ecosys;
 
+import static dev.tls13.ecosys.OurClientExchange.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tls13.Tls13Context;
 import dev.tls13.connection.SessionInfo;
+import dev.tls13.ecosys.OurClientExchange.Exchange;
 import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -27,11 +28,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +38,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,63 +203,6 @@ class Tls12ResumptionPeersTest {
         assertTrue(resumed.resumed());
     }
 
-    /** What one connection of our client saw: its session and everything the server sent until it closed. */
-    private record Exchange(SessionInfo session, String received) {
-    }
-
-    /**
-     * Connects our client to {@code address} (the cache key is localhost:443 whatever the address), sends
-     * {@code request} once the handshake completed, and reads until the server closes or {@code enough} matches.
-     */
-    private static Exchange connect(Tls13Context tls, SocketAddress address, Class<? extends Channel> type,
-                                    String request, Predicate<String> enough) throws Exception {
-        CompletableFuture<SessionInfo> session = new CompletableFuture<>();
-        CompletableFuture<String> received = new CompletableFuture<>();
-        StringBuilder text = new StringBuilder();
-        Channel channel = new Bootstrap().group(group).channel(type)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        Tls13Handler tlsHandler = tls.newHandler(ch.alloc(), "localhost", 443);
-                        ch.pipeline().addLast(tlsHandler, new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                if (evt instanceof SslCloseCompletionEvent) {
-                                    ctx.close();
-                                } else if (evt instanceof SslHandshakeCompletionEvent e) {
-                                    if (!e.isSuccess()) {
-                                        session.completeExceptionally(e.cause());
-                                        return;
-                                    }
-                                    session.complete(tlsHandler.session());
-                                    ctx.writeAndFlush(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
-                                }
-                            }
-
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ByteBuf data = (ByteBuf) msg;
-                                text.append(data.toString(StandardCharsets.US_ASCII));
-                                data.release();
-                                if (enough.test(text.toString())) {
-                                    received.complete(text.toString());
-                                }
-                            }
-
-                            @Override
-                            public void channelInactive(ChannelHandlerContext ctx) {
-                                received.complete(text.toString());
-                            }
-                        });
-                    }
-                }).connect(address).sync().channel();
-        try {
-            return new Exchange(session.get(20, TimeUnit.SECONDS), received.get(20, TimeUnit.SECONDS));
-        } finally {
-            channel.close().sync();
-        }
-    }
-
     private static Tls13Context ourClient() {
         return Tls13Context.forClient().protocols("TLSv1.3", "TLSv1.2")
                 .trustManager(TestPki.ca(KeyType.EC_P256).certificate()).build();
@@ -285,12 +224,12 @@ class Tls12ResumptionPeersTest {
             assertTrue(p.awaitLine(l -> l.startsWith("ACCEPT"), 20, TimeUnit.SECONDS).isPresent(), p::output);
             Tls13Context tls = ourClient();
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
-            Exchange first = connect(tls, address, NioSocketChannel.class, REQUEST, t -> false);
+            Exchange first = connect(group, tls, address, NioSocketChannel.class, REQUEST, t -> false);
             assertEquals("TLSv1.2", first.session().protocol());
             assertTrue(first.received().contains("New, TLSv1.2"), first.received());
             assertFalse(first.session().resumed());
             assertEquals(1, tls.sessionCache().size(), "s_server issues a TLS 1.2 ticket");
-            Exchange second = connect(tls, address, NioSocketChannel.class, REQUEST, t -> false);
+            Exchange second = connect(group, tls, address, NioSocketChannel.class, REQUEST, t -> false);
             assertTrue(second.received().contains("Reused, TLSv1.2"), second.received() + p.output());
             assertTrue(second.session().resumed());
             assertEquals(leaf.chain().get(0), second.session().peerCertificates().get(0),
@@ -313,12 +252,12 @@ class Tls12ResumptionPeersTest {
             try {
                 Tls13Context tls = ourClient();
                 UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
-                Exchange first = connect(tls, address, NioDomainSocketChannel.class, "echo me\n",
+                Exchange first = connect(group, tls, address, NioDomainSocketChannel.class, "echo me\n",
                         t -> t.contains("echo me"));
                 assertEquals("TLSv1.2", first.session().protocol());
                 assertFalse(first.session().resumed());
                 assertEquals(1, tls.sessionCache().size(), "gnutls-serv issues a TLS 1.2 ticket");
-                Exchange second = connect(tls, address, NioDomainSocketChannel.class, "echo me\n",
+                Exchange second = connect(group, tls, address, NioDomainSocketChannel.class, "echo me\n",
                         t -> t.contains("echo me"));
                 assertEquals("echo me\n", second.received(), p::output);
                 assertTrue(second.session().resumed(), p::output);

@@ -90,7 +90,8 @@ class Tls12ServerResumptionTest {
             byte[] random = new byte[32];
             crypto.nextBytes(random);
             List<Extension> extensions = new ArrayList<>(List.of(
-                    new Extension.SupportedGroups(List.of(NamedGroup.X25519)),
+                    // The certificate's curve too (RFC 8422 §5.1, §5.3); the server still prefers x25519.
+                    new Extension.SupportedGroups(List.of(NamedGroup.X25519, NamedGroup.SECP256R1)),
                     new Extension.SignatureAlgorithms(List.of(SignatureScheme.ECDSA_SECP256R1_SHA256)),
                     Tls12Extensions.emptyRenegotiationInfo()));
             if (ems) {
