@@ -100,7 +100,7 @@ final class Pair {
         check(handshakeFuture(serverHandler), "server");
     }
 
-    private static void check(Future<?> future, String side) {
+    static void check(Future<?> future, String side) {
         if (!future.isDone() || !future.isSuccess()) {
             throw new IllegalStateException(side + " handshake did not complete: " + future.cause(), future.cause());
         }
