@@ -83,7 +83,8 @@ public final class Tls12ClientDriver implements Tls12Driving {
     @Override
     public HandshakeState on(HandshakeMessage message, byte[] encoded, int offset, int length, HandshakeOutput out)
             throws TlsException {
-        Tls12ClientState next = Tls12ClientHandshake.handle(state, message, encoded, offset, length, Tls12Driving.output(out));
+        Tls12ClientState next = Tls12ClientHandshake.handle(state, message, encoded, offset, length,
+                Tls12Driving.output(out));
         return next == state ? this : new Tls12ClientDriver(next);
     }
 

@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Our client with TLS 1.2 enabled against {@code openssl s_server -tls1_2} (docs/interop.md): every suite of
  * the default TLS 1.2 offer with RSA and ECDSA certificates, data both ways, the session's protocol and
  * suite, the exporter against OpenSSL's; and against a TLS 1.3-capable {@code s_server} the same context
- * still negotiates TLS 1.3; the opt-in CCM suites (RFC 7251) when our client names them. Without openssl the test fails in CI (ExternalProcess.require).
+ * still negotiates TLS 1.3; the opt-in CCM suites (RFC 7251) when our client names them. Without openssl the test
+ * fails in CI (ExternalProcess.require).
  */
 class Tls12ClientOpenSslTest {
 
