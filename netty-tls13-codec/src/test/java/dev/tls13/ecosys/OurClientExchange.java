@@ -36,6 +36,16 @@ final class OurClientExchange {
      */
     static Exchange connect(EventLoopGroup group, Tls13Context tls, SocketAddress address,
                             Class<? extends Channel> type, String request, Predicate<String> enough) throws Exception {
+        return connect(group, tls, address, type, request, enough, 443);
+    }
+
+    /**
+     * As {@link #connect(EventLoopGroup, Tls13Context, SocketAddress, Class, String, Predicate)}, with the peer port
+     * that keys the client's session cache (a port of its own per connection: no resumption between them).
+     */
+    static Exchange connect(EventLoopGroup group, Tls13Context tls, SocketAddress address,
+                            Class<? extends Channel> type, String request, Predicate<String> enough, int peerPort)
+            throws Exception {
         CompletableFuture<SessionInfo> session = new CompletableFuture<>();
         CompletableFuture<String> received = new CompletableFuture<>();
         StringBuilder text = new StringBuilder();
@@ -43,7 +53,7 @@ final class OurClientExchange {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        Tls13Handler tlsHandler = tls.newHandler(ch.alloc(), "localhost", 443);
+                        Tls13Handler tlsHandler = tls.newHandler(ch.alloc(), "localhost", peerPort);
                         ch.pipeline().addLast(tlsHandler, new ChannelInboundHandlerAdapter() {
                             @Override
                             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {

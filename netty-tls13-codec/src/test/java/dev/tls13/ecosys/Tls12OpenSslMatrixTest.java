@@ -10,7 +10,6 @@ import dev.tls13.netty.Tls13Handler;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,8 +24,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -39,7 +36,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -306,49 +302,9 @@ class Tls12OpenSslMatrixTest {
         try (ExternalProcess server = ExternalProcess.start(dir, command.toArray(new String[0]))) {
             assertTrue(server.awaitLine(l -> l.startsWith("ACCEPT"), 20, TimeUnit.SECONDS).isPresent(),
                     server::output);
-            CompletableFuture<SessionInfo> session = new CompletableFuture<>();
-            CompletableFuture<String> page = new CompletableFuture<>();
-            StringBuilder text = new StringBuilder();
-            Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            Tls13Handler handler = client.newHandler(ch.alloc(), "localhost", port);
-                            ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                    if (evt instanceof SslCloseCompletionEvent) {
-                                        ctx.close();
-                                    } else if (evt instanceof SslHandshakeCompletionEvent e) {
-                                        if (!e.isSuccess()) {
-                                            session.completeExceptionally(e.cause());
-                                            return;
-                                        }
-                                        session.complete(handler.session());
-                                        ctx.writeAndFlush(Unpooled.copiedBuffer(REQUEST, StandardCharsets.US_ASCII));
-                                    }
-                                }
-
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    ByteBuf data = (ByteBuf) msg;
-                                    text.append(data.toString(StandardCharsets.US_ASCII));
-                                    data.release();
-                                }
-
-                                @Override
-                                public void channelInactive(ChannelHandlerContext ctx) {
-                                    page.complete(text.toString());
-                                }
-                            });
-                        }
-                    }).connect("127.0.0.1", port).sync().channel();
-            try {
-                SessionInfo info = session.get(20, TimeUnit.SECONDS);
-                return new Exchange(info, page.get(20, TimeUnit.SECONDS), server.output());
-            } finally {
-                channel.close().sync();
-            }
+            OurClientExchange.Exchange e = OurClientExchange.connect(group, client,
+                    new InetSocketAddress("127.0.0.1", port), NioSocketChannel.class, REQUEST, t -> false, port);
+            return new Exchange(e.session(), e.received(), server.output());
         }
     }
 
