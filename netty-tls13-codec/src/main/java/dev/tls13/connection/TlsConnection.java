@@ -1258,7 +1258,7 @@ public final class TlsConnection {
                 sealHandshake();
                 WriteProtection old = write;
                 write = WriteProtection.install(crypto.aead(keys.algorithm(), keys.key()), keys.iv());
-                old.destroy();
+                old.destroyReplacedBy(write);
             } catch (TlsException e) {
                 effectFailure = e;
             } finally {
@@ -1281,7 +1281,7 @@ public final class TlsConnection {
                 ReadProtection old = read;
                 read = ReadProtection.install(aligned, crypto.aead(keys.algorithm(), keys.key()), keys.iv());
                 readTagLength = keys.algorithm().tagLength();
-                old.destroy();
+                old.destroyReplacedBy(read);
             } finally {
                 keys.destroy();
             }
@@ -1380,7 +1380,7 @@ public final class TlsConnection {
                 sealHandshake();
                 WriteProtection old = write;
                 write = WriteProtection.installTls12(crypto.aead(aead, key), iv);
-                old.destroy();
+                old.destroyReplacedBy(write);
             } catch (TlsException e) {
                 effectFailure = e;
             } finally {
@@ -1403,7 +1403,7 @@ public final class TlsConnection {
                 deframer.tls12Protected();
                 int explicitNonce = aead == AeadAlgorithm.CHACHA20_POLY1305 ? 0 : 8;
                 readTagLength = explicitNonce + aead.tagLength() - 1;
-                old.destroy();
+                old.destroyReplacedBy(read);
             } finally {
                 Arrays.fill(key, (byte) 0);
                 Arrays.fill(iv, (byte) 0);

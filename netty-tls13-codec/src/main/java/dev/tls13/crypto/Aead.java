@@ -125,4 +125,16 @@ public interface Aead {
 
     /** Forgets the key as far as the provider allows; later calls throw {@link IllegalStateException}. */
     void destroy();
+
+    /**
+     * {@link #destroy()} when {@code successor} replaces this key in the same direction of a connection (handshake
+     * to application keys, a KeyUpdate). An implementation whose cipher state outlives its keys may forget this key
+     * by keying that state with the successor's, which it would do at the successor's first record anyway, instead
+     * of wiping it first.
+     *
+     * @param successor the next key of the same direction, or {@code null} when there is none
+     */
+    default void destroyReplacedBy(Aead successor) {
+        destroy();
+    }
 }

@@ -13,8 +13,8 @@ import javax.crypto.spec.IvParameterSpec;
 /**
  * AES-GCM and ChaCha20-Poly1305 through the JCA. The key object is created once; each record
  * re-initialises a cipher with its key and nonce, which the JCA requires (through a reused parameter spec,
- * see {@link GcmNonce}). AES-GCM ciphers live per thread (one encrypting, one decrypting), not
- * per key: an idle connection then holds only its key bytes, not four JCA ciphers with their expanded AES
+ * see {@link GcmNonce}). AES-GCM ciphers live per thread (two encrypting, two decrypting, see {@link SharedPair}),
+ * not per key: an idle connection then holds only its key bytes, not four JCA ciphers with their expanded AES
  * keys and GHASH state (about 0.9 KB each on JDK 17, measured with {@code IdleMemory}); the JDK re-expands
  * the AES key only when the key differs from the previous one on that cipher. ChaCha20-Poly1305 keeps a
  * cipher per key, because the JDK refuses to re-initialise a ChaCha20 cipher with its previous key and
@@ -59,18 +59,57 @@ final class JcaAead implements Aead {
      * {@code init} and keeps no reference to it); it is never destroyed.
      */
     private static final RawSecretKey ZERO_KEY = new RawSecretKey("AES", new byte[16]);
-    /** This thread's AES-GCM cipher for sealing, shared by every key. */
-    private static final ThreadLocal<Shared> GCM_SEAL = ThreadLocal.withInitial(Shared::new);
-    /** This thread's AES-GCM cipher for opening, shared by every key. */
-    private static final ThreadLocal<Shared> GCM_OPEN = ThreadLocal.withInitial(Shared::new);
+    /** This thread's AES-GCM ciphers for sealing, shared by every key. */
+    private static final ThreadLocal<SharedPair> GCM_SEAL =
+            ThreadLocal.withInitial(() -> new SharedPair(Cipher.ENCRYPT_MODE));
+    /** This thread's AES-GCM ciphers for opening, shared by every key. */
+    private static final ThreadLocal<SharedPair> GCM_OPEN =
+            ThreadLocal.withInitial(() -> new SharedPair(Cipher.DECRYPT_MODE));
 
-    /** A per-thread AES-GCM cipher and the AEAD that last keyed it. */
+    /** A per-thread AES-GCM cipher and the AEAD whose key it holds. */
     private static final class Shared {
         final Cipher cipher = newCipher(GCM);
         final GcmNonce spec = new GcmNonce();
-        /** Nonce of the next all-zero-key wipe, counting, so wipes never repeat a key and nonce. */
+        /** Nonce of the next wipe or handover, counting, so they never repeat a key and nonce. */
         final byte[] wipeNonce = new byte[AeadAlgorithm.NONCE_LENGTH];
+        /** {@link Cipher#ENCRYPT_MODE} or {@link Cipher#DECRYPT_MODE}: what this cipher is for. */
+        final int mode;
+        /** The AEAD whose key the cipher holds, or {@code null} after a wipe. */
         JcaAead owner;
+        /**
+         * Whether the owner's key came by a handover ({@link #destroyReplacedBy}) under the wipe nonce, so the
+         * JDK's refusal of the owner's first nonce is that nonce's, not a reuse by the owner.
+         */
+        boolean handedOver;
+
+        Shared(int mode) {
+            this.mode = mode;
+        }
+    }
+
+    /**
+     * A thread's two AES-GCM ciphers for one direction. Two, because one thread often serves two connections
+     * at a time: a proxy's inbound and outbound connection on one event loop (Netty's usual proxy layout), a client
+     * and server in one process. With one cipher their records alternated keys and the JDK expanded the AES key
+     * again at nearly every record (about 1.2 KB of garbage each on JDK 17, JFR); a key takes the cipher it already
+     * holds, else the one used less recently.
+     */
+    private static final class SharedPair {
+        final Shared first;
+        final Shared second;
+        Shared recent;
+
+        SharedPair(int mode) {
+            first = new Shared(mode);
+            second = new Shared(mode);
+            recent = first;
+        }
+
+        Shared pick(JcaAead aead) {
+            Shared s = first.owner == aead ? first : second.owner == aead ? second : recent == first ? second : first;
+            recent = s;
+            return s;
+        }
     }
 
     /**
@@ -127,14 +166,17 @@ final class JcaAead implements Aead {
     private final byte[] lastNonce = new byte[AeadAlgorithm.NONCE_LENGTH];
     private boolean destroyed;
     /**
-     * The thread whose shared AES-GCM ciphers {@link #sealShared} and {@link #openShared} are. Looking a
+     * The thread whose shared AES-GCM ciphers {@link #sealPair} and {@link #openPair} are. Looking a
      * {@code ThreadLocal} up per record was about 4% of a 1 KiB record's round trip on JDK 17 (JFR); a
      * connection's AEAD is used by its event-loop thread, so remembering that thread's ciphers here costs
      * one comparison per record. They are the thread's anyway, so an idle connection holds nothing more.
      */
     private Thread sharedThread;
-    private Shared sealShared;
-    private Shared openShared;
+    private SharedPair sealPair;
+    private SharedPair openPair;
+    /** A dedicated AEAD's own ciphers, see {@link #dedicated}. */
+    private Shared sealOwn;
+    private Shared openOwn;
 
     JcaAead(AeadAlgorithm algorithm, byte[] key) {
         this(algorithm, key, false);
@@ -249,7 +291,7 @@ final class JcaAead implements Aead {
             try {
                 shared.cipher.init(mode, key, shared.spec.of(nonce));
             } catch (InvalidAlgorithmParameterException e) {
-                if (shared.owner == this) {
+                if (shared.owner == this && !shared.handedOver) {
                     throw e;
                 }
                 // The JDK refuses to encrypt under the previous key and nonce of a cipher. From another
@@ -261,6 +303,7 @@ final class JcaAead implements Aead {
             // The spec keeps no connection's nonce once the JDK has copied it.
             shared.spec.of(null);
             shared.owner = this;
+            shared.handedOver = false;
             shared.cipher.updateAAD(aad);
             return shared.cipher;
         }
@@ -283,36 +326,36 @@ final class JcaAead implements Aead {
     private Shared shared(int mode) {
         if (dedicated) {
             if (mode == Cipher.ENCRYPT_MODE) {
-                if (sealShared == null) {
-                    sealShared = new Shared();
+                if (sealOwn == null) {
+                    sealOwn = new Shared(Cipher.ENCRYPT_MODE);
                 }
-                return sealShared;
+                return sealOwn;
             }
-            if (openShared == null) {
-                openShared = new Shared();
+            if (openOwn == null) {
+                openOwn = new Shared(Cipher.DECRYPT_MODE);
             }
-            return openShared;
+            return openOwn;
         }
         Thread current = Thread.currentThread();
         if (current != sharedThread) {
             sharedThread = current;
-            sealShared = null;
-            openShared = null;
+            sealPair = null;
+            openPair = null;
         }
         if (mode == Cipher.ENCRYPT_MODE) {
-            Shared s = sealShared;
-            if (s == null) {
-                s = GCM_SEAL.get();
-                sealShared = s;
+            SharedPair p = sealPair;
+            if (p == null) {
+                p = GCM_SEAL.get();
+                sealPair = p;
             }
-            return s;
+            return p.pick(this);
         }
-        Shared s = openShared;
-        if (s == null) {
-            s = GCM_OPEN.get();
-            openShared = s;
+        SharedPair p = openPair;
+        if (p == null) {
+            p = GCM_OPEN.get();
+            openPair = p;
         }
-        return s;
+        return p.pick(this);
     }
 
     private AlgorithmParameterSpec spec(byte[] nonce) {
@@ -321,53 +364,83 @@ final class JcaAead implements Aead {
 
     @Override
     public void destroy() {
+        destroyReplacedBy(null);
+    }
+
+    /**
+     * As {@link #destroy()}, but a shared AES-GCM cipher that still holds this key is keyed with {@code successor}'s
+     * key rather than with zeros: that forgets ours just as well (the JDK zeroes its copy of the previous key when the
+     * key changes, and drops its expanded key), and the successor's first record then finds its own key expanded
+     * already. The zero-key wipe expanded a key nobody uses, about 1.2 KB of garbage on JDK 17 (JFR), twice per
+     * handshake per end (handshake to application keys, each direction).
+     */
+    @Override
+    public void destroyReplacedBy(Aead successor) {
         if (destroyed) {
             return;
         }
         destroyed = true;
         key.destroy();
-        Shared ownSeal = sealShared;
-        Shared ownOpen = openShared;
         sharedThread = null;
-        sealShared = null;
-        openShared = null;
-        // A cipher keeps its own expanded key; re-keying it with zeros overwrites that state. A shared
-        // GCM cipher is re-keyed when this thread's last use of it was this key (connections are destroyed
-        // on their event loop); otherwise another key has already replaced ours in it.
+        sealPair = null;
+        openPair = null;
+        // A cipher keeps its own expanded key; re-keying it overwrites that state. A shared GCM cipher is re-keyed
+        // when it still holds this key (connections are destroyed on their event loop); otherwise another key has
+        // already replaced ours in it.
         if (dedicated) {
-            if (ownSeal != null) {
-                wipeIfOwned(ownSeal);
+            if (sealOwn != null) {
+                wipeIfOwned(sealOwn, null);
             }
-            if (ownOpen != null) {
-                wipeIfOwned(ownOpen);
+            if (openOwn != null) {
+                wipeIfOwned(openOwn, null);
             }
         } else if (gcm) {
-            wipeIfOwned(GCM_SEAL.get());
-            wipeIfOwned(GCM_OPEN.get());
+            JcaAead next = successor instanceof JcaAead j && j.gcm && !j.dedicated && !j.destroyed ? j : null;
+            SharedPair seal = GCM_SEAL.get();
+            SharedPair open = GCM_OPEN.get();
+            wipeIfOwned(seal.first, next);
+            wipeIfOwned(seal.second, next);
+            wipeIfOwned(open.first, next);
+            wipeIfOwned(open.second, next);
         } else {
             wipe(cipher);
         }
     }
 
-    private void wipeIfOwned(Shared shared) {
+    /** Wipes a shared cipher that holds this key, or hands it to {@code next}, see {@link #wipe(Shared, JcaAead)}. */
+    private void wipeIfOwned(Shared shared, JcaAead next) {
         if (shared.owner == this) {
-            wipe(shared);
+            wipe(shared, next);
         }
     }
 
-    /**
-     * Keys a shared cipher with zeros in encryption mode: that overwrites the expanded key and also the
-     * JDK's memory of the last encryption key and nonce (which only an encryption init replaces).
-     */
     private static void wipe(Shared shared) {
-        shared.owner = null;
+        wipe(shared, null);
+    }
+
+    /**
+     * Keys a shared cipher with zeros in encryption mode, which replaces the expanded key and also the JDK's memory
+     * of the last encryption key and nonce (which only an encryption init replaces); or hands it to {@code next},
+     * the connection's next key in this direction, keyed in the mode it will be used in (so a decrypting cipher
+     * never holds a live key in the JDK's memory of encryption keys, which only a wipe replaces there). Under the
+     * wipe nonce either way: should the next key's first record use that nonce, the JDK refuses it and
+     * {@link #init} wipes and retries ({@link Shared#handedOver}).
+     */
+    private static void wipe(Shared shared, JcaAead next) {
+        shared.owner = next;
+        shared.handedOver = next != null;
         for (int i = 0; i < 8 && ++shared.wipeNonce[i] == 0; i++) {
             // carry into the next byte
         }
         try {
-            shared.cipher.init(Cipher.ENCRYPT_MODE, ZERO_KEY, shared.spec.of(shared.wipeNonce));
+            if (next == null) {
+                shared.cipher.init(Cipher.ENCRYPT_MODE, ZERO_KEY, shared.spec.of(shared.wipeNonce));
+            } else {
+                shared.cipher.init(shared.mode, next.key, shared.spec.of(shared.wipeNonce));
+            }
         } catch (GeneralSecurityException e) {
-            // Best effort only: the key bytes we own are already zeroed.
+            // Best effort only: the key bytes we own are zeroed.
+            shared.owner = null;
         } finally {
             shared.spec.of(null);
         }

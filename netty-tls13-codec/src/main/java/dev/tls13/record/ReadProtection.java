@@ -84,4 +84,12 @@ public sealed interface ReadProtection permits Tls13ReadProtection, Tls12ReadPro
 
     /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */
     void destroy();
+
+    /**
+     * {@link #destroy()} when {@code next} takes over this direction of the connection: the AEAD may hand its
+     * cipher state to the next key instead of wiping it ({@link dev.tls13.crypto.Aead#destroyReplacedBy}).
+     *
+     * @param next the protection installed in this one's place
+     */
+    void destroyReplacedBy(ReadProtection next);
 }

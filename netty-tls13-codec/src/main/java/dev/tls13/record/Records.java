@@ -1,5 +1,6 @@
 package dev.tls13.record;
 
+import dev.tls13.crypto.Aead;
 import dev.tls13.error.InvalidMessage;
 import dev.tls13.error.TlsException;
 import dev.tls13.wire.ContentType;
@@ -90,5 +91,21 @@ public final class Records {
         System.arraycopy(iv, 0, nonce, 0, tail);
         // One 64-bit big-endian XOR instead of a loop over eight bytes: this runs twice per record.
         LONG_BIG_ENDIAN.set(nonce, tail, (long) LONG_BIG_ENDIAN.get(iv, tail) ^ sequenceNumber);
+    }
+
+    /** @return the AEAD of a record protection, or {@code null} for plaintext or none (for a key handover) */
+    static Aead aeadOf(WriteProtection protection) {
+        if (protection instanceof Tls13WriteProtection p) {
+            return p.aead();
+        }
+        return protection instanceof Tls12WriteProtection p ? p.aead() : null;
+    }
+
+    /** @return the AEAD of a record protection, or {@code null} for plaintext or none (for a key handover) */
+    static Aead aeadOf(ReadProtection protection) {
+        if (protection instanceof Tls13ReadProtection p) {
+            return p.aead();
+        }
+        return protection instanceof Tls12ReadProtection p ? p.aead() : null;
     }
 }

@@ -177,9 +177,19 @@ final class Tls12ReadProtection implements ReadProtection {
         return contentType;
     }
 
+    /** @return the AEAD */
+    Aead aead() {
+        return aead;
+    }
+
     @Override
     public void destroy() {
-        aead.destroy();
+        destroyReplacedBy(null);
+    }
+
+    @Override
+    public void destroyReplacedBy(ReadProtection next) {
+        aead.destroyReplacedBy(Records.aeadOf(next));
         Arrays.fill(iv, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
     }

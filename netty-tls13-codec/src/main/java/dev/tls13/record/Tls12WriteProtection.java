@@ -132,9 +132,19 @@ final class Tls12WriteProtection implements WriteProtection {
         }
     }
 
+    /** @return the AEAD */
+    Aead aead() {
+        return aead;
+    }
+
     @Override
     public void destroy() {
-        aead.destroy();
+        destroyReplacedBy(null);
+    }
+
+    @Override
+    public void destroyReplacedBy(WriteProtection next) {
+        aead.destroyReplacedBy(Records.aeadOf(next));
         Arrays.fill(iv, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
     }

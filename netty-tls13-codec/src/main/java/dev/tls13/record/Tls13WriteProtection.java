@@ -329,12 +329,22 @@ final class Tls13WriteProtection implements WriteProtection {
     }
 
     /** Destroys the AEAD and zeroes the IV and nonce. The instance is unusable afterwards. */
+    /** @return the AEAD, {@code null} for the plaintext instances */
+    Aead aead() {
+        return aead;
+    }
+
     @Override
     public void destroy() {
+        destroyReplacedBy(null);
+    }
+
+    @Override
+    public void destroyReplacedBy(WriteProtection next) {
         if (aead == null) {
             return;
         }
-        aead.destroy();
+        aead.destroyReplacedBy(Records.aeadOf(next));
         Arrays.fill(iv, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
     }
