@@ -941,7 +941,10 @@ public final class Tls13ContextBuilder {
     }
 
     /**
-     * How many NewSessionTickets a server sends after each handshake (RFC 8446 §4.6.1; default 2, 0 for none).
+     * How many NewSessionTickets a server sends after each handshake (RFC 8446 §4.6.1; default 2, 0 for none). After
+     * a handshake that resumed with one of its tickets the server sends one, to replace the ticket the client spent
+     * (RFC 8446 Appendix C.4: each ticket is used once), as OpenSSL does; a client that wants more makes a full
+     * handshake.
      * Only a client that sent psk_key_exchange_modes with psk_dhe_ke gets tickets (RFC 8446 §4.2.9), as with the
      * JDK and BoringSSL. Tickets are sent once the client's Finished verified, so after client authentication they
      * carry the client's identity. A client context ignores this setting.

@@ -153,7 +153,8 @@ final class SessionTickets {
     }
 
     /**
-     * Sends this setting's NewSessionTickets after a completed handshake (RFC 8446 §4.6.1), each with a distinct
+     * Sends this setting's NewSessionTickets after a completed handshake (RFC 8446 §4.6.1), one after a resumption
+     * with our own ticket, each with a distinct
      * ticket_nonce and a fresh random ticket_age_add; each ticket seals the session with the ticket's PSK,
      * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). Nothing is sent
      * when the client's chain is too large for a ticket.
@@ -171,7 +172,11 @@ final class SessionTickets {
         }
         long issued = crypto.clock().millis();
         SessionTicketKeys.Key key = keys.current();
-        for (int i = 0; i < count; i++) {
+        // As OpenSSL does: a client that resumed with one of our tickets spent one ticket, and gets one back, so its
+        // supply stays as a full handshake left it (RFC 8446 Appendix C.4 asks it to use each ticket once); a full or
+        // external-PSK handshake gets the configured count.
+        int n = session.resumed() && session.externalPskIdentity() == null ? Math.min(count, 1) : count;
+        for (int i = 0; i < n; i++) {
             // A one-byte counter is a distinct nonce per ticket of the connection, all RFC 8446 §4.6.1 asks.
             byte[] nonce = {(byte) i};
             byte[] ageAdd = new byte[4];

@@ -100,9 +100,10 @@ class ResumptionTest {
         }
     }
 
+    /** A resumption's server messages: one ticket back for the one spent, where a full handshake gets two. */
     private static List<HandshakeType> resumedFlight() {
         return List.of(HandshakeType.SERVER_HELLO, HandshakeType.ENCRYPTED_EXTENSIONS, HandshakeType.FINISHED,
-                HandshakeType.NEW_SESSION_TICKET, HandshakeType.NEW_SESSION_TICKET);
+                HandshakeType.NEW_SESSION_TICKET);
     }
 
     /** A full handshake against {@code config}, then a second one offering its first ticket. */
@@ -123,6 +124,38 @@ class ResumptionTest {
     }
 
     @Test
+    void aResumptionGetsOneTicketForTheOneSpentWhateverTheCount() throws TlsException {
+        SessionTicketKeys shared = SessionTicketKeys.rotating(HandshakeHarness.CRYPTO, Duration.ofHours(1),
+                Duration.ofHours(2));
+        ServerConfig config = HandshakeHarness.server(s -> {
+            s.ticketKeys = shared;
+            s.ticketCount = 3;
+        });
+        RawClient first = new RawClient(config).handshake();
+        assertEquals(3, first.tickets.size(), "a full handshake gets the configured count");
+        RawClient client = new RawClient(config);
+        client.offers.add(first.tickets.get(0).offer(config.crypto().clock().millis()));
+        client.handshake();
+        assertTrue(client.session.resumed());
+        assertEquals(1, client.tickets.size());
+        // The ticket it got resumes in turn.
+        RawClient next = new RawClient(config);
+        next.offers.add(client.tickets.get(0).offer(config.crypto().clock().millis()));
+        next.handshake();
+        assertTrue(next.pskAccepted);
+
+        ServerConfig none = HandshakeHarness.server(s -> {
+            s.ticketKeys = shared;
+            s.ticketCount = 0;
+        });
+        RawClient resumedWithout = new RawClient(none);
+        resumedWithout.offers.add(first.tickets.get(1).offer(config.crypto().clock().millis()));
+        resumedWithout.handshake();
+        assertTrue(resumedWithout.pskAccepted);
+        assertTrue(resumedWithout.tickets.isEmpty(), "a count of 0 issues none, after a resumption too");
+    }
+
+    @Test
     void aTicketItIssuedResumesWithPskDheKe() throws TlsException {
         RawClient client = resume(HandshakeHarness.server(), c -> { });
         assertTrue(client.server.isConnected());
@@ -136,7 +169,7 @@ class ResumptionTest {
         assertEquals(NamedGroup.X25519, client.session.namedGroup());
         assertTrue(client.session.localCertificates().isEmpty());
         assertNull(client.session.localSignatureScheme());
-        assertEquals(2, client.tickets.size(), "a resumed session gets new tickets");
+        assertEquals(1, client.tickets.size(), "a resumed session gets a new ticket for the one it spent");
     }
 
     @Test
