@@ -338,10 +338,10 @@ public final class ClientHandshake {
         byte[] encoded = HandshakeCodec.encode(withExtension(hello, placeholder));
         // The binders list ends the message: u16 list length, then one u8-prefixed binder.
         int truncated = encoded.length - placeholder.bindersLength();
-        transcript.add(encoded, 0, truncated);
-        byte[] binder = binder(crypto, hash, ticket.pskType(), ticket.psk(), transcript.currentHash(hash));
+        byte[] binder = binder(crypto, hash, ticket.pskType(), ticket.psk(),
+                transcript.hashWith(hash, encoded, 0, truncated));
         System.arraycopy(binder, 0, encoded, encoded.length - binder.length, binder.length);
-        transcript.add(encoded, truncated, encoded.length - truncated);
+        transcript.add(encoded);
         out.sendHandshake(encoded);
         return withExtension(hello, new Extension.PreSharedKeyClientHello(identities, List.of(binder)));
     }

@@ -4,7 +4,9 @@ import dev.tls13.crypto.CryptoProvider;
 import dev.tls13.crypto.HashAlgorithm;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The running transcript hash of RFC 8446 §4.4.1: the hash of the handshake messages so far, each
@@ -33,8 +35,21 @@ public final class Transcript {
 
     private final CryptoProvider provider;
     private HashAlgorithm hash;
+    /**
+     * Whether the digests of a class can be cloned, learned once per class: a trial clone per transcript was a
+     * digest's worth of garbage per handshake.
+     */
+    private static final Map<Class<?>, Boolean> CLONEABLE = new ConcurrentHashMap<>();
+
     /** The running digest once the hash is known and the digest can be cloned; else null. */
     private MessageDigest running;
+    /**
+     * The last hash {@link #currentHash(HashAlgorithm)} returned from the running digest and the {@link #total}
+     * it covered: both ends ask twice at the same point (after the server's Finished, for the application secrets
+     * and for the client's Finished), and each answer cost a clone of the digest.
+     */
+    private byte[] lastHash;
+    private long lastHashTotal = -1;
     /**
      * The bytes fed so far, while no running digest is in use. Allocated at the exact size of the first
      * add (usually the whole ClientHello, the only message a client buffers), then grown by doubling.
@@ -90,7 +105,7 @@ public final class Transcript {
         }
         this.hash = hash;
         MessageDigest digest = provider.digest(hash);
-        if (isCloneable(digest)) {
+        if (CLONEABLE.computeIfAbsent(digest.getClass(), c -> isCloneable(digest))) {
             digest.update(buffer, 0, buffered);
             running = digest;
             buffer = EMPTY;
@@ -170,10 +185,42 @@ public final class Transcript {
             throw new IllegalStateException("transcript hash is " + hash + ", not " + algorithm);
         }
         if (running != null) {
-            return cloneOf(running).digest();
+            if (lastHash == null || lastHashTotal != total) {
+                lastHash = cloneOf(running).digest();
+                lastHashTotal = total;
+            }
+            return lastHash.clone();
         }
         MessageDigest digest = provider.digest(algorithm);
         digest.update(buffer, 0, buffered);
+        return digest.digest();
+    }
+
+    /**
+     * Returns the hash under {@code algorithm} of everything added so far followed by {@code length} bytes of
+     * {@code bytes}, without adding them: a PSK binder's hash over the truncated ClientHello (RFC 8446 §4.2.11.2),
+     * before the whole message is added at once (adding the two parts separately grew the buffer for the binders).
+     *
+     * @param algorithm the hash to use, as for {@link #currentHash(HashAlgorithm)}
+     * @param bytes the array; borrowed, not retained
+     * @param offset where the bytes start
+     * @param length how many bytes
+     * @return a new array of HashLen bytes
+     * @throws IllegalStateException if another hash is already selected
+     */
+    public byte[] hashWith(HashAlgorithm algorithm, byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (hash != null && hash != algorithm) {
+            throw new IllegalStateException("transcript hash is " + hash + ", not " + algorithm);
+        }
+        MessageDigest digest;
+        if (running != null) {
+            digest = cloneOf(running);
+        } else {
+            digest = provider.digest(algorithm);
+            digest.update(buffer, 0, buffered);
+        }
+        digest.update(bytes, offset, length);
         return digest.digest();
     }
 
@@ -217,6 +264,7 @@ public final class Transcript {
             buffered = 0;
         }
         total = 0;
+        lastHashTotal = -1;
         byte[] header = {(byte) MESSAGE_HASH, 0, 0, (byte) h.length()};
         add(header);
         add(clientHello1Hash);
