@@ -202,11 +202,12 @@ final class Resumption {
     }
 
     /**
-     * Accepts identity {@code index}, an ImportedIdentity naming {@code epsk}, when it is usable here: imported for
-     * the suite's hash (RFC 9258 §5.1; RFC 8446 §4.2.11: a PSK only with a suite of its hash), the server not
-     * requiring a client certificate (an external PSK carries none), the EPSK not destroyed. Its key is ipskx,
-     * derived from the EPSK, and its binder uses "imp binder" (RFC 9258 §5.2); a binder that does not verify is
-     * decrypt_error as for any PSK.
+     * Accepts identity {@code index}, an ImportedIdentity naming {@code epsk}, when it is usable here: with the
+     * EPSK's context (RFC 9258 §5.1: the context is part of what the EPSK is bound to, so another one is another
+     * PSK, unknown here), imported for the suite's hash (RFC 8446 §4.2.11: a PSK only with a suite of its hash), the
+     * server not requiring a client certificate (an external PSK carries none), the EPSK not destroyed. Its key is
+     * ipskx, derived from the EPSK, and its binder uses "imp binder" (RFC 9258 §5.2); a binder that does not verify
+     * is decrypt_error as for any PSK.
      *
      * @return the accepted PSK, owned by the caller, or empty when it is unusable here
      * @throws TlsException BAD_BINDER (decrypt_error) when the binder does not verify
@@ -216,7 +217,8 @@ final class Resumption {
                                                      ExternalPsk epsk, PskImporter.ImportedIdentity imported,
                                                      HashAlgorithm target, Transcript transcript, byte[] encoded,
                                                      int offset, int length) throws TlsException {
-        if (target != params.hash() || config.clientAuth() == ClientAuth.REQUIRE || epsk.isDestroyed()) {
+        if (target != params.hash() || config.clientAuth() == ClientAuth.REQUIRE || epsk.isDestroyed()
+                || !Arrays.equals(epsk.context(), imported.context())) {
             return Optional.empty();
         }
         byte[] offered = psk.identities().get(index).identity();
@@ -252,8 +254,10 @@ final class Resumption {
                                                Transcript transcript, byte[] encoded, int offset, int length)
             throws TlsException {
         ExternalPskLookup lookup = config.externalPskLookup();
-        // An external PSK carries no client certificate: a server that requires one would not take it anyway.
-        if (lookup == null || config.clientAuth() == ClientAuth.REQUIRE) {
+        // An external PSK carries no client certificate: a server that requires one would not take it anyway; and
+        // an identity imported for another hash than the suite's is unusable whatever the lookup would say.
+        if (lookup == null || config.clientAuth() == ClientAuth.REQUIRE
+                || target != null && target != params.hash()) {
             return Optional.empty();
         }
         byte[] offered = psk.identities().get(index).identity();
