@@ -180,6 +180,18 @@ class ImportedPskTest {
     }
 
     @Test
+    void aHelloRetryRequestForASha384SuiteKeepsOnlyTheSha384Import() {
+        // RFC 8446 §4.1.4: ClientHello2 drops the PSKs whose hash is not the HelloRetryRequest suite's; the
+        // SHA-384 import stays and is selected.
+        connect(Tls13Context.forClient().externalPsk(imported()).build(),
+                Tls13Context.forPskServer(imported()).cipherSuites("TLS_AES_256_GCM_SHA384").namedGroups("secp256r1")
+                        .build());
+        assertImportedPskSession();
+        assertTrue(pair.clientHandler.session().helloRetryRequest());
+        assertEquals("TLS_AES_256_GCM_SHA384", pair.clientHandler.session().cipherSuite());
+    }
+
+    @Test
     void aServerWithACertificateAndAnEpskAcceptsTheImportedPsk() {
         connect(ChannelPair.clientContext().externalPsk(imported()).build(),
                 ChannelPair.serverContext().externalPsks(Tls13ExternalPsk.of("plain", key(3)), imported()).build());
