@@ -80,12 +80,15 @@ public final class Tls13ExternalPsk implements Destroyable {
      * {external_identity = {@code identity}, {@code context}, target_protocol TLS 1.3, target_kdf} and whose binder
      * uses "imp binder" (RFC 9258 §5.1, §5.2). So one EPSK can serve every suite, is never used with two hashes
      * (RFC 8446 §4.2.11's restriction, which RFC 9258 §1 lifts by diversification), and its imported PSKs cannot be
-     * mistaken for the raw key in TLS 1.2 or another protocol. Both peers must import: a peer that uses the same key
-     * and identity as a plain {@link #of} PSK agrees on no PSK with this one (nor does one with another context).
+     * mistaken for the raw key in TLS 1.2 or another protocol. Both peers must import, with the same identity, key,
+     * context and hash: a peer that uses the same key and identity as a plain {@link #of} PSK agrees on no PSK with
+     * this one.
      *
      * <p>The context (RFC 9258 §5.1) may carry what the EPSK is bound to, such as the peers' roles or identities
      * against Selfie-style reflection (RFC 9258 Appendix A); like the identity it travels in clear in every
-     * ClientHello. {@code SessionInfo.externalPskIdentity()} reports {@code identity}, the external identity. The server's {@link Tls13ExternalPskLookup} is asked with the external identity too.
+     * ClientHello. A server takes an ImportedIdentity only with the context of its EPSK of that external identity:
+     * another context is an unknown PSK. {@code SessionInfo.externalPskIdentity()} reports {@code identity}, the
+     * external identity, and the server's {@link Tls13ExternalPskLookup} is asked with it too.
      *
      * @param identity the external identity, 1 byte or more; copied
      * @param key the EPSK, at least 1 byte (use 32 random bytes); copied
