@@ -1,9 +1,9 @@
 package dev.tls13.handshake;
 
+import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.BinderVerified;
-import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.keys.EarlySecret;
 import dev.tls13.keys.PskImporter;
 import dev.tls13.keys.PskType;
@@ -257,7 +257,7 @@ final class Resumption {
         // An external PSK carries no client certificate: a server that requires one would not take it anyway; and
         // an identity imported for another hash than the suite's is unusable whatever the lookup would say.
         if (lookup == null || config.clientAuth() == ClientAuth.REQUIRE
-                || target != null && target != params.hash()) {
+                || (target != null && target != params.hash())) {
             return Optional.empty();
         }
         byte[] offered = psk.identities().get(index).identity();
