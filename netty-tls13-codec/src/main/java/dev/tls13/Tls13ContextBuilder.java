@@ -1095,7 +1095,9 @@ public final class Tls13ContextBuilder {
      * verified, and the session reports no peer certificates and {@code resumed() == false}. A server that does not
      * select it gets a certificate handshake when this builder has a {@code trustManager(...)}; without one the
      * handshake fails with handshake_failure, because the system trust store was not asked for and a PSK client
-     * usually talks to a PSK-only server. The context keeps its own copy of the key. Ignored by a server.
+     * usually talks to a PSK-only server. The context keeps its own copy of the key. Ignored by a server. An EPSK
+     * made by {@link Tls13ExternalPsk#imported} is offered as RFC 9258 imported PSKs instead, one per hash of the
+     * TLS 1.3 suites, SHA-256 first, each with an "imp binder".
      *
      * @param psk the PSK, or {@code null} for none (the default)
      * @return this builder
@@ -1114,7 +1116,11 @@ public final class Tls13ContextBuilder {
      * 0-RTT, and a server with {@code clientAuth(REQUIRE)} does not accept them (they carry no certificate). The
      * context keeps its own copies of the keys. Ignored by a client.
      *
-     * @param psks the PSKs, with distinct identities; none to accept none
+     * <p>An EPSK made by {@link Tls13ExternalPsk#imported} is accepted only as RFC 9258 imported PSKs: an offered
+     * ImportedIdentity naming its identity and context, for TLS 1.3 and the chosen suite's hash, its binder under
+     * "imp binder"; it and a plain PSK may share an identity.
+     *
+     * @param psks the PSKs, with distinct identities (EPSKs to import among themselves); none to accept none
      * @return this builder
      */
     public Tls13ContextBuilder externalPsks(Tls13ExternalPsk... psks) {

@@ -33,7 +33,7 @@ public final class SessionInfo {
          */
         RESUMPTION,
         /**
-         * An external PSK provisioned outside TLS (RFC 8446 §4.2.11), named by
+         * An external PSK provisioned outside TLS (RFC 8446 §4.2.11), imported or not (RFC 9258), named by
          * {@link SessionInfo#externalPskIdentity()}: no certificates were involved, each side proved the key by its
          * Finished.
          */
@@ -196,7 +196,9 @@ public final class SessionInfo {
     /**
      * The identity of the external PSK (RFC 8446 §4.2.11) that authenticated this session, on both sides: the one
      * the client offered and the server accepted ({@code Tls13ExternalPsk}), e.g. to tell which device or tenant
-     * connected. The identity is not secret (it travels in clear in the ClientHello); the key is never exposed.
+     * connected. The identity is not secret (it travels in clear in the ClientHello); the key is never exposed. For
+     * an imported PSK (RFC 9258, {@code Tls13ExternalPsk.imported}) it is the EPSK's external identity as
+     * configured, not the ImportedIdentity structure sent on the wire (which adds the context and the target).
      *
      * @return a copy of the identity's bytes (UTF-8 for a string identity), or {@code null} when no external PSK
      *         authenticated the session ({@link #authentication()} is not {@link Authentication#EXTERNAL_PSK})

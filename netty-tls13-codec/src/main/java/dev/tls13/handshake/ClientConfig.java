@@ -90,9 +90,11 @@ public final class ClientConfig {
         }
         externalPsk = b.externalPsk;
         externalPskRequired = b.externalPsk != null && b.externalPskRequired;
-        // RFC 8446 §4.2.11: a PSK is used only with a suite of its hash, so one must be offered.
-        if (externalPsk != null && cipherSuites.stream().noneMatch(suite -> CipherSuiteParams.find(suite)
-                .map(CipherSuiteParams::hash).orElse(null) == externalPsk.hash())) {
+        // RFC 8446 §4.2.11: a PSK is used only with a suite of its hash, so one must be offered. An EPSK to import
+        // is offered for the hashes of our suites, whatever its own (RFC 9258 §5.1: that is the import's hash).
+        if (externalPsk != null && !externalPsk.imported() && cipherSuites.stream().noneMatch(
+                suite -> CipherSuiteParams.find(suite).map(CipherSuiteParams::hash).orElse(null)
+                        == externalPsk.hash())) {
             throw new IllegalArgumentException("the external PSK's hash " + externalPsk.hash()
                     + " is the hash of no configured cipher suite");
         }

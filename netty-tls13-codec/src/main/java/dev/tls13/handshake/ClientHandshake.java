@@ -134,24 +134,31 @@ public final class ClientHandshake {
     private static HandshakeState startWithTls12(ClientConfig config, String serverName, String peerHost,
                                                  ResumptionTicket ticket, Optional<ResumptionTicket> tls12Offer,
                                                  HandshakeOutput out) throws TlsException {
+        List<ResumptionTicket> candidates;
         if (config.externalPsk() != null) {
-            // docs/architecture.md §15: a configured external PSK (RFC 8446 §4.2.11) is offered in place of a ticket.
+            // docs/architecture.md §15: a configured external PSK (RFC 8446 §4.2.11) is offered in place of a ticket;
+            // an EPSK to import as one imported PSK per hash of our suites (RFC 9258 §5.1).
             if (ticket != null) {
                 ticket.destroy();
             }
-            ticket = config.externalPsk().offer();
+            candidates = config.tls13() ? config.externalPsk().offers(config.crypto(), config.cipherSuites())
+                    : List.of();
+        } else {
+            candidates = ticket == null ? List.of() : List.of(ticket);
         }
         // A TLS 1.2-only client offers no TLS 1.3 ticket (RFC 8446 §4.6.1: a ticket resumes its own version only).
-        ResumptionTicket offer = config.tls13() && usable(config, serverName, ticket) ? ticket : null;
-        if (ticket != null && offer == null) {
-            ticket.destroy();
+        List<ResumptionTicket> offers = new ArrayList<>(candidates.size());
+        for (ResumptionTicket candidate : candidates) {
+            if (config.tls13() && usable(config, serverName, candidate)) {
+                offers.add(candidate);
+            } else {
+                candidate.destroy();
+            }
         }
         try {
-            return startOffering(config, serverName, peerHost, Optional.ofNullable(offer), tls12Offer, out);
+            return startOffering(config, serverName, peerHost, List.copyOf(offers), tls12Offer, out);
         } catch (TlsException | RuntimeException e) {
-            if (offer != null) {
-                offer.destroy();
-            }
+            offers.forEach(ResumptionTicket::destroy);
             throw e;
         }
     }
@@ -185,8 +192,11 @@ public final class ClientHandshake {
     }
 
     private static ClientState startOffering(ClientConfig config, String serverName, String peerHost,
-                                     Optional<ResumptionTicket> offer, Optional<ResumptionTicket> tls12Offer,
+                                     List<ResumptionTicket> offers, Optional<ResumptionTicket> tls12Offer,
                                      HandshakeOutput out) throws TlsException {
+        // 0-RTT only with a single ticket: early data is for the first identity (RFC 8446 §4.2.10), and only
+        // tickets carry early_data permission.
+        Optional<ResumptionTicket> offer = offers.size() == 1 ? Optional.of(offers.get(0)) : Optional.empty();
         CryptoProvider crypto = config.crypto();
         byte[] random = new byte[RANDOM_LENGTH];
         crypto.nextBytes(random);
@@ -260,11 +270,11 @@ public final class ClientHandshake {
         }
         ClientHello hello = new ClientHello(Negotiation.LEGACY_VERSION, random, sessionId, suites,
                 new Extensions(extensions));
-        if (offer.isEmpty()) {
+        if (offers.isEmpty()) {
             return start(config, hello, shares, peerHost, tls12Offer.orElse(null), out);
         }
         Transcript transcript = Transcript.buffering(crypto);
-        ClientHello sent = sendWithPsk(out, transcript, hello, offer.get(), crypto);
+        ClientHello sent = sendWithPsks(out, transcript, hello, offers, crypto);
         boolean ccs = false;
         if (earlyData) {
             if (sessionId.length > 0) {
@@ -275,7 +285,7 @@ public final class ClientHandshake {
             }
             installEarlyKeys(offer.get(), transcript, random, crypto, out);
         }
-        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), sent, transcript, ccs, offer,
+        return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), sent, transcript, ccs, offers,
                 earlyData), List.copyOf(shares), tls12Offer.orElse(null));
     }
 
@@ -330,20 +340,48 @@ public final class ClientHandshake {
      */
     static ClientHello sendWithPsk(HandshakeOutput out, Transcript transcript, ClientHello hello,
                                    ResumptionTicket ticket, CryptoProvider crypto) {
-        HashAlgorithm hash = CipherSuiteParams.find(ticket.cipherSuite()).orElseThrow().hash();
-        List<Extension.PskIdentity> identities = List.of(new Extension.PskIdentity(ticket.ticket(),
-                ticket.obfuscatedAge(crypto.clock().millis())));
+        return sendWithPsks(out, transcript, hello, List.of(ticket), crypto);
+    }
+
+    /**
+     * {@link #sendWithPsk} for several PSKs, in order: one identity and one binder each (RFC 8446 §4.2.11). Every
+     * binder covers the same truncated ClientHello, hashed with its own PSK's hash (§4.2.11.2); an imported EPSK
+     * offers one PSK per target KDF this way (RFC 9258 §5.1).
+     *
+     * @param offers the PSKs to offer, at least one (borrowed)
+     * @return the ClientHello sent, with its binders
+     */
+    static ClientHello sendWithPsks(HandshakeOutput out, Transcript transcript, ClientHello hello,
+                                    List<ResumptionTicket> offers, CryptoProvider crypto) {
+        long now = crypto.clock().millis();
+        List<Extension.PskIdentity> identities = new ArrayList<>(offers.size());
+        List<byte[]> placeholders = new ArrayList<>(offers.size());
+        for (ResumptionTicket offer : offers) {
+            identities.add(new Extension.PskIdentity(offer.ticket(), offer.obfuscatedAge(now)));
+            placeholders.add(new byte[hashOf(offer).length()]);
+        }
         Extension.PreSharedKeyClientHello placeholder = new Extension.PreSharedKeyClientHello(identities,
-                List.of(new byte[hash.length()]));
+                placeholders);
         byte[] encoded = HandshakeCodec.encode(withExtension(hello, placeholder));
-        // The binders list ends the message: u16 list length, then one u8-prefixed binder.
+        // The binders list ends the message: u16 list length, then the u8-prefixed binders.
         int truncated = encoded.length - placeholder.bindersLength();
-        byte[] binder = binder(crypto, hash, ticket.pskType(), ticket.psk(),
-                transcript.hashWith(hash, encoded, 0, truncated));
-        System.arraycopy(binder, 0, encoded, encoded.length - binder.length, binder.length);
+        List<byte[]> binders = new ArrayList<>(offers.size());
+        int at = truncated + 2;
+        for (ResumptionTicket offer : offers) {
+            HashAlgorithm hash = hashOf(offer);
+            byte[] binder = binder(crypto, hash, offer.pskType(), offer.psk(),
+                    transcript.hashWith(hash, encoded, 0, truncated));
+            System.arraycopy(binder, 0, encoded, at + 1, binder.length);
+            at += 1 + binder.length;
+            binders.add(binder);
+        }
         transcript.add(encoded);
         out.sendHandshake(encoded);
-        return withExtension(hello, new Extension.PreSharedKeyClientHello(identities, List.of(binder)));
+        return withExtension(hello, new Extension.PreSharedKeyClientHello(identities, binders));
+    }
+
+    private static HashAlgorithm hashOf(ResumptionTicket offer) {
+        return CipherSuiteParams.find(offer.cipherSuite()).orElseThrow().hash();
     }
 
     /**
@@ -412,7 +450,7 @@ public final class ClientHandshake {
         Transcript transcript = Transcript.buffering(config.crypto());
         Messages.send(out, transcript, hello);
         return new ExpectServerHello(new Hello(config, Optional.ofNullable(peerHost), hello, transcript, false,
-                Optional.empty(), false), List.copyOf(shares), tls12Offer);
+                List.of(), false), List.copyOf(shares), tls12Offer);
     }
 
     /**
@@ -460,16 +498,17 @@ public final class ClientHandshake {
      * @param hello the ClientHello sent last (the second one after a HelloRetryRequest)
      * @param transcript the running transcript
      * @param changeCipherSpecSent whether the middlebox-compatibility CCS has been sent (RFC 8446 §D.4)
-     * @param offered the ticket offered in the ClientHello's pre_shared_key, if any (its PSK is zeroed once
-     *        the ServerHello is processed, its certificates stay for the session)
+     * @param offered the tickets or external PSKs offered in the ClientHello's pre_shared_key, in identity order,
+     *        empty for none (their PSKs are zeroed once the ServerHello is processed, a ticket's certificates stay
+     *        for the session)
      * @param earlyData whether the ClientHello offered 0-RTT early data (RFC 8446 §4.2.10)
      */
     record Hello(ClientConfig config, Optional<String> peerHost, ClientHello hello, Transcript transcript,
-                 boolean changeCipherSpecSent, Optional<ResumptionTicket> offered, boolean earlyData) {
+                 boolean changeCipherSpecSent, List<ResumptionTicket> offered, boolean earlyData) {
 
-        /** Zeroes the offered ticket's PSK, if any. */
+        /** Zeroes the offered PSKs, if any. */
         void destroyOffer() {
-            offered.ifPresent(ResumptionTicket::destroy);
+            offered.forEach(ResumptionTicket::destroy);
         }
 
         boolean offeredMode(int mode) {
@@ -598,13 +637,15 @@ public final class ClientHandshake {
             }
             hs.transcript().selectHash(params.hash());
             hs.transcript().addHelloRetryRequest(encoded, offset, length);
-            Optional<ResumptionTicket> offer = hs.offered();
-            if (offer.isPresent() && CipherSuiteParams.find(offer.get().cipherSuite()).orElseThrow().hash()
-                    != params.hash()) {
-                // RFC 8446 §4.1.4: the client "MUST" remove PSKs incompatible with the HelloRetryRequest's suite
-                // (their hash differs) from ClientHello2.
-                offer.get().destroy();
-                offer = Optional.empty();
+            List<ResumptionTicket> offer = new ArrayList<>(hs.offered().size());
+            for (ResumptionTicket t : hs.offered()) {
+                if (hashOf(t) == params.hash()) {
+                    offer.add(t);
+                } else {
+                    // RFC 8446 §4.1.4: the client "MUST" remove PSKs incompatible with the HelloRetryRequest's
+                    // suite (their hash differs) from ClientHello2.
+                    t.destroy();
+                }
             }
             List<KeyExchange> newShares = shares;
             if (algorithm.isPresent()) {
@@ -618,15 +659,16 @@ public final class ClientHandshake {
                 out.sendChangeCipherSpec();
                 ccs = true;
             }
-            if (offer.isPresent()) {
+            if (!offer.isEmpty()) {
                 // RFC 8446 §4.1.2, §4.2.11.2: the PSK is offered again with its age updated and a binder over
                 // message_hash, the HelloRetryRequest and the truncated ClientHello2.
-                second = sendWithPsk(out, hs.transcript(), second, offer.get(), hs.config().crypto());
+                second = sendWithPsks(out, hs.transcript(), second, offer, hs.config().crypto());
             } else {
                 Messages.send(out, hs.transcript(), second);
             }
             return new ExpectServerHelloAfterRetry(
-                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs, offer, false), newShares,
+                    new Hello(hs.config(), hs.peerHost(), second, hs.transcript(), ccs, List.copyOf(offer), false),
+                    newShares,
                     sh.cipherSuite());
         }
 
@@ -699,18 +741,21 @@ public final class ClientHandshake {
                 .find(Extension.PreSharedKeyServerHello.class);
         Optional<ResumptionTicket> resumed = Optional.empty();
         if (selected.isPresent()) {
-            ResumptionTicket ticket = hs.offered().orElseThrow(() -> TlsException.misbehaved(
-                    PeerMisbehaved.UNSOLICITED_EXTENSION, "pre_shared_key in ServerHello"));
+            if (hs.offered().isEmpty()) {
+                throw TlsException.misbehaved(PeerMisbehaved.UNSOLICITED_EXTENSION, "pre_shared_key in ServerHello");
+            }
             // RFC 8446 §4.2.11: "Clients MUST verify that the server's selected_identity is within the range
             // supplied by the client, that the server selected a cipher suite indicating a Hash associated with
             // the PSK, and that a server "key_share" extension is present if required by the ClientHello
             // "psk_key_exchange_modes" extension. If these values are not consistent, the client MUST abort
             // the handshake with an "illegal_parameter" alert."
-            if (selected.get().selectedIdentity() != 0) {
+            int index = selected.get().selectedIdentity();
+            if (index < 0 || index >= hs.offered().size()) {
                 throw TlsException.misbehaved(PeerMisbehaved.INVALID_PSK_IDENTITY,
-                        "selected_identity " + selected.get().selectedIdentity() + " of 1 offered");
+                        "selected_identity " + index + " of " + hs.offered().size() + " offered");
             }
-            if (CipherSuiteParams.find(ticket.cipherSuite()).orElseThrow().hash() != params.hash()) {
+            ResumptionTicket ticket = hs.offered().get(index);
+            if (hashOf(ticket) != params.hash()) {
                 throw TlsException.misbehaved(PeerMisbehaved.ILLEGAL_PARAMETER, sh.cipherSuite()
                         + " does not have the hash of the PSK's suite " + ticket.cipherSuite());
             }
@@ -968,7 +1013,7 @@ public final class ClientHandshake {
             HandshakeSummary session = new HandshakeSummary(k.params().suite(), k.group(), null, null,
                     alpn.orElse(null), serverName(k), ticket.peerCertificates(), List.of(), k.retried(),
                     ticket.pskType() == PskType.RESUMPTION, earlyDataAccepted,
-                    ticket.pskType() == PskType.EXTERNAL ? ticket.ticket() : null);
+                    ticket.externalIdentity());
             ConnectedByPsk connected = new ConnectedByPsk(flight.traffic(), session, verified);
             out.handshakeComplete(session);
             return connected;

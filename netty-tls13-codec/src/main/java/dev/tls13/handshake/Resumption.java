@@ -1,9 +1,11 @@
 package dev.tls13.handshake;
 
+import dev.tls13.crypto.HashAlgorithm;
 import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.handshake.Proofs.BinderVerified;
 import dev.tls13.keys.EarlySecret;
+import dev.tls13.keys.PskImporter;
 import dev.tls13.keys.PskType;
 import dev.tls13.keys.Transcript;
 import dev.tls13.record.CipherSuiteParams;
@@ -21,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The server's choice of a PSK from a ClientHello (RFC 8446 §4.2.9, §4.2.11, §4.6.1; docs/architecture.md §15):
- * the first offered identity that is a configured external PSK of the suite's hash, or a ticket that our keys open
+ * the first offered identity that is a configured external PSK of the suite's hash, or an ImportedIdentity (RFC 9258
+ * §5.1) of a configured EPSK to import for TLS 1.3 and the suite's hash, or a ticket that our keys open
  * and that is usable for this handshake, or else a PSK of the suite's hash that the application's lookup finds, then
  * its binder. An unusable ticket (unknown key, tampered, expired,
  * another hash, another server name, no client identity where one is required) or an unknown identity only means a
@@ -53,7 +56,8 @@ final class Resumption {
      * @param early the Early Secret of the PSK; owned, destroyed by the key schedule or {@link #destroy()}
      * @param binder the proof that the binder verified, with the session's client chain
      * @param ticket what the ticket says about 0-RTT (RFC 8446 §4.2.10); no early data for an external PSK
-     * @param externalIdentity the identity of an external PSK (RFC 8446 §4.2.11), or {@code null} for a ticket's
+     * @param externalIdentity the identity of an external PSK (RFC 8446 §4.2.11), for an imported one the EPSK's
+     *        external_identity (RFC 9258 §5.1); {@code null} for a ticket's
      */
     record Accepted(int index, boolean dhe, EarlySecret early, BinderVerified binder, EarlyDataTerms ticket,
                     byte[] externalIdentity) {
@@ -148,18 +152,32 @@ final class Resumption {
                     EarlyDataTerms none = new EarlyDataTerms(0, params.suite(), null, replayKey(identity.identity()),
                             0);
                     return Optional.of(verify(config, psk, i, dhe, PskType.EXTERNAL, key, List.of(), none, transcript,
-                            encoded, offset, length));
+                            encoded, offset, length, identity.identity()));
                 } finally {
                     Arrays.fill(key, (byte) 0);
                 }
+            }
+            // RFC 9258 §5.1: an ImportedIdentity names its EPSK by external_identity, for TLS 1.3 and one KDF. One
+            // for another protocol or an unknown KDF, or bytes that do not parse, are not our imported PSK: the
+            // identity is then only unknown (tried as a ticket, then the lookup), never an alert.
+            PskImporter.ImportedIdentity imported = PskImporter.parse(identity.identity());
+            HashAlgorithm target = imported == null ? null : imported.tls13TargetHash();
+            ExternalPsk epsk = target == null ? null : config.importedPsk(imported.externalIdentity());
+            if (epsk != null) {
+                Optional<Accepted> accepted = acceptImported(config, psk, i, dhe, params, epsk, imported, target,
+                        transcript, encoded, offset, length);
+                if (accepted.isPresent()) {
+                    return accepted;
+                }
+                continue;
             }
             SessionTickets.State state = tickets.open(config.crypto(), identity.identity());
             if (state == null) {
                 // Tickets first, then the application's lookup (RFC 8446 §4.2.11 lets the server pick any offered
                 // PSK): our own tickets are recognised locally by one decryption and never handed to the
                 // application, and a lookup that may go to a remote store runs only for identities we cannot place.
-                Optional<Accepted> looked = lookedUp(config, psk, i, dhe, params, transcript, encoded, offset,
-                        length);
+                Optional<Accepted> looked = lookedUp(config, psk, i, dhe, params, imported, target, transcript,
+                        encoded, offset, length);
                 if (looked.isPresent()) {
                     return looked;
                 }
@@ -174,7 +192,7 @@ final class Resumption {
                         state.applicationProtocol(), replayKey(identity.identity()),
                         state.issuedMillis() + clientAge + AGE_TOLERANCE_MILLIS);
                 return Optional.of(verify(config, psk, i, dhe, PskType.RESUMPTION, state.psk(),
-                        state.peerCertificates(), terms, transcript, encoded, offset, length));
+                        state.peerCertificates(), terms, transcript, encoded, offset, length, null));
             } finally {
                 state.destroy();
             }
@@ -184,7 +202,46 @@ final class Resumption {
     }
 
     /**
+     * Accepts identity {@code index}, an ImportedIdentity naming {@code epsk}, when it is usable here: with the
+     * EPSK's context (RFC 9258 §5.1: the context is part of what the EPSK is bound to, so another one is another
+     * PSK, unknown here), imported for the suite's hash (RFC 8446 §4.2.11: a PSK only with a suite of its hash), the
+     * server not requiring a client certificate (an external PSK carries none), the EPSK not destroyed. Its key is
+     * ipskx, derived from the EPSK, and its binder uses "imp binder" (RFC 9258 §5.2); a binder that does not verify
+     * is decrypt_error as for any PSK.
+     *
+     * @return the accepted PSK, owned by the caller, or empty when it is unusable here
+     * @throws TlsException BAD_BINDER (decrypt_error) when the binder does not verify
+     */
+    private static Optional<Accepted> acceptImported(ServerConfig config, Extension.PreSharedKeyClientHello psk,
+                                                     int index, boolean dhe, CipherSuiteParams params,
+                                                     ExternalPsk epsk, PskImporter.ImportedIdentity imported,
+                                                     HashAlgorithm target, Transcript transcript, byte[] encoded,
+                                                     int offset, int length) throws TlsException {
+        if (target != params.hash() || config.clientAuth() == ClientAuth.REQUIRE || epsk.isDestroyed()
+                || !Arrays.equals(epsk.context(), imported.context())) {
+            return Optional.empty();
+        }
+        byte[] offered = psk.identities().get(index).identity();
+        byte[] key;
+        try {
+            key = epsk.importedKey(config.crypto(), offered, target);
+        } catch (IllegalStateException destroyedMeanwhile) {
+            return Optional.empty();
+        }
+        try {
+            EarlyDataTerms none = new EarlyDataTerms(0, params.suite(), null, replayKey(offered), 0);
+            return Optional.of(verify(config, psk, index, dhe, PskType.IMPORTED, key, List.of(), none, transcript,
+                    encoded, offset, length, imported.externalIdentity()));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /**
      * Asks the application's lookup for identity {@code index} and, when it finds a usable PSK, checks its binder.
+     * For an ImportedIdentity of TLS 1.3 and a KDF we know (RFC 9258 §5.1), the lookup is asked for its
+     * external_identity and only an EPSK to import is used; for any other identity, it is asked for the identity
+     * itself and only a PSK not imported is used (a PSK imported on one side only agrees on nothing).
      *
      * @return the accepted PSK, owned by the caller, or empty when there is no lookup, it knows no such PSK, or the
      *         PSK is unusable here (another hash than the suite's, a server requiring client certificates, destroyed)
@@ -192,25 +249,37 @@ final class Resumption {
      *         BAD_BINDER (decrypt_error) when the binder does not verify
      */
     private static Optional<Accepted> lookedUp(ServerConfig config, Extension.PreSharedKeyClientHello psk, int index,
-                                               boolean dhe, CipherSuiteParams params, Transcript transcript,
-                                               byte[] encoded, int offset, int length) throws TlsException {
+                                               boolean dhe, CipherSuiteParams params,
+                                               PskImporter.ImportedIdentity imported, HashAlgorithm target,
+                                               Transcript transcript, byte[] encoded, int offset, int length)
+            throws TlsException {
         ExternalPskLookup lookup = config.externalPskLookup();
-        // An external PSK carries no client certificate: a server that requires one would not take it anyway.
-        if (lookup == null || config.clientAuth() == ClientAuth.REQUIRE) {
+        // An external PSK carries no client certificate: a server that requires one would not take it anyway; and
+        // an identity imported for another hash than the suite's is unusable whatever the lookup would say.
+        if (lookup == null || config.clientAuth() == ClientAuth.REQUIRE
+                || (target != null && target != params.hash())) {
             return Optional.empty();
         }
         byte[] offered = psk.identities().get(index).identity();
+        byte[] asked = target != null ? imported.externalIdentity() : offered;
         ExternalPsk external;
         try {
-            external = lookup.find(offered.clone());
+            external = lookup.find(asked.clone());
         } catch (Exception e) {
             throw TlsException.internal("the external PSK lookup failed", e);
         }
         if (external == null) {
             return Optional.empty();
         }
-        if (!Arrays.equals(external.identity(), offered)) {
+        if (!Arrays.equals(external.identity(), asked)) {
             throw TlsException.internal("the external PSK lookup answered with another identity's PSK", null);
+        }
+        if (external.imported() != (target != null)) {
+            return Optional.empty();
+        }
+        if (target != null) {
+            return acceptImported(config, psk, index, dhe, params, external, imported, target, transcript, encoded,
+                    offset, length);
         }
         // RFC 8446 §4.2.11: only with a suite of the PSK's hash; the suite was chosen before the lookup ran.
         if (external.hash() != params.hash() || external.isDestroyed()) {
@@ -225,7 +294,7 @@ final class Resumption {
         try {
             EarlyDataTerms none = new EarlyDataTerms(0, params.suite(), null, replayKey(offered), 0);
             return Optional.of(verify(config, psk, index, dhe, PskType.EXTERNAL, key, List.of(), none, transcript,
-                    encoded, offset, length));
+                    encoded, offset, length, offered));
         } finally {
             Arrays.fill(key, (byte) 0);
         }
@@ -237,12 +306,14 @@ final class Resumption {
      * HelloRetryRequest come first).
      *
      * @param key the PSK, borrowed
+     * @param externalIdentity what the session reports as the external PSK's identity, {@code null} for a ticket
      * @return the accepted PSK, owned by the caller
      * @throws TlsException BAD_BINDER (decrypt_error) when the binder does not verify
      */
     private static Accepted verify(ServerConfig config, Extension.PreSharedKeyClientHello psk, int index, boolean dhe,
                                    PskType type, byte[] key, List<X509Certificate> chain, EarlyDataTerms terms,
-                                   Transcript transcript, byte[] encoded, int offset, int length) throws TlsException {
+                                   Transcript transcript, byte[] encoded, int offset, int length,
+                                   byte[] externalIdentity) throws TlsException {
         int truncated = length - psk.bindersLength();
         transcript.add(encoded, offset, truncated);
         byte[] truncatedHash = transcript.currentHash();
@@ -250,8 +321,7 @@ final class Resumption {
         EarlySecret early = EarlySecret.withPsk(config.crypto(), transcript.hash(), key);
         try {
             BinderVerified binder = Proofs.verifyBinder(early, type, truncatedHash, psk.binders().get(index), chain);
-            return new Accepted(index, dhe, early, binder, terms,
-                    type == PskType.EXTERNAL ? psk.identities().get(index).identity() : null);
+            return new Accepted(index, dhe, early, binder, terms, externalIdentity);
         } catch (TlsException | RuntimeException e) {
             early.destroy();
             throw e;

@@ -22,7 +22,9 @@ import javax.security.auth.Destroyable;
  *
  * <p>A client's offer of an external PSK (RFC 8446 §4.2.11) takes the same shape, built by {@link ExternalPsk}
  * for each handshake ({@link #external}): the identity in place of the ticket, no age, no early data, no server
- * name or certificates; its {@link #pskType()} selects the "ext binder" label.
+ * name or certificates; its {@link #pskType()} selects the "ext binder" label. An imported PSK (RFC 9258) is offered
+ * the same way, one per target KDF, with the ImportedIdentity as the identity, the derived ipskx as the PSK and the
+ * "imp binder" label; {@link #externalIdentity()} keeps the EPSK's identity, which the session reports.
  */
 public final class ResumptionTicket implements Destroyable {
 
@@ -43,6 +45,7 @@ public final class ResumptionTicket implements Destroyable {
     private final String serverName;
     private final List<X509Certificate> peerCertificates;
     private final PskType pskType;
+    private final byte[] externalIdentity;
     private final boolean tls12;
     private volatile boolean destroyed;
 
@@ -60,6 +63,7 @@ public final class ResumptionTicket implements Destroyable {
         this.serverName = session.serverName();
         this.peerCertificates = session.peerCertificates();
         this.pskType = PskType.RESUMPTION;
+        this.externalIdentity = null;
         this.tls12 = false;
     }
 
@@ -79,10 +83,11 @@ public final class ResumptionTicket implements Destroyable {
         this.serverName = session.serverName();
         this.peerCertificates = session.peerCertificates();
         this.pskType = PskType.RESUMPTION;
+        this.externalIdentity = null;
         this.tls12 = true;
     }
 
-    private ResumptionTicket(byte[] identity, byte[] psk, CipherSuite suite) {
+    private ResumptionTicket(byte[] identity, byte[] psk, CipherSuite suite, PskType type, byte[] externalIdentity) {
         this.tls12 = false;
         this.ticket = identity;
         this.psk = psk;
@@ -94,7 +99,8 @@ public final class ResumptionTicket implements Destroyable {
         this.applicationProtocol = null;
         this.serverName = null;
         this.peerCertificates = List.of();
-        this.pskType = PskType.EXTERNAL;
+        this.pskType = type;
+        this.externalIdentity = externalIdentity;
     }
 
     /**
@@ -106,7 +112,21 @@ public final class ResumptionTicket implements Destroyable {
      * @return the offer
      */
     static ResumptionTicket external(byte[] identity, byte[] psk, CipherSuite suite) {
-        return new ResumptionTicket(identity, psk, suite);
+        return new ResumptionTicket(identity, psk, suite, PskType.EXTERNAL, identity);
+    }
+
+    /**
+     * Takes ownership of {@code ipsk}: a one-use offer of a PSK imported for one target KDF (RFC 9258 §5.1).
+     *
+     * @param importedIdentity the serialized ImportedIdentity, the identity on the wire; held, not modified
+     * @param ipsk the imported PSK, ipskx; zeroed by {@link #destroy()}
+     * @param suite a suite of the target KDF's hash; only its hash is used
+     * @param externalIdentity the EPSK's identity, which the session reports; held, not modified
+     * @return the offer
+     */
+    static ResumptionTicket imported(byte[] importedIdentity, byte[] ipsk, CipherSuite suite,
+                                     byte[] externalIdentity) {
+        return new ResumptionTicket(importedIdentity, ipsk, suite, PskType.IMPORTED, externalIdentity);
     }
 
     /**
@@ -228,18 +248,30 @@ public final class ResumptionTicket implements Destroyable {
      * @return the u32 value
      */
     long obfuscatedAge(long nowMillis) {
-        if (pskType == PskType.EXTERNAL) {
+        if (pskType != PskType.RESUMPTION) {
             // RFC 8446 §4.2.11: "For identities established externally, an obfuscated_ticket_age of 0 SHOULD be
-            // used".
+            // used" (an imported PSK is external too, RFC 9258 §5.1).
             return 0;
         }
         long age = Math.max(0, nowMillis - receivedMillis);
         return (age + (ticketAgeAdd & U32)) & U32;
     }
 
-    /** @return RESUMPTION for a ticket, EXTERNAL for an external PSK's offer (it selects the binder label) */
+    /**
+     * @return RESUMPTION for a ticket, EXTERNAL for an external PSK's offer, IMPORTED for an imported one's (it
+     *         selects the binder label)
+     */
     PskType pskType() {
         return pskType;
+    }
+
+    /**
+     * @return the identity of an external or imported PSK's offer as configured (for an imported one the EPSK's
+     *         external_identity, RFC 9258 §5.1, not the ImportedIdentity on the wire), borrowed; {@code null} for
+     *         a ticket
+     */
+    byte[] externalIdentity() {
+        return externalIdentity;
     }
 
     /** @return the ticket bytes, borrowed (the identity of the PSK offer) */

@@ -6,6 +6,7 @@ import dev.tls13.wire.NamedGroup;
 import dev.tls13.wire.SignatureScheme;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ public final class ServerConfig {
     private final AntiReplay antiReplay;
     /** External PSKs by identity (RFC 8446 §4.2.11); empty for none. */
     private final Map<ByteBuffer, ExternalPsk> externalPsks;
+    /** EPSKs to import (RFC 9258) by external_identity; empty for none. */
+    private final Map<ByteBuffer, ExternalPsk> importedPsks;
     /** The application's lookup of further external PSKs; {@code null} for none. */
     private final ExternalPskLookup externalPskLookup;
     private final boolean tls13;
@@ -47,15 +50,19 @@ public final class ServerConfig {
     private ServerConfig(Builder b) {
         crypto = Objects.requireNonNull(b.crypto, "crypto");
         Map<ByteBuffer, ExternalPsk> psks = new HashMap<>();
+        Map<ByteBuffer, ExternalPsk> imports = new HashMap<>();
         for (ExternalPsk psk : b.externalPsks) {
-            if (psks.put(ByteBuffer.wrap(psk.identity()), psk) != null) {
+            // An EPSK to import is found by the external_identity inside an ImportedIdentity, never by the identity
+            // on the wire (RFC 9258 §5.1), so the two kinds are kept apart.
+            if ((psk.imported() ? imports : psks).put(ByteBuffer.wrap(psk.identity()), psk) != null) {
                 throw new IllegalArgumentException("two external PSKs with one identity");
             }
         }
         externalPsks = Collections.unmodifiableMap(psks);
+        importedPsks = Collections.unmodifiableMap(imports);
         externalPskLookup = b.externalPskLookup;
         // docs/architecture.md §15: a server with external PSKs may have no certificate (a PSK-only server).
-        certificates = externalPsks.isEmpty() && externalPskLookup == null
+        certificates = externalPsks.isEmpty() && importedPsks.isEmpty() && externalPskLookup == null
                 ? Objects.requireNonNull(b.certificates, "certificates")
                 : b.certificates;
         clientAuth = Objects.requireNonNull(b.clientAuth, "clientAuth");
@@ -128,7 +135,7 @@ public final class ServerConfig {
                 .sessionTickets(sessionTickets.count(), sessionTickets.lifetime())
                 .sessionTicketKeys(sessionTickets.keys()).sessionTicketStore(sessionTickets.store()).pskKe(pskKe)
                 .maxEarlyData(maxEarlyData).antiReplay(antiReplay)
-                .externalPsks(List.copyOf(externalPsks.values())).externalPskLookup(externalPskLookup)
+                .externalPsks(allExternalPsks()).externalPskLookup(externalPskLookup)
                 .tls13(tls13).tls12(tls12)
                 .tls12CipherSuites(tls12CipherSuites).extendedMasterSecretRequired(extendedMasterSecretRequired);
     }
@@ -249,6 +256,22 @@ public final class ServerConfig {
      */
     ExternalPsk externalPsk(byte[] identity) {
         return externalPsks.isEmpty() ? null : externalPsks.get(ByteBuffer.wrap(identity));
+    }
+
+    /**
+     * The EPSK to import with this external_identity (RFC 9258 §5.1).
+     *
+     * @param externalIdentity an ImportedIdentity.external_identity, borrowed
+     * @return the EPSK, or {@code null} when none has this identity
+     */
+    ExternalPsk importedPsk(byte[] externalIdentity) {
+        return importedPsks.isEmpty() ? null : importedPsks.get(ByteBuffer.wrap(externalIdentity));
+    }
+
+    private List<ExternalPsk> allExternalPsks() {
+        List<ExternalPsk> all = new ArrayList<>(externalPsks.values());
+        all.addAll(importedPsks.values());
+        return List.copyOf(all);
     }
 
     /** @return the application's lookup of external PSKs, or {@code null} for none */

@@ -29,6 +29,8 @@ final class HkdfLabel {
     // The labels of RFC 8446 §7.1, §7.2, §7.3, §4.4.4, §4.6.1 and §7.5, encoded once.
     static final byte[] EXT_BINDER = label("ext binder");
     static final byte[] RES_BINDER = label("res binder");
+    // RFC 9258 §5.2: "Imported PSKs use the string "imp binder" rather than "ext binder" or "res binder"".
+    static final byte[] IMP_BINDER = label("imp binder");
     static final byte[] C_E_TRAFFIC = label("c e traffic");
     static final byte[] E_EXP_MASTER = label("e exp master");
     static final byte[] DERIVED = label("derived");

@@ -67,6 +67,8 @@ final class RawClient {
     /** Extensions placed before pre_shared_key, after the usual ones. */
     List<Extension> extra = new ArrayList<>();
     List<Offer> offers = new ArrayList<>();
+    /** The binder key label of every offer (RFC 8446 §7.1, RFC 9258 §5.2): "res binder" unless changed. */
+    PskType binderType = PskType.RESUMPTION;
     /** Changes the binders after they are computed, for negative tests; identity by default. */
     java.util.function.UnaryOperator<List<byte[]>> binderMutator = b -> b;
 
@@ -152,7 +154,7 @@ final class RawClient {
             }
             t.add(encoded, 0, truncated);
             EarlySecret early = EarlySecret.withPsk(crypto, o.hash(), o.psk());
-            binders.add(early.binder(PskType.RESUMPTION, t.currentHash()));
+            binders.add(early.binder(binderType, t.currentHash()));
             early.destroy();
         }
         withPsk.set(withPsk.size() - 1, new Extension.PreSharedKeyClientHello(identities,
