@@ -1,5 +1,6 @@
 package dev.tls13.handshake;
 
+import static dev.tls13.testing.ImportedIdentities.encode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +11,6 @@ import dev.tls13.error.TlsException;
 import dev.tls13.keys.PskImporter;
 import dev.tls13.keys.PskType;
 import dev.tls13.wire.AlertDescription;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -34,21 +34,6 @@ class ImportedPskServerTest {
     private static ServerConfig server() {
         return HandshakeHarness.server().toBuilder()
                 .externalPsks(List.of(new ExternalPsk(IDENTITY, KEY, HashAlgorithm.SHA256, CONTEXT))).build();
-    }
-
-    private static byte[] encode(byte[] identity, byte[] context, int protocol, int kdf) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(identity.length >>> 8);
-        out.write(identity.length);
-        out.writeBytes(identity);
-        out.write(context.length >>> 8);
-        out.write(context.length);
-        out.writeBytes(context);
-        out.write(protocol >>> 8);
-        out.write(protocol);
-        out.write(kdf >>> 8);
-        out.write(kdf);
-        return out.toByteArray();
     }
 
     /** An offer of {@code identity} with the ipskx our EPSK gives for it, as a client holding the EPSK would. */

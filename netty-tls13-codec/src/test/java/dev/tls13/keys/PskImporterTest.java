@@ -1,5 +1,6 @@
 package dev.tls13.keys;
 
+import static dev.tls13.testing.ImportedIdentities.encode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,22 +84,6 @@ class PskImporterTest {
         byte[] out = new byte[length];
         hkdf.generateBytes(out, 0, length);
         return out;
-    }
-
-    /** The ImportedIdentity of RFC 9258 §5.1, serialized here by hand. */
-    private static byte[] encode(byte[] identity, byte[] context, int protocol, int kdf) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(identity.length >>> 8);
-        out.write(identity.length);
-        out.writeBytes(identity);
-        out.write(context.length >>> 8);
-        out.write(context.length);
-        out.writeBytes(context);
-        out.write(protocol >>> 8);
-        out.write(protocol);
-        out.write(kdf >>> 8);
-        out.write(kdf);
-        return out.toByteArray();
     }
 
     /** ipskx computed independently (RFC 9258 §5.1). */

@@ -1,11 +1,16 @@
 package dev.tls13.netty;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.tls13.Tls13Context;
 import dev.tls13.Tls13ContextBuilder;
 import dev.tls13.testing.TestPki;
 import dev.tls13.testing.TestPki.Issued;
 import dev.tls13.testing.TestPki.KeyType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -95,6 +100,31 @@ final class ChannelPair {
             buf.release();
         }
         return all;
+    }
+
+    /**
+     * Starts the pair, runs the handshake and one message each way, then finishes: both ends must succeed and see
+     * no exception.
+     */
+    void connectAndExchange(Tls13Context clientContext, Tls13Context serverContext) {
+        start(clientContext, serverContext);
+        try {
+            shuttle();
+            assertTrue(clientHandler.handshakeFuture().isSuccess(),
+                    () -> "client: " + clientHandler.handshakeFuture().cause());
+            assertTrue(serverHandler.handshakeFuture().isSuccess(),
+                    () -> "server: " + serverHandler.handshakeFuture().cause());
+            client.writeAndFlush(ByteBufUtil.writeAscii(client.alloc(), "ping"));
+            shuttle();
+            server.writeAndFlush(ByteBufUtil.writeAscii(server.alloc(), "pong"));
+            shuttle();
+            assertEquals("ping", serverApp.received.toString(US_ASCII));
+            assertEquals("pong", clientApp.received.toString(US_ASCII));
+            assertTrue(clientApp.exceptions.isEmpty(), clientApp.exceptions::toString);
+            assertTrue(serverApp.exceptions.isEmpty(), serverApp.exceptions::toString);
+        } finally {
+            finish();
+        }
     }
 
     void finish() {

@@ -19,7 +19,6 @@ import dev.tls13.error.PeerMisbehaved;
 import dev.tls13.error.TlsException;
 import dev.tls13.error.TlsFailure;
 import dev.tls13.wire.AlertDescription;
-import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,24 +58,7 @@ class ExternalPskTest {
 
     /** Runs the handshake and one message each way; both ends must succeed. */
     private void connect(Tls13Context client, Tls13Context server) {
-        pair.start(client, server);
-        try {
-            pair.shuttle();
-            assertTrue(pair.clientHandler.handshakeFuture().isSuccess(),
-                    () -> "client: " + pair.clientHandler.handshakeFuture().cause());
-            assertTrue(pair.serverHandler.handshakeFuture().isSuccess(),
-                    () -> "server: " + pair.serverHandler.handshakeFuture().cause());
-            pair.client.writeAndFlush(ByteBufUtil.writeAscii(pair.client.alloc(), "ping"));
-            pair.shuttle();
-            pair.server.writeAndFlush(ByteBufUtil.writeAscii(pair.server.alloc(), "pong"));
-            pair.shuttle();
-            assertEquals("ping", pair.serverApp.received.toString(US_ASCII));
-            assertEquals("pong", pair.clientApp.received.toString(US_ASCII));
-            assertTrue(pair.clientApp.exceptions.isEmpty(), pair.clientApp.exceptions::toString);
-            assertTrue(pair.serverApp.exceptions.isEmpty(), pair.serverApp.exceptions::toString);
-        } finally {
-            pair.finish();
-        }
+        pair.connectAndExchange(client, server);
     }
 
     /** Runs the handshake, which must fail: returns the failure of {@code failing}, checks the peer got its alert. */
