@@ -92,7 +92,7 @@ final class JcaAead implements Aead {
      * at a time: a proxy's inbound and outbound connection on one event loop (Netty's usual proxy layout), a client
      * and server in one process. With one cipher their records alternated keys and the JDK expanded the AES key
      * again at nearly every record (about 1.2 KB of garbage each on JDK 17, JFR); a key takes the cipher it already
-     * holds, else the one used less recently.
+     * holds, else a wiped one, else the one used less recently.
      */
     private static final class SharedPair {
         final Shared first;
@@ -106,7 +106,17 @@ final class JcaAead implements Aead {
         }
 
         Shared pick(JcaAead aead) {
-            Shared s = first.owner == aead ? first : second.owner == aead ? second : recent == first ? second : first;
+            Shared s;
+            if (first.owner == aead) {
+                s = first;
+            } else if (second.owner == aead) {
+                s = second;
+            } else if (first.owner == null || second.owner == null) {
+                // One was wiped (its key's connection closed): take it and leave the other's key in place.
+                s = first.owner == null ? first : second;
+            } else {
+                s = recent == first ? second : first;
+            }
             recent = s;
             return s;
         }
