@@ -449,8 +449,13 @@ final class JcaAead implements Aead {
                 shared.cipher.init(shared.mode, next.key, shared.spec.of(shared.wipeNonce));
             }
         } catch (GeneralSecurityException e) {
-            // Best effort only: the key bytes we own are zeroed.
-            shared.owner = null;
+            if (next != null) {
+                // The handover failed; the zeros still replace the key that was there.
+                wipe(shared, null);
+            } else {
+                // Best effort only: the key bytes we own are zeroed.
+                shared.owner = null;
+            }
         } finally {
             shared.spec.of(null);
         }

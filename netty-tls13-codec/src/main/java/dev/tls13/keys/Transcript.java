@@ -105,7 +105,12 @@ public final class Transcript {
         }
         this.hash = hash;
         MessageDigest digest = provider.digest(hash);
-        if (CLONEABLE.computeIfAbsent(digest.getClass(), c -> isCloneable(digest))) {
+        Boolean cloneable = CLONEABLE.get(digest.getClass());
+        if (cloneable == null) {
+            cloneable = isCloneable(digest);
+            CLONEABLE.put(digest.getClass(), cloneable);
+        }
+        if (cloneable) {
             digest.update(buffer, 0, buffered);
             running = digest;
             buffer = EMPTY;
