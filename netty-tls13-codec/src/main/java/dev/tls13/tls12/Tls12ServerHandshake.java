@@ -785,10 +785,7 @@ public final class Tls12ServerHandshake {
                     client == null ? null : client.signature().scheme(), negotiated.scheme(), negotiated.alpn(),
                     negotiated.serverName(), client == null ? List.of() : client.chain().chain(),
                     negotiated.certificate().chain(), false, false, false);
-            Connected connected = new Connected(verified, negotiated.config().clientAuth(), client, summary, 0);
-            out.exporter(master, negotiated.clientRandom(), negotiated.serverRandom());
-            out.handshakeComplete(summary);
-            return connected;
+            return complete(negotiated, verified, client, summary, master, out);
         }
 
         @Override
@@ -797,6 +794,18 @@ public final class Tls12ServerHandshake {
             Arrays.fill(serverKey, (byte) 0);
             Arrays.fill(serverIv, (byte) 0);
         }
+    }
+
+    /**
+     * Ends a full or an abbreviated handshake once the client's Finished verified: the state that proves it, then the
+     * exporter (RFC 5705) and the completion with what was negotiated.
+     */
+    private static Connected complete(Negotiated negotiated, FinishedVerified verified, ClientVerified client,
+                                      HandshakeSummary summary, Tls12MasterSecret master, Tls12Output out) {
+        Connected connected = new Connected(verified, negotiated.config().clientAuth(), client, summary, 0);
+        out.exporter(master, negotiated.clientRandom(), negotiated.serverRandom());
+        out.handshakeComplete(summary);
+        return connected;
     }
 
     /**
@@ -854,10 +863,7 @@ public final class Tls12ServerHandshake {
             HandshakeSummary summary = new HandshakeSummary(negotiated.suite().suite(), null, null, null,
                     negotiated.alpn(), negotiated.serverName(), client == null ? List.of() : client.chain().chain(),
                     negotiated.certificate().chain(), false, true, false);
-            Connected connected = new Connected(verified, negotiated.config().clientAuth(), client, summary, 0);
-            out.exporter(master, negotiated.clientRandom(), negotiated.serverRandom());
-            out.handshakeComplete(summary);
-            return connected;
+            return complete(negotiated, verified, client, summary, master, out);
         }
 
         @Override
